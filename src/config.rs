@@ -1,0 +1,35 @@
+//! Settings from the environment and flags (flags win), each parsed into a type that can only
+//! hold a valid value, so a bad setting stops the process before anything is opened.
+
+use std::net::SocketAddr;
+
+use crate::db::DatabaseUrl;
+
+/// `DAFTAR_BIND`: an `IP:PORT` to listen on.
+pub fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
+    raw.trim()
+        .parse()
+        .map_err(|_| format!("{raw:?} is not an IP:PORT address like 127.0.0.1:8080"))
+}
+
+/// `DAFTAR_DATABASE_URL`: `sqlite://FILE` or `postgres://…`.
+pub fn parse_database_url(raw: &str) -> Result<DatabaseUrl, String> {
+    DatabaseUrl::parse(raw).map_err(|e| e.to_string())
+}
+
+/// What `daftar serve` needs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+}
+
+impl Settings {
+    /// Settings for tests and embedding: a SQLite file and an ephemeral port.
+    pub fn for_database(database_url: DatabaseUrl) -> Self {
+        Self {
+            database_url,
+            bind: "127.0.0.1:0".parse().expect("a valid address"),
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Opening the database named by `DAFTAR_DATABASE_URL`: which backend, the connection
+//! settings that make appends durable, and the embedded migrations. Every other module gets
+//! its connections from the [`Database`] built here.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use sqlx::Connection;
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::event_store::{Backend, EventStore, PostgresBackend, SqliteBackend};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A parsed database URL. Built only by [`DatabaseUrl::parse`], so a value always names a
+/// backend daftar supports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        let url = url.trim();
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() || path.starts_with(":memory:") {
+                bail!(
+                    "DAFTAR_DATABASE_URL {url:?}: name a SQLite file, e.g. sqlite://daftar.db (an in-memory database would lose every event)"
+                );
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            url::Url::parse(url).with_context(|| {
+                format!(
+                    "DAFTAR_DATABASE_URL {} is not a valid URL",
+                    mask_password(url)
+                )
+            })?;
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        let scheme = url.split(':').next().unwrap_or_default();
+        bail!(
+            "DAFTAR_DATABASE_URL: unsupported database {scheme:?} in {}; use sqlite://FILE or postgres://USER@HOST/DB",
+            mask_password(url)
+        )
+    }
+
+    /// The URL as safe to print: any password replaced by `***`.
+    pub fn display(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => mask_password(url),
+        }
+    }
+}
+
+/// Replaces the password of a URL with `***` for logs and error messages.
+pub fn mask_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        Ok(url) => url.to_string(),
+        Err(_) => raw
+            .split('@')
+            .next_back()
+            .map(|host| format!("***@{host}"))
+            .unwrap_or_default(),
+    }
+}
+
+/// The connection pool of whichever backend is configured.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Database {
+    /// Opens (creating a SQLite file if needed) and fails with a one-line reason otherwise.
+    pub async fn connect(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        match url {
+            DatabaseUrl::Sqlite(path) => connect_sqlite(path).await.map(Database::Sqlite),
+            DatabaseUrl::Postgres(raw) => connect_postgres(raw).await.map(Database::Postgres),
+        }
+    }
+
+    /// Applies the embedded migrations; refuses a database migrated by a newer daftar.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let result = match self {
+            Database::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Database::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(MigrateError::VersionMissing(version)) => bail!(
+                "this database was migrated by a newer daftar (it has migration {version}, which this build does not know); refusing to start — upgrade daftar"
+            ),
+            Err(error) => Err(error).context("applying database migrations"),
+        }
+    }
+
+    /// The event store over this database, with its group-commit writer started.
+    pub fn event_store(&self) -> EventStore {
+        let backend: std::sync::Arc<dyn Backend> = match self {
+            Database::Sqlite(pool) => std::sync::Arc::new(SqliteBackend::new(pool.clone())),
+            Database::Postgres(pool) => std::sync::Arc::new(PostgresBackend::new(pool.clone())),
+        };
+        EventStore::new(backend)
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Database::Sqlite(pool) => pool.close().await,
+            Database::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+async fn connect_sqlite(path: &Path) -> anyhow::Result<SqlitePool> {
+    let shown = path.display();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        bail!(
+            "cannot open SQLite database {shown}: directory {} does not exist",
+            parent.display()
+        );
+    }
+    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+        .with_context(|| format!("invalid SQLite path {shown}"))?
+        .create_if_missing(true)
+        // WAL lets readers run beside the writer; FULL makes an acknowledged append survive
+        // power loss, which is the promise an e-government record has to keep.
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!("cannot open SQLite database {shown}: {e} (is the directory writable?)")
+        })?;
+    // Opening is lazy about writing: prove now that the file is writable.
+    sqlx::query("create table if not exists _daftar_write_check (x integer); drop table _daftar_write_check;")
+        .execute(&pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot write SQLite database {shown}: {e}"))?;
+    Ok(pool)
+}
+
+async fn connect_postgres(raw: &str) -> anyhow::Result<PgPool> {
+    let shown = mask_password(raw);
+    let options = PgConnectOptions::from_str(raw)
+        .with_context(|| format!("invalid PostgreSQL URL {shown}"))?;
+    PgPoolOptions::new()
+        .max_connections(16)
+        // Bounded waits: during an outage requests fail fast with 503 instead of hanging.
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL at {shown}: {e}"))
+}

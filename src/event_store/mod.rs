@@ -1,0 +1,136 @@
+//! The event store: one append-only, hash-chained log of every fact daftar knows.
+//!
+//! It owns the `events` table and the `log_head` row, and nothing else: it knows no domain
+//! types, only streams of JSON events. Guarantees, on both backends:
+//! - a **gapless global position in commit order** (one serialized writer: `BEGIN IMMEDIATE`
+//!   on SQLite, the locked `log_head` row on PostgreSQL — never a bare sequence, whose gaps
+//!   and out-of-order commits make tailing readers skip events);
+//! - optimistic concurrency per stream (`ExpectedVersion`), idempotent appends by `event_id`;
+//! - a SHA-256 hash chain over the stored bytes (see [`hash`]);
+//! - **group commit**: concurrent appends are folded into one transaction ([`group_commit`]),
+//!   while each caller still gets its own outcome.
+//!
+//! Backend-specific SQL lives only in [`sqlite`] and [`postgres`], behind [`Backend`].
+
+mod batch;
+mod error;
+mod group_commit;
+pub mod hash;
+mod postgres;
+mod sqlite;
+mod types;
+
+use std::sync::Arc;
+
+pub use error::StoreError;
+pub use group_commit::GroupCommitStats;
+pub use hash::{GENESIS_HASH, VerifyReport};
+pub use types::{
+    AppendOutcome, AppendRequest, ExpectedVersion, Metadata, NewEvent, RawEvent, ReadAll,
+    StoredEvent,
+};
+
+pub(crate) use postgres::PostgresBackend;
+pub(crate) use sqlite::SqliteBackend;
+
+use async_trait::async_trait;
+
+/// The largest number of appends folded into one transaction.
+pub const MAX_BATCH: usize = 256;
+
+/// What each backend provides. The batch planning (versions, idempotency, positions, hashes)
+/// is shared code in [`batch`]; a backend only runs SQL.
+#[async_trait]
+pub(crate) trait Backend: Send + Sync + 'static {
+    /// Writes one planned batch in one transaction, serialized with every other writer on the
+    /// database (other processes included). Returns one outcome per request, in order.
+    async fn write_batch(
+        &self,
+        requests: &[AppendRequest],
+    ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError>;
+    async fn read_stream(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError>;
+    async fn read_all(&self, query: &ReadAll) -> Result<Vec<RawEvent>, StoreError>;
+    /// Raw rows with `from <= position <= to`, at most `limit`, in position order.
+    async fn read_range(&self, from: i64, to: i64, limit: i64)
+    -> Result<Vec<RawEvent>, StoreError>;
+    /// The hash stored at `position` (GENESIS_HASH for 0).
+    async fn hash_at(&self, position: i64) -> Result<Option<String>, StoreError>;
+    async fn head(&self) -> Result<(i64, String), StoreError>;
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// A cloneable handle on the log: appends go through the group-commit writer, reads go
+/// straight to the backend's pool.
+#[derive(Clone)]
+pub struct EventStore {
+    backend: Arc<dyn Backend>,
+    writer: group_commit::Writer,
+}
+
+impl EventStore {
+    pub(crate) fn new(backend: Arc<dyn Backend>) -> Self {
+        let writer = group_commit::Writer::spawn(backend.clone(), MAX_BATCH);
+        Self { backend, writer }
+    }
+
+    /// Appends `request.events` to `request.stream_id` if the stream is at the expected
+    /// version. Re-appending events whose ids are already stored writes nothing and returns
+    /// the original positions.
+    pub async fn append(&self, request: AppendRequest) -> Result<AppendOutcome, StoreError> {
+        request.validate()?;
+        self.writer.submit(request).await
+    }
+
+    /// The events of one stream with `version >= from_version`, in version order.
+    pub async fn read_stream(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let raw = self.backend.read_stream(stream_id, from_version).await?;
+        raw.into_iter().map(RawEvent::decode).collect()
+    }
+
+    /// Events after `query.after` in global order, filtered by stream prefix / event types.
+    pub async fn read_all(&self, query: &ReadAll) -> Result<Vec<StoredEvent>, StoreError> {
+        let raw = self.backend.read_all(query).await?;
+        raw.into_iter().map(RawEvent::decode).collect()
+    }
+
+    /// Like [`EventStore::read_all`] but returns the stored bytes undecoded (for export and
+    /// streaming, where re-encoding would be wasted work).
+    pub async fn read_all_raw(&self, query: &ReadAll) -> Result<Vec<RawEvent>, StoreError> {
+        self.backend.read_all(query).await
+    }
+
+    /// The position and hash of the newest event (0 and [`GENESIS_HASH`] when empty).
+    pub async fn head(&self) -> Result<(i64, String), StoreError> {
+        self.backend.head().await
+    }
+
+    /// Recomputes the hash chain over `from..=to` (clamped to the log) and reports the first
+    /// position whose stored bytes, prev_hash, hash or position do not match.
+    pub async fn verify(&self, from: i64, to: Option<i64>) -> Result<VerifyReport, StoreError> {
+        hash::verify(self.backend.as_ref(), from, to).await
+    }
+
+    /// Round-trips to the database; backs `/ready`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.backend.ping().await
+    }
+
+    /// Batch sizes seen by the group-commit writer (for metrics and benchmarks).
+    pub fn group_commit_stats(&self) -> GroupCommitStats {
+        self.writer.stats()
+    }
+
+    /// Waits until every append submitted so far is committed or failed, then stops the
+    /// writer. Appends after this return [`StoreError::ShuttingDown`].
+    pub async fn shutdown(&self) {
+        self.writer.shutdown().await;
+    }
+}

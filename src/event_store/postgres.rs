@@ -1,0 +1,223 @@
+//! The PostgreSQL backend. Writers on every node serialize on the `log_head` row
+//! (`SELECT … FOR UPDATE`), so positions are assigned and committed in one order: a reader
+//! that has seen position n can never later find a smaller one appear. Each batch costs a
+//! fixed handful of round trips (arrays + `unnest`), whatever its size.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::{Postgres, Row, Transaction};
+use uuid::Uuid;
+
+use super::batch::{self, Plan, Snapshot, StoredId};
+use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError};
+
+pub(crate) struct PostgresBackend {
+    pool: PgPool,
+}
+
+impl PostgresBackend {
+    pub(crate) fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+fn raw_event(row: &PgRow) -> Result<RawEvent, StoreError> {
+    Ok(RawEvent {
+        position: row.try_get(0)?,
+        stream_id: row.try_get(1)?,
+        version: row.try_get(2)?,
+        event_id: row.try_get(3)?,
+        event_type: row.try_get(4)?,
+        event_version: row.try_get(5)?,
+        data: row.try_get(6)?,
+        metadata: row.try_get(7)?,
+        recorded_at_us: row.try_get(8)?,
+        prev_hash: row.try_get(9)?,
+        hash: row.try_get(10)?,
+    })
+}
+
+async fn snapshot(
+    tx: &mut Transaction<'static, Postgres>,
+    requests: &[AppendRequest],
+) -> Result<Snapshot, StoreError> {
+    let head =
+        sqlx::query("select position, hash, recorded_at_us from log_head where id = 1 for update")
+            .fetch_one(&mut **tx)
+            .await?;
+    let rows = sqlx::query(
+        "select stream_id, max(version) from events where stream_id = any($1) group by stream_id",
+    )
+    .bind(batch::streams_of(requests))
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut versions = HashMap::with_capacity(rows.len());
+    for row in rows {
+        versions.insert(row.try_get(0)?, row.try_get(1)?);
+    }
+    let rows = sqlx::query(
+        "select event_id, position, stream_id, version from events where event_id = any($1)",
+    )
+    .bind(batch::event_ids_of(requests))
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut existing = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let stored = StoredId {
+            position: row.try_get(1)?,
+            stream_id: row.try_get(2)?,
+            version: row.try_get(3)?,
+        };
+        existing.insert(row.try_get::<Uuid, _>(0)?, stored);
+    }
+    Ok(Snapshot {
+        head_position: head.try_get(0)?,
+        head_hash: head.try_get(1)?,
+        last_recorded_us: head.try_get(2)?,
+        versions,
+        existing,
+    })
+}
+
+async fn insert_rows(
+    tx: &mut Transaction<'static, Postgres>,
+    plan: &Plan,
+) -> Result<(), StoreError> {
+    let rows = &plan.rows;
+    sqlx::query(
+        "insert into events (position, stream_id, version, event_id, event_type, event_version, \
+         data, metadata, recorded_at_us, prev_hash, hash) \
+         select * from unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], \
+         $6::int[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[])",
+    )
+    .bind(rows.iter().map(|r| r.position).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|r| r.stream_id.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|r| r.event_type.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(rows.iter().map(|r| r.event_version).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.data.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.metadata.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.recorded_at_us).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|r| r.prev_hash.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(rows.iter().map(|r| r.hash.as_str()).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("update log_head set position = $1, hash = $2, recorded_at_us = $3 where id = 1")
+        .bind(plan.head_position)
+        .bind(&plan.head_hash)
+        .bind(plan.last_recorded_us)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Backend for PostgresBackend {
+    async fn write_batch(
+        &self,
+        requests: &[AppendRequest],
+    ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let snapshot = snapshot(&mut tx, requests).await?;
+        let plan = batch::plan(snapshot, requests, chrono::Utc::now().timestamp_micros());
+        if plan.rows.is_empty() {
+            return Ok(plan.outcomes);
+        }
+        insert_rows(&mut tx, &plan).await?;
+        tx.commit().await?;
+        Ok(plan.outcomes)
+    }
+
+    async fn read_stream(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        let rows = sqlx::query(
+            "select position, stream_id, version, event_id, event_type, event_version, \
+             data, metadata, recorded_at_us, prev_hash, hash \
+             from events where stream_id = $1 and version >= $2 order by version",
+        )
+        .bind(stream_id)
+        .bind(from_version)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(raw_event).collect()
+    }
+
+    async fn read_all(&self, query: &ReadAll) -> Result<Vec<RawEvent>, StoreError> {
+        let rows = sqlx::query(
+            "select position, stream_id, version, event_id, event_type, event_version, \
+             data, metadata, recorded_at_us, prev_hash, hash \
+             from events where position > $1 \
+             and ($2::text is null or starts_with(stream_id, $2)) \
+             and (cardinality($3::text[]) = 0 or event_type = any($3)) \
+             order by position limit $4",
+        )
+        .bind(query.after)
+        .bind(query.stream_prefix.as_deref())
+        .bind(&query.event_types)
+        .bind(query.limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(raw_event).collect()
+    }
+
+    async fn read_range(
+        &self,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        let rows = sqlx::query(
+            "select position, stream_id, version, event_id, event_type, event_version, \
+             data, metadata, recorded_at_us, prev_hash, hash \
+             from events where position >= $1 and position <= $2 order by position limit $3",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(raw_event).collect()
+    }
+
+    async fn hash_at(&self, position: i64) -> Result<Option<String>, StoreError> {
+        if position <= 0 {
+            return Ok(Some(super::GENESIS_HASH.to_string()));
+        }
+        Ok(
+            sqlx::query_scalar("select hash from events where position = $1")
+                .bind(position)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn head(&self) -> Result<(i64, String), StoreError> {
+        let row = sqlx::query("select position, hash from log_head where id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,217 @@
+//! The SQLite backend: one file, WAL, `synchronous=FULL`. Writers are serialized by
+//! `BEGIN IMMEDIATE`, which takes the database's write lock up front, so positions are
+//! assigned and committed in one order even across processes sharing the file.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{Row, Sqlite, Transaction};
+use uuid::Uuid;
+
+use super::batch::{self, Snapshot, StoredId};
+use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError};
+
+pub(crate) struct SqliteBackend {
+    pool: SqlitePool,
+}
+
+impl SqliteBackend {
+    pub(crate) fn new(pool: SqlitePool) -> Self {
+        Self { pool }
+    }
+}
+
+fn raw_event(row: &SqliteRow) -> Result<RawEvent, StoreError> {
+    let position: i64 = row.try_get(0)?;
+    let event_id: String = row.try_get(3)?;
+    let event_id = Uuid::parse_str(&event_id).map_err(|e| StoreError::Corrupt {
+        position,
+        detail: format!("event_id {event_id:?}: {e}"),
+    })?;
+    Ok(RawEvent {
+        position,
+        stream_id: row.try_get(1)?,
+        version: row.try_get(2)?,
+        event_id,
+        event_type: row.try_get(4)?,
+        event_version: row.try_get(5)?,
+        data: row.try_get(6)?,
+        metadata: row.try_get(7)?,
+        recorded_at_us: row.try_get(8)?,
+        prev_hash: row.try_get(9)?,
+        hash: row.try_get(10)?,
+    })
+}
+
+async fn snapshot(
+    tx: &mut Transaction<'static, Sqlite>,
+    requests: &[AppendRequest],
+) -> Result<Snapshot, StoreError> {
+    let head = sqlx::query("select position, hash, recorded_at_us from log_head where id = 1")
+        .fetch_one(&mut **tx)
+        .await?;
+    let mut versions = HashMap::new();
+    for stream in batch::streams_of(requests) {
+        let version: Option<i64> =
+            sqlx::query_scalar("select max(version) from events where stream_id = ?")
+                .bind(&stream)
+                .fetch_one(&mut **tx)
+                .await?;
+        if let Some(version) = version {
+            versions.insert(stream, version);
+        }
+    }
+    let ids: Vec<String> = batch::event_ids_of(requests)
+        .iter()
+        .map(|id| id.hyphenated().to_string())
+        .collect();
+    let rows = sqlx::query(
+        "select event_id, position, stream_id, version from events \
+         where event_id in (select value from json_each(?))",
+    )
+    .bind(serde_json::to_string(&ids).expect("strings serialize"))
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut existing = HashMap::new();
+    for row in rows {
+        let id: String = row.try_get(0)?;
+        if let Ok(id) = Uuid::parse_str(&id) {
+            let stored = StoredId {
+                position: row.try_get(1)?,
+                stream_id: row.try_get(2)?,
+                version: row.try_get(3)?,
+            };
+            existing.insert(id, stored);
+        }
+    }
+    Ok(Snapshot {
+        head_position: head.try_get(0)?,
+        head_hash: head.try_get(1)?,
+        last_recorded_us: head.try_get(2)?,
+        versions,
+        existing,
+    })
+}
+
+#[async_trait]
+impl Backend for SqliteBackend {
+    async fn write_batch(
+        &self,
+        requests: &[AppendRequest],
+    ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let snapshot = snapshot(&mut tx, requests).await?;
+        let plan = batch::plan(snapshot, requests, chrono::Utc::now().timestamp_micros());
+        if plan.rows.is_empty() {
+            return Ok(plan.outcomes);
+        }
+        for row in &plan.rows {
+            sqlx::query(
+                "insert into events (position, stream_id, version, event_id, event_type, \
+                 event_version, data, metadata, recorded_at_us, prev_hash, hash) \
+                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(row.position)
+            .bind(&row.stream_id)
+            .bind(row.version)
+            .bind(row.event_id.hyphenated().to_string())
+            .bind(&row.event_type)
+            .bind(row.event_version)
+            .bind(&row.data)
+            .bind(&row.metadata)
+            .bind(row.recorded_at_us)
+            .bind(&row.prev_hash)
+            .bind(&row.hash)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("update log_head set position = ?, hash = ?, recorded_at_us = ? where id = 1")
+            .bind(plan.head_position)
+            .bind(&plan.head_hash)
+            .bind(plan.last_recorded_us)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(plan.outcomes)
+    }
+
+    async fn read_stream(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        let rows = sqlx::query(
+            "select position, stream_id, version, event_id, event_type, event_version, \
+             data, metadata, recorded_at_us, prev_hash, hash \
+             from events where stream_id = ? and version >= ? order by version",
+        )
+        .bind(stream_id)
+        .bind(from_version)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(raw_event).collect()
+    }
+
+    async fn read_all(&self, query: &ReadAll) -> Result<Vec<RawEvent>, StoreError> {
+        let types = serde_json::to_string(&query.event_types).expect("strings serialize");
+        let rows = sqlx::query(
+            "select position, stream_id, version, event_id, event_type, event_version, \
+             data, metadata, recorded_at_us, prev_hash, hash \
+             from events where position > ?1 \
+             and (?2 is null or substr(stream_id, 1, length(?2)) = ?2) \
+             and (?3 = '[]' or event_type in (select value from json_each(?3))) \
+             order by position limit ?4",
+        )
+        .bind(query.after)
+        .bind(query.stream_prefix.as_deref())
+        .bind(types)
+        .bind(query.limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(raw_event).collect()
+    }
+
+    async fn read_range(
+        &self,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        let rows = sqlx::query(
+            "select position, stream_id, version, event_id, event_type, event_version, \
+             data, metadata, recorded_at_us, prev_hash, hash \
+             from events where position >= ? and position <= ? order by position limit ?",
+        )
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(raw_event).collect()
+    }
+
+    async fn hash_at(&self, position: i64) -> Result<Option<String>, StoreError> {
+        if position <= 0 {
+            return Ok(Some(super::GENESIS_HASH.to_string()));
+        }
+        Ok(
+            sqlx::query_scalar("select hash from events where position = ?")
+                .bind(position)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn head(&self) -> Result<(i64, String), StoreError> {
+        let row = sqlx::query("select position, hash from log_head where id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,18 @@
+//! daftar (Persian دفتر: the office, and its ledger) — an event-sourced workflow engine for
+//! e-government working groups.
+//!
+//! Map of the crate, following one request:
+//! - [`http`]: actix-web handlers, thin: parse, call, render.
+//! - [`event_store`]: the append-only, hash-chained, group-committed log on SQLite or
+//!   PostgreSQL; everything else is derived from it.
+//! - [`db`]: which backend, connection settings, embedded migrations.
+//! - [`config`], [`cli`], [`startup`], [`telemetry`]: process plumbing.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod event_store;
+pub mod http;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,69 @@
+//! Building and running the server: open the database, migrate, start the background
+//! workers, bind the listener. Tests use the same path with port 0.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+
+use crate::config::Settings;
+use crate::db::Database;
+use crate::http::{self, AppState};
+
+/// A built server: where it listens and the future that runs it.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let database = Database::connect(&settings.database_url).await?;
+        database.migrate().await?;
+        let store = database.event_store();
+        let state = AppState { database, store };
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .wrap(tracing_actix())
+                .configure(http::routes)
+        })
+        .listen(listener)?
+        .shutdown_timeout(30)
+        .run();
+        tracing::info!(address = %settings.bind, port, database = %settings.database_url.display(), "daftar is serving");
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Runs until SIGTERM / ctrl-c (actix drains in-flight requests), then flushes the
+    /// group-commit writer so nothing acknowledged is lost.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let result = self.server.await;
+        self.state.store.shutdown().await;
+        self.state.database.close().await;
+        tracing::info!("daftar stopped");
+        result.context("the HTTP server failed")
+    }
+}
+
+fn tracing_actix() -> actix_web::middleware::Logger {
+    actix_web::middleware::Logger::new("%r %s %Dms").log_target("daftar::http")
+}
