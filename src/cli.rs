@@ -17,9 +17,14 @@ use crate::startup::Application;
 )]
 pub struct Cli {
     /// Database URL: sqlite://FILE (default) or postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
-    #[arg(long, global = true, env = "DAFTAR_DATABASE_URL", default_value = "sqlite://daftar.db",
-          value_parser = config::parse_database_url, hide_env_values = true)]
-    database_url: DatabaseUrl,
+    #[arg(
+        long,
+        global = true,
+        env = "DAFTAR_DATABASE_URL",
+        default_value = "sqlite://daftar.db",
+        hide_env_values = true
+    )]
+    database_url: String,
 
     #[command(subcommand)]
     command: Command,
@@ -39,11 +44,14 @@ enum Command {
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
+        // Parsed here rather than by clap: clap would also parse the environment's value when
+        // a flag overrides it, refusing a good flag because of a bad variable.
+        let database_url = DatabaseUrl::parse(&self.database_url)?;
         match self.command {
             Command::Serve { bind } => {
                 let settings = Settings {
                     bind,
-                    ..Settings::for_database(self.database_url)
+                    ..Settings::for_database(database_url)
                 };
                 Application::build(settings)
                     .await?
@@ -51,9 +59,9 @@ impl Cli {
                     .await
             }
             Command::Migrate => {
-                let database = Database::connect(&self.database_url).await?;
+                let database = Database::connect(&database_url).await?;
                 database.migrate().await?;
-                println!("migrated {}", self.database_url.display());
+                println!("migrated {}", database_url.display());
                 Ok(())
             }
         }

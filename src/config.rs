@@ -12,11 +12,6 @@ pub fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
         .map_err(|_| format!("{raw:?} is not an IP:PORT address like 127.0.0.1:8080"))
 }
 
-/// `DAFTAR_DATABASE_URL`: `sqlite://FILE` or `postgres://…`.
-pub fn parse_database_url(raw: &str) -> Result<DatabaseUrl, String> {
-    DatabaseUrl::parse(raw).map_err(|e| e.to_string())
-}
-
 /// What `daftar serve` needs.
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -172,6 +172,15 @@ async fn connect_postgres(raw: &str) -> anyhow::Result<PgPool> {
     let shown = mask_password(raw);
     let options = PgConnectOptions::from_str(raw)
         .with_context(|| format!("invalid PostgreSQL URL {shown}"))?;
+    // One direct connection first: a pool only says "timed out", this says why.
+    let probe = tokio::time::timeout(
+        Duration::from_secs(5),
+        sqlx::PgConnection::connect_with(&options),
+    )
+    .await
+    .map_err(|_| anyhow::anyhow!("cannot connect to PostgreSQL at {shown}: no answer within 5 s"))?
+    .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL at {shown}: {e}"))?;
+    let _ = probe.close().await;
     PgPoolOptions::new()
         .max_connections(16)
         // Bounded waits: during an outage requests fail fast with 503 instead of hanging.

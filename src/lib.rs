@@ -9,6 +9,7 @@
 //! - [`config`], [`cli`], [`startup`], [`telemetry`]: process plumbing.
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -1,0 +1,118 @@
+//! The binary's refusals: each bad setting gives a one-line reason, a non-zero exit, and
+//! writes nothing.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use std::process::{Command, Output};
+
+fn daftar(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_daftar"));
+    command
+        .args(args)
+        .env_remove("DAFTAR_DATABASE_URL")
+        .env_remove("DAFTAR_BIND");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("daftar runs")
+}
+
+fn refused(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "expected a refusal, got success: {output:?}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    let first = stderr
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(!first.is_empty(), "no error line in: {stderr}");
+    first
+}
+
+#[test]
+fn an_unsupported_database_scheme_is_refused() {
+    let line = refused(&daftar(
+        &["migrate"],
+        &[("DAFTAR_DATABASE_URL", "mysql://x")],
+    ));
+    assert!(line.contains("unsupported database \"mysql\""), "{line}");
+}
+
+#[test]
+fn an_unreachable_postgres_is_named_with_its_password_masked() {
+    let line = refused(&daftar(
+        &["migrate"],
+        &[(
+            "DAFTAR_DATABASE_URL",
+            "postgres://daftar:s3cret@127.0.0.1:1/daftar",
+        )],
+    ));
+    assert!(
+        line.contains("cannot connect to PostgreSQL at postgres://daftar:***@127.0.0.1:1/daftar"),
+        "{line}"
+    );
+    assert!(!line.contains("s3cret"), "{line}");
+}
+
+#[test]
+fn a_sqlite_file_in_a_missing_directory_is_refused_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing/daftar.db");
+    let url = format!("sqlite://{}", path.display());
+    let line = refused(&daftar(&["migrate"], &[("DAFTAR_DATABASE_URL", &url)]));
+    assert!(line.contains("does not exist"), "{line}");
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[test]
+fn an_invalid_bind_address_is_refused_before_the_database_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("daftar.db");
+    let url = format!("sqlite://{}", path.display());
+    let line = refused(&daftar(
+        &["serve"],
+        &[
+            ("DAFTAR_DATABASE_URL", &url),
+            ("DAFTAR_BIND", "999.0.0.1:80"),
+        ],
+    ));
+    assert!(line.contains("999.0.0.1:80"), "{line}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn flags_override_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flag.db");
+    let flag = format!("sqlite://{}", path.display());
+    let output = daftar(
+        &["migrate", "--database-url", &flag],
+        &[("DAFTAR_DATABASE_URL", "mysql://x")],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert!(path.exists());
+}
+
+#[tokio::test]
+async fn a_database_migrated_by_a_newer_daftar_is_refused() {
+    let db = support::sqlite();
+    let database = db.connect().await;
+    let daftar::db::Database::Sqlite(pool) = &database else {
+        unreachable!()
+    };
+    sqlx::query(
+        "insert into _sqlx_migrations (version, description, success, checksum, execution_time) \
+         values (9999, 'from the future', true, x'00', 0)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    database.close().await;
+    let url = db.url.display();
+    let line = refused(&daftar(&["migrate"], &[("DAFTAR_DATABASE_URL", &url)]));
+    assert!(line.contains("migrated by a newer daftar"), "{line}");
+}
