@@ -10,6 +10,8 @@ use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 use uuid::Uuid;
 
+use crate::documents::{self, SideWrite};
+
 use super::batch::{self, Plan, Snapshot, StoredId};
 use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError};
 
@@ -139,6 +141,15 @@ impl Backend for PostgresBackend {
             return Ok(plan.outcomes);
         }
         insert_rows(&mut tx, &plan).await?;
+        for (request, outcome) in requests.iter().zip(&plan.outcomes) {
+            if AppendRequest::wrote(outcome) {
+                for write in &request.side_writes {
+                    match write {
+                        SideWrite::Document(d) => documents::upsert_postgres(&mut tx, d).await?,
+                    }
+                }
+            }
+        }
         tx.commit().await?;
         Ok(plan.outcomes)
     }

@@ -9,6 +9,8 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Row, Sqlite, Transaction};
 use uuid::Uuid;
 
+use crate::documents::{self, SideWrite};
+
 use super::batch::{self, Snapshot, StoredId};
 use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError};
 
@@ -125,6 +127,15 @@ impl Backend for SqliteBackend {
             .bind(&row.hash)
             .execute(&mut *tx)
             .await?;
+        }
+        for (request, outcome) in requests.iter().zip(&plan.outcomes) {
+            if AppendRequest::wrote(outcome) {
+                for write in &request.side_writes {
+                    match write {
+                        SideWrite::Document(d) => documents::upsert_sqlite(&mut tx, d).await?,
+                    }
+                }
+            }
         }
         sqlx::query("update log_head set position = ?, hash = ?, recorded_at_us = ? where id = 1")
             .bind(plan.head_position)

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::StoreError;
+use crate::documents::SideWrite;
 
 /// The stream version an append expects to find. Versions start at 1; a stream with no events
 /// is at version 0.
@@ -67,13 +68,16 @@ impl NewEvent {
     }
 }
 
-/// One call to `append`: events for one stream, all or nothing.
+/// One call to `append`: events for one stream, all or nothing, plus the read-model, timer
+/// and outbox writes they imply, committed in the same transaction (and skipped when the
+/// append is refused or is a duplicate).
 #[derive(Debug, Clone)]
 pub struct AppendRequest {
     pub stream_id: String,
     pub expected: ExpectedVersion,
     pub events: Vec<NewEvent>,
     pub metadata: Metadata,
+    pub side_writes: Vec<SideWrite>,
 }
 
 /// Identifiers (stream ids, event types) are restricted so the canonical bytes that are
@@ -104,7 +108,18 @@ impl AppendRequest {
             expected,
             events,
             metadata: Metadata::default(),
+            side_writes: Vec::new(),
         }
+    }
+
+    pub fn with_side_writes(mut self, side_writes: Vec<SideWrite>) -> Self {
+        self.side_writes = side_writes;
+        self
+    }
+
+    /// True when this request's outcome means its side writes must be applied.
+    pub(crate) fn wrote(outcome: &Result<AppendOutcome, StoreError>) -> bool {
+        matches!(outcome, Ok(o) if !o.duplicate)
     }
 
     pub fn with_metadata(mut self, metadata: Metadata) -> Self {

@@ -1,0 +1,102 @@
+//! Read models as JSON documents: the `documents` table. Writes happen only inside the event
+//! store's transaction (as [`SideWrite`]s of an append), so a document never runs ahead of or
+//! behind the events it is derived from; this module owns the SQL for those writes and the
+//! reads that serve lists and look-ups.
+
+mod postgres;
+mod sqlite;
+
+use serde::Serialize;
+
+use crate::db::Database;
+use crate::event_store::StoreError;
+
+pub(crate) use postgres::upsert as upsert_postgres;
+pub(crate) use sqlite::upsert as upsert_sqlite;
+
+/// A write that rides along with an append and commits or rolls back with it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SideWrite {
+    /// Insert or replace a document unless a newer version of it is stored.
+    Document(Document),
+}
+
+/// One read-model row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub kind: &'static str,
+    pub id: String,
+    pub case_id: Option<String>,
+    pub agency: Option<String>,
+    pub status: Option<String>,
+    pub version: i64,
+    pub doc: String,
+}
+
+impl Document {
+    pub fn new(
+        kind: &'static str,
+        id: impl Into<String>,
+        version: i64,
+        doc: &impl Serialize,
+    ) -> Self {
+        Self {
+            kind,
+            id: id.into(),
+            case_id: None,
+            agency: None,
+            status: None,
+            version,
+            doc: serde_json::to_string(doc).expect("read models serialize"),
+        }
+    }
+}
+
+/// Filters for listing documents of one kind, in id order after a cursor.
+#[derive(Debug, Clone, Default)]
+pub struct DocumentQuery {
+    pub case_id: Option<String>,
+    pub agency: Option<String>,
+    pub status: Option<String>,
+    pub after: Option<String>,
+    pub limit: i64,
+}
+
+/// Reads of the `documents` table.
+#[derive(Clone, Debug)]
+pub struct Documents {
+    database: Database,
+}
+
+impl Documents {
+    pub fn new(database: Database) -> Self {
+        Self { database }
+    }
+
+    pub async fn get(&self, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
+        match &self.database {
+            Database::Sqlite(pool) => sqlite::get(pool, kind, id).await,
+            Database::Postgres(pool) => postgres::get(pool, kind, id).await,
+        }
+    }
+
+    /// `(id, doc)` pairs matching the query, at most `limit`.
+    pub async fn list(
+        &self,
+        kind: &str,
+        query: &DocumentQuery,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        match &self.database {
+            Database::Sqlite(pool) => sqlite::list(pool, kind, query).await,
+            Database::Postgres(pool) => postgres::list(pool, kind, query).await,
+        }
+    }
+
+    /// Drops every document of a kind (before a rebuild from the log).
+    pub async fn clear(&self, kind: &str) -> Result<u64, StoreError> {
+        match &self.database {
+            Database::Sqlite(pool) => sqlite::clear(pool, kind).await,
+            Database::Postgres(pool) => postgres::clear(pool, kind).await,
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! PostgreSQL SQL for the `documents` table.
+
+use sqlx::postgres::PgPool;
+use sqlx::{Postgres, Transaction};
+
+use super::{Document, DocumentQuery};
+use crate::event_store::StoreError;
+
+pub(crate) async fn upsert(
+    tx: &mut Transaction<'static, Postgres>,
+    d: &Document,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into documents (kind, id, case_id, agency, status, version, doc) \
+         values ($1, $2, $3, $4, $5, $6, $7) \
+         on conflict (kind, id) do update set case_id = excluded.case_id, \
+         agency = excluded.agency, status = excluded.status, version = excluded.version, \
+         doc = excluded.doc where documents.version <= excluded.version",
+    )
+    .bind(d.kind)
+    .bind(&d.id)
+    .bind(&d.case_id)
+    .bind(&d.agency)
+    .bind(&d.status)
+    .bind(d.version)
+    .bind(&d.doc)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn get(pool: &PgPool, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("select doc from documents where kind = $1 and id = $2")
+            .bind(kind)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub(crate) async fn list(
+    pool: &PgPool,
+    kind: &str,
+    q: &DocumentQuery,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "select id, doc from documents where kind = $1 \
+         and ($2::text is null or case_id = $2) and ($3::text is null or agency = $3) \
+         and ($4::text is null or status = $4) and ($5::text is null or id > $5) \
+         order by id limit $6",
+    )
+    .bind(kind)
+    .bind(&q.case_id)
+    .bind(&q.agency)
+    .bind(&q.status)
+    .bind(&q.after)
+    .bind(q.limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+pub(crate) async fn clear(pool: &PgPool, kind: &str) -> Result<u64, StoreError> {
+    Ok(sqlx::query("delete from documents where kind = $1")
+        .bind(kind)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}

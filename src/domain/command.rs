@@ -1,0 +1,87 @@
+//! What people (and the scheduler) ask of a case, and what a decision may need to know.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::actor::{Actor, MemberRef};
+use super::events::VoteChoice;
+use crate::calendar::BusinessCalendar;
+use crate::workflow::WorkflowDefinition;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    Accept,
+    Return,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    OpenCase {
+        case_id: Uuid,
+        workflow_version: u32,
+        title: String,
+        /// Agency codes, already resolved from `"all"` and checked against the registry.
+        participants: Vec<String>,
+        params: Value,
+        parent_case: Option<Uuid>,
+    },
+    /// `data` has already passed the form's JSON Schema (`form_version`).
+    Submit {
+        task_id: Uuid,
+        data: Value,
+        form_version: u32,
+    },
+    Review {
+        task_id: Uuid,
+        decision: ReviewDecision,
+        comment: Option<String>,
+    },
+    Vote {
+        task_id: Uuid,
+        choice: VoteChoice,
+        comment: Option<String>,
+    },
+    Reassign {
+        task_id: Uuid,
+        member: MemberRef,
+    },
+    Cancel {
+        reason: String,
+    },
+    /// The vote's deadline passed (sent by the scheduler).
+    CloseVoteAtDeadline,
+}
+
+/// Everything a decision depends on besides the state: passed in, never fetched.
+pub struct Context<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: &'a Actor,
+    /// The definition version the case runs on.
+    pub definition: &'a WorkflowDefinition,
+    pub calendar: &'a BusinessCalendar,
+    /// The member directory, for choosing voters.
+    pub members: &'a [MemberRef],
+}
+
+/// Why a command was refused. Each maps to one HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// No such thing, or not visible to this actor (404: no existence leak).
+    #[error("{0}")]
+    NotFound(String),
+    /// Visible, but this actor may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Not possible in the current state (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// A rule of the workflow or the domain is broken by the input (422).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The longest comment a review or vote may carry (characters).
+pub const MAX_COMMENT_CHARS: usize = 10_000;

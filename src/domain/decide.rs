@@ -1,0 +1,431 @@
+//! The rules: `decide(&state, command, ctx)` returns the events a command causes, or why it
+//! is refused. Pure and synchronous — no clock, no database, no randomness (ids are derived).
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::actor::Role;
+use super::command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
+use super::events::{CaseEvent, TaskKind, VoteChoice};
+use super::flow::Decision;
+use super::state::{CaseState, CaseStatus, Task, TaskStatus};
+use crate::workflow::{Step, StepKind, Target};
+
+type Decided = Result<Vec<CaseEvent>, DomainError>;
+
+pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
+    if let Command::OpenCase {
+        case_id,
+        workflow_version,
+        title,
+        participants,
+        params,
+        parent_case,
+    } = command
+    {
+        return open_case(
+            state,
+            ctx,
+            case_id,
+            workflow_version,
+            title,
+            participants,
+            params,
+            parent_case,
+        );
+    }
+    if !state.exists() {
+        return Err(DomainError::NotFound("no such case".into()));
+    }
+    match command {
+        Command::OpenCase { .. } => unreachable!("handled above"),
+        Command::Submit {
+            task_id,
+            data,
+            form_version,
+        } => submit(state, ctx, task_id, data, form_version),
+        Command::Review {
+            task_id,
+            decision,
+            comment,
+        } => review(state, ctx, task_id, decision, comment),
+        Command::Vote {
+            task_id,
+            choice,
+            comment,
+        } => vote(state, ctx, task_id, choice, comment),
+        Command::Reassign { task_id, member } => reassign(state, ctx, task_id, &member),
+        Command::Cancel { reason } => cancel(state, ctx, reason),
+        Command::CloseVoteAtDeadline => close_vote_at_deadline(state, ctx),
+    }
+}
+
+fn now(ctx: &Context) -> DateTime<Utc> {
+    ctx.now
+}
+
+#[allow(clippy::too_many_arguments)]
+fn open_case(
+    state: &CaseState,
+    ctx: &Context,
+    case_id: Uuid,
+    workflow_version: u32,
+    title: String,
+    participants: Vec<String>,
+    params: serde_json::Value,
+    parent_case: Option<Uuid>,
+) -> Decided {
+    if !(ctx.actor.has(Role::Secretariat) || ctx.actor.has(Role::Admin)) {
+        return Err(DomainError::Forbidden(
+            "only the secretariat or an admin opens cases".into(),
+        ));
+    }
+    if state.exists() {
+        return Err(DomainError::Conflict(format!(
+            "case {case_id} already exists"
+        )));
+    }
+    let title = title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 500 {
+        return Err(DomainError::Invalid(
+            "title must be 1 to 500 characters".into(),
+        ));
+    }
+    let per_agency = ctx.definition.participants() == crate::workflow::Participants::Agencies;
+    if per_agency && participants.is_empty() {
+        return Err(DomainError::Invalid(
+            "this workflow needs at least one participant agency".into(),
+        ));
+    }
+    if !per_agency && !participants.is_empty() {
+        return Err(DomainError::Invalid(format!(
+            "workflow {} takes no participants",
+            ctx.definition.key()
+        )));
+    }
+    let mut decision = Decision::new(state.clone(), ctx);
+    decision.emit(CaseEvent::CaseOpened {
+        case_id,
+        workflow: ctx.definition.key().to_string(),
+        workflow_version,
+        workflow_hash: ctx.definition.content_hash().to_string(),
+        title,
+        participants: participants.clone(),
+        params,
+        parent_case,
+        opened_at: now(ctx),
+    });
+    let first = Target::Step(ctx.definition.first_step().id.clone());
+    if per_agency {
+        for agency in &participants {
+            decision.enter(&first, Some(agency))?;
+        }
+    } else {
+        decision.enter(&first, None)?;
+    }
+    decision.finish()
+}
+
+/// The task, if the actor may see it: staff see every task, a member only its agency's.
+fn visible_task<'s>(
+    state: &'s CaseState,
+    ctx: &Context,
+    task_id: Uuid,
+) -> Result<&'s Task, DomainError> {
+    let task = state
+        .task(task_id)
+        .ok_or_else(|| DomainError::NotFound(format!("no task {task_id}")))?;
+    let staff = [Role::Secretariat, Role::Admin, Role::Auditor]
+        .iter()
+        .any(|r| ctx.actor.has(*r));
+    let own = task.agency.as_deref().is_some_and(|a| ctx.actor.is_of(a))
+        || task.assignee.as_deref() == Some(&ctx.actor.member_id);
+    if staff || own {
+        Ok(task)
+    } else {
+        Err(DomainError::NotFound(format!("no task {task_id}")))
+    }
+}
+
+fn require_open(state: &CaseState) -> Result<(), DomainError> {
+    match state.status {
+        CaseStatus::Open => Ok(()),
+        CaseStatus::Completed => Err(DomainError::Conflict(
+            "the case is completed; it accepts nothing more".into(),
+        )),
+        CaseStatus::Cancelled => Err(DomainError::Conflict(
+            "the case is cancelled; it accepts nothing more".into(),
+        )),
+    }
+}
+
+fn step<'d>(ctx: &'d Context, id: &str) -> Result<&'d Step, DomainError> {
+    ctx.definition.step(id).ok_or_else(|| {
+        DomainError::Conflict(format!(
+            "step {id:?} is not in workflow version {}",
+            ctx.definition.content_hash()
+        ))
+    })
+}
+
+fn check_comment(comment: &Option<String>) -> Result<(), DomainError> {
+    match comment {
+        Some(text) if text.chars().count() > MAX_COMMENT_CHARS => Err(DomainError::Invalid(
+            format!("a comment may have at most {MAX_COMMENT_CHARS} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn submit(
+    state: &CaseState,
+    ctx: &Context,
+    task_id: Uuid,
+    data: serde_json::Value,
+    form_version: u32,
+) -> Decided {
+    let task = visible_task(state, ctx, task_id)?;
+    require_open(state)?;
+    let StepKind::Submission(spec) = &step(ctx, &task.step)?.kind else {
+        return Err(DomainError::Conflict(format!(
+            "task is {} and awaits review, not a submission",
+            task.status.as_str()
+        )));
+    };
+    if task.kind != TaskKind::Submission
+        || !matches!(task.status, TaskStatus::Open | TaskStatus::Returned)
+    {
+        return Err(DomainError::Conflict(format!(
+            "task is {}; it takes no submission",
+            task.status.as_str()
+        )));
+    }
+    if !ctx.actor.has_named(&spec.assignee.role)
+        || task.agency.as_deref().is_some_and(|a| !ctx.actor.is_of(a))
+    {
+        return Err(DomainError::Forbidden(format!(
+            "only a {} of {} may submit this task",
+            spec.assignee.role,
+            task.agency.as_deref().unwrap_or("the assigned agency")
+        )));
+    }
+    if task
+        .assignee
+        .as_deref()
+        .is_some_and(|m| m != ctx.actor.member_id)
+    {
+        return Err(DomainError::Forbidden(
+            "this task is assigned to another member".into(),
+        ));
+    }
+    if !data.is_object() {
+        return Err(DomainError::Invalid(
+            "submission data must be a JSON object".into(),
+        ));
+    }
+    let number = task.submissions.len() as u32 + 1;
+    let submission_id = super::ids::derive_id(task.id, &["submission", &number.to_string()]);
+    let review_step = spec.next.step_id().filter(|id| {
+        matches!(
+            ctx.definition.step(id).map(|s| &s.kind),
+            Some(StepKind::Review(_))
+        )
+    });
+    let mut decision = Decision::new(state.clone(), ctx);
+    decision.emit(CaseEvent::SubmissionReceived {
+        task_id,
+        submission_id,
+        number,
+        form: task.form.clone().unwrap_or_default(),
+        form_version,
+        data,
+        submitted_by: ctx.actor.member_id.clone(),
+        review_step: review_step.map(str::to_string),
+    });
+    if review_step.is_none() {
+        decision.emit(CaseEvent::SubmissionAccepted {
+            task_id,
+            submission_id,
+            comment: None,
+            reviewed_by: "system".into(),
+        });
+        decision.enter(&spec.next, task.agency.as_deref())?;
+    }
+    decision.finish()
+}
+
+fn review(
+    state: &CaseState,
+    ctx: &Context,
+    task_id: Uuid,
+    decision_kind: ReviewDecision,
+    comment: Option<String>,
+) -> Decided {
+    let task = visible_task(state, ctx, task_id)?;
+    require_open(state)?;
+    let StepKind::Review(spec) = &step(ctx, &task.step)?.kind else {
+        return Err(DomainError::Conflict(format!(
+            "task is {}; it is not awaiting review",
+            task.status.as_str()
+        )));
+    };
+    let own_agency_only = spec.assignee.is_per_participant()
+        && task.agency.as_deref().is_some_and(|a| !ctx.actor.is_of(a));
+    if !ctx.actor.has_named(&spec.assignee.role) || own_agency_only {
+        return Err(DomainError::Forbidden(format!(
+            "only the {} may review this task",
+            spec.assignee.role
+        )));
+    }
+    if task.status != TaskStatus::Submitted {
+        return Err(DomainError::Conflict(format!(
+            "task is {}; it is not awaiting review",
+            task.status.as_str()
+        )));
+    }
+    check_comment(&comment)?;
+    let submission_id = task.submissions.last().map(|s| s.id).unwrap_or_default();
+    let mut decision = Decision::new(state.clone(), ctx);
+    match decision_kind {
+        ReviewDecision::Return => {
+            let comment = comment
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty());
+            let Some(comment) = comment else {
+                return Err(DomainError::Invalid(
+                    "a return needs a comment saying what to fix".into(),
+                ));
+            };
+            match spec.on_return.as_ref().unwrap_or(&Target::End) {
+                Target::Step(back) => decision.emit(CaseEvent::SubmissionReturned {
+                    task_id,
+                    submission_id,
+                    comment,
+                    reviewed_by: ctx.actor.member_id.clone(),
+                    step: back.clone(),
+                }),
+                other => decision.enter(other, task.agency.as_deref())?,
+            }
+        }
+        ReviewDecision::Accept => {
+            let comment = comment.filter(|c| !c.trim().is_empty());
+            decision.emit(CaseEvent::SubmissionAccepted {
+                task_id,
+                submission_id,
+                comment,
+                reviewed_by: ctx.actor.member_id.clone(),
+            });
+            decision.enter(&spec.on_accept, task.agency.as_deref())?;
+        }
+    }
+    decision.finish()
+}
+
+fn vote(
+    state: &CaseState,
+    ctx: &Context,
+    task_id: Uuid,
+    choice: VoteChoice,
+    comment: Option<String>,
+) -> Decided {
+    let task = visible_task(state, ctx, task_id)?;
+    require_open(state)?;
+    if task.kind != TaskKind::Vote {
+        return Err(DomainError::Conflict("this task is not a vote".into()));
+    }
+    if task.assignee.as_deref() != Some(&ctx.actor.member_id) {
+        return Err(DomainError::Forbidden(
+            "only the voter this task belongs to may vote".into(),
+        ));
+    }
+    if task.status == TaskStatus::Voted {
+        return Err(DomainError::Conflict("this voter has already voted".into()));
+    }
+    if task.status != TaskStatus::Open || state.vote.as_ref().is_some_and(|v| v.outcome.is_some()) {
+        return Err(DomainError::Conflict("the vote is closed".into()));
+    }
+    check_comment(&comment)?;
+    let mut decision = Decision::new(state.clone(), ctx);
+    decision.emit(CaseEvent::VoteCast {
+        task_id,
+        choice,
+        comment,
+        voter: ctx.actor.member_id.clone(),
+    });
+    decision.settle_vote(false)?;
+    decision.finish()
+}
+
+fn close_vote_at_deadline(state: &CaseState, ctx: &Context) -> Decided {
+    require_open(state)?;
+    let Some(vote) = state.vote.as_ref().filter(|v| v.outcome.is_none()) else {
+        return Err(DomainError::Conflict("there is no open vote".into()));
+    };
+    let due = state
+        .tasks
+        .iter()
+        .filter(|t| t.step == vote.step)
+        .filter_map(|t| t.due.as_ref())
+        .map(|d| d.due_at)
+        .min();
+    if due.is_some_and(|due| ctx.now < due) {
+        return Err(DomainError::Conflict("the vote is not due yet".into()));
+    }
+    let mut decision = Decision::new(state.clone(), ctx);
+    decision.settle_vote(true)?;
+    decision.finish()
+}
+
+fn reassign(
+    state: &CaseState,
+    ctx: &Context,
+    task_id: Uuid,
+    member: &super::actor::MemberRef,
+) -> Decided {
+    let task = visible_task(state, ctx, task_id)?;
+    require_open(state)?;
+    let within_agency =
+        ctx.actor.has(Role::Member) && task.agency.as_deref().is_some_and(|a| ctx.actor.is_of(a));
+    if !(ctx.actor.has(Role::Secretariat) || within_agency) {
+        return Err(DomainError::Forbidden(
+            "only the secretariat, or a member of the task's agency, reassigns it".into(),
+        ));
+    }
+    if task.kind == TaskKind::Vote || !task.status.is_pending() {
+        return Err(DomainError::Conflict(format!(
+            "a {} task cannot be reassigned",
+            task.status.as_str()
+        )));
+    }
+    if task.agency.as_deref().is_some_and(|a| a != member.agency) {
+        return Err(DomainError::Invalid(format!(
+            "member {} is not of agency {}",
+            member.id,
+            task.agency.as_deref().unwrap_or_default()
+        )));
+    }
+    Ok(vec![CaseEvent::TaskReassigned {
+        task_id,
+        member_id: member.id.clone(),
+        by: ctx.actor.member_id.clone(),
+    }])
+}
+
+fn cancel(state: &CaseState, ctx: &Context, reason: String) -> Decided {
+    if !(ctx.actor.has(Role::Secretariat) || ctx.actor.has(Role::Admin)) {
+        return Err(DomainError::Forbidden(
+            "only the secretariat or an admin cancels cases".into(),
+        ));
+    }
+    require_open(state)?;
+    let reason = reason.trim().to_string();
+    if reason.chars().count() > MAX_COMMENT_CHARS {
+        return Err(DomainError::Invalid(format!(
+            "a reason may have at most {MAX_COMMENT_CHARS} characters"
+        )));
+    }
+    Ok(vec![CaseEvent::CaseCancelled {
+        reason,
+        by: ctx.actor.member_id.clone(),
+    }])
+}

@@ -1,0 +1,163 @@
+//! The facts of a case, past tense. Each is stored as `event_type` = the variant name and
+//! `data` = its fields; `(event_type, event_version)` is the schema key, so a change of shape
+//! gets a new version and an upcaster rather than an edit here.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::deadline::Deadline;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum CaseEvent {
+    CaseOpened {
+        case_id: Uuid,
+        workflow: String,
+        workflow_version: u32,
+        workflow_hash: String,
+        title: String,
+        participants: Vec<String>,
+        #[serde(default)]
+        params: Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        parent_case: Option<Uuid>,
+        opened_at: DateTime<Utc>,
+    },
+    TaskAssigned {
+        task_id: Uuid,
+        step: String,
+        kind: TaskKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agency: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        assignee: Option<String>,
+        role: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        form: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<Deadline>,
+    },
+    SubmissionReceived {
+        task_id: Uuid,
+        submission_id: Uuid,
+        number: u32,
+        form: String,
+        form_version: u32,
+        data: Value,
+        submitted_by: String,
+        /// The step the task moves to (a review step), or none when the track moves on.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        review_step: Option<String>,
+    },
+    SubmissionReturned {
+        task_id: Uuid,
+        submission_id: Uuid,
+        comment: String,
+        reviewed_by: String,
+        /// The step the task goes back to.
+        step: String,
+    },
+    SubmissionAccepted {
+        task_id: Uuid,
+        submission_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+        reviewed_by: String,
+    },
+    TaskReassigned {
+        task_id: Uuid,
+        member_id: String,
+        by: String,
+    },
+    VoteOpened {
+        step: String,
+        voters: usize,
+        quorum: f64,
+        pass: f64,
+    },
+    VoteCast {
+        task_id: Uuid,
+        choice: VoteChoice,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+        voter: String,
+    },
+    VoteClosed {
+        step: String,
+        outcome: VoteOutcome,
+        approve: usize,
+        reject: usize,
+        abstain: usize,
+        voters: usize,
+    },
+    ChildCaseOrdered {
+        step: String,
+        child_case_id: Uuid,
+        workflow: String,
+        #[serde(default)]
+        participants: Value,
+        #[serde(default)]
+        params: Value,
+    },
+    CaseCompleted {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        outcome: Option<String>,
+    },
+    CaseCancelled {
+        reason: String,
+        by: String,
+    },
+}
+
+impl CaseEvent {
+    /// `(event_type, data)` as stored.
+    pub fn to_parts(&self) -> (String, Value) {
+        let mut value = serde_json::to_value(self).expect("events serialize");
+        let data = value
+            .get_mut("data")
+            .map(Value::take)
+            .unwrap_or(Value::Null);
+        let kind = value["type"].as_str().unwrap_or_default().to_string();
+        (kind, data)
+    }
+
+    /// Rebuilds an event from its stored parts (after upcasting, when versions differ).
+    pub fn from_parts(event_type: &str, data: &Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(serde_json::json!({"type": event_type, "data": data}))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    Submission,
+    Vote,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteChoice {
+    Approve,
+    Reject,
+    Abstain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoteOutcome {
+    Approved,
+    Rejected,
+    Expired,
+}
+
+impl VoteOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoteOutcome::Approved => "approved",
+            VoteOutcome::Rejected => "rejected",
+            VoteOutcome::Expired => "expired",
+        }
+    }
+}

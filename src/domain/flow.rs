@@ -1,0 +1,237 @@
+//! Moving a case through its workflow: entering steps (assigning tasks, opening votes,
+//! ordering child cases) and noticing when the case is finished. A [`Decision`] applies each
+//! event it emits to a working copy of the state, so later rules in the same decision see
+//! the earlier effects (e.g. the last acceptance completes the case).
+
+use serde_json::Value;
+
+use super::command::{Context, DomainError};
+use super::deadline::resolve_deadline;
+use super::events::{CaseEvent, TaskKind};
+use super::ids::derive_id;
+use super::state::{CaseState, CaseStatus};
+use super::vote::Tally;
+use crate::workflow::{DueRule, StepKind, Target};
+
+pub(crate) struct Decision<'c> {
+    state: CaseState,
+    events: Vec<CaseEvent>,
+    ctx: &'c Context<'c>,
+}
+
+impl<'c> Decision<'c> {
+    pub(crate) fn new(state: CaseState, ctx: &'c Context<'c>) -> Self {
+        Self {
+            state,
+            events: Vec::new(),
+            ctx,
+        }
+    }
+
+    pub(crate) fn emit(&mut self, event: CaseEvent) {
+        self.state = std::mem::take(&mut self.state).apply(&event, self.ctx.now);
+        self.events.push(event);
+    }
+
+    fn deadline(
+        &self,
+        step: &str,
+        rule: &DueRule,
+    ) -> Result<super::deadline::Deadline, DomainError> {
+        resolve_deadline(rule, self.ctx.now, self.ctx.calendar).map_err(|e| {
+            DomainError::Invalid(format!("step {step:?}: cannot resolve its deadline: {e}"))
+        })
+    }
+
+    /// Moves the track of `agency` (or the whole case, for `None`) to `target`.
+    pub(crate) fn enter(
+        &mut self,
+        target: &Target,
+        agency: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let id = match target {
+            Target::Done => return Ok(()),
+            Target::End => {
+                let outcome = self
+                    .state
+                    .vote
+                    .as_ref()
+                    .and_then(|v| v.outcome)
+                    .map(|o| o.as_str())
+                    .unwrap_or("ended");
+                self.emit(CaseEvent::CaseCompleted {
+                    outcome: Some(outcome.to_string()),
+                });
+                return Ok(());
+            }
+            Target::Step(id) => id.clone(),
+        };
+        let step = self
+            .ctx
+            .definition
+            .step(&id)
+            .ok_or_else(|| DomainError::Invalid(format!("unknown step {id:?}")))?;
+        match &step.kind {
+            StepKind::Submission(spec) => {
+                let agency = agency.filter(|_| spec.assignee.is_per_participant());
+                let round = self
+                    .state
+                    .tasks
+                    .iter()
+                    .filter(|t| t.origin_step == id && t.agency.as_deref() == agency)
+                    .count();
+                let task_id = derive_id(
+                    self.state.id,
+                    &["task", &id, agency.unwrap_or("-"), &round.to_string()],
+                );
+                let due = Some(self.deadline(&id, &spec.due)?);
+                self.emit(CaseEvent::TaskAssigned {
+                    task_id,
+                    step: id,
+                    kind: TaskKind::Submission,
+                    agency: agency.map(str::to_string),
+                    assignee: None,
+                    role: spec.assignee.role.clone(),
+                    form: spec.form.clone(),
+                    due,
+                });
+                Ok(())
+            }
+            StepKind::Review(_) => Err(DomainError::Invalid(format!(
+                "step {id:?} is a review; only a submission leads to it"
+            ))),
+            StepKind::Vote(spec) => {
+                let due = self.deadline(&id, &spec.due)?;
+                let mut voters: Vec<_> = self
+                    .ctx
+                    .members
+                    .iter()
+                    .filter(|m| m.roles.iter().any(|r| r.as_str() == spec.voters.role))
+                    .collect();
+                voters.sort_by(|a, b| a.id.cmp(&b.id));
+                self.emit(CaseEvent::VoteOpened {
+                    step: id.clone(),
+                    voters: voters.len(),
+                    quorum: spec.quorum,
+                    pass: spec.pass,
+                });
+                for voter in voters {
+                    self.emit(CaseEvent::TaskAssigned {
+                        task_id: derive_id(self.state.id, &["vote", &id, &voter.id]),
+                        step: id.clone(),
+                        kind: TaskKind::Vote,
+                        agency: Some(voter.agency.clone()),
+                        assignee: Some(voter.id.clone()),
+                        role: spec.voters.role.clone(),
+                        form: None,
+                        due: Some(due.clone()),
+                    });
+                }
+                if self.state.vote.as_ref().is_some_and(|v| v.voters == 0) {
+                    self.settle_vote(true)?;
+                }
+                Ok(())
+            }
+            StepKind::StartCases(spec) => {
+                let next = spec.next.clone();
+                self.order_child_cases(&id)?;
+                self.enter(&next, agency)
+            }
+        }
+    }
+
+    /// `params.on_approval` names the case (or list of cases) to open.
+    fn order_child_cases(&mut self, step: &str) -> Result<(), DomainError> {
+        let orders = match self.state.params.get("on_approval") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items.clone(),
+            Some(one) => vec![one.clone()],
+        };
+        for (i, order) in orders.iter().enumerate() {
+            let workflow = order
+                .get("workflow")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    DomainError::Invalid(format!("params.on_approval[{i}] must name a workflow"))
+                })?;
+            self.emit(CaseEvent::ChildCaseOrdered {
+                step: step.to_string(),
+                child_case_id: derive_id(self.state.id, &["child", step, &i.to_string()]),
+                workflow: workflow.to_string(),
+                participants: order
+                    .get("participants")
+                    .cloned()
+                    .unwrap_or(Value::String("all".into())),
+                params: order
+                    .get("params")
+                    .cloned()
+                    .unwrap_or(Value::Object(Default::default())),
+            });
+        }
+        Ok(())
+    }
+
+    /// Closes the open vote if its outcome is settled (or, at the deadline, whatever it is)
+    /// and follows the matching transition.
+    pub(crate) fn settle_vote(&mut self, at_deadline: bool) -> Result<(), DomainError> {
+        let Some(vote) = self.state.vote.clone().filter(|v| v.outcome.is_none()) else {
+            return Ok(());
+        };
+        let (approve, reject, abstain) = self.state.tally();
+        let tally = Tally {
+            voters: vote.voters,
+            approve,
+            reject,
+            abstain,
+        };
+        let outcome = if at_deadline {
+            Some(tally.at_deadline(vote.quorum, vote.pass))
+        } else {
+            tally.settled(vote.quorum, vote.pass)
+        };
+        let Some(outcome) = outcome else {
+            return Ok(());
+        };
+        self.emit(CaseEvent::VoteClosed {
+            step: vote.step.clone(),
+            outcome,
+            approve,
+            reject,
+            abstain,
+            voters: vote.voters,
+        });
+        let Some(StepKind::Vote(spec)) = self.ctx.definition.step(&vote.step).map(|s| &s.kind)
+        else {
+            return Err(DomainError::Invalid(format!(
+                "step {:?} is not a vote",
+                vote.step
+            )));
+        };
+        let target = match outcome {
+            super::events::VoteOutcome::Approved => spec.on_approved.clone(),
+            super::events::VoteOutcome::Rejected => spec.on_rejected.clone(),
+            super::events::VoteOutcome::Expired => spec.on_expired.clone(),
+        };
+        self.enter(&target, None)
+    }
+
+    /// The events, plus `CaseCompleted` when nothing is left to do.
+    pub(crate) fn finish(mut self) -> Result<Vec<CaseEvent>, DomainError> {
+        let idle = !self.state.tasks.iter().any(|t| t.status.is_pending());
+        let vote_open = self
+            .state
+            .vote
+            .as_ref()
+            .is_some_and(|v| v.outcome.is_none());
+        if self.state.status == CaseStatus::Open && idle && !vote_open && !self.events.is_empty() {
+            let outcome = self
+                .state
+                .vote
+                .as_ref()
+                .and_then(|v| v.outcome)
+                .map(|o| o.as_str().to_string());
+            self.emit(CaseEvent::CaseCompleted { outcome });
+        }
+        Ok(self.events)
+    }
+}

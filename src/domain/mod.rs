@@ -1,0 +1,24 @@
+//! The domain: cases and their tasks as an event-sourced aggregate. Pure and synchronous —
+//! it knows nothing of sqlx, actix or tokio. Everything a rule needs (the time, the workflow
+//! definition, the actor, the member directory) comes in as arguments:
+//! `decide(&state, command, &ctx) -> Result<Vec<CaseEvent>, DomainError>` and
+//! `state.apply(&event, at) -> state`.
+
+mod actor;
+mod command;
+mod deadline;
+mod decide;
+mod events;
+mod flow;
+mod ids;
+mod state;
+mod vote;
+
+pub use actor::{Actor, MemberRef, Role};
+pub use command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
+pub use deadline::{Deadline, resolve_deadline};
+pub use decide::decide;
+pub use events::{CaseEvent, TaskKind, VoteChoice, VoteOutcome};
+pub use ids::derive_id;
+pub use state::{CaseState, CaseStatus, Comment, Submission, Task, TaskStatus, VoteState};
+pub use vote::Tally;

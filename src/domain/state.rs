@@ -1,0 +1,376 @@
+//! A case as its events leave it: `apply` folds one event into the state. It never fails and
+//! never decides anything — every rule lives in `decide` — so replaying old events always
+//! works, and the live state and a replayed state are the same by construction.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::deadline::Deadline;
+use super::events::{CaseEvent, TaskKind, VoteChoice, VoteOutcome};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    #[default]
+    Open,
+    Completed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Open,
+    Submitted,
+    Returned,
+    Accepted,
+    Voted,
+    /// A vote task nobody cast before the vote closed.
+    Expired,
+    /// Closed because the case was cancelled or ended.
+    Cancelled,
+}
+
+impl TaskStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "open",
+            TaskStatus::Submitted => "submitted",
+            TaskStatus::Returned => "returned",
+            TaskStatus::Accepted => "accepted",
+            TaskStatus::Voted => "voted",
+            TaskStatus::Expired => "expired",
+            TaskStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Still waiting for somebody to act.
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            TaskStatus::Open | TaskStatus::Submitted | TaskStatus::Returned
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    pub id: Uuid,
+    pub number: u32,
+    pub form: String,
+    pub form_version: u32,
+    pub data: Value,
+    pub submitted_by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    pub by: String,
+    pub text: String,
+    pub kind: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    /// The step the task is at now (a submission step, or the review step after submitting).
+    pub step: String,
+    /// The submission step the task was opened for.
+    pub origin_step: String,
+    pub kind: TaskKind,
+    pub agency: Option<String>,
+    pub assignee: Option<String>,
+    pub role: String,
+    pub form: Option<String>,
+    pub status: TaskStatus,
+    pub due: Option<Deadline>,
+    pub submissions: Vec<Submission>,
+    pub comments: Vec<Comment>,
+    pub vote: Option<VoteChoice>,
+    pub overdue: bool,
+    pub escalation_level: u32,
+    pub updated_at: DateTime<Utc>,
+    /// The case version at which this task last changed.
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoteState {
+    pub step: String,
+    pub voters: usize,
+    pub quorum: f64,
+    pub pass: f64,
+    pub outcome: Option<VoteOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CaseState {
+    pub id: Uuid,
+    /// The stream version: how many events the case has.
+    pub version: i64,
+    pub workflow: String,
+    pub workflow_version: u32,
+    pub workflow_hash: String,
+    pub title: String,
+    pub participants: Vec<String>,
+    pub params: Value,
+    pub parent_case: Option<Uuid>,
+    pub children: Vec<Uuid>,
+    pub status: CaseStatus,
+    pub outcome: Option<String>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Tasks in the order they were assigned.
+    pub tasks: Vec<Task>,
+    pub vote: Option<VoteState>,
+    #[serde(skip)]
+    index: BTreeMap<Uuid, usize>,
+}
+
+impl CaseState {
+    pub fn exists(&self) -> bool {
+        self.version > 0
+    }
+
+    pub fn task(&self, id: Uuid) -> Option<&Task> {
+        self.index.get(&id).map(|&i| &self.tasks[i])
+    }
+
+    fn task_mut(&mut self, id: Uuid) -> Option<&mut Task> {
+        self.index.get(&id).map(|&i| &mut self.tasks[i])
+    }
+
+    /// Folds a whole history.
+    pub fn replay<'a>(events: impl IntoIterator<Item = (&'a CaseEvent, DateTime<Utc>)>) -> Self {
+        events
+            .into_iter()
+            .fold(CaseState::default(), |state, (e, at)| state.apply(e, at))
+    }
+
+    /// The state after `event`, recorded at `at`.
+    pub fn apply(mut self, event: &CaseEvent, at: DateTime<Utc>) -> Self {
+        self.version += 1;
+        self.updated_at = Some(at);
+        let version = self.version;
+        match event {
+            CaseEvent::CaseOpened {
+                case_id,
+                workflow,
+                workflow_version,
+                workflow_hash,
+                title,
+                participants,
+                params,
+                parent_case,
+                opened_at,
+            } => {
+                self.id = *case_id;
+                self.workflow.clone_from(workflow);
+                self.workflow_version = *workflow_version;
+                self.workflow_hash.clone_from(workflow_hash);
+                self.title.clone_from(title);
+                self.participants.clone_from(participants);
+                self.params = params.clone();
+                self.parent_case = *parent_case;
+                self.opened_at = Some(*opened_at);
+            }
+            CaseEvent::TaskAssigned {
+                task_id,
+                step,
+                kind,
+                agency,
+                assignee,
+                role,
+                form,
+                due,
+            } => {
+                self.index.insert(*task_id, self.tasks.len());
+                self.tasks.push(Task {
+                    id: *task_id,
+                    case_id: self.id,
+                    step: step.clone(),
+                    origin_step: step.clone(),
+                    kind: *kind,
+                    agency: agency.clone(),
+                    assignee: assignee.clone(),
+                    role: role.clone(),
+                    form: form.clone(),
+                    status: TaskStatus::Open,
+                    due: due.clone(),
+                    submissions: Vec::new(),
+                    comments: Vec::new(),
+                    vote: None,
+                    overdue: false,
+                    escalation_level: 0,
+                    updated_at: at,
+                    version,
+                });
+            }
+            CaseEvent::VoteOpened {
+                step,
+                voters,
+                quorum,
+                pass,
+            } => {
+                self.vote = Some(VoteState {
+                    step: step.clone(),
+                    voters: *voters,
+                    quorum: *quorum,
+                    pass: *pass,
+                    outcome: None,
+                });
+            }
+            CaseEvent::VoteClosed { outcome, .. } => {
+                if let Some(vote) = &mut self.vote {
+                    vote.outcome = Some(*outcome);
+                }
+                for task in self
+                    .tasks
+                    .iter_mut()
+                    .filter(|t| t.kind == TaskKind::Vote && t.status == TaskStatus::Open)
+                {
+                    task.status = TaskStatus::Expired;
+                    task.version = version;
+                    task.updated_at = at;
+                }
+            }
+            CaseEvent::ChildCaseOrdered { child_case_id, .. } => self.children.push(*child_case_id),
+            CaseEvent::CaseCompleted { outcome } => {
+                self.status = CaseStatus::Completed;
+                self.outcome.clone_from(outcome);
+                self.close_pending_tasks(version, at);
+            }
+            CaseEvent::CaseCancelled { .. } => {
+                self.status = CaseStatus::Cancelled;
+                self.close_pending_tasks(version, at);
+            }
+            task_event => self.apply_to_task(task_event, version, at),
+        }
+        self
+    }
+
+    fn close_pending_tasks(&mut self, version: i64, at: DateTime<Utc>) {
+        for task in self.tasks.iter_mut().filter(|t| t.status.is_pending()) {
+            task.status = TaskStatus::Cancelled;
+            task.version = version;
+            task.updated_at = at;
+        }
+    }
+
+    fn apply_to_task(&mut self, event: &CaseEvent, version: i64, at: DateTime<Utc>) {
+        let Some(task_id) = task_of(event) else {
+            return;
+        };
+        let Some(task) = self.task_mut(task_id) else {
+            return;
+        };
+        task.version = version;
+        task.updated_at = at;
+        match event {
+            CaseEvent::SubmissionReceived {
+                submission_id,
+                number,
+                form,
+                form_version,
+                data,
+                submitted_by,
+                review_step,
+                ..
+            } => {
+                task.submissions.push(Submission {
+                    id: *submission_id,
+                    number: *number,
+                    form: form.clone(),
+                    form_version: *form_version,
+                    data: data.clone(),
+                    submitted_by: submitted_by.clone(),
+                    at,
+                });
+                task.status = TaskStatus::Submitted;
+                if let Some(step) = review_step {
+                    task.step.clone_from(step);
+                }
+            }
+            CaseEvent::SubmissionReturned {
+                comment,
+                reviewed_by,
+                step,
+                ..
+            } => {
+                task.status = TaskStatus::Returned;
+                task.step.clone_from(step);
+                task.comments.push(Comment {
+                    by: reviewed_by.clone(),
+                    text: comment.clone(),
+                    kind: "return".into(),
+                    at,
+                });
+            }
+            CaseEvent::SubmissionAccepted {
+                comment,
+                reviewed_by,
+                ..
+            } => {
+                task.status = TaskStatus::Accepted;
+                if let Some(text) = comment.as_ref().filter(|c| !c.is_empty()) {
+                    task.comments.push(Comment {
+                        by: reviewed_by.clone(),
+                        text: text.clone(),
+                        kind: "accept".into(),
+                        at,
+                    });
+                }
+            }
+            CaseEvent::TaskReassigned { member_id, .. } => task.assignee = Some(member_id.clone()),
+            CaseEvent::VoteCast {
+                choice,
+                comment,
+                voter,
+                ..
+            } => {
+                task.status = TaskStatus::Voted;
+                task.vote = Some(*choice);
+                if let Some(text) = comment {
+                    task.comments.push(Comment {
+                        by: voter.clone(),
+                        text: text.clone(),
+                        kind: "vote".into(),
+                        at,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Votes cast so far: (approve, reject, abstain).
+    pub fn tally(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for choice in self.tasks.iter().filter_map(|t| t.vote) {
+            match choice {
+                VoteChoice::Approve => counts.0 += 1,
+                VoteChoice::Reject => counts.1 += 1,
+                VoteChoice::Abstain => counts.2 += 1,
+            }
+        }
+        counts
+    }
+}
+
+fn task_of(event: &CaseEvent) -> Option<Uuid> {
+    match event {
+        CaseEvent::SubmissionReceived { task_id, .. }
+        | CaseEvent::SubmissionReturned { task_id, .. }
+        | CaseEvent::SubmissionAccepted { task_id, .. }
+        | CaseEvent::TaskReassigned { task_id, .. }
+        | CaseEvent::VoteCast { task_id, .. } => Some(*task_id),
+        _ => None,
+    }
+}

@@ -1,0 +1,235 @@
+use serde_json::{Value, json};
+
+use super::*;
+
+fn contact_schema() -> Value {
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["name", "email"],
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "email": {"type": "string", "format": "email"},
+            "site": {"type": "string", "format": "uri"},
+            "tags": {"type": "array", "items": {"$ref": "#/$defs/Tag"}}
+        },
+        "$defs": {"Tag": {"enum": ["a", "b"]}}
+    })
+}
+
+fn registry() -> FormRegistry {
+    let mut forms = FormRegistry::new();
+    forms.register("contact", contact_schema()).unwrap();
+    forms
+}
+
+/// Wraps `inner` in `levels` objects without recursion (json! would serialize
+/// the inner value recursively).
+fn nest(inner: Value, levels: usize) -> Value {
+    let mut doc = inner;
+    for _ in 0..levels {
+        let mut map = serde_json::Map::new();
+        map.insert("a".to_owned(), doc);
+        doc = Value::Object(map);
+    }
+    doc
+}
+
+fn paths(violations: &[SchemaViolation]) -> Vec<(&str, &str)> {
+    let mut found: Vec<_> = violations
+        .iter()
+        .map(|v| (v.instance_path.as_str(), v.keyword()))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_fitting_document_passes() {
+    let doc = json!({"name": "Sara", "email": "sara@example.ir", "site": "https://x.ir/a"});
+    assert_eq!(registry().validate("contact", None, &doc), Ok(()));
+}
+
+#[test]
+fn every_violation_is_reported_with_pointers() {
+    let doc = json!({"email": "not-an-address", "site": "no scheme", "tags": ["a", "z"], "x": 1});
+    let errors = registry().validate("contact", None, &doc).unwrap_err();
+    assert_eq!(
+        paths(&errors),
+        vec![
+            ("", "additionalProperties"),
+            ("", "required"),
+            ("/email", "format"),
+            ("/site", "format"),
+            ("/tags/1", "enum"),
+        ]
+    );
+    // $ref hops are not in the schema path: it names where the keyword is written.
+    let tag = errors
+        .iter()
+        .find(|v| v.instance_path == "/tags/1")
+        .unwrap();
+    assert_eq!(tag.schema_path, "/$defs/Tag/enum");
+    let serialized = serde_json::to_value(tag).unwrap();
+    assert_eq!(serialized["instance_path"], "/tags/1");
+}
+
+#[test]
+fn a_document_that_is_not_an_object_is_a_violation() {
+    let forms = registry();
+    for doc in [json!([1, 2]), json!("text"), json!(null), json!(3)] {
+        let errors = forms.validate("contact", None, &doc).unwrap_err();
+        assert_eq!(paths(&errors), vec![("", "type")], "{doc}");
+    }
+}
+
+#[test]
+fn a_hostile_deep_document_is_refused_without_recursion() {
+    let doc = nest(json!({}), 10_000);
+    let errors = registry().validate("contact", None, &doc).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].message.contains("deeper than 64"),
+        "{}",
+        errors[0]
+    );
+    // serde_json drops values recursively; leak this one rather than test its Drop.
+    std::mem::forget(doc);
+}
+
+#[test]
+fn depth_limit_is_exact() {
+    let doc = nest(json!({}), MAX_DEPTH - 1);
+    assert!(!violation::exceeds_depth(&doc, MAX_DEPTH));
+    assert!(violation::exceeds_depth(
+        &Value::Array(vec![doc]),
+        MAX_DEPTH
+    ));
+}
+
+#[test]
+fn unchanged_schema_keeps_its_version_and_a_change_makes_a_new_one() {
+    let mut forms = registry();
+    let same = forms.register("contact", contact_schema()).unwrap();
+    assert_eq!((same.version, same.created), (1, false));
+    let mut changed = contact_schema();
+    changed["required"] = json!(["name"]);
+    let second = forms.register("contact", changed).unwrap();
+    assert_eq!((second.version, second.created), (2, true));
+    assert_ne!(same.hash, second.hash);
+    // version 1 keeps its own validator: email is still required there.
+    let doc = json!({"name": "Sara"});
+    assert!(forms.validate("contact", Some(1), &doc).is_err());
+    assert_eq!(forms.validate("contact", None, &doc), Ok(()));
+    assert_eq!(forms.get("contact", Some(2)).unwrap().version(), 2);
+    assert!(forms.get("contact", Some(3)).is_none());
+    assert!(forms.get("contact", Some(0)).is_none());
+}
+
+#[test]
+fn an_invalid_schema_is_refused_with_every_problem() {
+    let bad = json!({"type": "strin", "minimum": "x", "properties": {"a": {"required": "no"}}});
+    let err = FormRegistry::new().register("bad", bad).unwrap_err();
+    let FormError::NotASchema { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    let mut at: Vec<_> = problems.iter().map(|p| p.instance_path.as_str()).collect();
+    at.sort();
+    assert_eq!(at, ["/minimum", "/properties/a/required", "/type"]);
+    assert!(err.to_string().contains("not a valid JSON Schema"), "{err}");
+}
+
+#[test]
+fn other_drafts_and_external_refs_are_refused() {
+    let mut forms = FormRegistry::new();
+    let draft7 = json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"});
+    assert!(matches!(
+        forms.register("old", draft7),
+        Err(FormError::UnsupportedDraft { .. })
+    ));
+    for target in [
+        "file:///etc/hostname",
+        "https://example.com/s.json",
+        "other.json",
+    ] {
+        let external = json!({"$ref": target});
+        let err = forms.register("ext", external).unwrap_err();
+        assert!(matches!(err, FormError::Compile { .. }), "{target}: {err}");
+    }
+    assert!(matches!(
+        forms.register("Bad Key", json!({})),
+        Err(FormError::InvalidKey { .. })
+    ));
+    assert!(!forms.contains("ext"));
+}
+
+#[test]
+fn unknown_form_is_a_single_root_violation() {
+    let errors = registry().validate("nope", None, &json!({})).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].message.contains("unknown form"));
+}
+
+#[test]
+fn long_messages_do_not_echo_the_document() {
+    let forms = {
+        let mut f = FormRegistry::new();
+        f.register(
+            "t",
+            json!({"type": "object", "properties": {"a": {"type": "string"}}}),
+        )
+        .unwrap();
+        f
+    };
+    let big: Vec<u32> = (0..500).collect();
+    let errors = forms.validate("t", None, &json!({"a": big})).unwrap_err();
+    assert!(errors[0].message.len() < 200, "{}", errors[0].message);
+}
+
+#[test]
+fn load_dir_registers_schema_files_and_skips_the_workflow_schema() {
+    let dir = std::env::temp_dir().join(format!("daftar-forms-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write("contact.schema.json", &contact_schema().to_string());
+    write("workflow.schema.json", "not even json");
+    write("notes.txt", "ignored");
+    write("broken.schema.json", "{\"type\": ");
+    let mut forms = FormRegistry::new();
+    let errors = forms.load_dir(&dir).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].to_string().contains("broken.schema.json"),
+        "{}",
+        errors[0]
+    );
+    assert!(forms.contains("contact"));
+    assert_eq!(forms.list().len(), 1);
+}
+
+#[test]
+fn messages_list_every_option_and_quote_descriptions() {
+    let mut forms = FormRegistry::new();
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "mode": {"enum": ["online", "batch", "manual", "letter"]},
+            "code": {"type": "string", "pattern": "^[A-Z]{3}$", "description": "three capital letters"}
+        }
+    });
+    forms.register("t", schema).unwrap();
+    let errors = forms
+        .validate("t", None, &json!({"mode": "nix", "code": "ab"}))
+        .unwrap_err();
+    let messages: Vec<&str> = errors.iter().map(|v| v.message.as_str()).collect();
+    assert!(
+        messages.contains(&"\"ab\" does not match \"^[A-Z]{3}$\" (three capital letters)"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"\"nix\" is not one of \"online\", \"batch\", \"manual\", \"letter\""),
+        "{messages:?}"
+    );
+}
