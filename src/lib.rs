@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod documents;
 pub mod domain;
+pub mod engine;
 pub mod event_store;
 pub mod forms;
 pub mod http;

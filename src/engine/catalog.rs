@@ -1,0 +1,212 @@
+//! The workflow and form catalog: every version ever registered is an event
+//! (`FormVersionRegistered` in `form-KEY`, `WorkflowVersionRegistered` in `workflow-KEY`),
+//! so a case can always find the exact definition it opened with — after a restart, on
+//! another node, years later. Files in `schemas/` and `workflows/` are registered at start;
+//! an unchanged file is not a new version.
+
+use std::path::Path;
+use std::sync::RwLock;
+
+use serde_json::{Value, json};
+
+use crate::domain::derive_id;
+use crate::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, ReadAll};
+use crate::forms::{FormRegistry, RegisteredForm};
+use crate::workflow::{
+    DefinitionError, Registered, WorkflowDefinition, WorkflowRegistry, WorkflowVersion,
+};
+
+use super::EngineError;
+
+#[derive(Default)]
+pub struct Catalog {
+    pub(crate) workflows: RwLock<WorkflowRegistry>,
+    pub(crate) forms: RwLock<FormRegistry>,
+}
+
+/// Event ids derive from the content hash, so two nodes registering the same file at start
+/// append it once.
+fn registration_id(kind: &str, key: &str, hash: &str) -> uuid::Uuid {
+    derive_id(uuid::Uuid::nil(), &[kind, key, hash])
+}
+
+impl Catalog {
+    /// Rebuilds both registries from the log, in the order versions were registered.
+    pub async fn load(&self, store: &EventStore) -> Result<(), EngineError> {
+        let mut query = ReadAll::after(0, 1000);
+        query.event_types = vec![
+            "FormVersionRegistered".into(),
+            "WorkflowVersionRegistered".into(),
+        ];
+        loop {
+            let page = store.read_all(&query).await?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            query.after = last.position;
+            for event in &page {
+                self.replay_one(&event.event_type, &event.data)?;
+            }
+        }
+    }
+
+    fn replay_one(&self, event_type: &str, data: &Value) -> Result<(), EngineError> {
+        let key = data["key"].as_str().unwrap_or_default();
+        if event_type == "FormVersionRegistered" {
+            let mut forms = self.forms.write().expect("catalog lock");
+            if forms
+                .get(key, None)
+                .map(|f| f.hash().to_string())
+                .as_deref()
+                != data["hash"].as_str()
+            {
+                forms.register(key, data["schema"].clone()).map_err(|e| {
+                    EngineError::Internal(anyhow::anyhow!("stored form {key}: {e}"))
+                })?;
+            }
+        } else {
+            let forms = self.forms.read().expect("catalog lock");
+            let definition = WorkflowDefinition::from_value(
+                &format!("stored workflow {key}"),
+                data["definition"].clone(),
+                &forms,
+            )
+            .map_err(|e| EngineError::Internal(anyhow::anyhow!("{e}")))?;
+            drop(forms);
+            self.workflows
+                .write()
+                .expect("catalog lock")
+                .register(definition);
+        }
+        Ok(())
+    }
+
+    /// Registers a form schema; appends a new version only if its content changed.
+    pub async fn put_form(
+        &self,
+        store: &EventStore,
+        key: &str,
+        schema: Value,
+    ) -> Result<RegisteredForm, EngineError> {
+        let registered = {
+            let mut forms = self.forms.write().expect("catalog lock");
+            forms
+                .register(key, schema.clone())
+                .map_err(|e| EngineError::Invalid(e.to_string()))?
+        };
+        if registered.created {
+            let mut event = NewEvent::new(
+                "FormVersionRegistered",
+                json!({"key": key, "version": registered.version, "hash": registered.hash, "schema": schema}),
+            );
+            event.event_id = registration_id("form", key, &registered.hash);
+            store
+                .append(AppendRequest::new(
+                    format!("form-{key}"),
+                    ExpectedVersion::Any,
+                    vec![event],
+                ))
+                .await?;
+        }
+        Ok(registered)
+    }
+
+    /// Registers a workflow definition; appends a new version only if its content changed.
+    pub async fn put_workflow(
+        &self,
+        store: &EventStore,
+        definition: WorkflowDefinition,
+    ) -> Result<Registered, EngineError> {
+        let source = definition.source().clone();
+        let key = definition.key().to_string();
+        let registered = self
+            .workflows
+            .write()
+            .expect("catalog lock")
+            .register(definition);
+        if registered.created {
+            let mut event = NewEvent::new(
+                "WorkflowVersionRegistered",
+                json!({"key": key, "version": registered.version, "hash": registered.hash, "definition": source}),
+            );
+            event.event_id = registration_id("workflow", &key, &registered.hash);
+            store
+                .append(AppendRequest::new(
+                    format!("workflow-{key}"),
+                    ExpectedVersion::Any,
+                    vec![event],
+                ))
+                .await?;
+        }
+        Ok(registered)
+    }
+
+    /// Parses and checks a definition against the registered forms.
+    pub fn parse_workflow(
+        &self,
+        source: &str,
+        value: Value,
+    ) -> Result<WorkflowDefinition, DefinitionError> {
+        let forms = self.forms.read().expect("catalog lock");
+        WorkflowDefinition::from_value(source, value, &forms)
+    }
+
+    /// Registers every form in `schemas` and every workflow in `workflows`.
+    pub async fn load_files(
+        &self,
+        store: &EventStore,
+        schemas: &Path,
+        workflows: &Path,
+    ) -> Result<(), EngineError> {
+        let mut staging = FormRegistry::new();
+        if schemas.is_dir() {
+            staging
+                .load_dir(schemas)
+                .map_err(|errors| EngineError::Invalid(join(errors)))?;
+        }
+        // A file whose content is already a known version (an older one included) is not
+        // registered again: restarting with the same files must not create versions.
+        for form in staging.list() {
+            let known = self
+                .forms
+                .read()
+                .expect("catalog lock")
+                .list()
+                .iter()
+                .any(|f| f.key() == form.key() && f.hash() == form.hash());
+            if !known {
+                self.put_form(store, form.key(), form.schema().clone())
+                    .await?;
+            }
+        }
+        if workflows.is_dir() {
+            let definitions = {
+                let forms = self.forms.read().expect("catalog lock");
+                crate::workflow::load_dir(workflows, &forms)
+                    .map_err(|errors| EngineError::Invalid(join(errors)))?
+            };
+            for (_, definition) in definitions {
+                if self.workflow_by_hash(definition.content_hash()).is_none() {
+                    self.put_workflow(store, definition).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn latest_workflow(&self, key: &str) -> Option<WorkflowVersion> {
+        self.workflows.read().expect("catalog lock").latest(key)
+    }
+
+    pub fn workflow_by_hash(&self, hash: &str) -> Option<WorkflowVersion> {
+        self.workflows.read().expect("catalog lock").by_hash(hash)
+    }
+}
+
+fn join<E: std::fmt::Display>(errors: Vec<E>) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,60 @@
+//! Between domain events and stored envelopes. The decision time travels inside `data` as
+//! `at`, so replaying gives exactly the timestamps the live state had (the store's
+//! `recorded_at` is commit time, which a decision cannot know in advance). Upcasters turn
+//! older `(event_type, event_version)` shapes into the current one before decoding.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::domain::CaseEvent;
+use crate::event_store::{NewEvent, StoredEvent};
+
+/// The schema version of every event type this build writes.
+pub const CURRENT_EVENT_VERSION: i32 = 1;
+
+/// The stream of a case.
+pub fn case_stream(case_id: uuid::Uuid) -> String {
+    format!("case-{case_id}")
+}
+
+pub fn encode(event: &CaseEvent, at: DateTime<Utc>) -> NewEvent {
+    let (event_type, mut data) = event.to_parts();
+    if let Value::Object(fields) = &mut data {
+        fields.insert(
+            "at".into(),
+            Value::String(at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+        );
+    }
+    let mut new = NewEvent::new(event_type, data);
+    new.event_version = CURRENT_EVENT_VERSION;
+    new
+}
+
+/// Brings older shapes up to date. Version 1 is the only one so far; an event from a newer
+/// daftar is refused rather than misread.
+fn upcast(event_type: &str, version: i32, data: &Value) -> Result<Value, String> {
+    match version {
+        CURRENT_EVENT_VERSION => Ok(data.clone()),
+        other => Err(format!(
+            "{event_type} version {other} is unknown to this build"
+        )),
+    }
+}
+
+/// The domain event and its decision time.
+pub fn decode(stored: &StoredEvent) -> Result<(CaseEvent, DateTime<Utc>), String> {
+    let data = upcast(&stored.event_type, stored.event_version, &stored.data)?;
+    let at = data
+        .get("at")
+        .and_then(Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(stored.recorded_at);
+    let event = CaseEvent::from_parts(&stored.event_type, &data).map_err(|e| {
+        format!(
+            "event at position {} ({}) cannot be decoded: {e}",
+            stored.position, stored.event_type
+        )
+    })?;
+    Ok((event, at))
+}

@@ -1,0 +1,290 @@
+//! Agencies and members: administrator-managed facts, event-sourced like everything else
+//! (`agency-CODE`, `member-ID` streams) with their read models as documents.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::documents::{Document, DocumentQuery, SideWrite};
+use crate::domain::{Actor, MemberRef, Role};
+use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
+
+use super::{Engine, EngineError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyInput {
+    pub code: String,
+    pub name_fa: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub cluster: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberInput {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub agency: String,
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub supervisor_id: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// A member as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub agency: String,
+    pub roles: Vec<Role>,
+    pub supervisor_id: Option<String>,
+    pub locale: String,
+    pub version: i64,
+}
+
+impl Member {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            member_id: self.id.clone(),
+            agency: Some(self.agency.clone()),
+            roles: self.roles.clone(),
+        }
+    }
+}
+
+pub fn valid_agency_code(code: &str) -> bool {
+    (2..=16).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn valid_member_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// A deliberately plain check: one `@`, something on each side, a dot in the domain, no
+/// spaces or control characters. Deliverability is the mail server's call.
+pub fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    email.len() <= 254
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && email
+            .chars()
+            .all(|c| !c.is_whitespace() && !c.is_control() && c != '<' && c != '>' && c != ',')
+}
+
+fn require_admin(actor: &Actor) -> Result<(), EngineError> {
+    if actor.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(crate::domain::DomainError::Forbidden(
+            "only an admin manages agencies and members".into(),
+        )
+        .into())
+    }
+}
+
+impl Engine {
+    pub async fn register_agency(
+        &self,
+        actor: &Actor,
+        input: AgencyInput,
+    ) -> Result<AgencyInput, EngineError> {
+        require_admin(actor)?;
+        if !valid_agency_code(&input.code) {
+            return Err(EngineError::Invalid(format!(
+                "agency code {:?} must be 2-16 characters of A-Z, 0-9 and _ starting with a letter",
+                input.code
+            )));
+        }
+        if input.name_fa.trim().is_empty() || input.name_fa.chars().count() > 300 {
+            return Err(EngineError::Invalid(
+                "name_fa must be 1 to 300 characters".into(),
+            ));
+        }
+        let doc = Document::new("agency", input.code.clone(), 1, &input);
+        let request = AppendRequest::new(
+            format!("agency-{}", input.code),
+            ExpectedVersion::NoStream,
+            vec![NewEvent::new("AgencyRegistered", json!(input))],
+        )
+        .with_metadata(self.metadata(actor))
+        .with_side_writes(vec![SideWrite::Document(doc)]);
+        match self.store.append(request).await {
+            Ok(_) => Ok(input),
+            Err(StoreError::VersionConflict { .. }) => Err(EngineError::Conflict(format!(
+                "agency {} already exists",
+                input.code
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn agency(&self, code: &str) -> Result<Option<AgencyInput>, EngineError> {
+        let doc = self.documents.get("agency", code).await?;
+        Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
+    }
+
+    pub async fn agencies(&self) -> Result<Vec<AgencyInput>, EngineError> {
+        let all = self
+            .documents
+            .list(
+                "agency",
+                &DocumentQuery {
+                    limit: 10_000,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        Ok(all
+            .into_iter()
+            .filter_map(|(_, d)| serde_json::from_str(&d).ok())
+            .collect())
+    }
+
+    pub async fn register_member(
+        &self,
+        actor: &Actor,
+        input: MemberInput,
+    ) -> Result<Member, EngineError> {
+        require_admin(actor)?;
+        let member = self.check_member(input).await?;
+        let mut doc = Document::new("member", member.id.clone(), 1, &member);
+        doc.agency = Some(member.agency.clone());
+        let request = AppendRequest::new(
+            format!("member-{}", member.id),
+            ExpectedVersion::NoStream,
+            vec![NewEvent::new("MemberRegistered", json!(member))],
+        )
+        .with_metadata(self.metadata(actor))
+        .with_side_writes(vec![SideWrite::Document(doc)]);
+        match self.store.append(request).await {
+            Ok(_) => Ok(member),
+            Err(StoreError::VersionConflict { .. }) => Err(EngineError::Conflict(format!(
+                "member {} already exists",
+                member.id
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn check_member(&self, input: MemberInput) -> Result<Member, EngineError> {
+        let id = input.id.unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        if !valid_member_id(&id) {
+            return Err(EngineError::Invalid(format!(
+                "member id {id:?} must be 1-64 characters of A-Z a-z 0-9 - _ ."
+            )));
+        }
+        if input.name.trim().is_empty() || input.name.chars().count() > 300 {
+            return Err(EngineError::Invalid(
+                "name must be 1 to 300 characters".into(),
+            ));
+        }
+        if !valid_email(&input.email) {
+            return Err(EngineError::Invalid(format!(
+                "{:?} is not a valid e-mail address",
+                input.email
+            )));
+        }
+        let mut roles = Vec::new();
+        for role in &input.roles {
+            let parsed = Role::parse(role).ok_or_else(|| {
+                EngineError::Invalid(format!(
+                    "unknown role {role:?}; roles are admin, secretariat, member, auditor"
+                ))
+            })?;
+            if !roles.contains(&parsed) {
+                roles.push(parsed);
+            }
+        }
+        if roles.is_empty() {
+            return Err(EngineError::Invalid(
+                "a member needs at least one role".into(),
+            ));
+        }
+        if self.agency(&input.agency).await?.is_none() {
+            return Err(EngineError::Invalid(format!(
+                "agency {:?} is not registered",
+                input.agency
+            )));
+        }
+        if let Some(supervisor) = &input.supervisor_id {
+            // A new member cannot be anyone's supervisor yet, so no cycle can form here.
+            if supervisor == &id || self.member(supervisor).await?.is_none() {
+                return Err(EngineError::Invalid(format!(
+                    "supervisor {supervisor:?} is not a registered member"
+                )));
+            }
+        }
+        let locale = input.locale.unwrap_or_else(|| "fa".into());
+        if locale != "fa" && locale != "en" {
+            return Err(EngineError::Invalid(format!(
+                "locale {locale:?} must be fa or en"
+            )));
+        }
+        Ok(Member {
+            id,
+            name: input.name.trim().to_string(),
+            email: input.email,
+            agency: input.agency,
+            roles,
+            supervisor_id: input.supervisor_id,
+            locale,
+            version: 1,
+        })
+    }
+
+    pub async fn member(&self, id: &str) -> Result<Option<Member>, EngineError> {
+        let doc = self.documents.get("member", id).await?;
+        Ok(doc.and_then(|d| serde_json::from_str(&d).ok()))
+    }
+
+    pub async fn members(&self) -> Result<Vec<Member>, EngineError> {
+        let mut all = Vec::new();
+        let mut query = DocumentQuery {
+            limit: 1000,
+            ..Default::default()
+        };
+        loop {
+            let page = self.documents.list("member", &query).await?;
+            let Some((last, _)) = page.last() else { break };
+            query.after = Some(last.clone());
+            all.extend(
+                page.into_iter()
+                    .filter_map(|(_, d)| serde_json::from_str::<Member>(&d).ok()),
+            );
+        }
+        Ok(all)
+    }
+
+    pub(crate) async fn member_refs(&self) -> Result<Vec<MemberRef>, EngineError> {
+        Ok(self
+            .members()
+            .await?
+            .into_iter()
+            .map(|m| MemberRef {
+                id: m.id,
+                agency: m.agency,
+                roles: m.roles,
+            })
+            .collect())
+    }
+}

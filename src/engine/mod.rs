@@ -1,0 +1,105 @@
+//! The engine: turns commands into events. For each command it loads the case (from its
+//! stream, through a per-case cache), asks the pure domain to `decide`, and appends the
+//! events together with the read models they imply, in one transaction. A stream conflict
+//! (another node wrote first) is retried here and never reaches the caller.
+
+mod cases;
+mod catalog;
+mod clock;
+mod codec;
+mod directory;
+mod error;
+pub mod projection;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use uuid::Uuid;
+
+pub use cases::{OpenCase, ParticipantsInput};
+pub use catalog::Catalog;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use codec::{case_stream, decode, encode};
+pub use directory::{AgencyInput, Member, MemberInput, valid_agency_code, valid_email};
+pub use error::EngineError;
+
+use crate::calendar::BusinessCalendar;
+use crate::documents::Documents;
+use crate::domain::{Actor, CaseState};
+use crate::event_store::{EventStore, Metadata};
+
+/// Where the engine finds its shipped files.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub schemas_dir: PathBuf,
+    pub workflows_dir: PathBuf,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            schemas_dir: PathBuf::from("schemas"),
+            workflows_dir: PathBuf::from("workflows"),
+        }
+    }
+}
+
+type CaseSlot = Arc<tokio::sync::Mutex<Option<CaseState>>>;
+
+/// The most cases kept warm in memory; beyond it the cache starts again (a cold case costs
+/// one stream read).
+const CACHE_LIMIT: usize = 20_000;
+
+#[derive(Clone)]
+pub struct Engine {
+    pub store: EventStore,
+    pub documents: Documents,
+    pub catalog: Arc<Catalog>,
+    pub calendar: Arc<BusinessCalendar>,
+    pub clock: Arc<dyn Clock>,
+    cases: Arc<Mutex<HashMap<Uuid, CaseSlot>>>,
+}
+
+impl Engine {
+    /// Builds the engine, rebuilds the catalog from the log and registers the shipped files.
+    pub async fn start(
+        store: EventStore,
+        documents: Documents,
+        config: &EngineConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, EngineError> {
+        let engine = Self {
+            store,
+            documents,
+            catalog: Arc::new(Catalog::default()),
+            calendar: Arc::new(BusinessCalendar::builtin()),
+            clock,
+            cases: Arc::new(Mutex::new(HashMap::new())),
+        };
+        engine.catalog.load(&engine.store).await?;
+        engine
+            .catalog
+            .load_files(&engine.store, &config.schemas_dir, &config.workflows_dir)
+            .await?;
+        engine.resume_child_cases().await?;
+        Ok(engine)
+    }
+
+    fn metadata(&self, actor: &Actor) -> Metadata {
+        Metadata {
+            actor: Some(actor.member_id.clone()),
+            agency: actor.agency.clone(),
+            role: actor.roles.first().map(|r| r.as_str().to_string()),
+            ..Metadata::default()
+        }
+    }
+
+    fn slot(&self, case_id: Uuid) -> CaseSlot {
+        let mut cases = self.cases.lock().expect("case cache lock");
+        if cases.len() >= CACHE_LIMIT && !cases.contains_key(&case_id) {
+            cases.retain(|_, slot| Arc::strong_count(slot) > 1);
+        }
+        cases.entry(case_id).or_default().clone()
+    }
+}
