@@ -2,6 +2,7 @@
 //! only module that prints to stdout/stderr directly (its output *is* the interface).
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -37,20 +38,69 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "DAFTAR_BIND", default_value = "127.0.0.1:8080", value_parser = config::parse_bind)]
         bind: SocketAddr,
+        /// Directory of form schemas registered at start.
+        #[arg(long, env = "DAFTAR_SCHEMAS_DIR", default_value = "schemas")]
+        schemas: PathBuf,
+        /// Directory of workflow definitions registered at start.
+        #[arg(long, env = "DAFTAR_WORKFLOWS_DIR", default_value = "workflows")]
+        workflows: PathBuf,
+        /// On an empty database, create the member `admin` with this token.
+        #[arg(long, env = "DAFTAR_BOOTSTRAP_TOKEN", hide_env_values = true)]
+        bootstrap_token: Option<String>,
+        /// The largest request body accepted, in bytes.
+        #[arg(long, env = "DAFTAR_BODY_LIMIT", default_value_t = 1024 * 1024)]
+        body_limit: usize,
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Workflow definitions.
+    Workflows {
+        #[command(subcommand)]
+        command: WorkflowsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum WorkflowsCommand {
+    /// Check definition files (YAML or JSON) without a server: schema, then semantics.
+    Check {
+        /// The directory of definitions.
+        #[arg(default_value = "workflows")]
+        dir: PathBuf,
+        /// The directory of form schemas the definitions refer to.
+        #[arg(long, env = "DAFTAR_SCHEMAS_DIR", default_value = "schemas")]
+        schemas: PathBuf,
+    },
 }
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
+        if let Command::Workflows {
+            command: WorkflowsCommand::Check { dir, schemas },
+        } = &self.command
+        {
+            return check_workflows(dir, schemas);
+        }
         // Parsed here rather than by clap: clap would also parse the environment's value when
         // a flag overrides it, refusing a good flag because of a bad variable.
         let database_url = DatabaseUrl::parse(&self.database_url)?;
         match self.command {
-            Command::Serve { bind } => {
+            Command::Serve {
+                bind,
+                schemas,
+                workflows,
+                bootstrap_token,
+                body_limit,
+            } => {
+                let engine = crate::engine::EngineConfig {
+                    schemas_dir: schemas,
+                    workflows_dir: workflows,
+                };
                 let settings = Settings {
                     bind,
+                    engine,
+                    bootstrap_token,
+                    body_limit,
                     ..Settings::for_database(database_url)
                 };
                 Application::build(settings)
@@ -58,12 +108,50 @@ impl Cli {
                     .run_until_stopped()
                     .await
             }
+            Command::Workflows { .. } => unreachable!("handled above"),
             Command::Migrate => {
                 let database = Database::connect(&database_url).await?;
                 database.migrate().await?;
                 println!("migrated {}", database_url.display());
                 Ok(())
             }
+        }
+    }
+}
+
+fn check_workflows(dir: &Path, schemas: &Path) -> anyhow::Result<()> {
+    let mut forms = crate::forms::FormRegistry::new();
+    if let Err(errors) = forms.load_dir(schemas) {
+        for error in &errors {
+            eprintln!("{error}");
+        }
+        anyhow::bail!(
+            "{} form schema(s) in {} are invalid",
+            errors.len(),
+            schemas.display()
+        );
+    }
+    match crate::workflow::load_dir(dir, &forms) {
+        Ok(definitions) => {
+            for (path, definition) in &definitions {
+                println!(
+                    "ok {} ({}, {})",
+                    path.display(),
+                    definition.key(),
+                    &definition.content_hash()[..12]
+                );
+            }
+            Ok(())
+        }
+        Err(errors) => {
+            for error in &errors {
+                eprintln!("{error}");
+            }
+            anyhow::bail!(
+                "{} definition file(s) in {} are invalid",
+                errors.len(),
+                dir.display()
+            )
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 
 use crate::db::DatabaseUrl;
+use crate::engine::EngineConfig;
 
 /// `DAFTAR_BIND`: an `IP:PORT` to listen on.
 pub fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
@@ -17,6 +18,13 @@ pub fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
 pub struct Settings {
     pub database_url: DatabaseUrl,
     pub bind: SocketAddr,
+    /// Where the shipped form schemas and workflow definitions are read from.
+    pub engine: EngineConfig,
+    /// `DAFTAR_BOOTSTRAP_TOKEN`: on a database without an `admin` member, create it with this
+    /// token.
+    pub bootstrap_token: Option<String>,
+    /// The largest request body accepted, in bytes (`DAFTAR_BODY_LIMIT`, default 1 MiB).
+    pub body_limit: usize,
 }
 
 impl Settings {
@@ -25,6 +33,9 @@ impl Settings {
         Self {
             database_url,
             bind: "127.0.0.1:0".parse().expect("a valid address"),
+            engine: EngineConfig::default(),
+            bootstrap_token: None,
+            body_limit: 1024 * 1024,
         }
     }
 }

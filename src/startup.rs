@@ -4,11 +4,15 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
+use actix_web::dev::Service as _;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 
+use std::sync::Arc;
+
 use crate::config::Settings;
 use crate::db::Database;
+use crate::engine::{Engine, SystemClock};
 use crate::http::{self, AppState};
 
 /// A built server: where it listens and the future that runs it.
@@ -23,20 +27,67 @@ impl Application {
         let database = Database::connect(&settings.database_url).await?;
         database.migrate().await?;
         let store = database.event_store();
-        let state = AppState { database, store };
+        let documents = crate::documents::Documents::new(database.clone());
+        let engine = Engine::start(
+            store.clone(),
+            documents,
+            &settings.engine,
+            Arc::new(SystemClock),
+        )
+        .await
+        .context("loading the workflow catalog")?;
+        if let Some(token) = &settings.bootstrap_token {
+            engine
+                .bootstrap(token)
+                .await
+                .context("bootstrapping the admin member")?;
+        }
+        let state = AppState::new(database, store, engine, settings.body_limit);
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .wrap(tracing_actix())
-                .configure(http::routes)
-        })
-        .listen(listener)?
-        .shutdown_timeout(30)
-        .run();
+        let server =
+            HttpServer::new(move || {
+                App::new()
+                    .app_data(data.clone())
+                    .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                        http::error::ApiError::bad_request(e.to_string()).into()
+                    }))
+                    .app_data(web::PathConfig::default().error_handler(|e, _| {
+                        http::error::ApiError::bad_request(e.to_string()).into()
+                    }))
+                    .wrap_fn(|request, service| {
+                        let started = std::time::Instant::now();
+                        let method = request.method().to_string();
+                        let state = request.app_data::<web::Data<AppState>>().cloned();
+                        let call = service.call(request);
+                        async move {
+                            let response = call.await?;
+                            if let Some(state) = state {
+                                let route = response
+                                    .request()
+                                    .match_pattern()
+                                    .unwrap_or_else(|| "unmatched".into());
+                                state.metrics.record(
+                                    &method,
+                                    &route,
+                                    response.status().as_u16(),
+                                    started.elapsed(),
+                                );
+                            }
+                            Ok(response)
+                        }
+                    })
+                    .wrap(tracing_actix())
+                    .configure(http::routes)
+                    .default_service(web::to(|| async {
+                        Err::<actix_web::HttpResponse, _>(http::not_found())
+                    }))
+            })
+            .listen(listener)?
+            .shutdown_timeout(30)
+            .run();
         tracing::info!(address = %settings.bind, port, database = %settings.database_url.display(), "daftar is serving");
         Ok(Self {
             port,

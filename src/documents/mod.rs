@@ -92,6 +92,24 @@ impl Documents {
         }
     }
 
+    /// Writes a document that is not derived from events (e.g. a remembered HTTP response for
+    /// an idempotency key). Read models derived from events never use this.
+    pub async fn put(&self, document: &Document) -> Result<(), StoreError> {
+        match &self.database {
+            Database::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlite::upsert(&mut tx, document).await?;
+                tx.commit().await?;
+            }
+            Database::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                postgres::upsert(&mut tx, document).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Drops every document of a kind (before a rebuild from the log).
     pub async fn clear(&self, kind: &str) -> Result<u64, StoreError> {
         match &self.database {

@@ -380,7 +380,7 @@ impl Engine {
         })?;
         let member = MemberRef {
             id: member.id,
-            agency: member.agency,
+            agency: member.agency.unwrap_or_default(),
             roles: member.roles,
         };
         self.execute(case_id, actor, Command::Reassign { task_id, member })

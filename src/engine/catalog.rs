@@ -141,6 +141,17 @@ impl Catalog {
         Ok(registered)
     }
 
+    /// Parses text (YAML or JSON) and checks it against the registered forms.
+    pub fn parse_workflow_text(
+        &self,
+        source: &str,
+        text: &str,
+        format: crate::workflow::Format,
+    ) -> Result<WorkflowDefinition, DefinitionError> {
+        let forms = self.forms.read().expect("catalog lock");
+        WorkflowDefinition::parse(source, text, format, &forms)
+    }
+
     /// Parses and checks a definition against the registered forms.
     pub fn parse_workflow(
         &self,

@@ -42,7 +42,8 @@ pub struct Member {
     pub id: String,
     pub name: String,
     pub email: String,
-    pub agency: String,
+    /// None only for the bootstrap administrator, who belongs to no agency.
+    pub agency: Option<String>,
     pub roles: Vec<Role>,
     pub supervisor_id: Option<String>,
     pub locale: String,
@@ -53,7 +54,7 @@ impl Member {
     pub fn actor(&self) -> Actor {
         Actor {
             member_id: self.id.clone(),
-            agency: Some(self.agency.clone()),
+            agency: self.agency.clone(),
             roles: self.roles.clone(),
         }
     }
@@ -167,8 +168,17 @@ impl Engine {
     ) -> Result<Member, EngineError> {
         require_admin(actor)?;
         let member = self.check_member(input).await?;
-        let mut doc = Document::new("member", member.id.clone(), 1, &member);
-        doc.agency = Some(member.agency.clone());
+        self.store_member(actor, &member).await?;
+        Ok(member)
+    }
+
+    pub(crate) async fn store_member(
+        &self,
+        actor: &Actor,
+        member: &Member,
+    ) -> Result<(), EngineError> {
+        let mut doc = Document::new("member", member.id.clone(), 1, member);
+        doc.agency.clone_from(&member.agency);
         let request = AppendRequest::new(
             format!("member-{}", member.id),
             ExpectedVersion::NoStream,
@@ -177,7 +187,7 @@ impl Engine {
         .with_metadata(self.metadata(actor))
         .with_side_writes(vec![SideWrite::Document(doc)]);
         match self.store.append(request).await {
-            Ok(_) => Ok(member),
+            Ok(_) => Ok(()),
             Err(StoreError::VersionConflict { .. }) => Err(EngineError::Conflict(format!(
                 "member {} already exists",
                 member.id
@@ -244,7 +254,7 @@ impl Engine {
             id,
             name: input.name.trim().to_string(),
             email: input.email,
-            agency: input.agency,
+            agency: Some(input.agency),
             roles,
             supervisor_id: input.supervisor_id,
             locale,
@@ -280,10 +290,12 @@ impl Engine {
             .members()
             .await?
             .into_iter()
-            .map(|m| MemberRef {
-                id: m.id,
-                agency: m.agency,
-                roles: m.roles,
+            .filter_map(|m| {
+                Some(MemberRef {
+                    agency: m.agency?,
+                    id: m.id,
+                    roles: m.roles,
+                })
             })
             .collect())
     }

@@ -10,6 +10,7 @@ mod codec;
 mod directory;
 mod error;
 pub mod projection;
+mod tokens;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use codec::{case_stream, decode, encode};
 pub use directory::{AgencyInput, Member, MemberInput, valid_agency_code, valid_email};
 pub use error::EngineError;
+pub use tokens::token_hash;
 
 use crate::calendar::BusinessCalendar;
 use crate::documents::Documents;

@@ -1,22 +1,120 @@
-//! The HTTP surface (actix-web). Handlers stay thin: parse the request, call the engine or a
-//! read model, render the answer. One file per resource.
+//! The HTTP surface (actix-web). Handlers stay thin: parse, call the engine or a read model,
+//! render. One file per resource. The route table below is the single source of both the
+//! served routes and `/openapi.json`, so the two cannot drift apart.
 
+mod agencies;
+mod audit;
+mod auth;
+mod body;
+mod cases;
+pub mod error;
 mod health;
+mod members;
+mod metrics;
+mod openapi;
+mod paging;
+mod tasks;
+mod workflows;
 
 use actix_web::web;
 
 use crate::db::Database;
+use crate::engine::Engine;
 use crate::event_store::EventStore;
+
+pub use metrics::Metrics;
+pub use openapi::openapi_document;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub database: Database,
     pub store: EventStore,
+    pub engine: Engine,
+    pub body_limit: usize,
+    pub idempotency: std::sync::Arc<body::Idempotency>,
+    pub metrics: std::sync::Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(database: Database, store: EventStore, engine: Engine, body_limit: usize) -> Self {
+        Self {
+            database,
+            store,
+            engine,
+            body_limit,
+            idempotency: Default::default(),
+            metrics: Default::default(),
+        }
+    }
+}
+
+/// One served route: its method, its actix path, what it does, and whether it needs a token.
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub authenticated: bool,
+    register: fn(&mut web::ServiceConfig),
+}
+
+macro_rules! route_table {
+    ($( $method:ident $path:literal => $handler:path, $auth:literal, $summary:literal; )*) => {
+        /// Every route daftar serves, in matching order.
+        pub const ROUTES: &[RouteSpec] = &[$(
+            RouteSpec {
+                method: stringify!($method),
+                path: $path,
+                summary: $summary,
+                authenticated: $auth,
+                register: |config| { config.route($path, web::$method().to($handler)); },
+            },
+        )*];
+    };
+}
+
+route_table! {
+    get "/health" => health::health, false, "The process is up";
+    get "/ready" => health::ready, false, "The database answers and is migrated";
+    get "/metrics" => metrics::render, false, "Prometheus metrics";
+    get "/openapi.json" => openapi::serve, false, "This API's OpenAPI 3.1 document";
+    post "/v1/agencies:import" => agencies::import, true, "Import agencies in the shape of fixtures/agencies.json (admin)";
+    post "/v1/agencies" => agencies::create, true, "Register an agency (admin)";
+    get "/v1/agencies" => agencies::list, true, "List agencies";
+    post "/v1/members" => members::create, true, "Register a member (admin)";
+    get "/v1/members/{id}" => members::get, true, "A member";
+    post "/v1/members/{id}/tokens" => members::issue_token, true, "Issue a token for a member, shown once (admin)";
+    delete "/v1/tokens/{token_id}" => members::revoke_token, true, "Revoke a token (admin)";
+    put "/v1/workflows/{key}" => workflows::put, true, "Register a workflow definition, YAML or JSON (admin)";
+    get "/v1/workflows" => workflows::list, true, "Workflow definitions, latest versions";
+    get "/v1/workflows/{key}" => workflows::get, true, "A workflow's latest version";
+    get "/v1/workflows/{key}/versions/{n}" => workflows::get_version, true, "One version of a workflow";
+    put "/v1/forms/{key}" => workflows::put_form, true, "Register a form's JSON Schema (admin)";
+    get "/v1/forms/{key}" => workflows::get_form, true, "A form's latest schema";
+    post "/v1/cases" => cases::create, true, "Open a case (secretariat, admin)";
+    get "/v1/cases" => cases::list, true, "List cases";
+    post "/v1/cases/{id:[^/:]+}:cancel" => cases::cancel, true, "Cancel a case (secretariat, admin)";
+    get "/v1/cases/{id:[^/:]+}/history" => audit::history, true, "A case's events (auditor, admin)";
+    get "/v1/cases/{id:[^/:]+}/state" => audit::state_at, true, "A case as it was at a position or time (auditor, admin)";
+    get "/v1/cases/{id:[^/:]+}" => cases::get, true, "A case";
+    get "/v1/tasks" => tasks::list, true, "Tasks the caller may see";
+    get "/v1/tasks/{id}" => tasks::get, true, "A task";
+    post "/v1/tasks/{id}/submissions" => tasks::submit, true, "Submit the task's form";
+    post "/v1/tasks/{id}/review" => tasks::review, true, "Accept or return a submission (secretariat)";
+    post "/v1/tasks/{id}/vote" => tasks::vote, true, "Cast the task's vote";
+    post "/v1/tasks/{id}/reassign" => tasks::reassign, true, "Reassign a task";
+    get "/v1/notifications" => metrics::notifications, true, "Notifications (secretariat, admin, auditor)";
+    get "/v1/events" => audit::events, true, "The event log (auditor, admin); NDJSON with Accept: application/x-ndjson";
+    get "/v1/audit/verify" => audit::verify, true, "Verify the hash chain (auditor, admin)";
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
-    config
-        .route("/health", web::get().to(health::health))
-        .route("/ready", web::get().to(health::ready));
+    for route in ROUTES {
+        (route.register)(config);
+    }
+}
+
+/// Unknown paths and extractor failures answer in problem+json too.
+pub fn not_found() -> error::ApiError {
+    error::ApiError::not_found("no such resource")
 }

@@ -1,0 +1,78 @@
+//! `Authorization: Bearer <token>` → the calling member. Missing or unknown token → 401.
+//! An auditor changes nothing: every non-GET request from a caller whose only role is
+//! `auditor` is refused here with 403, before any handler runs.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use super::AppState;
+use super::error::ApiError;
+use crate::domain::{Actor, Role};
+use crate::engine::Member;
+
+/// The authenticated member making the request.
+pub struct Caller {
+    pub member: Member,
+    pub actor: Actor,
+}
+
+impl Caller {
+    pub fn is_staff(&self) -> bool {
+        [Role::Admin, Role::Secretariat, Role::Auditor]
+            .iter()
+            .any(|r| self.actor.has(*r))
+    }
+
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.iter().any(|r| self.actor.has(*r)) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(ApiError::forbidden(format!(
+                "this needs the role {}",
+                names.join(" or ")
+            )))
+        }
+    }
+}
+
+fn bearer(request: &HttpRequest) -> Result<String, ApiError> {
+    let header = request
+        .headers()
+        .get("authorization")
+        .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer <token>"))?;
+    let text = header
+        .to_str()
+        .map_err(|_| ApiError::unauthorized("the Authorization header is not text"))?;
+    // Exactly "Bearer <token>": a token with stray spaces is a different token.
+    text.strip_prefix("Bearer ")
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::unauthorized("the Authorization header must be: Bearer <token>"))
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = request.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(request);
+        let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
+        Box::pin(async move {
+            let token = token?;
+            let state = state.ok_or_else(|| ApiError::unauthorized("no application state"))?;
+            let member = state.engine.authenticate(&token).await?.ok_or_else(|| {
+                tracing::warn!("rejected an unknown or revoked token");
+                ApiError::unauthorized("unknown or revoked token")
+            })?;
+            let actor = member.actor();
+            if writes && actor.roles.iter().all(|r| *r == Role::Auditor) {
+                return Err(ApiError::forbidden("auditors have read-only access"));
+            }
+            Ok(Caller { member, actor })
+        })
+    }
+}

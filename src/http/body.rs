@@ -1,0 +1,159 @@
+//! Request bodies: read with a size limit (413), JSON parsed strictly (400 for malformed JSON,
+//! unknown fields and nesting past serde_json's depth limit), and `Idempotency-Key` replay.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use super::auth::Caller;
+use super::error::ApiError;
+use crate::documents::Document;
+
+/// Reads the whole body, refusing more than `limit` bytes.
+pub async fn read(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::bad_request(format!("the request body could not be read: {e}"))
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                format!("the request body is over the limit of {limit} bytes"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn is_json(request: &HttpRequest) -> bool {
+    let content_type = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Parses a JSON command body into `T` (whose serde derives deny unknown fields).
+pub fn json<T: DeserializeOwned>(request: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+    if !is_json(request) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "send the body as Content-Type: application/json",
+        ));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+}
+
+type KeyLocks = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
+
+/// Serializes requests that share an idempotency key within this process.
+#[derive(Default)]
+pub struct Idempotency {
+    locks: KeyLocks,
+}
+
+fn digest(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part);
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Runs `handler` once per (caller, Idempotency-Key): a repeat with the same body gets the
+/// first response back and changes nothing; the same key with another body is a 422.
+pub async fn idempotent<F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    request: &HttpRequest,
+    body: &[u8],
+    handler: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<(StatusCode, Value), ApiError>>,
+{
+    let Some(key) = request
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
+        return handler()
+            .await
+            .map(|(status, body)| HttpResponse::build(status).json(body));
+    };
+    if key.is_empty() || key.len() > 200 {
+        return Err(ApiError::bad_request(
+            "Idempotency-Key must be 1 to 200 characters",
+        ));
+    }
+    let id = digest(&[caller.member.id.as_bytes(), key.as_bytes()]);
+    let fingerprint = digest(&[
+        request.method().as_str().as_bytes(),
+        request.path().as_bytes(),
+        body,
+    ]);
+    let lock = state
+        .idempotency
+        .locks
+        .lock()
+        .expect("idempotency lock")
+        .entry(id.clone())
+        .or_default()
+        .clone();
+    let _guard = lock.lock().await;
+    if let Some(stored) = state.engine.documents.get("idempotency", &id).await? {
+        let stored: Value =
+            serde_json::from_str(&stored).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        if stored["fingerprint"] != json!(fingerprint) {
+            return Err(ApiError::unprocessable(
+                "this Idempotency-Key was already used with a different request",
+            ));
+        }
+        let status = StatusCode::from_u16(stored["status"].as_u64().unwrap_or(200) as u16)
+            .unwrap_or(StatusCode::OK);
+        return Ok(HttpResponse::build(status)
+            .insert_header(("idempotent-replay", "true"))
+            .json(&stored["body"]));
+    }
+    let (status, response) = match handler().await {
+        Ok(answer) => answer,
+        Err(error) if error.status.is_client_error() => (error.status, error.body()),
+        Err(error) => return Err(error),
+    };
+    let record = json!({"fingerprint": fingerprint, "status": status.as_u16(), "body": response});
+    state
+        .engine
+        .documents
+        .put(&Document::new("idempotency", id, 1, &record))
+        .await?;
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    Ok(HttpResponse::build(status)
+        .content_type(content_type)
+        .body(response.to_string()))
+}
