@@ -23,7 +23,7 @@ use crate::engine::Engine;
 use crate::event_store::EventStore;
 
 pub use metrics::Metrics;
-pub use openapi::openapi_document;
+pub use openapi::{openapi_document, openapi_path};
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -1,0 +1,127 @@
+//! `spawn_app()`: the real server on port 0 over a fresh database, and a client that knows
+//! the admin's bootstrap token.
+
+use std::path::Path;
+
+use daftar::config::Settings;
+use daftar::engine::EngineConfig;
+use daftar::startup::Application;
+use reqwest::{Client, Method, Response};
+use serde_json::{Value, json};
+
+use crate::support::TestDb;
+
+pub const ADMIN_TOKEN: &str = "bootstrap-token-for-tests-0123456789";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    /// Keeps the database (a temporary SQLite file) alive as long as the app.
+    _db: TestDb,
+}
+
+pub async fn spawn_app(db: TestDb) -> TestApp {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut settings = Settings::for_database(db.url.clone());
+    settings.engine = EngineConfig {
+        schemas_dir: root.join("schemas"),
+        workflows_dir: root.join("workflows"),
+    };
+    settings.bootstrap_token = Some(ADMIN_TOKEN.into());
+    let app = Application::build(settings).await.expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: Client::new(),
+        _db: db,
+    }
+}
+
+impl TestApp {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("the request is sent")
+    }
+
+    /// Sends and decodes; panics with the body if the status is not `expected`.
+    pub async fn expect(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+        expected: u16,
+    ) -> Value {
+        let response = self.call(method.clone(), path, Some(token), body).await;
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        assert_eq!(status, expected, "{method} {path}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Value {
+        self.expect(Method::GET, path, token, None, 200).await
+    }
+
+    pub async fn head_position(&self) -> i64 {
+        self.get("/v1/audit/verify", ADMIN_TOKEN).await["head_position"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// A member with a token.
+    pub async fn member(&self, id: &str, agency: &str, roles: &[&str]) -> String {
+        let body = json!({"id": id, "name": format!("عضو {id}"), "email": format!("{id}@{}.example", agency.to_lowercase()), "agency": agency, "roles": roles});
+        self.expect(Method::POST, "/v1/members", ADMIN_TOKEN, Some(body), 201)
+            .await;
+        let token = self
+            .expect(
+                Method::POST,
+                &format!("/v1/members/{id}/tokens"),
+                ADMIN_TOKEN,
+                None,
+                201,
+            )
+            .await;
+        token["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn import_agencies(&self) {
+        let fixture: Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/agencies.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        self.expect(
+            Method::POST,
+            "/v1/agencies:import",
+            ADMIN_TOKEN,
+            Some(fixture),
+            201,
+        )
+        .await;
+    }
+}
+
+pub fn inventory() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/forms/data-exchange-inventory/valid/01-irica-needs-and-offers.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
