@@ -103,6 +103,14 @@ fn open_case(
             ctx.definition.key()
         )));
     }
+    // One track per agency: a repeated code would assign the agency a second task (round 1)
+    // that must also be accepted before the case completes.
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(twice) = participants.iter().find(|a| !seen.insert(a.as_str())) {
+        return Err(DomainError::Invalid(format!(
+            "agency {twice} is listed twice; each agency takes part once"
+        )));
+    }
     let mut decision = Decision::new(state.clone(), ctx);
     decision.emit(CaseEvent::CaseOpened {
         case_id,

@@ -22,3 +22,6 @@ pub use events::{CaseEvent, TaskKind, VoteChoice, VoteOutcome};
 pub use ids::derive_id;
 pub use state::{CaseState, CaseStatus, Comment, Submission, Task, TaskStatus, VoteState};
 pub use vote::Tally;
+
+#[cfg(test)]
+mod tests;
