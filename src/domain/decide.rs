@@ -195,8 +195,13 @@ fn submit(
     let task = visible_task(state, ctx, task_id)?;
     require_open(state)?;
     let StepKind::Submission(spec) = &step(ctx, &task.step)?.kind else {
+        let why = if task.status == TaskStatus::Submitted {
+            "awaits review"
+        } else {
+            "takes no submission"
+        };
         return Err(DomainError::Conflict(format!(
-            "task is {} and awaits review, not a submission",
+            "task is {}; it {why}",
             task.status.as_str()
         )));
     };
@@ -403,6 +408,12 @@ fn reassign(
         return Err(DomainError::Conflict(format!(
             "a {} task cannot be reassigned",
             task.status.as_str()
+        )));
+    }
+    if !member.roles.iter().any(|r| r.as_str() == task.role) {
+        return Err(DomainError::Invalid(format!(
+            "member {} does not hold the role {} this task needs",
+            member.id, task.role
         )));
     }
     if task.agency.as_deref().is_some_and(|a| a != member.agency) {

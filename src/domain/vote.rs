@@ -46,7 +46,8 @@ impl Tally {
 
     /// The outcome when the deadline arrives with the ballots cast so far.
     pub fn at_deadline(&self, quorum: f64, pass: f64) -> VoteOutcome {
-        if !self.quorum_met(quorum) {
+        // Nobody to vote means nobody decided: the vote lapses.
+        if self.voters == 0 || !self.quorum_met(quorum) {
             VoteOutcome::Expired
         } else if Self::passes(self.approve, self.reject, pass) {
             VoteOutcome::Approved
@@ -109,5 +110,22 @@ mod tests {
             tally(3, 1, 0, 2).settled(0.5, 0.5),
             Some(VoteOutcome::Approved)
         );
+    }
+}
+
+#[cfg(test)]
+mod no_voters {
+    use super::*;
+
+    #[test]
+    fn a_vote_with_nobody_to_vote_lapses() {
+        let tally = Tally {
+            voters: 0,
+            approve: 0,
+            reject: 0,
+            abstain: 0,
+        };
+        assert_eq!(tally.at_deadline(0.5, 0.5), VoteOutcome::Expired);
+        assert_eq!(tally.settled(0.5, 0.5), Some(VoteOutcome::Expired));
     }
 }

@@ -158,3 +158,11 @@ fn a_ballot_cannot_be_reassigned() {
         .by(secretariat())
         .then_refused(Conflict);
 }
+
+#[test]
+fn a_task_cannot_go_to_someone_without_the_role_it_needs() {
+    given(&[opened_inventory(&["MIMT"])])
+        .when(reassign(task_of("MIMT"), "mimt.secretariat"))
+        .by(secretariat())
+        .then_refused(Invalid);
+}
