@@ -19,6 +19,8 @@ pub mod engine;
 pub mod event_store;
 pub mod forms;
 pub mod http;
+pub mod scheduler;
 pub mod startup;
 pub mod telemetry;
+pub mod timers;
 pub mod workflow;

@@ -14,12 +14,15 @@ use crate::config::Settings;
 use crate::db::Database;
 use crate::engine::{Engine, SystemClock};
 use crate::http::{self, AppState};
+use crate::scheduler::{EngineTimers, Scheduler};
 
 /// A built server: where it listens and the future that runs it.
 pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    scheduler: tokio::task::JoinHandle<()>,
+    stop_scheduler: tokio::sync::watch::Sender<bool>,
 }
 
 impl Application {
@@ -42,6 +45,19 @@ impl Application {
                 .await
                 .context("bootstrapping the admin member")?;
         }
+        let (stop_scheduler, shutdown) = tokio::sync::watch::channel(false);
+        let timers = crate::timers::Timers::new(database.clone());
+        let handler = Arc::new(EngineTimers {
+            engine: engine.clone(),
+            timers: timers.clone(),
+        });
+        let scheduler = Scheduler::new(
+            timers,
+            handler,
+            engine.clock.clone(),
+            engine.timer_wake.clone(),
+        );
+        let scheduler = tokio::spawn(scheduler.run(shutdown));
         let state = AppState::new(database, store, engine, settings.body_limit);
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -93,6 +109,8 @@ impl Application {
             port,
             server,
             state,
+            scheduler,
+            stop_scheduler,
         })
     }
 
@@ -108,6 +126,8 @@ impl Application {
     /// group-commit writer so nothing acknowledged is lost.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let result = self.server.await;
+        let _ = self.stop_scheduler.send(true);
+        let _ = self.scheduler.await;
         self.state.store.shutdown().await;
         self.state.database.close().await;
         tracing::info!("daftar stopped");

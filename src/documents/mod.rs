@@ -19,6 +19,15 @@ pub(crate) use sqlite::upsert as upsert_sqlite;
 pub enum SideWrite {
     /// Insert or replace a document unless a newer version of it is stored.
     Document(Document),
+    /// Schedule a timer (a no-op if one with this id exists).
+    ScheduleTimer(crate::timers::TimerRow),
+    /// Drop the pending timers of a task, or of the whole case when `task_id` is `None`.
+    CancelTimers {
+        case_id: String,
+        task_id: Option<String>,
+    },
+    /// Mark a claimed timer fired, with the events its firing appended.
+    CompleteTimer { id: String },
 }
 
 /// One read-model row.

@@ -53,6 +53,11 @@ pub enum Command {
     },
     /// The vote's deadline passed (sent by the scheduler).
     CloseVoteAtDeadline,
+    /// A timer fell due (sent by the scheduler).
+    FireTimer {
+        task_id: Option<Uuid>,
+        kind: super::timers::TimerKind,
+    },
 }
 
 /// Everything a decision depends on besides the state: passed in, never fetched.

@@ -57,6 +57,19 @@ pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
         Command::Reassign { task_id, member } => reassign(state, ctx, task_id, &member),
         Command::Cancel { reason } => cancel(state, ctx, reason),
         Command::CloseVoteAtDeadline => close_vote_at_deadline(state, ctx),
+        Command::FireTimer {
+            kind: super::timers::TimerKind::VoteDeadline,
+            ..
+        } => {
+            let open = state.status == CaseStatus::Open
+                && state.vote.as_ref().is_some_and(|v| v.outcome.is_none());
+            if open {
+                close_vote_at_deadline(state, ctx)
+            } else {
+                Ok(Vec::new())
+            }
+        }
+        Command::FireTimer { task_id, kind } => super::timers::fire(state, ctx, task_id, &kind),
     }
 }
 

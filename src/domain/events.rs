@@ -109,6 +109,25 @@ pub enum CaseEvent {
         reason: String,
         by: String,
     },
+    /// A reminder before the deadline went out (index into the step's `remind` list).
+    TaskReminded {
+        task_id: Uuid,
+        index: usize,
+        before: String,
+        due_at: DateTime<Utc>,
+    },
+    /// The deadline passed with the task still waiting for its assignee.
+    TaskOverdue {
+        task_id: Uuid,
+        due_at: DateTime<Utc>,
+    },
+    /// One level of the escalation ladder was reached; `notify` is the level's list as the
+    /// definition wrote it (`supervisor`, `{role: R}`).
+    DeadlineEscalated {
+        task_id: Uuid,
+        level: u32,
+        notify: Vec<crate::workflow::Notify>,
+    },
 }
 
 impl CaseEvent {

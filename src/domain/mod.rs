@@ -12,6 +12,7 @@ mod events;
 mod flow;
 mod ids;
 mod state;
+mod timers;
 mod vote;
 
 pub use actor::{Actor, MemberRef, Role};
@@ -21,6 +22,7 @@ pub use decide::decide;
 pub use events::{CaseEvent, TaskKind, VoteChoice, VoteOutcome};
 pub use ids::derive_id;
 pub use state::{CaseState, CaseStatus, Comment, Submission, Task, TaskStatus, VoteState};
+pub use timers::{TimerKind, TimerPlan, finished, timers_for};
 pub use vote::Tally;
 
 #[cfg(test)]

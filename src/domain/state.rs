@@ -96,6 +96,8 @@ pub struct Task {
     pub vote: Option<VoteChoice>,
     pub overdue: bool,
     pub escalation_level: u32,
+    /// Which of the step's reminders went out (indexes into `remind`).
+    pub reminders_sent: Vec<usize>,
     pub updated_at: DateTime<Utc>,
     /// The case version at which this task last changed.
     pub version: i64,
@@ -209,6 +211,7 @@ impl CaseState {
                     vote: None,
                     overdue: false,
                     escalation_level: 0,
+                    reminders_sent: Vec::new(),
                     updated_at: at,
                     version,
                 });
@@ -329,6 +332,11 @@ impl CaseState {
                 }
             }
             CaseEvent::TaskReassigned { member_id, .. } => task.assignee = Some(member_id.clone()),
+            CaseEvent::TaskReminded { index, .. } => task.reminders_sent.push(*index),
+            CaseEvent::TaskOverdue { .. } => task.overdue = true,
+            CaseEvent::DeadlineEscalated { level, .. } => {
+                task.escalation_level = task.escalation_level.max(*level);
+            }
             CaseEvent::VoteCast {
                 choice,
                 comment,
@@ -370,7 +378,10 @@ fn task_of(event: &CaseEvent) -> Option<Uuid> {
         | CaseEvent::SubmissionReturned { task_id, .. }
         | CaseEvent::SubmissionAccepted { task_id, .. }
         | CaseEvent::TaskReassigned { task_id, .. }
-        | CaseEvent::VoteCast { task_id, .. } => Some(*task_id),
+        | CaseEvent::VoteCast { task_id, .. }
+        | CaseEvent::TaskReminded { task_id, .. }
+        | CaseEvent::TaskOverdue { task_id, .. }
+        | CaseEvent::DeadlineEscalated { task_id, .. } => Some(*task_id),
         _ => None,
     }
 }

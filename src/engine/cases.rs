@@ -5,11 +5,15 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::documents::SideWrite;
 use crate::domain::{
     Actor, CaseEvent, CaseState, Command, Context, DomainError, MemberRef, ReviewDecision,
     VoteChoice, decide,
 };
+use crate::domain::{finished, timers_for};
 use crate::event_store::{AppendRequest, ExpectedVersion, ReadAll, StoreError};
+use crate::timers::TimerRow;
+use crate::workflow::WorkflowDefinition;
 
 use super::codec::{case_stream, decode, encode};
 use super::{Engine, EngineError, projection};
@@ -89,6 +93,17 @@ impl Engine {
         actor: &Actor,
         command: Command,
     ) -> Result<CaseState, EngineError> {
+        self.execute_with(case_id, actor, command, &[]).await
+    }
+
+    /// Like `execute`, with `extra` side writes committed alongside the events (if any).
+    pub(crate) async fn execute_with(
+        &self,
+        case_id: Uuid,
+        actor: &Actor,
+        command: Command,
+        extra: &[SideWrite],
+    ) -> Result<CaseState, EngineError> {
         let slot = self.slot(case_id);
         let mut cached = slot.lock().await;
         for _ in 0..MAX_ATTEMPTS {
@@ -131,7 +146,10 @@ impl Engine {
                 members: &members,
             };
             let events = decide(&state, command.clone(), &ctx)?;
-            match self.commit(&state, &events, actor, now).await? {
+            match self
+                .commit(&state, &events, actor, now, &definition, extra)
+                .await?
+            {
                 Some(next) => {
                     *cached = Some(next.clone());
                     drop(cached);
@@ -153,6 +171,8 @@ impl Engine {
         events: &[CaseEvent],
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
+        definition: &WorkflowDefinition,
+        extra: &[SideWrite],
     ) -> Result<Option<CaseState>, EngineError> {
         if events.is_empty() {
             return Ok(Some(state.clone()));
@@ -169,9 +189,18 @@ impl Engine {
             events.iter().map(|e| encode(e, now)).collect(),
         )
         .with_metadata(self.metadata(actor))
-        .with_side_writes(projection::documents(&next, state.version));
+        .with_side_writes(side_writes(state, &next, events, definition, extra));
+        let schedules = request
+            .side_writes
+            .iter()
+            .any(|w| matches!(w, SideWrite::ScheduleTimer(_)));
         match self.store.append(request).await {
-            Ok(_) => Ok(Some(next)),
+            Ok(_) => {
+                if schedules {
+                    self.timer_wake.notify_one();
+                }
+                Ok(Some(next))
+            }
             Err(StoreError::VersionConflict { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -212,7 +241,7 @@ impl Engine {
         };
         let events = decide(&state, command, &ctx)?;
         let next = self
-            .commit(&state, &events, actor, now)
+            .commit(&state, &events, actor, now, &version.definition, &[])
             .await?
             .ok_or_else(|| EngineError::Conflict(format!("case {case_id} already exists")))?;
         *cached = Some(next.clone());
@@ -464,4 +493,32 @@ impl Engine {
             }
         }
     }
+}
+
+/// Read models and timers implied by `events`, plus the caller's `extra` writes.
+fn side_writes(
+    before: &CaseState,
+    next: &CaseState,
+    events: &[CaseEvent],
+    definition: &WorkflowDefinition,
+    extra: &[SideWrite],
+) -> Vec<SideWrite> {
+    let mut writes = projection::documents(next, before.version);
+    for timer in timers_for(next, events, definition) {
+        writes.push(SideWrite::ScheduleTimer(TimerRow {
+            id: timer.id.to_string(),
+            case_id: timer.case_id.to_string(),
+            task_id: timer.task_id.map(|t| t.to_string()),
+            kind: serde_json::to_string(&timer.kind).expect("timer kinds serialize"),
+            due_at_us: timer.due_at.timestamp_micros(),
+        }));
+    }
+    for task in finished(events) {
+        writes.push(SideWrite::CancelTimers {
+            case_id: next.id.to_string(),
+            task_id: task.map(|t| t.to_string()),
+        });
+    }
+    writes.extend_from_slice(extra);
+    writes
 }

@@ -60,6 +60,8 @@ pub struct Engine {
     pub catalog: Arc<Catalog>,
     pub calendar: Arc<BusinessCalendar>,
     pub clock: Arc<dyn Clock>,
+    /// Notified when a command schedules timers, so this node's scheduler looks again.
+    pub timer_wake: Arc<tokio::sync::Notify>,
     cases: Arc<Mutex<HashMap<Uuid, CaseSlot>>>,
 }
 
@@ -77,6 +79,7 @@ impl Engine {
             catalog: Arc::new(Catalog::default()),
             calendar: Arc::new(BusinessCalendar::builtin()),
             clock,
+            timer_wake: Arc::new(tokio::sync::Notify::new()),
             cases: Arc::new(Mutex::new(HashMap::new())),
         };
         engine.catalog.load(&engine.store).await?;

@@ -146,6 +146,16 @@ impl Backend for PostgresBackend {
                 for write in &request.side_writes {
                     match write {
                         SideWrite::Document(d) => documents::upsert_postgres(&mut tx, d).await?,
+                        SideWrite::ScheduleTimer(t) => {
+                            crate::timers::postgres::schedule(&mut tx, t).await?
+                        }
+                        SideWrite::CancelTimers { case_id, task_id } => {
+                            crate::timers::postgres::cancel(&mut tx, case_id, task_id.as_deref())
+                                .await?
+                        }
+                        SideWrite::CompleteTimer { id } => {
+                            crate::timers::postgres::complete(&mut tx, id).await?
+                        }
                     }
                 }
             }

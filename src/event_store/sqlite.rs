@@ -133,6 +133,16 @@ impl Backend for SqliteBackend {
                 for write in &request.side_writes {
                     match write {
                         SideWrite::Document(d) => documents::upsert_sqlite(&mut tx, d).await?,
+                        SideWrite::ScheduleTimer(t) => {
+                            crate::timers::sqlite::schedule(&mut tx, t).await?
+                        }
+                        SideWrite::CancelTimers { case_id, task_id } => {
+                            crate::timers::sqlite::cancel(&mut tx, case_id, task_id.as_deref())
+                                .await?
+                        }
+                        SideWrite::CompleteTimer { id } => {
+                            crate::timers::sqlite::complete(&mut tx, id).await?
+                        }
                     }
                 }
             }

@@ -7,6 +7,8 @@
 
 use std::path::PathBuf;
 
+pub mod seed;
+
 use daftar::db::{Database, DatabaseUrl};
 use sqlx::Connection;
 

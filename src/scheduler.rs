@@ -1,0 +1,152 @@
+//! The scheduler: fires due timers as commands through the engine. One loop per process,
+//! sleeping until the next due timer (capped, so timers scheduled by other nodes are seen
+//! quickly), woken early when this process schedules one, and stopped by shutdown. Any
+//! number of nodes may run it: claims are leased, so each timer is handled by one node.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use tokio::sync::{Notify, watch};
+use uuid::Uuid;
+
+use crate::documents::SideWrite;
+use crate::domain::{Actor, Command, TimerKind};
+use crate::engine::{Engine, EngineError};
+use crate::timers::{TimerRow, Timers};
+
+/// The longest the loop sleeps before looking again.
+const POLL: Duration = Duration::from_millis(500);
+/// How long a claim holds before another node may take the timer.
+const LEASE: Duration = Duration::from_secs(30);
+const BATCH: i64 = 256;
+const PARALLEL: usize = 32;
+
+/// What firing a timer does.
+#[async_trait]
+pub trait TimerHandler: Send + Sync + 'static {
+    async fn fire(&self, timer: &TimerRow) -> Result<(), EngineError>;
+}
+
+/// Production firing: the timer becomes a `FireTimer` command on its case, and is marked
+/// fired in the same transaction as whatever that command appends.
+pub struct EngineTimers {
+    pub engine: Engine,
+    pub timers: Timers,
+}
+
+#[async_trait]
+impl TimerHandler for EngineTimers {
+    async fn fire(&self, timer: &TimerRow) -> Result<(), EngineError> {
+        let kind: TimerKind =
+            serde_json::from_str(&timer.kind).map_err(|e| EngineError::Internal(e.into()))?;
+        let case_id: Uuid = timer
+            .case_id
+            .parse()
+            .map_err(|e: uuid::Error| EngineError::Internal(e.into()))?;
+        let task_id = timer.task_id.as_deref().and_then(|t| t.parse().ok());
+        let done = [SideWrite::CompleteTimer {
+            id: timer.id.clone(),
+        }];
+        match self
+            .engine
+            .execute_with(
+                case_id,
+                &Actor::system(),
+                Command::FireTimer { task_id, kind },
+                &done,
+            )
+            .await
+        {
+            Ok(_) | Err(EngineError::Domain(_)) | Err(EngineError::NotFound(_)) => {
+                // Nothing appended (or nothing to do): the timer is spent all the same.
+                self.timers.complete(&timer.id).await?;
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Scheduler {
+    timers: Timers,
+    handler: Arc<dyn TimerHandler>,
+    clock: Arc<dyn crate::engine::Clock>,
+    node: String,
+    wake: Arc<Notify>,
+}
+
+impl Scheduler {
+    pub fn new(
+        timers: Timers,
+        handler: Arc<dyn TimerHandler>,
+        clock: Arc<dyn crate::engine::Clock>,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Self {
+            timers,
+            handler,
+            clock,
+            node: Uuid::now_v7().to_string(),
+            wake,
+        }
+    }
+
+    /// Claims and fires everything due now; returns how many timers were handled.
+    pub async fn fire_due(&self) -> Result<usize, EngineError> {
+        let mut handled = 0;
+        loop {
+            let now = self.clock.now().timestamp_micros();
+            let claimed = self
+                .timers
+                .claim_due(&self.node, now, LEASE.as_micros() as i64, BATCH)
+                .await?;
+            let count = claimed.len();
+            let firings = claimed.into_iter().map(|timer| {
+                let handler = self.handler.clone();
+                async move { handler.fire(&timer).await }
+            });
+            let results: Vec<_> = futures_util::stream::iter(firings)
+                .buffer_unordered(PARALLEL)
+                .collect()
+                .await;
+            for result in results {
+                if let Err(error) = result {
+                    // The lease runs out and the timer is tried again, here or on another node.
+                    tracing::warn!(%error, "a timer could not fire");
+                }
+            }
+            handled += count;
+            if (count as i64) < BATCH {
+                return Ok(handled);
+            }
+        }
+    }
+
+    /// Runs until `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if let Err(error) = self.fire_due().await {
+                tracing::warn!(%error, "scheduler round failed");
+            }
+            let sleep = match self.timers.next_due().await {
+                Ok(Some(due)) => {
+                    let wait = due - self.clock.now().timestamp_micros();
+                    Duration::from_micros(wait.max(0) as u64).min(POLL)
+                }
+                _ => POLL,
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(sleep) => {}
+                _ = self.wake.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                tracing::info!("scheduler stopped");
+                return;
+            }
+        }
+    }
+}
