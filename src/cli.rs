@@ -44,6 +44,9 @@ enum Command {
         /// Directory of workflow definitions registered at start.
         #[arg(long, env = "DAFTAR_WORKFLOWS_DIR", default_value = "workflows")]
         workflows: PathBuf,
+        /// Holiday tables (`<year>.json`) replacing the shipped ones, per year.
+        #[arg(long, env = "DAFTAR_CALENDAR_DIR")]
+        calendar_dir: Option<PathBuf>,
         /// On an empty database, create the member `admin` with this token.
         #[arg(long, env = "DAFTAR_BOOTSTRAP_TOKEN", hide_env_values = true)]
         bootstrap_token: Option<String>,
@@ -89,12 +92,14 @@ impl Cli {
                 bind,
                 schemas,
                 workflows,
+                calendar_dir,
                 bootstrap_token,
                 body_limit,
             } => {
                 let engine = crate::engine::EngineConfig {
                     schemas_dir: schemas,
                     workflows_dir: workflows,
+                    calendar_dir,
                 };
                 let settings = Settings {
                     bind,

@@ -36,6 +36,8 @@ use crate::event_store::{EventStore, Metadata};
 pub struct EngineConfig {
     pub schemas_dir: PathBuf,
     pub workflows_dir: PathBuf,
+    /// An administrator's holiday tables (`<year>.json`), replacing the shipped ones per year.
+    pub calendar_dir: Option<PathBuf>,
 }
 
 impl Default for EngineConfig {
@@ -43,6 +45,7 @@ impl Default for EngineConfig {
         Self {
             schemas_dir: PathBuf::from("schemas"),
             workflows_dir: PathBuf::from("workflows"),
+            calendar_dir: None,
         }
     }
 }
@@ -77,7 +80,7 @@ impl Engine {
             store,
             documents,
             catalog: Arc::new(Catalog::default()),
-            calendar: Arc::new(BusinessCalendar::builtin()),
+            calendar: Arc::new(load_calendar(config)?),
             clock,
             timer_wake: Arc::new(tokio::sync::Notify::new()),
             cases: Arc::new(Mutex::new(HashMap::new())),
@@ -107,4 +110,15 @@ impl Engine {
         }
         cases.entry(case_id).or_default().clone()
     }
+}
+
+fn load_calendar(config: &EngineConfig) -> Result<BusinessCalendar, EngineError> {
+    let mut calendar = BusinessCalendar::builtin();
+    if let Some(dir) = &config.calendar_dir {
+        calendar
+            .load_dir(dir)
+            .map_err(|e| EngineError::Invalid(format!("business calendar: {e}")))?;
+    }
+    tracing::info!(version = %calendar.version(), "business calendar loaded");
+    Ok(calendar)
 }

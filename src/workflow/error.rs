@@ -71,6 +71,8 @@ pub enum IssueKind {
     ParticipantWithoutParticipants,
     #[error("key {key:?} is also defined in {other}")]
     DuplicateKey { key: String, other: String },
+    #[error("{0}")]
+    InvalidDate(String),
 }
 
 impl IssueKind {
@@ -93,6 +95,7 @@ impl IssueKind {
             IssueKind::SubmissionWithoutForm(_) => "submission_without_form",
             IssueKind::ParticipantWithoutParticipants => "participant_without_participants",
             IssueKind::DuplicateKey { .. } => "duplicate_key",
+            IssueKind::InvalidDate(_) => "invalid_date",
         }
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::definition::WorkflowDefinition;
 use super::error::{Issue, IssueKind};
 use super::graph;
-use super::model::{Participants, Step, StepKind, Target};
+use super::model::{DueRule, Participants, Step, StepKind, Target};
 use crate::forms::FormRegistry;
 
 /// Every semantic problem in `definition`, steps in order, graph problems last.
@@ -65,6 +65,16 @@ fn check_step(
         issues.push(Issue::new(
             format!("{at}/assignee/of"),
             IssueKind::ParticipantWithoutParticipants,
+        ));
+    }
+    // A fixed date must exist in the Solar Hijri calendar (1405-12-30 does not: 1405 is not
+    // a leap year).
+    if let Some(DueRule::On(date)) = step.due()
+        && let Err(error) = date.parse::<crate::calendar::JalaliDate>()
+    {
+        issues.push(Issue::new(
+            format!("{at}/due/on"),
+            IssueKind::InvalidDate(error.to_string()),
         ));
     }
     for (level, escalation) in step.escalations().iter().enumerate() {

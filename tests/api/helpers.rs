@@ -26,6 +26,7 @@ pub async fn spawn_app(db: TestDb) -> TestApp {
     settings.engine = EngineConfig {
         schemas_dir: root.join("schemas"),
         workflows_dir: root.join("workflows"),
+        calendar_dir: None,
     };
     settings.bootstrap_token = Some(ADMIN_TOKEN.into());
     let app = Application::build(settings).await.expect("the app builds");

@@ -55,6 +55,7 @@ pub async fn start(db: &TestDb, clock: ManualClock) -> Engine {
     let config = EngineConfig {
         schemas_dir: root().join("schemas"),
         workflows_dir: root().join("workflows"),
+        calendar_dir: None,
     };
     Engine::start(
         database.event_store(),

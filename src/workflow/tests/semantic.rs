@@ -172,3 +172,22 @@ fn every_semantic_problem_is_reported_together() {
         ]
     );
 }
+
+#[test]
+fn a_fixed_date_must_exist_in_the_jalali_calendar() {
+    let mut doc = inventory();
+    doc["steps"][0]["due"] = json!({"on": "1405-12-30"});
+    assert_eq!(found(load(doc)), [pair("/steps/0/due/on", "invalid_date")]);
+    let mut leap = inventory();
+    leap["steps"][0]["due"] = json!({"on": "1403-12-30"});
+    assert!(load(leap).is_ok(), "1403 is a leap year");
+}
+
+#[test]
+fn negative_durations_and_zero_working_days_are_refused() {
+    for due in [json!({"after": "-P1D"}), json!({"working_days": 0})] {
+        let mut doc = inventory();
+        doc["steps"][0]["due"] = due.clone();
+        assert!(load(doc).is_err(), "{due}");
+    }
+}
