@@ -28,6 +28,16 @@ pub enum SideWrite {
     },
     /// Mark a claimed timer fired, with the events its firing appended.
     CompleteTimer { id: String },
+    /// Queue an e-mail (a no-op if one with this id exists).
+    Enqueue(Box<crate::outbox::OutboxRow>),
+    /// Record a notification's final outcome (`sent` or `failed`) with its event.
+    FinishNotification {
+        id: String,
+        status: &'static str,
+        attempts: i32,
+        error: Option<String>,
+        at_us: i64,
+    },
 }
 
 /// One read-model row.

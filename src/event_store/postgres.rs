@@ -144,19 +144,7 @@ impl Backend for PostgresBackend {
         for (request, outcome) in requests.iter().zip(&plan.outcomes) {
             if AppendRequest::wrote(outcome) {
                 for write in &request.side_writes {
-                    match write {
-                        SideWrite::Document(d) => documents::upsert_postgres(&mut tx, d).await?,
-                        SideWrite::ScheduleTimer(t) => {
-                            crate::timers::postgres::schedule(&mut tx, t).await?
-                        }
-                        SideWrite::CancelTimers { case_id, task_id } => {
-                            crate::timers::postgres::cancel(&mut tx, case_id, task_id.as_deref())
-                                .await?
-                        }
-                        SideWrite::CompleteTimer { id } => {
-                            crate::timers::postgres::complete(&mut tx, id).await?
-                        }
-                    }
+                    apply_side_write(&mut tx, write).await?;
                 }
             }
         }
@@ -240,5 +228,31 @@ impl Backend for PostgresBackend {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("select 1").execute(&self.pool).await?;
         Ok(())
+    }
+}
+
+/// One side write inside the append's transaction.
+async fn apply_side_write(
+    tx: &mut Transaction<'static, Postgres>,
+    write: &SideWrite,
+) -> Result<(), StoreError> {
+    match write {
+        SideWrite::Document(d) => documents::upsert_postgres(tx, d).await,
+        SideWrite::ScheduleTimer(t) => crate::timers::postgres::schedule(tx, t).await,
+        SideWrite::CancelTimers { case_id, task_id } => {
+            crate::timers::postgres::cancel(tx, case_id, task_id.as_deref()).await
+        }
+        SideWrite::CompleteTimer { id } => crate::timers::postgres::complete(tx, id).await,
+        SideWrite::Enqueue(row) => crate::outbox::postgres::enqueue(tx, row).await,
+        SideWrite::FinishNotification {
+            id,
+            status,
+            attempts,
+            error,
+            at_us,
+        } => {
+            crate::outbox::postgres::finish(tx, id, status, *attempts, error.as_deref(), *at_us)
+                .await
+        }
     }
 }

@@ -131,19 +131,7 @@ impl Backend for SqliteBackend {
         for (request, outcome) in requests.iter().zip(&plan.outcomes) {
             if AppendRequest::wrote(outcome) {
                 for write in &request.side_writes {
-                    match write {
-                        SideWrite::Document(d) => documents::upsert_sqlite(&mut tx, d).await?,
-                        SideWrite::ScheduleTimer(t) => {
-                            crate::timers::sqlite::schedule(&mut tx, t).await?
-                        }
-                        SideWrite::CancelTimers { case_id, task_id } => {
-                            crate::timers::sqlite::cancel(&mut tx, case_id, task_id.as_deref())
-                                .await?
-                        }
-                        SideWrite::CompleteTimer { id } => {
-                            crate::timers::sqlite::complete(&mut tx, id).await?
-                        }
-                    }
+                    apply_side_write(&mut tx, write).await?;
                 }
             }
         }
@@ -234,5 +222,30 @@ impl Backend for SqliteBackend {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("select 1").execute(&self.pool).await?;
         Ok(())
+    }
+}
+
+/// One side write inside the append's transaction.
+async fn apply_side_write(
+    tx: &mut Transaction<'static, Sqlite>,
+    write: &SideWrite,
+) -> Result<(), StoreError> {
+    match write {
+        SideWrite::Document(d) => documents::upsert_sqlite(tx, d).await,
+        SideWrite::ScheduleTimer(t) => crate::timers::sqlite::schedule(tx, t).await,
+        SideWrite::CancelTimers { case_id, task_id } => {
+            crate::timers::sqlite::cancel(tx, case_id, task_id.as_deref()).await
+        }
+        SideWrite::CompleteTimer { id } => crate::timers::sqlite::complete(tx, id).await,
+        SideWrite::Enqueue(row) => crate::outbox::sqlite::enqueue(tx, row).await,
+        SideWrite::FinishNotification {
+            id,
+            status,
+            attempts,
+            error,
+            at_us,
+        } => {
+            crate::outbox::sqlite::finish(tx, id, status, *attempts, error.as_deref(), *at_us).await
+        }
     }
 }

@@ -1,0 +1,164 @@
+//! PostgreSQL SQL for the outbox. Claims use `FOR UPDATE SKIP LOCKED`: several nodes take
+//! disjoint rows, so each e-mail is sent by one of them.
+
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::{Postgres, Row, Transaction};
+
+use super::{Claimed, Notification, NotificationQuery, OutboxRow};
+use crate::event_store::StoreError;
+
+pub(crate) async fn enqueue(
+    tx: &mut Transaction<'static, Postgres>,
+    r: &OutboxRow,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, subject, \
+         body_text, body_html, next_attempt_at_us, created_at_us) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) on conflict (id) do nothing",
+    )
+    .bind(&r.id)
+    .bind(&r.case_id)
+    .bind(&r.event_id)
+    .bind(&r.member_id)
+    .bind(&r.to_address)
+    .bind(&r.locale)
+    .bind(&r.template)
+    .bind(&r.subject)
+    .bind(&r.body_text)
+    .bind(&r.body_html)
+    .bind(r.created_at_us)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn finish(
+    tx: &mut Transaction<'static, Postgres>,
+    id: &str,
+    status: &str,
+    attempts: i32,
+    error: Option<&str>,
+    at_us: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("update outbox set status = $1, attempts = $2, last_error = $3, sent_at_us = case when $1 = 'sent' then $4 else sent_at_us end, lease_until_us = null where id = $5")
+        .bind(status)
+        .bind(attempts)
+        .bind(error)
+        .bind(at_us)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn retry(
+    pool: &PgPool,
+    id: &str,
+    attempts: i32,
+    next_us: i64,
+    error: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("update outbox set attempts = $1, next_attempt_at_us = $2, last_error = $3, lease_until_us = null where id = $4")
+        .bind(attempts)
+        .bind(next_us)
+        .bind(error)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+fn row(r: &PgRow) -> Result<OutboxRow, sqlx::Error> {
+    Ok(OutboxRow {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        event_id: r.try_get("event_id")?,
+        member_id: r.try_get("member_id")?,
+        to_address: r.try_get("to_address")?,
+        locale: r.try_get("locale")?,
+        template: r.try_get("template")?,
+        subject: r.try_get("subject")?,
+        body_text: r.try_get("body_text")?,
+        body_html: r.try_get("body_html")?,
+        created_at_us: r.try_get("created_at_us")?,
+    })
+}
+
+pub(crate) async fn claim_due(
+    pool: &PgPool,
+    node: &str,
+    now_us: i64,
+    lease_us: i64,
+    limit: i64,
+) -> Result<Vec<Claimed>, StoreError> {
+    let rows = sqlx::query(
+        "update outbox set claimed_by = $1, lease_until_us = $2 + $3 where id in ( \
+             select id from outbox where status = 'queued' and next_attempt_at_us <= $2 \
+             and (lease_until_us is null or lease_until_us < $2) \
+             order by next_attempt_at_us limit $4 for update skip locked) \
+         returning *",
+    )
+    .bind(node)
+    .bind(now_us)
+    .bind(lease_us)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Claimed {
+                row: row(r)?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn list(
+    pool: &PgPool,
+    q: &NotificationQuery,
+) -> Result<Vec<Notification>, StoreError> {
+    let rows = sqlx::query(
+        "select id, case_id, to_address, member_id, template, subject, status, attempts, last_error, event_id \
+         from outbox where ($1::text is null or case_id = $1) and ($2::text is null or status = $2) \
+         and ($3::text is null or id > $3) order by id limit $4",
+    )
+    .bind(&q.case_id)
+    .bind(&q.status)
+    .bind(&q.after)
+    .bind(q.limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Notification {
+                id: r.try_get(0)?,
+                case_id: r.try_get(1)?,
+                to: r.try_get(2)?,
+                member_id: r.try_get(3)?,
+                template: r.try_get(4)?,
+                subject: r.try_get(5)?,
+                status: r.try_get(6)?,
+                attempts: r.try_get(7)?,
+                last_error: r.try_get(8)?,
+                caused_by_event: r.try_get(9)?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn next_due(pool: &PgPool) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("select min(next_attempt_at_us) from outbox where status = 'queued'")
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+pub(crate) async fn queued(pool: &PgPool) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("select count(*) from outbox where status = 'queued'")
+            .fetch_one(pool)
+            .await?,
+    )
+}
