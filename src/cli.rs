@@ -50,6 +50,28 @@ enum Command {
         /// On an empty database, create the member `admin` with this token.
         #[arg(long, env = "DAFTAR_BOOTSTRAP_TOKEN", hide_env_values = true)]
         bootstrap_token: Option<String>,
+        /// SMTP server URL (smtp://, smtp://…?tls=required, smtps://); unset: .eml files.
+        #[arg(long, env = "DAFTAR_SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// Where .eml files are written when no SMTP server is configured.
+        #[arg(long, env = "DAFTAR_MAIL_DIR", default_value = "mail")]
+        mail_dir: PathBuf,
+        /// The From: of every e-mail.
+        #[arg(
+            long,
+            env = "DAFTAR_MAIL_FROM",
+            default_value = "daftar <daftar@localhost>"
+        )]
+        mail_from: String,
+        /// Seconds to wait on the SMTP server before giving up on an attempt.
+        #[arg(long, env = "DAFTAR_SMTP_TIMEOUT_SECS", default_value_t = 15)]
+        smtp_timeout_secs: u64,
+        /// Attempts per e-mail before it is marked failed.
+        #[arg(long, env = "DAFTAR_MAIL_MAX_ATTEMPTS", default_value_t = 8)]
+        mail_max_attempts: u32,
+        /// Seconds before the first retry (doubling each time, capped at 10 minutes).
+        #[arg(long, env = "DAFTAR_MAIL_BACKOFF_SECS", default_value_t = 30)]
+        mail_backoff_secs: u64,
         /// The largest request body accepted, in bytes.
         #[arg(long, env = "DAFTAR_BODY_LIMIT", default_value_t = 1024 * 1024)]
         body_limit: usize,
@@ -95,7 +117,21 @@ impl Cli {
                 calendar_dir,
                 bootstrap_token,
                 body_limit,
+                smtp_url,
+                mail_dir,
+                mail_from,
+                smtp_timeout_secs,
+                mail_max_attempts,
+                mail_backoff_secs,
             } => {
+                let mail = crate::notify::MailSettings {
+                    smtp_url,
+                    mail_dir,
+                    from: mail_from,
+                    timeout: std::time::Duration::from_secs(smtp_timeout_secs),
+                    max_attempts: mail_max_attempts.max(1),
+                    backoff: std::time::Duration::from_secs(mail_backoff_secs),
+                };
                 let engine = crate::engine::EngineConfig {
                     schemas_dir: schemas,
                     workflows_dir: workflows,
@@ -106,6 +142,7 @@ impl Cli {
                     engine,
                     bootstrap_token,
                     body_limit,
+                    mail,
                     ..Settings::for_database(database_url)
                 };
                 Application::build(settings)

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use crate::db::DatabaseUrl;
 use crate::engine::EngineConfig;
+use crate::notify::MailSettings;
 
 /// `DAFTAR_BIND`: an `IP:PORT` to listen on.
 pub fn parse_bind(raw: &str) -> Result<SocketAddr, String> {
@@ -25,6 +26,8 @@ pub struct Settings {
     pub bootstrap_token: Option<String>,
     /// The largest request body accepted, in bytes (`DAFTAR_BODY_LIMIT`, default 1 MiB).
     pub body_limit: usize,
+    /// Where e-mail goes (SMTP, or `.eml` files).
+    pub mail: MailSettings,
 }
 
 impl Settings {
@@ -36,6 +39,7 @@ impl Settings {
             engine: EngineConfig::default(),
             bootstrap_token: None,
             body_limit: 1024 * 1024,
+            mail: MailSettings::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod engine;
 pub mod event_store;
 pub mod forms;
 pub mod http;
+pub mod notify;
 pub mod outbox;
 pub mod scheduler;
 pub mod startup;

@@ -14,6 +14,7 @@ use crate::config::Settings;
 use crate::db::Database;
 use crate::engine::{Engine, SystemClock};
 use crate::http::{self, AppState};
+use crate::notify::{Dispatcher, LettreMailer};
 use crate::scheduler::{EngineTimers, Scheduler};
 
 /// A built server: where it listens and the future that runs it.
@@ -22,6 +23,7 @@ pub struct Application {
     server: Server,
     state: AppState,
     scheduler: tokio::task::JoinHandle<()>,
+    dispatcher: tokio::task::JoinHandle<()>,
     stop_scheduler: tokio::sync::watch::Sender<bool>,
 }
 
@@ -57,7 +59,18 @@ impl Application {
             engine.clock.clone(),
             engine.timer_wake.clone(),
         );
-        let scheduler = tokio::spawn(scheduler.run(shutdown));
+        let scheduler = tokio::spawn(scheduler.run(shutdown.clone()));
+        let mailer = Arc::new(LettreMailer::new(&settings.mail)?);
+        let outbox = crate::outbox::Outbox::new(database.clone());
+        let dispatcher = Dispatcher::new(
+            outbox,
+            store.clone(),
+            mailer,
+            engine.clock.clone(),
+            settings.mail.clone(),
+            engine.mail_wake.clone(),
+        );
+        let dispatcher = tokio::spawn(dispatcher.run(shutdown));
         let state = AppState::new(database, store, engine, settings.body_limit);
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -110,6 +123,7 @@ impl Application {
             server,
             state,
             scheduler,
+            dispatcher,
             stop_scheduler,
         })
     }
@@ -128,6 +142,7 @@ impl Application {
         let result = self.server.await;
         let _ = self.stop_scheduler.send(true);
         let _ = self.scheduler.await;
+        let _ = self.dispatcher.await;
         self.state.store.shutdown().await;
         self.state.database.close().await;
         tracing::info!("daftar stopped");

@@ -183,21 +183,23 @@ impl Engine {
         } else {
             ExpectedVersion::NoStream
         };
-        let request = AppendRequest::new(
-            case_stream(next.id),
-            expected,
-            events.iter().map(|e| encode(e, now)).collect(),
-        )
-        .with_metadata(self.metadata(actor))
-        .with_side_writes(side_writes(state, &next, events, definition, extra));
-        let schedules = request
-            .side_writes
+        let stored: Vec<_> = events.iter().map(|e| encode(e, now)).collect();
+        let mut writes = side_writes(state, &next, events, definition, extra);
+        writes.extend(self.mail_writes(&next, events, &stored, now).await?);
+        let schedules = writes
             .iter()
             .any(|w| matches!(w, SideWrite::ScheduleTimer(_)));
+        let mails = writes.iter().any(|w| matches!(w, SideWrite::Enqueue(_)));
+        let request = AppendRequest::new(case_stream(next.id), expected, stored)
+            .with_metadata(self.metadata(actor))
+            .with_side_writes(writes);
         match self.store.append(request).await {
             Ok(_) => {
                 if schedules {
                     self.timer_wake.notify_one();
+                }
+                if mails {
+                    self.mail_wake.notify_one();
                 }
                 Ok(Some(next))
             }

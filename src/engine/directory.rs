@@ -187,7 +187,10 @@ impl Engine {
         .with_metadata(self.metadata(actor))
         .with_side_writes(vec![SideWrite::Document(doc)]);
         match self.store.append(request).await {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.directory_changed();
+                Ok(())
+            }
             Err(StoreError::VersionConflict { .. }) => Err(EngineError::Conflict(format!(
                 "member {} already exists",
                 member.id

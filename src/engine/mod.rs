@@ -9,6 +9,7 @@ mod clock;
 mod codec;
 mod directory;
 mod error;
+mod mail;
 pub mod projection;
 mod tokens;
 
@@ -50,6 +51,9 @@ impl Default for EngineConfig {
     }
 }
 
+/// The member directory as read at an instant.
+type DirectorySnapshot = (std::time::Instant, Arc<Vec<Member>>);
+
 type CaseSlot = Arc<tokio::sync::Mutex<Option<CaseState>>>;
 
 /// The most cases kept warm in memory; beyond it the cache starts again (a cold case costs
@@ -65,7 +69,10 @@ pub struct Engine {
     pub clock: Arc<dyn Clock>,
     /// Notified when a command schedules timers, so this node's scheduler looks again.
     pub timer_wake: Arc<tokio::sync::Notify>,
+    /// Notified when a command queues e-mail, so this node's dispatcher sends it at once.
+    pub mail_wake: Arc<tokio::sync::Notify>,
     cases: Arc<Mutex<HashMap<Uuid, CaseSlot>>>,
+    directory: Arc<Mutex<Option<DirectorySnapshot>>>,
 }
 
 impl Engine {
@@ -83,7 +90,9 @@ impl Engine {
             calendar: Arc::new(load_calendar(config)?),
             clock,
             timer_wake: Arc::new(tokio::sync::Notify::new()),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
             cases: Arc::new(Mutex::new(HashMap::new())),
+            directory: Arc::new(Mutex::new(None)),
         };
         engine.catalog.load(&engine.store).await?;
         engine

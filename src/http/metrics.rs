@@ -97,8 +97,51 @@ pub async fn render(state: web::Data<AppState>) -> HttpResponse {
         .body(text)
 }
 
-/// Notifications are listed here once the outbox delivers them; until then the list is empty.
-pub async fn notifications(caller: Caller) -> Result<HttpResponse, ApiError> {
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationFilter {
+    pub case: Option<String>,
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+    pub after: Option<String>,
+}
+
+/// What went out, or is waiting, or failed: one row per (event, recipient).
+pub async fn notifications(
+    state: web::Data<AppState>,
+    caller: Caller,
+    filter: web::Query<NotificationFilter>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Secretariat, Role::Admin, Role::Auditor])?;
-    Ok(HttpResponse::Ok().json(json!({"items": [], "next": null})))
+    let limit = super::paging::limit(filter.limit)?;
+    if let Some(status) = &filter.status
+        && !["queued", "sent", "failed"].contains(&status.as_str())
+    {
+        return Err(ApiError::bad_request(format!(
+            "status must be queued, sent or failed, not {status:?}"
+        )));
+    }
+    let case = filter
+        .case
+        .as_deref()
+        .map(|c| super::cases::parse_id(c, "case"))
+        .transpose()?;
+    let query = crate::outbox::NotificationQuery {
+        case_id: case.map(|c| c.to_string()),
+        status: filter.status.clone(),
+        after: filter.after.clone(),
+        limit,
+    };
+    let items: Vec<_> = state
+        .outbox
+        .list(&query)
+        .await?
+        .into_iter()
+        .map(|n| json!(n))
+        .collect();
+    Ok(
+        HttpResponse::Ok().json(super::paging::page(items, limit, |n| {
+            n["id"].as_str().map(str::to_string)
+        })),
+    )
 }

@@ -34,10 +34,12 @@ pub struct AppState {
     pub body_limit: usize,
     pub idempotency: std::sync::Arc<body::Idempotency>,
     pub metrics: std::sync::Arc<Metrics>,
+    pub outbox: crate::outbox::Outbox,
 }
 
 impl AppState {
     pub fn new(database: Database, store: EventStore, engine: Engine, body_limit: usize) -> Self {
+        let outbox = crate::outbox::Outbox::new(database.clone());
         Self {
             database,
             store,
@@ -45,6 +47,7 @@ impl AppState {
             body_limit,
             idempotency: Default::default(),
             metrics: Default::default(),
+            outbox,
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub client: Client,
     /// Keeps the database (a temporary SQLite file) alive as long as the app.
     _db: TestDb,
+    /// Where the file transport writes `.eml` files.
+    pub mail_dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app(db: TestDb) -> TestApp {
@@ -29,6 +31,8 @@ pub async fn spawn_app(db: TestDb) -> TestApp {
         calendar_dir: None,
     };
     settings.bootstrap_token = Some(ADMIN_TOKEN.into());
+    let mail_dir = tempfile::tempdir().expect("a mail directory");
+    settings.mail.mail_dir = mail_dir.path().to_path_buf();
     let app = Application::build(settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -36,6 +40,7 @@ pub async fn spawn_app(db: TestDb) -> TestApp {
         address,
         client: Client::new(),
         _db: db,
+        mail_dir,
     }
 }
 
@@ -79,7 +84,18 @@ impl TestApp {
         self.expect(Method::GET, path, token, None, 200).await
     }
 
+    /// The log's head once every queued e-mail is delivered and recorded (the dispatcher
+    /// appends its outcomes in the background, so an unsettled head moves on its own).
     pub async fn head_position(&self) -> i64 {
+        for _ in 0..400 {
+            let queued = self
+                .get("/v1/notifications?status=queued&limit=1", ADMIN_TOKEN)
+                .await;
+            if queued["items"].as_array().is_some_and(Vec::is_empty) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
         self.get("/v1/audit/verify", ADMIN_TOKEN).await["head_position"]
             .as_i64()
             .unwrap()

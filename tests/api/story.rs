@@ -141,8 +141,25 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
     assert_eq!(done["status"], "completed");
 
     // The auditor verifies the chain and replays the case.
+    let head = app.head_position().await;
+    // With no SMTP server configured, mail goes to .eml files.
+    let eml: Vec<_> = std::fs::read_dir(app.mail_dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .collect();
+    assert!(eml.len() >= 15, "{} e-mails written", eml.len());
+    let sample = std::fs::read_to_string(eml[0].path()).unwrap();
+    assert!(
+        sample.contains("Message-ID: <") && sample.contains("@daftar>"),
+        "{sample}"
+    );
+    let sent = app
+        .get("/v1/notifications?status=sent&limit=500", &auditor)
+        .await;
+    assert_eq!(sent["items"].as_array().unwrap().len(), eml.len());
     let verify = app.get("/v1/audit/verify", &auditor).await;
     assert_eq!(verify["ok"], true);
+    assert_eq!(verify["head_position"], head);
     let history = app
         .get(&format!("/v1/cases/{child}/history"), &auditor)
         .await;

@@ -1,0 +1,82 @@
+//! Turning a decision's events into outbox rows (rendered e-mail), inside the same append.
+//! The member directory is read through a short-lived cache: addresses and roles change
+//! rarely, and a command should not list every member each time.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use super::{Engine, EngineError, Member};
+use crate::documents::SideWrite;
+use crate::domain::{CaseEvent, CaseState, derive_id};
+use crate::event_store::NewEvent;
+use crate::notify::{mails_for, render};
+use crate::outbox::OutboxRow;
+
+const DIRECTORY_TTL: Duration = Duration::from_secs(2);
+
+fn notifies(event: &CaseEvent) -> bool {
+    !matches!(
+        event,
+        CaseEvent::CaseOpened { .. }
+            | CaseEvent::VoteOpened { .. }
+            | CaseEvent::VoteCast { .. }
+            | CaseEvent::SubmissionReceived { .. }
+            | CaseEvent::TaskReassigned { .. }
+            | CaseEvent::ChildCaseOrdered { .. }
+            | CaseEvent::CaseCancelled { .. }
+    )
+}
+
+impl Engine {
+    /// Every member, at most a couple of seconds old.
+    pub async fn directory(&self) -> Result<Arc<Vec<Member>>, EngineError> {
+        if let Some((at, members)) = self.directory.lock().expect("directory lock").as_ref()
+            && at.elapsed() < DIRECTORY_TTL
+        {
+            return Ok(members.clone());
+        }
+        let members = Arc::new(self.members().await?);
+        *self.directory.lock().expect("directory lock") = Some((Instant::now(), members.clone()));
+        Ok(members)
+    }
+
+    /// Forgets the cached directory (after a member changes on this node).
+    pub(crate) fn directory_changed(&self) {
+        *self.directory.lock().expect("directory lock") = None;
+    }
+
+    pub(crate) async fn mail_writes(
+        &self,
+        next: &CaseState,
+        events: &[CaseEvent],
+        stored: &[NewEvent],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SideWrite>, EngineError> {
+        if !events.iter().any(notifies) {
+            return Ok(Vec::new());
+        }
+        let directory = self.directory().await?;
+        let mut writes = Vec::new();
+        for (event, envelope) in events.iter().zip(stored) {
+            for mail in mails_for(event, next, &directory) {
+                let rendered = render(mail.template, &mail.member.locale, &mail.context);
+                writes.push(SideWrite::Enqueue(Box::new(OutboxRow {
+                    id: derive_id(envelope.event_id, &["mail", &mail.member.id]).to_string(),
+                    case_id: Some(next.id.to_string()),
+                    event_id: envelope.event_id.to_string(),
+                    member_id: mail.member.id.clone(),
+                    to_address: mail.member.email.clone(),
+                    locale: mail.member.locale.clone(),
+                    template: mail.template.name(),
+                    subject: rendered.subject,
+                    body_text: rendered.text,
+                    body_html: rendered.html,
+                    created_at_us: now.timestamp_micros(),
+                })));
+            }
+        }
+        Ok(writes)
+    }
+}

@@ -1,0 +1,14 @@
+//! Notifications: everything that asks a person to act, or tells them a result, becomes an
+//! e-mail — rendered in the recipient's language ([`templates`]), addressed by rule
+//! ([`recipients`]), queued in the outbox in the same transaction as its cause, and
+//! delivered after commit ([`dispatcher`]) through lettre ([`mailer`]).
+
+pub mod dispatcher;
+pub mod mailer;
+pub mod recipients;
+pub mod templates;
+
+pub use dispatcher::{Dispatcher, mask_email};
+pub use mailer::{LettreMailer, MailSettings, Mailer, SendError};
+pub use recipients::{PlannedMail, mails_for};
+pub use templates::{MailContext, Rendered, Template, render};

@@ -1,0 +1,326 @@
+//! E-mail texts in Persian and English: a plain-text body and an HTML alternative (right to
+//! left for Persian, with Jalali dates in Persian digits). Pure: the same inputs always give
+//! the same message, which is rendered once, when the causing event is appended.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{JalaliDate, format_fa, to_persian_digits};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    TaskAssigned,
+    VoteRequested,
+    Reminder,
+    Overdue,
+    Escalation,
+    Returned,
+    Accepted,
+    ResolutionApproved,
+    ResolutionRejected,
+    ResolutionExpired,
+    CaseCompleted,
+}
+
+impl Template {
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// What a message talks about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MailContext {
+    pub recipient: String,
+    pub case_title: String,
+    pub case_id: String,
+    pub task_id: Option<String>,
+    pub step: Option<String>,
+    pub agency: Option<String>,
+    pub due_jalali: Option<String>,
+    pub due_at: Option<String>,
+    pub comment: Option<String>,
+    pub level: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn due_fa(ctx: &MailContext) -> String {
+    ctx.due_jalali
+        .as_deref()
+        .and_then(|d| d.parse::<JalaliDate>().ok())
+        .map(format_fa)
+        .unwrap_or_else(|| "—".into())
+}
+
+fn due_en(ctx: &MailContext) -> String {
+    match (&ctx.due_jalali, &ctx.due_at) {
+        (Some(jalali), Some(at)) => format!("{jalali} (Solar Hijri; {at} UTC)"),
+        (Some(jalali), None) => jalali.clone(),
+        _ => "—".into(),
+    }
+}
+
+fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
+    let title = &ctx.case_title;
+    let agency = ctx.agency.clone().unwrap_or_default();
+    let due = due_fa(ctx);
+    let level = to_persian_digits(&ctx.level.unwrap_or(0).to_string());
+    let comment = ctx.comment.clone().unwrap_or_default();
+    let (subject, lines) = match template {
+        Template::TaskAssigned => (
+            format!("وظیفه جدید: {title}"),
+            vec![
+                format!("برای دستگاه {agency} وظیفه‌ای در پرونده «{title}» ثبت شد."),
+                format!("مهلت: {due}"),
+            ],
+        ),
+        Template::VoteRequested => (
+            format!("درخواست رأی: {title}"),
+            vec![
+                format!("لطفاً درباره مصوبه «{title}» رأی دهید."),
+                format!("مهلت رأی‌گیری: {due}"),
+            ],
+        ),
+        Template::Reminder => (
+            format!("یادآوری مهلت: {title}"),
+            vec![
+                format!("مهلت وظیفه دستگاه {agency} در پرونده «{title}» نزدیک است."),
+                format!("مهلت: {due}"),
+            ],
+        ),
+        Template::Overdue => (
+            format!("مهلت گذشته: {title}"),
+            vec![
+                format!("مهلت وظیفه دستگاه {agency} در پرونده «{title}» گذشته است."),
+                format!("مهلت: {due}"),
+            ],
+        ),
+        Template::Escalation => (
+            format!("ارجاع به سطح {level}: {title}"),
+            vec![
+                format!(
+                    "وظیفه دستگاه {agency} در پرونده «{title}» پس از مهلت انجام نشده و به سطح {level} ارجاع شد."
+                ),
+                format!("مهلت: {due}"),
+            ],
+        ),
+        Template::Returned => (
+            format!("بازگشت برای اصلاح: {title}"),
+            vec![
+                format!("ارسال دستگاه {agency} در پرونده «{title}» برای اصلاح بازگردانده شد."),
+                format!("توضیح دبیرخانه: {comment}"),
+            ],
+        ),
+        Template::Accepted => (
+            format!("پذیرفته شد: {title}"),
+            vec![format!(
+                "ارسال دستگاه {agency} در پرونده «{title}» پذیرفته شد."
+            )],
+        ),
+        Template::ResolutionApproved => (
+            format!("مصوبه تصویب شد: {title}"),
+            vec![format!("مصوبه «{title}» تصویب شد.")],
+        ),
+        Template::ResolutionRejected => (
+            format!("مصوبه رد شد: {title}"),
+            vec![format!("مصوبه «{title}» رد شد.")],
+        ),
+        Template::ResolutionExpired => (
+            format!("رأی‌گیری بی‌نتیجه ماند: {title}"),
+            vec![format!(
+                "رأی‌گیری مصوبه «{title}» تا پایان مهلت به حد نصاب نرسید."
+            )],
+        ),
+        Template::CaseCompleted => (
+            format!("پرونده تکمیل شد: {title}"),
+            vec![format!("همه وظایف پرونده «{title}» انجام شد.")],
+        ),
+    };
+    let mut body = vec![format!("{} گرامی،", ctx.recipient)];
+    body.extend(lines);
+    body.push(format!("شناسه پرونده: {}", ctx.case_id));
+    (subject, body)
+}
+
+fn english(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
+    let title = &ctx.case_title;
+    let agency = ctx.agency.clone().unwrap_or_default();
+    let due = due_en(ctx);
+    let level = ctx.level.unwrap_or(0);
+    let comment = ctx.comment.clone().unwrap_or_default();
+    let (subject, lines) = match template {
+        Template::TaskAssigned => (
+            format!("New task: {title}"),
+            vec![
+                format!("A task for {agency} was assigned in “{title}”."),
+                format!("Due: {due}"),
+            ],
+        ),
+        Template::VoteRequested => (
+            format!("Your vote is requested: {title}"),
+            vec![
+                format!("Please vote on the resolution “{title}”."),
+                format!("Voting closes: {due}"),
+            ],
+        ),
+        Template::Reminder => (
+            format!("Reminder, deadline approaching: {title}"),
+            vec![
+                format!("The task of {agency} in “{title}” is due soon."),
+                format!("Due: {due}"),
+            ],
+        ),
+        Template::Overdue => (
+            format!("Overdue: {title}"),
+            vec![
+                format!("The task of {agency} in “{title}” is past its deadline."),
+                format!("Due: {due}"),
+            ],
+        ),
+        Template::Escalation => (
+            format!("Escalated to level {level}: {title}"),
+            vec![
+                format!(
+                    "The task of {agency} in “{title}” is overdue and was escalated to level {level}."
+                ),
+                format!("Due: {due}"),
+            ],
+        ),
+        Template::Returned => (
+            format!("Returned for revision: {title}"),
+            vec![
+                format!("The submission of {agency} in “{title}” was returned for revision."),
+                format!("The secretariat's comment: {comment}"),
+            ],
+        ),
+        Template::Accepted => (
+            format!("Accepted: {title}"),
+            vec![format!(
+                "The submission of {agency} in “{title}” was accepted."
+            )],
+        ),
+        Template::ResolutionApproved => (
+            format!("Resolution approved: {title}"),
+            vec![format!("The resolution “{title}” was approved.")],
+        ),
+        Template::ResolutionRejected => (
+            format!("Resolution rejected: {title}"),
+            vec![format!("The resolution “{title}” was rejected.")],
+        ),
+        Template::ResolutionExpired => (
+            format!("Vote expired without quorum: {title}"),
+            vec![format!(
+                "The vote on “{title}” reached no quorum by its deadline."
+            )],
+        ),
+        Template::CaseCompleted => (
+            format!("Case completed: {title}"),
+            vec![format!("Every task of “{title}” is done.")],
+        ),
+    };
+    let mut body = vec![format!("Dear {},", ctx.recipient)];
+    body.extend(lines);
+    body.push(format!("Case: {}", ctx.case_id));
+    (subject, body)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Renders a message in `locale` ("fa", anything else is English).
+pub fn render(template: Template, locale: &str, ctx: &MailContext) -> Rendered {
+    let fa = locale == "fa";
+    let (subject, lines) = if fa {
+        persian(template, ctx)
+    } else {
+        english(template, ctx)
+    };
+    let text = lines.join("\n\n") + "\n";
+    let (dir, lang) = if fa { ("rtl", "fa") } else { ("ltr", "en") };
+    let paragraphs: String = lines
+        .iter()
+        .map(|l| format!("<p>{}</p>", escape(l)))
+        .collect();
+    let html = format!(
+        "<!DOCTYPE html><html dir=\"{dir}\" lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body dir=\"{dir}\">{paragraphs}</body></html>",
+        escape(&subject)
+    );
+    Rendered {
+        subject,
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> MailContext {
+        MailContext {
+            recipient: "کارشناس گمرک".into(),
+            case_title: "احصای اطلاعات <مورد نیاز>".into(),
+            case_id: "c-1".into(),
+            agency: Some("IRICA".into()),
+            due_jalali: Some("1405-09-30".into()),
+            due_at: Some("2026-12-21T20:29:59Z".into()),
+            comment: Some("منبع را مشخص کنید".into()),
+            level: Some(2),
+            ..MailContext::default()
+        }
+    }
+
+    #[test]
+    fn persian_mail_is_right_to_left_with_jalali_dates_in_persian_digits() {
+        let mail = render(Template::TaskAssigned, "fa", &context());
+        assert!(mail.subject.starts_with("وظیفه جدید"));
+        assert!(mail.text.contains("۳۰ آذر ۱۴۰۵"), "{}", mail.text);
+        assert!(mail.html.contains("dir=\"rtl\""));
+        assert!(
+            mail.html.contains("&lt;مورد نیاز&gt;"),
+            "titles are escaped in HTML"
+        );
+    }
+
+    #[test]
+    fn english_mail_names_the_jalali_date_and_the_instant() {
+        let mail = render(Template::Escalation, "en", &context());
+        assert_eq!(
+            mail.subject,
+            "Escalated to level 2: احصای اطلاعات <مورد نیاز>"
+        );
+        assert!(
+            mail.text
+                .contains("1405-09-30 (Solar Hijri; 2026-12-21T20:29:59Z UTC)")
+        );
+        assert!(mail.html.contains("dir=\"ltr\""));
+    }
+
+    #[test]
+    fn a_return_carries_the_comment() {
+        assert!(
+            render(Template::Returned, "fa", &context())
+                .text
+                .contains("منبع را مشخص کنید")
+        );
+        assert!(
+            render(Template::Returned, "en", &context())
+                .text
+                .contains("منبع را مشخص کنید")
+        );
+    }
+}
