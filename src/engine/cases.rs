@@ -340,6 +340,7 @@ impl Engine {
                         form: form_key.clone(),
                         violations,
                     })?;
+                self.check_agency_refs(&form, &data).await?;
                 form.version()
             }
             Some(form) => form.version(),

@@ -10,6 +10,7 @@ mod codec;
 mod directory;
 mod error;
 pub mod projection;
+mod references;
 mod tokens;
 
 use std::collections::HashMap;
