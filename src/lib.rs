@@ -5,6 +5,7 @@
 //! - [`http`]: actix-web handlers, thin: parse, call, render.
 //! - [`event_store`]: the append-only, hash-chained, group-committed log on SQLite or
 //!   PostgreSQL; everything else is derived from it.
+//! - [`reports`]: the data-exchange matrix and the status board, read models of a case.
 //! - [`db`]: which backend, connection settings, embedded migrations.
 //! - [`config`], [`cli`], [`startup`], [`telemetry`]: process plumbing.
 #![forbid(unsafe_code)]
@@ -19,6 +20,7 @@ pub mod engine;
 pub mod event_store;
 pub mod forms;
 pub mod http;
+pub mod reports;
 pub mod scheduler;
 pub mod startup;
 pub mod telemetry;

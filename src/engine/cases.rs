@@ -505,6 +505,7 @@ fn side_writes(
     extra: &[SideWrite],
 ) -> Vec<SideWrite> {
     let mut writes = projection::documents(next, before.version);
+    writes.extend(crate::reports::documents(next, Some(events)));
     for timer in timers_for(next, events, definition) {
         writes.push(SideWrite::ScheduleTimer(TimerRow {
             id: timer.id.to_string(),
