@@ -23,7 +23,8 @@
 //!
 //! A need naming `unknown` is unmatched (`provider_unknown`), as is one naming an agency
 //! with no accepted inventory (`provider_has_no_accepted_inventory`). Every unmatched need
-//! lists as `candidates` the offers of any agency that share a data item with it.
+//! lists as `candidates` the offers of other agencies (any, not only the one it named) that
+//! share a data item with it: where the data may be found.
 //! An offer that meets no need is unused. Duplicates: see [`super::duplicates`].
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -78,7 +79,7 @@ pub struct UnmatchedNeed {
     #[serde(flatten)]
     pub need: NeedEntry,
     pub reason: Reason,
-    /// Offers of any agency sharing a data item with the need: where the data may be.
+    /// Offers of other agencies sharing a data item with the need: where the data may be.
     pub candidates: Vec<String>,
 }
 
@@ -135,7 +136,7 @@ pub fn build_matrix(participants: &[String], inventories: &[(String, Value)]) ->
             Err(reason) => unmatched_needs.push(UnmatchedNeed {
                 need: need.clone(),
                 reason,
-                candidates: candidates(profile, &offers, &offer_profiles),
+                candidates: candidates(need, profile, &offers, &offer_profiles),
             }),
         }
     }
@@ -201,11 +202,18 @@ fn match_need(
     }
 }
 
-fn candidates(profile: &Profile, offers: &[OfferEntry], offer_profiles: &[Profile]) -> Vec<String> {
+/// Offers of other agencies sharing a data item (an agency's own offer is not where it will
+/// find what it lacks).
+fn candidates(
+    need: &NeedEntry,
+    profile: &Profile,
+    offers: &[OfferEntry],
+    offer_profiles: &[Profile],
+) -> Vec<String> {
     offers
         .iter()
         .zip(offer_profiles)
-        .filter(|(_, p)| !profile.shared_items(p).is_empty())
+        .filter(|(o, p)| o.agency != need.agency && !profile.shared_items(p).is_empty())
         .map(|(o, _)| o.reference.clone())
         .collect()
 }

@@ -21,7 +21,7 @@ use crate::documents::{Document, SideWrite};
 use crate::domain::{CaseEvent, CaseState, TaskStatus};
 
 pub use board::{Board, Locale, build_board};
-pub use matrix::{ExchangeMatrix, build_matrix};
+pub use matrix::{Basis, ExchangeMatrix, Reason, build_matrix};
 pub use rebuild::{
     ReportKind, Reports, agency_names, export, not_an_inventory, rebuild_reports, replay_case,
 };

@@ -268,3 +268,35 @@ fn agencies_named_but_not_participating_are_on_the_axes() {
         .collect();
     assert_eq!(codes, [("CBI", false), ("IRICA", true), ("MIMT", false)]);
 }
+
+#[test]
+fn an_agencys_own_offer_is_not_a_candidate_for_its_need() {
+    let m = build(vec![
+        inventory(
+            "IVO",
+            vec![need("IRICA", &["کشور مبدا"], &["customs_declaration_no"])],
+            vec![offer(
+                json!(["IRICA"]),
+                &["کشور مبدا"],
+                &["customs_declaration_no"],
+            )],
+        ),
+        inventory(
+            "IRICA",
+            vec![],
+            vec![offer(
+                json!(["MIMT"]),
+                &["کشور مبدا"],
+                &["customs_declaration_no"],
+            )],
+        ),
+    ]);
+    assert_eq!(
+        unmatched(&m),
+        [(
+            "IVO/needs/0".into(),
+            Reason::NotOfferedToConsumer,
+            vec!["IRICA/offers/0".into()]
+        )]
+    );
+}
