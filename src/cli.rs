@@ -83,6 +83,39 @@ enum Command {
         #[command(subcommand)]
         command: WorkflowsCommand,
     },
+    /// Reports of one case, computed from the log (reads only).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// The data-exchange matrix of an inventory case.
+    ExchangeMatrix {
+        #[arg(long)]
+        case: uuid::Uuid,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+    },
+    /// The status board of a case: one row per participant.
+    Board {
+        #[arg(long)]
+        case: uuid::Uuid,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+        format: ReportFormat,
+        /// The language of due days and agency names.
+        #[arg(long, value_parser = ["fa", "en"], default_value = "fa")]
+        locale: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Json,
+    /// UTF-8 with a byte-order mark, for spreadsheet tools.
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,6 +184,7 @@ impl Cli {
                     .await
             }
             Command::Workflows { .. } => unreachable!("handled above"),
+            Command::Report { command } => report(&database_url, command).await,
             Command::Migrate => {
                 let database = Database::connect(&database_url).await?;
                 database.migrate().await?;
@@ -196,4 +230,33 @@ fn check_workflows(dir: &Path, schemas: &Path) -> anyhow::Result<()> {
             )
         }
     }
+}
+
+async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()> {
+    use crate::reports::{Locale, ReportKind};
+    let (kind, case, format, locale) = match command {
+        ReportCommand::ExchangeMatrix { case, format } => {
+            (ReportKind::ExchangeMatrix, case, format, "fa".to_string())
+        }
+        ReportCommand::Board {
+            case,
+            format,
+            locale,
+        } => (ReportKind::Board, case, format, locale),
+    };
+    let database = Database::connect(url).await?;
+    let store = database.event_store();
+    let documents = crate::documents::Documents::new(database.clone());
+    let locale = Locale::parse(&locale).unwrap_or(Locale::Fa);
+    let csv = format == ReportFormat::Csv;
+    let result = crate::reports::export(&store, &documents, kind, case, csv, locale).await;
+    store.shutdown().await;
+    database.close().await;
+    let text = result?;
+    if csv {
+        print!("{text}");
+    } else {
+        println!("{text}");
+    }
+    Ok(())
 }

@@ -1,12 +1,18 @@
 //! daftar (Persian دفتر: the office, and its ledger) — an event-sourced workflow engine for
 //! e-government working groups.
 //!
-//! Map of the crate, following one request:
-//! - [`http`]: actix-web handlers, thin: parse, call, render.
-//! - [`event_store`]: the append-only, hash-chained, group-committed log on SQLite or
-//!   PostgreSQL; everything else is derived from it.
-//! - [`db`]: which backend, connection settings, embedded migrations.
-//! - [`config`], [`cli`], [`startup`], [`telemetry`]: process plumbing.
+//! Map of the crate, following one request: [`http`] (actix-web handlers, thin: parse,
+//! call, render) → [`engine`] (load the case, decide, append) → [`domain`] (pure
+//! `decide`/`apply` for cases and tasks) → [`event_store`] (the append-only, hash-chained,
+//! group-committed log on SQLite or PostgreSQL), which writes in the same transaction the
+//! side effects the events imply: read models ([`documents`]), [`timers`] and the e-mail
+//! [`outbox`]. After commit, in the background: the [`scheduler`] fires due timers as
+//! commands, and [`notify`] delivers e-mail through lettre.
+//!
+//! Also: [`workflow`] (the definition language), [`forms`] (JSON Schema registry),
+//! [`calendar`] (Solar Hijri business calendar), [`reports`] (exchange matrix, status
+//! board), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
+//! [`telemetry`].
 #![forbid(unsafe_code)]
 
 pub mod calendar;
@@ -21,6 +27,7 @@ pub mod forms;
 pub mod http;
 pub mod notify;
 pub mod outbox;
+pub mod reports;
 pub mod scheduler;
 pub mod startup;
 pub mod telemetry;

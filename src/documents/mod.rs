@@ -112,7 +112,8 @@ impl Documents {
     }
 
     /// Writes a document that is not derived from events (e.g. a remembered HTTP response for
-    /// an idempotency key). Read models derived from events never use this.
+    /// an idempotency key). Read models derived from events use it only when rebuilt from the
+    /// log: the version guard then keeps a newer inline write.
     pub async fn put(&self, document: &Document) -> Result<(), StoreError> {
         match &self.database {
             Database::Sqlite(pool) => {

@@ -342,6 +342,7 @@ impl Engine {
                         form: form_key.clone(),
                         violations,
                     })?;
+                self.check_agency_refs(&form, &data).await?;
                 form.version()
             }
             Some(form) => form.version(),
@@ -506,6 +507,7 @@ fn side_writes(
     extra: &[SideWrite],
 ) -> Vec<SideWrite> {
     let mut writes = projection::documents(next, before.version);
+    writes.extend(crate::reports::documents(next, Some(events)));
     for timer in timers_for(next, events, definition) {
         writes.push(SideWrite::ScheduleTimer(TimerRow {
             id: timer.id.to_string(),

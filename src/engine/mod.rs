@@ -11,6 +11,7 @@ mod directory;
 mod error;
 mod mail;
 pub mod projection;
+mod references;
 mod tokens;
 
 use std::collections::HashMap;

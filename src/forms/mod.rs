@@ -7,6 +7,7 @@
 //! must not fetch external `$ref`s, and knows nothing of workflows or the event store:
 //! persisting versions is the caller's job.
 
+mod agency_refs;
 mod canonical;
 mod error;
 mod load;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use agency_refs::{NOT_AGENCIES, agency_refs};
 pub use canonical::{canonical_json, content_hash};
 pub use error::FormError;
 pub use version::FormVersion;

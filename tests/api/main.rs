@@ -4,6 +4,8 @@
 mod support;
 
 mod access;
+mod agency_codes;
 mod bad_input;
 mod helpers;
+mod reports;
 mod story;

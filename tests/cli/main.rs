@@ -1,8 +1,10 @@
 //! The binary's refusals: each bad setting gives a one-line reason, a non-zero exit, and
-//! writes nothing.
+//! writes nothing; and the `report` commands ([`report`]).
 
 #[path = "../support/mod.rs"]
 mod support;
+
+mod report;
 
 use std::process::{Command, Output};
 

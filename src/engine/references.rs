@@ -1,0 +1,45 @@
+//! Agency codes inside submitted documents must name registered agencies. The schema checks
+//! only a code's shape, so after it passes, every AgencyRef value (found by
+//! [`agency_refs`]) is looked up; all unknown ones are refused together, each with its JSON
+//! Pointer, like schema violations.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::{Engine, EngineError};
+use crate::forms::{FormVersion, SchemaViolation, agency_refs};
+
+impl Engine {
+    pub(crate) async fn check_agency_refs(
+        &self,
+        form: &FormVersion,
+        data: &Value,
+    ) -> Result<(), EngineError> {
+        let refs = agency_refs(form.schema(), data);
+        if refs.is_empty() {
+            return Ok(());
+        }
+        let known: BTreeSet<String> = self.agencies().await?.into_iter().map(|a| a.code).collect();
+        let violations: Vec<SchemaViolation> = refs
+            .into_iter()
+            .filter(|(_, code)| !known.contains(code))
+            .map(|(pointer, code)| SchemaViolation {
+                instance_path: pointer,
+                schema_path: "/$defs/AgencyRef".into(),
+                message: format!(
+                    "{code:?} is not a registered agency code (GET /v1/agencies lists them; \
+                     \"unknown\" and \"any_with_legal_basis\" are allowed where the form says so)"
+                ),
+            })
+            .collect();
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(EngineError::Schema {
+                form: form.key().to_string(),
+                violations,
+            })
+        }
+    }
+}

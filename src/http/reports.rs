@@ -1,0 +1,145 @@
+//! Reports: `GET /v1/exchange-matrix?case=` and `GET /v1/cases/{id}/board`, as JSON or, with
+//! `?format=csv` (or `Accept: text/csv`), as CSV for spreadsheet tools. Both read the
+//! documents the engine keeps up to date; a case from before they existed is rebuilt from the
+//! log on first read. Who may read: the secretariat, admins and auditors every case; a member
+//! the cases its agency takes part in (404 otherwise, as for the case itself).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::AppState;
+use super::auth::Caller;
+use super::cases::{load_visible, parse_id};
+use super::error::ApiError;
+use crate::engine::EngineError;
+use crate::reports::{
+    self, BOARD_KIND, Board, Locale, MATRIX_KIND, MatrixDocument, agency_names, rebuild_reports,
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixQuery {
+    pub case: Option<String>,
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardQuery {
+    pub format: Option<String>,
+    /// The language of due days and agency names; the caller's own locale by default.
+    pub locale: Option<String>,
+}
+
+/// CSV when asked by `?format=csv` or, without `format`, by an `Accept: text/csv` header.
+fn wants_csv(request: &HttpRequest, format: Option<&str>) -> Result<bool, ApiError> {
+    match format {
+        Some("csv") => Ok(true),
+        Some("json") => Ok(false),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "format must be json or csv, not {other:?}"
+        ))),
+        None => Ok(request
+            .headers()
+            .get("accept")
+            .and_then(|a| a.to_str().ok())
+            .is_some_and(|a| a.contains("text/csv"))),
+    }
+}
+
+fn csv_response(body: String, name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "content-disposition",
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .body(body)
+}
+
+/// The stored report document of a case, if there is one.
+async fn stored<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    kind: &str,
+    case_id: Uuid,
+) -> Result<Option<T>, ApiError> {
+    let Some(doc) = state
+        .engine
+        .documents
+        .get(kind, &case_id.to_string())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let parsed = serde_json::from_str(&doc).map_err(|e| EngineError::Internal(e.into()))?;
+    Ok(Some(parsed))
+}
+
+pub async fn exchange_matrix(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    query: web::Query<MatrixQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let csv = wants_csv(&request, query.format.as_deref())?;
+    let raw = query.case.as_deref().ok_or_else(|| {
+        ApiError::bad_request("?case= is required: the id of a data-exchange inventory case")
+    })?;
+    let case_id = parse_id(raw, "case")?;
+    load_visible(&state, &caller, case_id).await?;
+    let matrix = match stored::<MatrixDocument>(&state, MATRIX_KIND, case_id).await? {
+        Some(matrix) => matrix,
+        // Not written yet: a case from before reports, or one that is not an inventory.
+        None => {
+            let rebuilt = rebuild_reports(&state.engine, case_id).await?;
+            rebuilt
+                .matrix
+                .ok_or_else(|| reports::not_an_inventory(case_id, &rebuilt.board.workflow))?
+        }
+    };
+    if csv {
+        Ok(csv_response(
+            reports::csv::matrix_csv(&matrix.matrix),
+            &format!("exchange-matrix-{case_id}"),
+        ))
+    } else {
+        Ok(HttpResponse::Ok().json(matrix))
+    }
+}
+
+pub async fn board(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<BoardQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let csv = wants_csv(&request, query.format.as_deref())?;
+    let locale = match query.locale.as_deref() {
+        Some(text) => Locale::parse(text).ok_or_else(|| {
+            ApiError::bad_request(format!("locale must be fa or en, not {text:?}"))
+        })?,
+        None => Locale::parse(&caller.member.locale).unwrap_or(Locale::Fa),
+    };
+    let case_id = parse_id(&id, "case")?;
+    load_visible(&state, &caller, case_id).await?;
+    let mut board = match stored::<Board>(&state, BOARD_KIND, case_id).await? {
+        Some(board) => board,
+        None => rebuild_reports(&state.engine, case_id).await?.board,
+    };
+    board.localise(
+        locale,
+        &agency_names(&state.engine.documents, locale).await?,
+    );
+    if csv {
+        Ok(csv_response(
+            reports::csv::board_csv(&board),
+            &format!("board-{case_id}"),
+        ))
+    } else {
+        Ok(HttpResponse::Ok()
+            .insert_header(("etag", format!("\"{}\"", board.version)))
+            .json(board))
+    }
+}

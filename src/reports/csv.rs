@@ -1,0 +1,306 @@
+//! CSV exports of the matrix and the board, for spreadsheet tools: UTF-8 with a byte-order
+//! mark (without it Excel reads the bytes as the local code page and Persian turns into
+//! mojibake), CRLF line ends and RFC 4180 quoting. A cell that a spreadsheet would run as a
+//! formula (starting with `=`, `+`, `-`, `@`) is prefixed with `'`: the text comes from
+//! agencies' submissions and must stay text.
+
+use super::board::Board;
+use super::duplicates::DuplicateKind;
+use super::entries::Consumers;
+use super::matrix::{Basis, ExchangeMatrix};
+
+pub const BOM: &str = "\u{FEFF}";
+
+fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+fn push_row(out: &mut String, cells: &[&str]) {
+    let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
+    out.push_str(&line.join(","));
+    out.push_str("\r\n");
+}
+
+const MATRIX_HEADER: [&str; 11] = [
+    "section",
+    "group",
+    "consumer",
+    "provider",
+    "need_ref",
+    "need_title",
+    "offer_ref",
+    "offer_title",
+    "basis",
+    "data_items",
+    "detail",
+];
+
+/// One line of the matrix table; empty columns stay empty.
+#[derive(Default)]
+struct MatrixRow<'a> {
+    section: &'a str,
+    group: String,
+    consumer: String,
+    provider: &'a str,
+    need_ref: &'a str,
+    need_title: &'a str,
+    offer_ref: String,
+    offer_title: &'a str,
+    basis: &'a str,
+    data_items: String,
+    detail: &'a str,
+}
+
+impl MatrixRow<'_> {
+    fn push(self, out: &mut String) {
+        push_row(
+            out,
+            &[
+                self.section,
+                &self.group,
+                &self.consumer,
+                self.provider,
+                self.need_ref,
+                self.need_title,
+                &self.offer_ref,
+                self.offer_title,
+                self.basis,
+                &self.data_items,
+                self.detail,
+            ],
+        );
+    }
+}
+
+/// Lists inside a cell are joined with « | ».
+fn joined(items: &[String]) -> String {
+    items.join(" | ")
+}
+
+/// The matrix as one long table, one row per fact, so a spreadsheet filter on `section`
+/// gives each list: `match`, `unmatched_need`, `unused_offer`, `duplicate_need`,
+/// `duplicate_offer`.
+pub fn matrix_csv(matrix: &ExchangeMatrix) -> String {
+    let mut out = String::from(BOM);
+    push_row(&mut out, &MATRIX_HEADER);
+    match_rows(matrix, &mut out);
+    unmatched_rows(matrix, &mut out);
+    unused_rows(matrix, &mut out);
+    duplicate_rows(matrix, &mut out);
+    out
+}
+
+fn match_rows(matrix: &ExchangeMatrix, out: &mut String) {
+    for cell in &matrix.cells {
+        for m in &cell.matched {
+            let need = cell.needs.iter().find(|n| n.reference == m.need);
+            let offer = cell.offers.iter().find(|o| o.reference == m.offer);
+            let (basis, shared) = match m.on {
+                Basis::DataItems => ("data_items", &m.data_items),
+                Basis::LookupKeys => ("lookup_keys", &m.lookup_keys),
+            };
+            MatrixRow {
+                section: "match",
+                consumer: cell.consumer.clone(),
+                provider: &cell.provider,
+                need_ref: &m.need,
+                need_title: need.map_or("", |n| n.title.as_str()),
+                offer_ref: m.offer.clone(),
+                offer_title: offer.map_or("", |o| o.title.as_str()),
+                basis,
+                data_items: joined(shared),
+                ..Default::default()
+            }
+            .push(out);
+        }
+    }
+}
+
+/// The named provider, the need, its candidates (in `offer_ref`) and the reason.
+fn unmatched_rows(matrix: &ExchangeMatrix, out: &mut String) {
+    for u in &matrix.unmatched_needs {
+        let reason = serde_json::to_value(u.reason).unwrap_or_default();
+        MatrixRow {
+            section: "unmatched_need",
+            consumer: u.need.agency.clone(),
+            provider: &u.need.provider_agency,
+            need_ref: &u.need.reference,
+            need_title: &u.need.title,
+            offer_ref: joined(&u.candidates),
+            data_items: joined(&u.need.data_items),
+            detail: reason.as_str().unwrap_or(""),
+            ..Default::default()
+        }
+        .push(out);
+    }
+}
+
+/// The offer, with the agencies it is open to as `consumer`.
+fn unused_rows(matrix: &ExchangeMatrix, out: &mut String) {
+    for o in &matrix.unused_offers {
+        let consumer = match &o.consumer_agencies {
+            Consumers::Listed(codes) => joined(codes),
+            Consumers::Any(any) => any.clone(),
+        };
+        MatrixRow {
+            section: "unused_offer",
+            consumer,
+            provider: &o.agency,
+            offer_ref: o.reference.clone(),
+            offer_title: &o.title,
+            data_items: joined(&o.data_items),
+            ..Default::default()
+        }
+        .push(out);
+    }
+}
+
+/// One row per entry of each group; `group` numbers the groups from 1.
+fn duplicate_rows(matrix: &ExchangeMatrix, out: &mut String) {
+    for (number, d) in matrix.duplicates.iter().enumerate() {
+        for entry in &d.entries {
+            let agency = entry.split('/').next().unwrap_or_default().to_string();
+            let mut row = MatrixRow {
+                group: (number + 1).to_string(),
+                data_items: joined(&d.data_items),
+                ..Default::default()
+            };
+            match d.kind {
+                DuplicateKind::Need => {
+                    row.section = "duplicate_need";
+                    row.consumer = agency;
+                    row.provider = d.provider.as_deref().unwrap_or("");
+                    row.need_ref = entry;
+                }
+                DuplicateKind::Offer => {
+                    row.section = "duplicate_offer";
+                    row.provider = entry.split('/').next().unwrap_or_default();
+                    row.offer_ref = entry.clone();
+                }
+            }
+            row.push(out);
+        }
+    }
+}
+
+const BOARD_HEADER: [&str; 16] = [
+    "agency",
+    "agency_name",
+    "step",
+    "type",
+    "status",
+    "assignee",
+    "due",
+    "due_jalali",
+    "due_at",
+    "overdue",
+    "escalation_level",
+    "submissions",
+    "returns",
+    "last_submission_at",
+    "last_activity",
+    "last_activity_jalali",
+];
+
+/// The board, one row per task, in the board's order.
+pub fn board_csv(board: &Board) -> String {
+    let mut out = String::from(BOM);
+    push_row(&mut out, &BOARD_HEADER);
+    for r in &board.rows {
+        let (level, submissions, returns) = (
+            r.escalation_level.to_string(),
+            r.submissions.to_string(),
+            r.returns.to_string(),
+        );
+        let text = |o: &Option<String>| o.clone().unwrap_or_default();
+        push_row(
+            &mut out,
+            &[
+                &text(&r.agency),
+                &text(&r.agency_name),
+                &r.step,
+                &r.kind,
+                &r.status,
+                &text(&r.assignee),
+                &text(&r.due_display),
+                &text(&r.due_jalali),
+                &text(&r.due_at),
+                if r.overdue { "yes" } else { "no" },
+                &level,
+                &submissions,
+                &returns,
+                &text(&r.last_submission_at),
+                &r.last_activity,
+                &text(&r.last_activity_jalali),
+            ],
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_neutralised() {
+        assert_eq!(field("ساده"), "ساده");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(field("-1"), "'-1");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+    }
+
+    #[test]
+    fn the_matrix_table_has_a_row_per_fact() {
+        let need = |provider: &str, item: &str| serde_json::json!({"title": "نیاز", "provider_agency": provider, "data_items": [{"name": item}], "lookup_keys": ["other"]});
+        let offer = |item: &str| serde_json::json!({"title": "عرضه", "consumer_agencies": "any_with_legal_basis", "data_items": [{"name": item}], "lookup_keys": ["other"]});
+        let inventories = vec![
+            (
+                "A".to_string(),
+                serde_json::json!({"needs": [need("B", "x"), need("unknown", "y")], "offers": []}),
+            ),
+            (
+                "B".to_string(),
+                serde_json::json!({"needs": [], "offers": [offer("x"), offer("z")]}),
+            ),
+            (
+                "C".to_string(),
+                serde_json::json!({"needs": [need("unknown", "y")], "offers": []}),
+            ),
+        ];
+        let matrix = super::super::build_matrix(&[], &inventories);
+        let text = matrix_csv(&matrix);
+        let lines: Vec<&str> = text.trim_start_matches(BOM).lines().collect();
+        assert_eq!(lines[0], MATRIX_HEADER.join(","));
+        assert_eq!(
+            &lines[1..],
+            [
+                "match,,A,B,A/needs/0,نیاز,B/offers/0,عرضه,data_items,x,",
+                "unmatched_need,,A,unknown,A/needs/1,نیاز,,,,y,provider_unknown",
+                "unmatched_need,,C,unknown,C/needs/0,نیاز,,,,y,provider_unknown",
+                "unused_offer,,any_with_legal_basis,B,,,B/offers/1,عرضه,,z,",
+                "duplicate_need,1,A,unknown,A/needs/1,,,,,y,",
+                "duplicate_need,1,C,unknown,C/needs/0,,,,,y,",
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_end_with_crlf() {
+        let mut out = String::new();
+        push_row(&mut out, &["a", "ب"]);
+        assert_eq!(out, "a,ب\r\n");
+    }
+}

@@ -1,0 +1,50 @@
+//! The matrix on small hand-made inventories: the matching rule one clause at a time
+//! ([`matching`]), then duplicates and the shape of the result ([`shape`]).
+
+use serde_json::{Value, json};
+
+mod matching;
+mod shape;
+
+use super::*;
+
+pub(super) fn need(provider: &str, items: &[&str], keys: &[&str]) -> Value {
+    let items: Vec<Value> = items.iter().map(|n| json!({"name": n})).collect();
+    json!({"title": format!("نیاز از {provider}"), "provider_agency": provider, "data_items": items, "lookup_keys": keys})
+}
+
+pub(super) fn offer(consumers: Value, items: &[&str], keys: &[&str]) -> Value {
+    let items: Vec<Value> = items.iter().map(|n| json!({"name": n})).collect();
+    json!({"title": "عرضه", "consumer_agencies": consumers, "data_items": items, "lookup_keys": keys})
+}
+
+pub(super) fn inventory(agency: &str, needs: Vec<Value>, offers: Vec<Value>) -> (String, Value) {
+    (
+        agency.to_string(),
+        json!({"needs": needs, "offers": offers}),
+    )
+}
+
+pub(super) fn build(inventories: Vec<(String, Value)>) -> ExchangeMatrix {
+    let participants: Vec<String> = inventories.iter().map(|(a, _)| a.clone()).collect();
+    build_matrix(&participants, &inventories)
+}
+
+pub(super) fn matched(m: &ExchangeMatrix) -> Vec<(String, String, Basis)> {
+    m.cells
+        .iter()
+        .flat_map(|c| &c.matched)
+        .map(|m| (m.need.clone(), m.offer.clone(), m.on))
+        .collect()
+}
+
+pub(super) fn unmatched(m: &ExchangeMatrix) -> Vec<(String, Reason, Vec<String>)> {
+    m.unmatched_needs
+        .iter()
+        .map(|u| (u.need.reference.clone(), u.reason, u.candidates.clone()))
+        .collect()
+}
+
+pub(super) fn triple(need: &str, offer: &str, on: Basis) -> (String, String, Basis) {
+    (need.into(), offer.into(), on)
+}

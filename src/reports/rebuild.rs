@@ -1,0 +1,128 @@
+//! Reports recomputed from the log: for `daftar projections rebuild` (which calls
+//! [`rebuild_reports`]), for the HTTP handlers when a case predates its report documents,
+//! and for `daftar report …`, which reads the log directly and writes nothing.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use super::{Board, Locale, MatrixDocument, build_board, documents, matrix_document};
+use crate::documents::{DocumentQuery, Documents, SideWrite};
+use crate::domain::CaseState;
+use crate::engine::{Engine, EngineError, case_stream, decode};
+use crate::event_store::EventStore;
+
+/// A case's reports as recomputed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reports {
+    pub board: Board,
+    /// `None` when the case collects no data-exchange inventories.
+    pub matrix: Option<MatrixDocument>,
+}
+
+/// The case as its stream leaves it, or `None` when there is no such case.
+pub async fn replay_case(
+    store: &EventStore,
+    case_id: Uuid,
+) -> Result<Option<CaseState>, EngineError> {
+    let mut state = CaseState::default();
+    for stored in store.read_stream(&case_stream(case_id), 1).await? {
+        let (event, at) = decode(&stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
+        state = state.apply(&event, at);
+    }
+    Ok(state.exists().then_some(state))
+}
+
+/// Recomputes the case's `board` and `matrix` documents from its events and stores them
+/// (a document already at a newer case version is left alone).
+pub async fn rebuild_reports(engine: &Engine, case_id: Uuid) -> Result<Reports, EngineError> {
+    let state = replay_case(&engine.store, case_id)
+        .await?
+        .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))?;
+    for write in documents(&state, None) {
+        if let SideWrite::Document(document) = write {
+            engine.documents.put(&document).await?;
+        }
+    }
+    Ok(Reports {
+        board: build_board(&state),
+        matrix: matrix_document(&state),
+    })
+}
+
+/// Agency code → name in the reader's language (the Persian name when no English one).
+pub async fn agency_names(
+    documents: &Documents,
+    locale: Locale,
+) -> Result<BTreeMap<String, String>, EngineError> {
+    let query = DocumentQuery {
+        limit: 10_000,
+        ..Default::default()
+    };
+    let mut names = BTreeMap::new();
+    for (code, doc) in documents.list("agency", &query).await? {
+        let agency: serde_json::Value = serde_json::from_str(&doc).unwrap_or_default();
+        let name = match locale {
+            Locale::En => agency["name_en"].as_str().or(agency["name_fa"].as_str()),
+            Locale::Fa => agency["name_fa"].as_str(),
+        };
+        if let Some(name) = name {
+            names.insert(code, name.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// Which report `export` renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportKind {
+    ExchangeMatrix,
+    Board,
+}
+
+/// A report of one case straight from the log, as JSON or CSV (for the CLI).
+pub async fn export(
+    store: &EventStore,
+    documents: &Documents,
+    kind: ReportKind,
+    case_id: Uuid,
+    csv: bool,
+    locale: Locale,
+) -> Result<String, EngineError> {
+    let state = replay_case(store, case_id)
+        .await?
+        .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))?;
+    match kind {
+        ReportKind::ExchangeMatrix => {
+            let matrix = matrix_document(&state)
+                .ok_or_else(|| not_an_inventory(case_id, &state.workflow))?;
+            Ok(if csv {
+                super::csv::matrix_csv(&matrix.matrix)
+            } else {
+                pretty(&matrix)
+            })
+        }
+        ReportKind::Board => {
+            let mut board = build_board(&state);
+            board.localise(locale, &agency_names(documents, locale).await?);
+            Ok(if csv {
+                super::csv::board_csv(&board)
+            } else {
+                pretty(&board)
+            })
+        }
+    }
+}
+
+/// The refusal for a matrix asked of a case that collects no inventories.
+pub fn not_an_inventory(case_id: Uuid, workflow: &str) -> EngineError {
+    EngineError::Invalid(format!(
+        "case {case_id} runs the workflow {workflow:?}, which collects no {} forms; the \
+         exchange matrix is built from the accepted submissions of a data-exchange inventory case",
+        super::INVENTORY_FORM
+    ))
+}
+
+fn pretty(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("reports serialize")
+}
