@@ -1,0 +1,357 @@
+//! W1 "agency round": the real `daftar serve` over HTTP. Each case assigns a submission task
+//! to each of the 31 agencies; each agency submits a ≈1 KB inventory that the server
+//! validates against the form's JSON Schema (one in ten is first sent invalid and must get
+//! 422); the secretariat accepts each; a case completes when all 31 are accepted. In the
+//! same run the same generator drives `GET /health`, the ceiling our figure is a ratio of.
+//!
+//! `cargo bench --bench agency_round [-- --backend sqlite|postgres --cases 200 --clients 32]`;
+//! `cargo test --bench agency_round` runs a seconds-long smoke version.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::Client;
+use serde_json::{Value, json};
+use sqlx::Connection;
+use tokio::sync::Mutex;
+
+const TOKEN: &str = "agency-round-benchmark-token-0001";
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn database_url(backend: &str, dir: &tempfile::TempDir) -> String {
+    if backend == "sqlite" {
+        return format!("sqlite://{}", dir.path().join("w1.db").display());
+    }
+    let admin = std::env::var("DAFTAR_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let name = format!("daftar_t_w1_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .expect("PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+async fn start(backend: &str) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let child = Command::new(env!("CARGO_BIN_EXE_daftar"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("DAFTAR_DATABASE_URL", database_url(backend, &dir).await)
+        .env("DAFTAR_BOOTSTRAP_TOKEN", TOKEN)
+        .env("DAFTAR_SCHEMAS_DIR", format!("{root}/schemas"))
+        .env("DAFTAR_WORKFLOWS_DIR", format!("{root}/workflows"))
+        .env("DAFTAR_MAIL_DIR", dir.path().join("mail"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("daftar starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = Client::new();
+    for _ in 0..300 {
+        if client
+            .get(format!("{base}/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Server {
+                child,
+                base,
+                _dir: dir,
+            };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("daftar did not become ready");
+}
+
+fn peak_rss_mb(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+/// A ≈1 KB inventory of one need.
+fn document(code: &str, n: usize) -> Value {
+    json!({"needs": [{
+        "title": format!("استعلام کارت بازرگانی برای پرونده {n}"),
+        "description": "برای صدور مجوز و تطبیق اطلاعات متقاضی با سامانه جامع تجارت، استعلام برخط وضعیت کارت بازرگانی و شناسه ملی اشخاص حقوقی لازم است.",
+        "data_items": [{"name": "شماره کارت بازرگانی", "datatype": "string"}, {"name": "تاریخ اعتبار", "datatype": "date"}],
+        "lookup_keys": ["commercial_card_no", "legal_entity_national_id"],
+        "provider_agency": "MIMT",
+        "legal_basis": [{"law_title": "قانون مقررات صادرات و واردات", "article": "ماده ۳"}],
+        "purpose": "تطبیق هویت بازرگان پیش از صدور مجوز",
+        "personal_data": false,
+        "frequency": "per_transaction",
+        "latency": "online",
+        "contact": {"name": format!("کارشناس {code}"), "email": format!("focal@{}.example", code.to_lowercase())}
+    }], "offers": []})
+}
+
+struct Setup {
+    secretariat: String,
+    members: Vec<(String, String)>,
+}
+
+async fn setup(client: &Client, base: &str) -> Setup {
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/tests/fixtures/agencies.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    client
+        .post(format!("{base}/v1/agencies:import"))
+        .bearer_auth(TOKEN)
+        .json(&fixture)
+        .send()
+        .await
+        .unwrap();
+    let token = |id: String| async move {
+        let r: Value = client
+            .post(format!("{base}/v1/members/{id}/tokens"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r["token"].as_str().unwrap().to_string()
+    };
+    client.post(format!("{base}/v1/members")).bearer_auth(TOKEN).json(&json!({"id": "sec", "name": "دبیرخانه", "email": "sec@mimt.example", "agency": "MIMT", "roles": ["secretariat"]})).send().await.unwrap();
+    let secretariat = token("sec".into()).await;
+    let mut members = Vec::new();
+    for agency in fixture["agencies"].as_array().unwrap() {
+        let code = agency["code"].as_str().unwrap().to_string();
+        let id = format!("m-{}", code.to_lowercase());
+        client.post(format!("{base}/v1/members")).bearer_auth(TOKEN).json(&json!({"id": id, "name": "کارشناس", "email": format!("{id}@x.example"), "agency": code, "roles": ["member"]})).send().await.unwrap();
+        members.push((code, token(id).await));
+    }
+    Setup {
+        secretariat,
+        members,
+    }
+}
+
+/// One unit of work: an agency's task in a case.
+struct Unit {
+    task: String,
+    token: String,
+    code: String,
+    invalid_first: bool,
+}
+
+async fn action(
+    client: &Client,
+    request: reqwest::RequestBuilder,
+    expect: u16,
+    latencies: &mut Vec<Duration>,
+) {
+    let started = Instant::now();
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let _ = response.bytes().await;
+    latencies.push(started.elapsed());
+    assert_eq!(status, expect, "unexpected status");
+    let _ = client;
+}
+
+async fn run_units(
+    client: Client,
+    base: String,
+    secretariat: String,
+    queue: Arc<Mutex<Vec<Unit>>>,
+) -> Vec<Duration> {
+    let mut latencies = Vec::new();
+    loop {
+        let Some(unit) = queue.lock().await.pop() else {
+            return latencies;
+        };
+        let submit = format!("{base}/v1/tasks/{}/submissions", unit.task);
+        if unit.invalid_first {
+            let bad = client
+                .post(&submit)
+                .bearer_auth(&unit.token)
+                .json(&json!({"data": {"needs": [{"title": ""}], "offers": []}}));
+            action(&client, bad, 422, &mut latencies).await;
+        }
+        let good = client
+            .post(&submit)
+            .bearer_auth(&unit.token)
+            .json(&json!({"data": document(&unit.code, latencies.len())}));
+        action(&client, good, 201, &mut latencies).await;
+        let review = client
+            .post(format!("{base}/v1/tasks/{}/review", unit.task))
+            .bearer_auth(&secretariat)
+            .json(&json!({"decision": "accept"}));
+        action(&client, review, 200, &mut latencies).await;
+    }
+}
+
+fn summary(label: &str, mut latencies: Vec<Duration>, elapsed: Duration) -> f64 {
+    latencies.sort_unstable();
+    let at = |q: f64| {
+        latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)].as_secs_f64()
+            * 1e3
+    };
+    let rate = latencies.len() as f64 / elapsed.as_secs_f64();
+    println!(
+        "{label:<34} {:>7} actions  {rate:>8.0}/s  p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms",
+        latencies.len(),
+        at(0.5),
+        at(0.95),
+        at(0.99)
+    );
+    rate
+}
+
+async fn health_ceiling(client: &Client, base: &str, clients: usize, total: usize) -> f64 {
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for _ in 0..clients {
+        let (client, url) = (client.clone(), format!("{base}/health"));
+        handles.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for _ in 0..total / clients {
+                action(&client, client.get(&url), 200, &mut latencies).await;
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.await.unwrap());
+    }
+    summary("GET /health (ceiling)", all, started.elapsed())
+}
+
+#[tokio::main]
+async fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let backend = arg("--backend").unwrap_or_else(|| "sqlite".into());
+    let cases: usize = arg("--cases")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if full { 200 } else { 3 });
+    let clients: usize = arg("--clients").and_then(|v| v.parse().ok()).unwrap_or(32);
+    let server = start(&backend).await;
+    let client = Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()
+        .unwrap();
+    let setup = setup(&client, &server.base).await;
+    let mut units = Vec::new();
+    let mut case_ids = Vec::new();
+    for _ in 0..cases {
+        let case: Value = client.post(format!("{}/v1/cases", server.base)).bearer_auth(&setup.secretariat).json(&json!({"workflow": "data-exchange-inventory", "title": "W1", "participants": "all"})).send().await.unwrap().json().await.unwrap();
+        case_ids.push(case["id"].as_str().unwrap().to_string());
+        for task in case["tasks"].as_array().unwrap() {
+            let code = task["agency"].as_str().unwrap().to_string();
+            let token = setup
+                .members
+                .iter()
+                .find(|(c, _)| *c == code)
+                .unwrap()
+                .1
+                .clone();
+            units.push(Unit {
+                task: task["id"].as_str().unwrap().to_string(),
+                token,
+                code,
+                invalid_first: units.len() % 10 == 0,
+            });
+        }
+    }
+    // Interleave the cases (agency 1 of every case, then agency 2, …) so the clients work on
+    // many cases at once, as 31 agencies with 200 open cases would.
+    let per_case = units.len() / cases.max(1);
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|i| (i % per_case.max(1), i / per_case.max(1)));
+    let mut slots: Vec<Option<Unit>> = units.into_iter().map(Some).collect();
+    let mut units: Vec<Unit> = order.iter().map(|&i| slots[i].take().unwrap()).collect();
+    units.reverse();
+    let queue = Arc::new(Mutex::new(units));
+    println!("W1 agency round on {backend}: {cases} cases x 31 agencies, {clients} clients");
+    let started = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|_| {
+            tokio::spawn(run_units(
+                client.clone(),
+                server.base.clone(),
+                setup.secretariat.clone(),
+                queue.clone(),
+            ))
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for handle in handles {
+        latencies.extend(handle.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    let actions = latencies.len();
+    let ours = summary("submit + review (W1)", latencies, elapsed);
+    for id in &case_ids {
+        let case: Value = client
+            .get(format!("{}/v1/cases/{id}", server.base))
+            .bearer_auth(&setup.secretariat)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(case["status"], "completed", "every case completes");
+    }
+    println!(
+        "cases completed: {} in {:.1} s = {:.2} cases/s; server peak RSS {:.0} MB",
+        case_ids.len(),
+        elapsed.as_secs_f64(),
+        case_ids.len() as f64 / elapsed.as_secs_f64(),
+        peak_rss_mb(server.child.id())
+    );
+    let ceiling = health_ceiling(&client, &server.base, clients, actions).await;
+    println!(
+        "W1 throughput is {:.1}% of the /health ceiling",
+        ours / ceiling * 100.0
+    );
+}
