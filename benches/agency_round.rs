@@ -66,7 +66,7 @@ async fn start(backend: &str) -> Server {
         .unwrap()
         .port();
     let root = env!("CARGO_MANIFEST_DIR");
-    let child = Command::new(env!("CARGO_BIN_EXE_daftar"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_daftar"))
         .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
         .env("DAFTAR_DATABASE_URL", database_url(backend, &dir).await)
         .env("DAFTAR_BOOTSTRAP_TOKEN", TOKEN)
@@ -95,6 +95,8 @@ async fn start(backend: &str) -> Server {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("daftar did not become ready");
 }
 
