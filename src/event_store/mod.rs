@@ -13,18 +13,22 @@
 //! Backend-specific SQL lives only in [`sqlite`] and [`postgres`], behind [`Backend`].
 
 mod batch;
+mod envelope;
 mod error;
 mod group_commit;
 pub mod hash;
+mod import;
 mod postgres;
 mod sqlite;
 mod types;
 
 use std::sync::Arc;
 
+pub use envelope::Envelope;
 pub use error::StoreError;
 pub use group_commit::GroupCommitStats;
 pub use hash::{GENESIS_HASH, VerifyReport};
+pub use import::{ChainCheck, ImportError, Importer};
 pub use types::{
     AppendOutcome, AppendRequest, ExpectedVersion, Metadata, NewEvent, RawEvent, ReadAll,
     StoredEvent,
@@ -61,6 +65,10 @@ pub(crate) trait Backend: Send + Sync + 'static {
     async fn hash_at(&self, position: i64) -> Result<Option<String>, StoreError>;
     async fn head(&self) -> Result<(i64, String), StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Inserts rows exactly as given (an import), in one transaction under the writer lock:
+    /// they must continue the head (position, prev_hash) and each must pass
+    /// [`hash::check_link`]; `log_head` moves to the last one. Returns the new head.
+    async fn insert_raw(&self, rows: &[RawEvent]) -> Result<(i64, String), StoreError>;
 }
 
 /// A cloneable handle on the log: appends go through the group-commit writer, reads go
@@ -116,6 +124,22 @@ impl EventStore {
     /// position whose stored bytes, prev_hash, hash or position do not match.
     pub async fn verify(&self, from: i64, to: Option<i64>) -> Result<VerifyReport, StoreError> {
         hash::verify(self.backend.as_ref(), from, to).await
+    }
+
+    /// The hash stored at `position` ([`GENESIS_HASH`] for 0; `None` if there is no such
+    /// event) — what a checkpoint is compared with.
+    pub async fn hash_at(&self, position: i64) -> Result<Option<String>, StoreError> {
+        self.backend.hash_at(position).await
+    }
+
+    /// Raw rows with `from <= position <= to`, at most `limit`, in position order (export).
+    pub async fn read_range_raw(
+        &self,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.backend.read_range(from, to, limit).await
     }
 
     /// Round-trips to the database; backs `/ready`.
