@@ -15,7 +15,7 @@ use crate::event_store::{AppendRequest, ExpectedVersion, ReadAll, StoreError};
 use crate::timers::TimerRow;
 use crate::workflow::WorkflowDefinition;
 
-use super::codec::{case_stream, decode, encode};
+use super::codec::{apply_stored, case_stream, decode, encode};
 use super::{Engine, EngineError, projection};
 
 /// How many times a command is re-decided after losing a race to another node.
@@ -60,9 +60,8 @@ impl Engine {
             .iter()
             .take_while(|e| up_to_position.is_none_or(|p| e.position <= p))
         {
-            let (event, at) =
-                decode(stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
-            state = state.apply(&event, at);
+            state = apply_stored(state, stored)
+                .map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
         }
         Ok(state)
     }
@@ -79,9 +78,8 @@ impl Engine {
             .read_stream(&case_stream(case_id), state.version + 1)
             .await?;
         for stored in &newer {
-            let (event, at) =
-                decode(stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
-            state = state.apply(&event, at);
+            state = apply_stored(state, stored)
+                .map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
         }
         Ok(state)
     }

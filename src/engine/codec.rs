@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::domain::CaseEvent;
+use crate::domain::{CaseEvent, CaseState};
 use crate::event_store::{NewEvent, StoredEvent};
 
 /// The schema version of every event type this build writes.
@@ -57,4 +57,12 @@ pub fn decode(stored: &StoredEvent) -> Result<(CaseEvent, DateTime<Utc>), String
         )
     })?;
     Ok((event, at))
+}
+
+/// Folds one stored event into a case. The live engine (catching a cached case up), every
+/// replay (`state?at=`, `daftar audit replay`) and `daftar projections rebuild` all go
+/// through this one function, so a replayed state is the live state by construction.
+pub fn apply_stored(state: CaseState, stored: &StoredEvent) -> Result<CaseState, String> {
+    let (event, at) = decode(stored)?;
+    Ok(state.apply(&event, at))
 }
