@@ -5,10 +5,12 @@
 //! - [`http`]: actix-web handlers, thin: parse, call, render.
 //! - [`event_store`]: the append-only, hash-chained, group-committed log on SQLite or
 //!   PostgreSQL; everything else is derived from it.
+//! - [`audit`]: replay, timelines, verification against a checkpoint, export and import.
 //! - [`db`]: which backend, connection settings, embedded migrations.
 //! - [`config`], [`cli`], [`startup`], [`telemetry`]: process plumbing.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod calendar;
 pub mod cli;
 pub mod config;

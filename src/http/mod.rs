@@ -96,6 +96,7 @@ route_table! {
     post "/v1/cases/{id:[^/:]+}:cancel" => cases::cancel, true, "Cancel a case (secretariat, admin)";
     get "/v1/cases/{id:[^/:]+}/history" => audit::history, true, "A case's events (auditor, admin)";
     get "/v1/cases/{id:[^/:]+}/state" => audit::state_at, true, "A case as it was at a position or time (auditor, admin)";
+    get "/v1/cases/{id:[^/:]+}/timeline" => audit::timeline, true, "A case's events as who did what, when, under which versions (auditor, admin)";
     get "/v1/cases/{id:[^/:]+}" => cases::get, true, "A case";
     get "/v1/tasks" => tasks::list, true, "Tasks the caller may see";
     get "/v1/tasks/{id}" => tasks::get, true, "A task";
@@ -105,7 +106,7 @@ route_table! {
     post "/v1/tasks/{id}/reassign" => tasks::reassign, true, "Reassign a task";
     get "/v1/notifications" => metrics::notifications, true, "Notifications (secretariat, admin, auditor)";
     get "/v1/events" => audit::events, true, "The event log (auditor, admin); NDJSON with Accept: application/x-ndjson";
-    get "/v1/audit/verify" => audit::verify, true, "Verify the hash chain (auditor, admin)";
+    get "/v1/audit/verify" => audit::verify, true, "Verify the hash chain, against ?expect_head=POSITION:HASH if given (auditor, admin)";
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {
