@@ -1,5 +1,5 @@
 //! A case as it was at a moment: `at` is a log position or an RFC 3339 time, and the state
-//! is the case's events up to it folded by [`apply_stored`] — the function the live engine
+//! is the case's events up to it folded by [`apply_raw`] — the function the live engine
 //! folds with, so "as it was" and "as it was shown" cannot disagree.
 
 use chrono::{DateTime, Utc};
@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::AuditError;
 use crate::domain::CaseState;
-use crate::engine::{apply_stored, case_stream, projection::case_view};
-use crate::event_store::{EventStore, StoredEvent};
+use crate::engine::{apply_raw, case_stream, projection::case_view};
+use crate::event_store::{EventStore, RawEvent};
 
 /// A moment in the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub async fn case_at(
     at: Option<At>,
     now: DateTime<Utc>,
 ) -> Result<CaseAt, AuditError> {
-    let events = store.read_stream(&case_stream(case_id), 1).await?;
+    let events = store.read_stream_raw(&case_stream(case_id), 1).await?;
     let (Some(first), Some(newest)) = (events.first(), events.last()) else {
         return Err(AuditError::NotFound(format!("no case {case_id}")));
     };
@@ -96,7 +96,7 @@ pub async fn case_at(
             // recorded_at never decreases along the log, so this is a prefix of the stream.
             events
                 .iter()
-                .take_while(|e| e.recorded_at <= time)
+                .take_while(|e| e.recorded_at_us <= time.timestamp_micros())
                 .last()
                 .map_or(0, |e| e.position)
         }
@@ -106,7 +106,7 @@ pub async fn case_at(
             "case {case_id} did not exist yet at {}: it was opened at position {}, {}",
             describe(at, at_position),
             first.position,
-            first.recorded_at.to_rfc3339()
+            time_of(first).to_rfc3339()
         )));
     }
     fold(case_id, &events, at_position)
@@ -119,11 +119,15 @@ fn describe(at: Option<At>, position: i64) -> String {
     }
 }
 
-fn fold(case_id: Uuid, events: &[StoredEvent], at_position: i64) -> Result<CaseAt, AuditError> {
+fn time_of(event: &RawEvent) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(event.recorded_at_us).unwrap_or_default()
+}
+
+fn fold(case_id: Uuid, events: &[RawEvent], at_position: i64) -> Result<CaseAt, AuditError> {
     let mut state = CaseState::default();
     let mut included = 0;
     for stored in events.iter().take_while(|e| e.position <= at_position) {
-        state = apply_stored(state, stored).map_err(AuditError::Corrupt)?;
+        state = apply_raw(state, stored).map_err(AuditError::Corrupt)?;
         included += 1;
     }
     let last = &events[included - 1];
@@ -131,7 +135,7 @@ fn fold(case_id: Uuid, events: &[StoredEvent], at_position: i64) -> Result<CaseA
         case_id,
         at_position,
         last_event_position: last.position,
-        last_event_recorded_at: last.recorded_at,
+        last_event_recorded_at: time_of(last),
         events: included,
         state,
     })

@@ -4,27 +4,47 @@
 //! folded alongside (with the live engine's functions) so a sentence can name the agency
 //! whose task an event is about, which the event itself often does not carry.
 
+use chrono::DateTime;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::AuditError;
 use crate::domain::{CaseEvent, CaseState, Task, TaskKind, VoteChoice};
-use crate::engine::{case_stream, decode};
-use crate::event_store::{EventStore, StoredEvent};
+use crate::engine::{case_stream, decode_raw};
+use crate::event_store::{EventStore, Metadata};
 
 /// The timeline of `case_id`, oldest first.
 pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Value, AuditError> {
-    let events = store.read_stream(&case_stream(case_id), 1).await?;
+    let events = store.read_stream_raw(&case_stream(case_id), 1).await?;
     if events.is_empty() {
         return Err(AuditError::NotFound(format!("no case {case_id}")));
     }
     let mut state = CaseState::default();
     let mut items = Vec::with_capacity(events.len());
-    for stored in &events {
-        let (event, at) = decode(stored).map_err(AuditError::Corrupt)?;
+    for raw in &events {
+        let (event, at) = decode_raw(raw).map_err(AuditError::Corrupt)?;
+        let who: Metadata = serde_json::from_str(&raw.metadata).map_err(|e| {
+            AuditError::Corrupt(format!("metadata at position {}: {e}", raw.position))
+        })?;
         let summary = summary(&state, &event);
         state = state.apply(&event, at);
-        items.push(entry(stored, &state, &event, summary, at));
+        let mut entry = json!({
+            "position": raw.position,
+            "version": raw.version,
+            "recorded_at": DateTime::from_timestamp_micros(raw.recorded_at_us),
+            "decided_at": at,
+            "event_type": raw.event_type,
+            "event_id": raw.event_id,
+            "actor": who.actor,
+            "agency": who.agency,
+            "role": who.role,
+            "summary": summary,
+            "workflow": state.workflow,
+            "workflow_version": state.workflow_version,
+            "hash": raw.hash,
+        });
+        add_subject(&mut entry, &state, &event);
+        items.push(entry);
     }
     Ok(json!({
         "case_id": case_id,
@@ -35,28 +55,8 @@ pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Value, AuditE
     }))
 }
 
-fn entry(
-    stored: &StoredEvent,
-    state: &CaseState,
-    event: &CaseEvent,
-    summary: String,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Value {
-    let mut entry = json!({
-        "position": stored.position,
-        "version": stored.version,
-        "recorded_at": stored.recorded_at,
-        "decided_at": at,
-        "event_type": stored.event_type,
-        "event_id": stored.event_id,
-        "actor": stored.metadata.actor,
-        "agency": stored.metadata.agency,
-        "role": stored.metadata.role,
-        "summary": summary,
-        "workflow": state.workflow,
-        "workflow_version": state.workflow_version,
-        "hash": stored.hash,
-    });
+/// The task an event is about and, for a submission, the form and its version.
+fn add_subject(entry: &mut Value, state: &CaseState, event: &CaseEvent) {
     if let Some(task) = task_of(event).and_then(|id| state.task(id)) {
         entry["task_id"] = json!(task.id);
         entry["step"] = json!(task.step);
@@ -73,7 +73,6 @@ fn entry(
         entry["form_version"] = json!(form_version);
         entry["submission_id"] = json!(submission_id);
     }
-    entry
 }
 
 fn task_of(event: &CaseEvent) -> Option<Uuid> {

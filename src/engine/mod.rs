@@ -22,7 +22,7 @@ use uuid::Uuid;
 pub use cases::{OpenCase, ParticipantsInput};
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use codec::{apply_stored, case_stream, decode, encode};
+pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};
 pub use directory::{AgencyInput, Member, MemberInput, valid_agency_code, valid_email};
 pub use error::EngineError;
 pub use tokens::token_hash;

@@ -1,5 +1,5 @@
 //! `daftar projections rebuild`: drops read models and derives them again from the log,
-//! with the same functions that write them live — [`apply_stored`] and
+//! with the same functions that write them live — [`apply_raw`] and
 //! [`projection::documents`] for cases and tasks, the directory's and tokens' document
 //! builders for the rest. Works on the store alone (no catalog, no engine), so it can run
 //! right after an import, before anything else touches the database.
@@ -7,9 +7,10 @@
 use std::collections::HashMap;
 
 use serde::Deserialize as _;
+use tokio::task::JoinSet;
 use uuid::Uuid;
 
-use super::codec::apply_stored;
+use super::codec::apply_raw;
 use super::directory::{AgencyInput, Member, agency_document, member_document};
 use super::tokens::token_document;
 use super::{EngineError, projection};
@@ -113,22 +114,71 @@ where
     }
 }
 
-/// Each case stream (found by its `CaseOpened`) folded on its own: memory holds one case.
+/// Cases folded at once, each on its own task: enough to keep the database and both cores
+/// busy, few enough that memory holds only a handful of cases.
+const CONCURRENT_CASES: usize = 4;
+
+/// Folds every case of the log (found by its `CaseOpened`) with [`apply_raw`], handing each
+/// final state and its number of events to `visit` (in no particular order).
+pub async fn fold_every_case<F>(store: &EventStore, mut visit: F) -> Result<(), EngineError>
+where
+    F: AsyncFnMut(CaseState, u64) -> Result<(), EngineError>,
+{
+    let mut query = ReadAll::after(0, PAGE);
+    query.event_types = vec!["CaseOpened".into()];
+    let mut running = JoinSet::new();
+    loop {
+        let page = store.read_all_raw(&query).await?;
+        let Some(last) = page.last() else { break };
+        query.after = last.position;
+        for opened in page {
+            if running.len() >= CONCURRENT_CASES {
+                let (state, events) = joined(running.join_next().await)?;
+                visit(state, events).await?;
+            }
+            running.spawn(fold_case(store.clone(), opened.stream_id));
+        }
+    }
+    while let Some(next) = running.join_next().await {
+        let (state, events) = joined(Some(next))?;
+        visit(state, events).await?;
+    }
+    Ok(())
+}
+
+type Folded = Result<(CaseState, u64), EngineError>;
+
+fn joined(next: Option<Result<Folded, tokio::task::JoinError>>) -> Folded {
+    match next {
+        Some(Ok(folded)) => folded,
+        Some(Err(e)) => Err(EngineError::Internal(anyhow::anyhow!(
+            "a case fold failed: {e}"
+        ))),
+        None => Err(EngineError::Internal(anyhow::anyhow!(
+            "no case fold was running"
+        ))),
+    }
+}
+
+async fn fold_case(store: EventStore, stream_id: String) -> Folded {
+    let events = store.read_stream_raw(&stream_id, 1).await?;
+    let mut state = CaseState::default();
+    for raw in &events {
+        state = apply_raw(state, raw).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
+    }
+    Ok((state, events.len() as u64))
+}
+
+/// Case and task documents of every case, as [`projection::documents`] writes them live.
 async fn rebuild_cases(
     store: &EventStore,
     rewrite: &mut Rewrite,
     kinds: &[&str],
     report: &mut RebuildReport,
 ) -> Result<(), EngineError> {
-    each_event(store, &["CaseOpened"], async |opened| {
-        let events = store.read_stream(&opened.stream_id, 1).await?;
-        let mut state = CaseState::default();
-        for stored in &events {
-            state = apply_stored(state, stored)
-                .map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
-        }
+    fold_every_case(store, async |state, events| {
         report.cases += 1;
-        report.events += events.len() as u64;
+        report.events += events;
         for write in projection::documents(&state, 0) {
             if let SideWrite::Document(doc) = write
                 && kinds.contains(&doc.kind)

@@ -103,6 +103,15 @@ impl EventStore {
         raw.into_iter().map(RawEvent::decode).collect()
     }
 
+    /// Like [`EventStore::read_stream`], undecoded: for folds that parse each row once.
+    pub async fn read_stream_raw(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.backend.read_stream(stream_id, from_version).await
+    }
+
     /// Events after `query.after` in global order, filtered by stream prefix / event types.
     pub async fn read_all(&self, query: &ReadAll) -> Result<Vec<StoredEvent>, StoreError> {
         let raw = self.backend.read_all(query).await?;
@@ -123,7 +132,7 @@ impl EventStore {
     /// Recomputes the hash chain over `from..=to` (clamped to the log) and reports the first
     /// position whose stored bytes, prev_hash, hash or position do not match.
     pub async fn verify(&self, from: i64, to: Option<i64>) -> Result<VerifyReport, StoreError> {
-        hash::verify(self.backend.as_ref(), from, to).await
+        hash::verify(self.backend.clone(), from, to).await
     }
 
     /// The hash stored at `position` ([`GENESIS_HASH`] for 0; `None` if there is no such

@@ -125,8 +125,31 @@ async fn the_cli_replays_a_case_to_a_position_or_a_time(db: TestDb) {
     assert!(line.contains("did not exist yet"), "{line}");
 }
 
+/// The one-parse decoder reads every stored event exactly as the general one does.
+async fn the_fast_decoder_agrees_with_the_general_one(db: TestDb) {
+    let story = story::run(&db).await;
+    for id in [story.resolution, story.inventory] {
+        let stream = daftar::engine::case_stream(id);
+        let raws = story
+            .engine
+            .store
+            .read_stream_raw(&stream, 1)
+            .await
+            .unwrap();
+        assert!(raws.len() >= 10);
+        for raw in raws {
+            let fast = daftar::engine::decode_raw(&raw).unwrap();
+            assert_eq!(
+                fast,
+                daftar::engine::decode(&raw.decode().unwrap()).unwrap()
+            );
+        }
+    }
+}
+
 crate::on_both_backends!(
     every_moment_replays_to_the_live_state,
     moments_outside_the_case_are_refused,
     the_cli_replays_a_case_to_a_position_or_a_time,
+    the_fast_decoder_agrees_with_the_general_one,
 );
