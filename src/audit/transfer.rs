@@ -54,7 +54,7 @@ pub async fn export(
     let mut next = after + 1;
     let mut buffer = Vec::with_capacity(1 << 20);
     while next <= head {
-        let page = store.read_range_raw(next, head, EXPORT_PAGE).await?;
+        let page = store.scan_range_raw(next, head, EXPORT_PAGE).await?;
         let Some(last) = page.last() else { break };
         next = last.position + 1;
         buffer.clear();

@@ -161,7 +161,7 @@ fn joined(next: Option<Result<Folded, tokio::task::JoinError>>) -> Folded {
 }
 
 async fn fold_case(store: EventStore, stream_id: String) -> Folded {
-    let events = store.read_stream_raw(&stream_id, 1).await?;
+    let events = store.scan_stream_raw(&stream_id, 1).await?;
     let mut state = CaseState::default();
     for raw in &events {
         state = apply_raw(state, raw).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;

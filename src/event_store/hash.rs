@@ -85,7 +85,7 @@ const VERIFY_PAGE: i64 = 5_000;
 
 /// Pages read ahead of the hashing: the reader task keeps the database busy on one core
 /// while this one hashes; the bound keeps memory flat.
-const PAGES_AHEAD: usize = 2;
+const PAGES_AHEAD: usize = 4;
 
 /// Streams `from..=to` page by page (memory stays flat) and re-derives every hash.
 pub(crate) async fn verify(
@@ -112,6 +112,10 @@ pub(crate) async fn verify(
     let mut next = from;
     while next <= to {
         let page = match pages.receiver.recv().await {
+            // A row that cannot even be read is as bad as one whose hash is wrong.
+            Some(Err(StoreError::Corrupt { position, detail })) => {
+                return Ok(report.bad(next.min(position), detail));
+            }
             Some(page) => page?,
             None => Vec::new(),
         };
@@ -149,7 +153,7 @@ fn read_ahead(backend: Arc<dyn Backend>, from: i64, to: i64) -> ReadAhead {
     let task = tokio::spawn(async move {
         let mut next = from;
         while next <= to {
-            let page = backend.read_range(next, to, VERIFY_PAGE).await;
+            let page = backend.scan_range(next, to, VERIFY_PAGE).await;
             // A gap shows up as the next page starting late; the verifier names it.
             let last = match &page {
                 Ok(rows) => rows.last().map(|r| r.position),

@@ -69,6 +69,24 @@ pub(crate) trait Backend: Send + Sync + 'static {
     /// they must continue the head (position, prev_hash) and each must pass
     /// [`hash::check_link`]; `log_head` moves to the last one. Returns the new head.
     async fn insert_raw(&self, rows: &[RawEvent]) -> Result<(i64, String), StoreError>;
+    /// [`Backend::read_range`] for long sequential scans (verify, export): the same rows, in
+    /// fewer hand-offs where a backend can pack them. A page may hold fewer than `limit`.
+    async fn scan_range(
+        &self,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.read_range(from, to, limit).await
+    }
+    /// [`Backend::read_stream`] for bulk replays, packed the same way.
+    async fn scan_stream(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.read_stream(stream_id, from_version).await
+    }
 }
 
 /// A cloneable handle on the log: appends go through the group-commit writer, reads go
@@ -141,14 +159,24 @@ impl EventStore {
         self.backend.hash_at(position).await
     }
 
-    /// Raw rows with `from <= position <= to`, at most `limit`, in position order (export).
-    pub async fn read_range_raw(
+    /// Raw rows with `from <= position <= to`, at most `limit` (a page may hold fewer), in
+    /// position order: for long scans such as an export.
+    pub async fn scan_range_raw(
         &self,
         from: i64,
         to: i64,
         limit: i64,
     ) -> Result<Vec<RawEvent>, StoreError> {
-        self.backend.read_range(from, to, limit).await
+        self.backend.scan_range(from, to, limit).await
+    }
+
+    /// A stream's raw rows like [`EventStore::read_stream_raw`], read for bulk replays.
+    pub async fn scan_stream_raw(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.backend.scan_stream(stream_id, from_version).await
     }
 
     /// Round-trips to the database; backs `/ready`.

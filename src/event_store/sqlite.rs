@@ -239,7 +239,36 @@ impl Backend for SqliteBackend {
     async fn insert_raw(&self, rows: &[RawEvent]) -> Result<(i64, String), StoreError> {
         insert_raw(&self.pool, rows).await
     }
+
+    async fn scan_range(
+        &self,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        // A page SQLite cannot pack faithfully (a NUL inside a text) is read row by row.
+        match scan::scan_range(&self.pool, from, to, limit).await {
+            Err(StoreError::Corrupt { .. }) => {
+                self.read_range(from, to, limit.min(scan::PACKED_PAGE))
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    async fn scan_stream(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        match scan::scan_stream(&self.pool, stream_id, from_version).await {
+            Err(StoreError::Corrupt { .. }) => self.read_stream(stream_id, from_version).await,
+            other => other,
+        }
+    }
 }
+
+mod scan;
 
 /// Rows per INSERT statement during an import (11 parameters each, far below SQLite's limit).
 const RAW_ROWS_PER_INSERT: usize = 64;
