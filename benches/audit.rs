@@ -75,12 +75,38 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-fn row(backend: &str, phase: &str, events: u64, started: Instant) {
-    let seconds = started.elapsed().as_secs_f64();
+/// CPU seconds (user + system, every thread) this process has used. On a machine shared
+/// with other jobs, wall-clock rates drift with their load; CPU-time rates do much less.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
+/// When a phase started: wall clock and CPU time.
+#[derive(Clone, Copy)]
+struct Start(Instant, f64);
+
+fn start() -> Start {
+    reset_peak();
+    Start(Instant::now(), cpu_seconds())
+}
+
+fn row(backend: &str, phase: &str, events: u64, started: Start) {
+    let seconds = started.0.elapsed().as_secs_f64();
+    let cpu = (cpu_seconds() - started.1).max(0.01);
     let (rss, peak) = memory();
     println!(
-        "{backend:<9} {phase:<30} {events:>9} events {seconds:>7.2} s {:>10.0} events/s   rss {rss:>6.0} MiB  peak {peak:>6.0} MiB",
-        events as f64 / seconds
+        "{backend:<9} {phase:<30} {events:>8} events {seconds:>6.2} s {:>8.0}/s  cpu {cpu:>6.2} s {:>8.0}/cpu-s  rss {rss:>4.0} MiB peak {peak:>4.0} MiB",
+        events as f64 / seconds,
+        events as f64 / cpu
     );
 }
 
@@ -97,8 +123,7 @@ async fn open(backend: &str) -> (Database, TestDb) {
 }
 
 async fn measure(backend: &str, store: &EventStore, database: &Database) {
-    reset_peak();
-    let started = Instant::now();
+    let started = start();
     let report = store.verify(1, None).await.expect("verify");
     assert!(report.ok, "the generated log verifies: {report:?}");
     row(
@@ -108,8 +133,7 @@ async fn measure(backend: &str, store: &EventStore, database: &Database) {
         started,
     );
 
-    reset_peak();
-    let started = Instant::now();
+    let started = start();
     let mut events = 0;
     fold_every_case(store, async |_, n| {
         events += n;
@@ -119,8 +143,7 @@ async fn measure(backend: &str, store: &EventStore, database: &Database) {
     .expect("replay");
     row(backend, "replay (fold every case)", events, started);
 
-    reset_peak();
-    let started = Instant::now();
+    let started = start();
     let documents = Documents::new(database.clone());
     let rebuilt = rebuild(store, &documents, &[ReadModel::Case, ReadModel::Task])
         .await
@@ -132,8 +155,7 @@ async fn measure(backend: &str, store: &EventStore, database: &Database) {
         started,
     );
 
-    reset_peak();
-    let started = Instant::now();
+    let started = start();
     let exported = transfer::export(store, 0, &mut std::io::sink())
         .await
         .expect("export");
@@ -153,8 +175,7 @@ async fn main() {
     for backend in &options.backends {
         let (database, _dir) = open(backend).await;
         let store = database.event_store();
-        reset_peak();
-        let started = Instant::now();
+        let started = start();
         let written = template.write(&store, options.events).await;
         row(backend, "generate (checked import)", written, started);
         measure(backend, &store, &database).await;
