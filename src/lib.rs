@@ -11,10 +11,11 @@
 //!
 //! Also: [`workflow`] (the definition language), [`forms`] (JSON Schema registry),
 //! [`calendar`] (Solar Hijri business calendar), [`reports`] (exchange matrix, status
-//! board), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
+//! board), [`audit`] (replay, timelines, checkpoints, export and import), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
 //! [`telemetry`].
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod calendar;
 pub mod cli;
 pub mod config;

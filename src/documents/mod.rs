@@ -4,6 +4,7 @@
 //! reads that serve lists and look-ups.
 
 mod postgres;
+mod rewrite;
 mod sqlite;
 
 use serde::Serialize;
@@ -12,6 +13,7 @@ use crate::db::Database;
 use crate::event_store::StoreError;
 
 pub(crate) use postgres::upsert as upsert_postgres;
+pub use rewrite::Rewrite;
 pub(crate) use sqlite::upsert as upsert_sqlite;
 
 /// A write that rides along with an append and commits or rolls back with it.

@@ -67,3 +67,41 @@ pub(crate) async fn clear(pool: &PgPool, kind: &str) -> Result<u64, StoreError> 
         .await?
         .rows_affected())
 }
+
+/// Deletes every document of `kind` inside a rebuild's transaction.
+pub(crate) async fn clear_in(
+    tx: &mut Transaction<'static, Postgres>,
+    kind: &str,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query("delete from documents where kind = $1")
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// Upserts many documents in one `unnest` statement (a rebuild writes thousands).
+pub(crate) async fn upsert_many(
+    tx: &mut Transaction<'static, Postgres>,
+    docs: &[Document],
+) -> Result<(), StoreError> {
+    let text = |f: fn(&Document) -> Option<&str>| docs.iter().map(f).collect::<Vec<_>>();
+    sqlx::query(
+        "insert into documents (kind, id, case_id, agency, status, version, doc) \
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \
+         $6::bigint[], $7::text[]) \
+         on conflict (kind, id) do update set case_id = excluded.case_id, \
+         agency = excluded.agency, status = excluded.status, version = excluded.version, \
+         doc = excluded.doc where documents.version <= excluded.version",
+    )
+    .bind(text(|d| Some(d.kind)))
+    .bind(text(|d| Some(d.id.as_str())))
+    .bind(text(|d| d.case_id.as_deref()))
+    .bind(text(|d| d.agency.as_deref()))
+    .bind(text(|d| d.status.as_deref()))
+    .bind(docs.iter().map(|d| d.version).collect::<Vec<_>>())
+    .bind(text(|d| Some(d.doc.as_str())))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

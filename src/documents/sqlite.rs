@@ -71,3 +71,44 @@ pub(crate) async fn clear(pool: &SqlitePool, kind: &str) -> Result<u64, StoreErr
         .await?
         .rows_affected())
 }
+
+/// Deletes every document of `kind` inside a rebuild's transaction.
+pub(crate) async fn clear_in(
+    tx: &mut Transaction<'static, Sqlite>,
+    kind: &str,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query("delete from documents where kind = ?")
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// Upserts many documents with multi-row statements (a rebuild writes thousands).
+pub(crate) async fn upsert_many(
+    tx: &mut Transaction<'static, Sqlite>,
+    docs: &[Document],
+) -> Result<(), StoreError> {
+    for chunk in docs.chunks(100) {
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "insert into documents (kind, id, case_id, agency, status, version, doc) \
+             values {values} on conflict (kind, id) do update set case_id = excluded.case_id, \
+             agency = excluded.agency, status = excluded.status, version = excluded.version, \
+             doc = excluded.doc where documents.version <= excluded.version"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for d in chunk {
+            query = query
+                .bind(d.kind)
+                .bind(&d.id)
+                .bind(&d.case_id)
+                .bind(&d.agency)
+                .bind(&d.status)
+                .bind(d.version)
+                .bind(&d.doc);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}

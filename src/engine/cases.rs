@@ -15,7 +15,7 @@ use crate::event_store::{AppendRequest, ExpectedVersion, ReadAll, StoreError};
 use crate::timers::TimerRow;
 use crate::workflow::WorkflowDefinition;
 
-use super::codec::{case_stream, decode, encode};
+use super::codec::{apply_raw, case_stream, decode, encode};
 use super::{Engine, EngineError, projection};
 
 /// How many times a command is re-decided after losing a race to another node.
@@ -54,15 +54,14 @@ impl Engine {
         case_id: Uuid,
         up_to_position: Option<i64>,
     ) -> Result<CaseState, EngineError> {
-        let events = self.store.read_stream(&case_stream(case_id), 1).await?;
+        let events = self.store.read_stream_raw(&case_stream(case_id), 1).await?;
         let mut state = CaseState::default();
         for stored in events
             .iter()
             .take_while(|e| up_to_position.is_none_or(|p| e.position <= p))
         {
-            let (event, at) =
-                decode(stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
-            state = state.apply(&event, at);
+            state =
+                apply_raw(state, stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
         }
         Ok(state)
     }
@@ -76,12 +75,11 @@ impl Engine {
         let mut state = cached.unwrap_or_default();
         let newer = self
             .store
-            .read_stream(&case_stream(case_id), state.version + 1)
+            .read_stream_raw(&case_stream(case_id), state.version + 1)
             .await?;
         for stored in &newer {
-            let (event, at) =
-                decode(stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
-            state = state.apply(&event, at);
+            state =
+                apply_raw(state, stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
         }
         Ok(state)
     }

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::domain::CaseEvent;
-use crate::event_store::{NewEvent, StoredEvent};
+use crate::domain::{CaseEvent, CaseState};
+use crate::event_store::{NewEvent, RawEvent, StoredEvent};
 
 /// The schema version of every event type this build writes.
 pub const CURRENT_EVENT_VERSION: i32 = 1;
@@ -57,4 +57,52 @@ pub fn decode(stored: &StoredEvent) -> Result<(CaseEvent, DateTime<Utc>), String
         )
     })?;
     Ok((event, at))
+}
+
+/// Decodes a row straight from its stored text. The current version is parsed once, into the
+/// typed event (plus a scan for `at` that allocates nothing) — replay speed is dominated by
+/// this, and going JSON → `Value` → clone → event costs about three parses. Older versions
+/// take the upcasting path of [`decode`]; both give the same answer (tested).
+pub fn decode_raw(raw: &RawEvent) -> Result<(CaseEvent, DateTime<Utc>), String> {
+    if raw.event_version != CURRENT_EVENT_VERSION {
+        let stored = raw.clone().decode().map_err(|e| e.to_string())?;
+        return decode(&stored);
+    }
+    let undecodable = |e: serde_json::Error| {
+        format!(
+            "event at position {} ({}) cannot be decoded: {e}",
+            raw.position, raw.event_type
+        )
+    };
+    let mut tagged = String::with_capacity(raw.data.len() + raw.event_type.len() + 24);
+    tagged.push_str("{\"type\":");
+    tagged.push_str(&serde_json::to_string(&raw.event_type).map_err(undecodable)?);
+    tagged.push_str(",\"data\":");
+    tagged.push_str(&raw.data);
+    tagged.push('}');
+    let event: CaseEvent = serde_json::from_str(&tagged).map_err(undecodable)?;
+    #[derive(serde::Deserialize)]
+    struct At<'a> {
+        #[serde(borrow, default)]
+        at: Option<std::borrow::Cow<'a, str>>,
+    }
+    let at = serde_json::from_str::<At>(&raw.data)
+        .ok()
+        .and_then(|a| a.at)
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| micros_to_time(raw.recorded_at_us));
+    Ok((event, at))
+}
+
+/// Folds one stored row into a case. The live engine (catching a cached case up), every
+/// replay (`state?at=`, `daftar audit replay`) and `daftar projections rebuild` all go
+/// through this one function, so a replayed state is the live state by construction.
+pub fn apply_raw(state: CaseState, raw: &RawEvent) -> Result<CaseState, String> {
+    let (event, at) = decode_raw(raw)?;
+    Ok(state.apply(&event, at))
+}
+
+fn micros_to_time(us: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(us).unwrap_or_default()
 }

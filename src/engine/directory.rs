@@ -92,6 +92,18 @@ pub fn valid_email(email: &str) -> bool {
             .all(|c| !c.is_whitespace() && !c.is_control() && c != '<' && c != '>' && c != ',')
 }
 
+/// The `agency` read model of an `AgencyRegistered` event (live and in a rebuild).
+pub(crate) fn agency_document(input: &AgencyInput) -> Document {
+    Document::new("agency", input.code.clone(), 1, input)
+}
+
+/// The `member` read model of a `MemberRegistered` event (live and in a rebuild).
+pub(crate) fn member_document(member: &Member) -> Document {
+    let mut doc = Document::new("member", member.id.clone(), 1, member);
+    doc.agency.clone_from(&member.agency);
+    doc
+}
+
 fn require_admin(actor: &Actor) -> Result<(), EngineError> {
     if actor.has(Role::Admin) {
         Ok(())
@@ -121,7 +133,7 @@ impl Engine {
                 "name_fa must be 1 to 300 characters".into(),
             ));
         }
-        let doc = Document::new("agency", input.code.clone(), 1, &input);
+        let doc = agency_document(&input);
         let request = AppendRequest::new(
             format!("agency-{}", input.code),
             ExpectedVersion::NoStream,
@@ -177,8 +189,7 @@ impl Engine {
         actor: &Actor,
         member: &Member,
     ) -> Result<(), EngineError> {
-        let mut doc = Document::new("member", member.id.clone(), 1, member);
-        doc.agency.clone_from(&member.agency);
+        let doc = member_document(member);
         let request = AppendRequest::new(
             format!("member-{}", member.id),
             ExpectedVersion::NoStream,

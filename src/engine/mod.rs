@@ -12,6 +12,7 @@ mod error;
 mod mail;
 pub mod projection;
 mod references;
+pub mod rebuild;
 mod tokens;
 
 use std::collections::HashMap;
@@ -23,7 +24,7 @@ use uuid::Uuid;
 pub use cases::{OpenCase, ParticipantsInput};
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use codec::{case_stream, decode, encode};
+pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};
 pub use directory::{AgencyInput, Member, MemberInput, valid_agency_code, valid_email};
 pub use error::EngineError;
 pub use tokens::token_hash;

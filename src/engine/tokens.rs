@@ -26,6 +26,22 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The `token` read model after `TokenIssued` (version 1) or `TokenRevoked` (version 2),
+/// keyed by the token's hash; live and in a rebuild.
+pub(crate) fn token_document(
+    hash: &str,
+    token_id: Uuid,
+    member_id: &str,
+    revoked: bool,
+) -> Document {
+    let doc = TokenDoc {
+        token_id,
+        member_id: member_id.to_string(),
+        revoked,
+    };
+    Document::new("token", hash.to_string(), if revoked { 2 } else { 1 }, &doc)
+}
+
 fn new_token() -> Result<String, EngineError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
@@ -60,16 +76,7 @@ impl Engine {
         member_id: &str,
         hash: &str,
     ) -> Result<(), EngineError> {
-        let doc = Document::new(
-            "token",
-            hash.to_string(),
-            1,
-            &TokenDoc {
-                token_id,
-                member_id: member_id.to_string(),
-                revoked: false,
-            },
-        );
+        let doc = token_document(hash, token_id, member_id, false);
         let event = NewEvent::new(
             "TokenIssued",
             json!({"token_id": token_id, "member_id": member_id, "token_sha256": hash}),
@@ -107,16 +114,7 @@ impl Engine {
             .as_str()
             .unwrap_or_default()
             .to_string();
-        let doc = Document::new(
-            "token",
-            hash,
-            2,
-            &TokenDoc {
-                token_id,
-                member_id,
-                revoked: true,
-            },
-        );
+        let doc = token_document(&hash, token_id, &member_id, true);
         let request = AppendRequest::new(
             format!("token-{token_id}"),
             ExpectedVersion::Exact(events.len() as i64),

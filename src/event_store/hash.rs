@@ -10,6 +10,8 @@
 
 use sha2::{Digest, Sha256};
 
+use std::sync::Arc;
+
 use super::{Backend, RawEvent, StoreError};
 
 /// The `prev_hash` of the first event: 64 zeros.
@@ -81,9 +83,13 @@ pub fn check_link(expected_position: i64, prev_hash: &str, event: &RawEvent) -> 
 
 const VERIFY_PAGE: i64 = 5_000;
 
+/// Pages read ahead of the hashing: the reader task keeps the database busy on one core
+/// while this one hashes; the bound keeps memory flat.
+const PAGES_AHEAD: usize = 4;
+
 /// Streams `from..=to` page by page (memory stays flat) and re-derives every hash.
 pub(crate) async fn verify(
-    backend: &dyn Backend,
+    backend: Arc<dyn Backend>,
     from: i64,
     to: Option<i64>,
 ) -> Result<VerifyReport, StoreError> {
@@ -102,9 +108,17 @@ pub(crate) async fn verify(
         first_bad_position: None,
         detail: None,
     };
+    let mut pages = read_ahead(backend, from, to);
     let mut next = from;
     while next <= to {
-        let page = backend.read_range(next, to, VERIFY_PAGE).await?;
+        let page = match pages.receiver.recv().await {
+            // A row that cannot even be read is as bad as one whose hash is wrong.
+            Some(Err(StoreError::Corrupt { position, detail })) => {
+                return Ok(report.bad(next.min(position), detail));
+            }
+            Some(page) => page?,
+            None => Vec::new(),
+        };
         if page.is_empty() {
             return Ok(report.bad(next, "event is missing".into()));
         }
@@ -120,6 +134,41 @@ pub(crate) async fn verify(
         report.head_hash.clone_from(&prev_hash);
     }
     Ok(report)
+}
+
+/// Pages of `from..=to` from a task of their own; the task stops when the receiver goes.
+struct ReadAhead {
+    receiver: tokio::sync::mpsc::Receiver<Result<Vec<RawEvent>, StoreError>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn read_ahead(backend: Arc<dyn Backend>, from: i64, to: i64) -> ReadAhead {
+    let (sender, receiver) = tokio::sync::mpsc::channel(PAGES_AHEAD);
+    let task = tokio::spawn(async move {
+        let mut next = from;
+        while next <= to {
+            let page = backend.scan_range(next, to, VERIFY_PAGE).await;
+            // A gap shows up as the next page starting late; the verifier names it.
+            let last = match &page {
+                Ok(rows) => rows.last().map(|r| r.position),
+                Err(_) => None,
+            };
+            if sender.send(page).await.is_err() {
+                return;
+            }
+            match last {
+                Some(last) => next = last + 1,
+                None => return,
+            }
+        }
+    });
+    ReadAhead { receiver, task }
 }
 
 impl VerifyReport {

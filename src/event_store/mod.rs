@@ -13,18 +13,22 @@
 //! Backend-specific SQL lives only in [`sqlite`] and [`postgres`], behind [`Backend`].
 
 mod batch;
+mod envelope;
 mod error;
 mod group_commit;
 pub mod hash;
+mod import;
 mod postgres;
 mod sqlite;
 mod types;
 
 use std::sync::Arc;
 
+pub use envelope::Envelope;
 pub use error::StoreError;
 pub use group_commit::GroupCommitStats;
 pub use hash::{GENESIS_HASH, VerifyReport};
+pub use import::{ChainCheck, ImportError, Importer};
 pub use types::{
     AppendOutcome, AppendRequest, ExpectedVersion, Metadata, NewEvent, RawEvent, ReadAll,
     StoredEvent,
@@ -61,6 +65,28 @@ pub(crate) trait Backend: Send + Sync + 'static {
     async fn hash_at(&self, position: i64) -> Result<Option<String>, StoreError>;
     async fn head(&self) -> Result<(i64, String), StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Inserts rows exactly as given (an import), in one transaction under the writer lock:
+    /// they must continue the head (position, prev_hash) and each must pass
+    /// [`hash::check_link`]; `log_head` moves to the last one. Returns the new head.
+    async fn insert_raw(&self, rows: &[RawEvent]) -> Result<(i64, String), StoreError>;
+    /// [`Backend::read_range`] for long sequential scans (verify, export): the same rows, in
+    /// fewer hand-offs where a backend can pack them. A page may hold fewer than `limit`.
+    async fn scan_range(
+        &self,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.read_range(from, to, limit).await
+    }
+    /// [`Backend::read_stream`] for bulk replays, packed the same way.
+    async fn scan_stream(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.read_stream(stream_id, from_version).await
+    }
 }
 
 /// A cloneable handle on the log: appends go through the group-commit writer, reads go
@@ -95,6 +121,15 @@ impl EventStore {
         raw.into_iter().map(RawEvent::decode).collect()
     }
 
+    /// Like [`EventStore::read_stream`], undecoded: for folds that parse each row once.
+    pub async fn read_stream_raw(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.backend.read_stream(stream_id, from_version).await
+    }
+
     /// Events after `query.after` in global order, filtered by stream prefix / event types.
     pub async fn read_all(&self, query: &ReadAll) -> Result<Vec<StoredEvent>, StoreError> {
         let raw = self.backend.read_all(query).await?;
@@ -115,7 +150,33 @@ impl EventStore {
     /// Recomputes the hash chain over `from..=to` (clamped to the log) and reports the first
     /// position whose stored bytes, prev_hash, hash or position do not match.
     pub async fn verify(&self, from: i64, to: Option<i64>) -> Result<VerifyReport, StoreError> {
-        hash::verify(self.backend.as_ref(), from, to).await
+        hash::verify(self.backend.clone(), from, to).await
+    }
+
+    /// The hash stored at `position` ([`GENESIS_HASH`] for 0; `None` if there is no such
+    /// event) — what a checkpoint is compared with.
+    pub async fn hash_at(&self, position: i64) -> Result<Option<String>, StoreError> {
+        self.backend.hash_at(position).await
+    }
+
+    /// Raw rows with `from <= position <= to`, at most `limit` (a page may hold fewer), in
+    /// position order: for long scans such as an export.
+    pub async fn scan_range_raw(
+        &self,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.backend.scan_range(from, to, limit).await
+    }
+
+    /// A stream's raw rows like [`EventStore::read_stream_raw`], read for bulk replays.
+    pub async fn scan_stream_raw(
+        &self,
+        stream_id: &str,
+        from_version: i64,
+    ) -> Result<Vec<RawEvent>, StoreError> {
+        self.backend.scan_stream(stream_id, from_version).await
     }
 
     /// Round-trips to the database; backs `/ready`.

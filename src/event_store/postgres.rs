@@ -229,6 +229,52 @@ impl Backend for PostgresBackend {
         sqlx::query("select 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    async fn insert_raw(&self, rows: &[RawEvent]) -> Result<(i64, String), StoreError> {
+        insert_raw(&self.pool, rows).await
+    }
+}
+
+/// [`Backend::insert_raw`]: the `log_head` row locked, then one `unnest` INSERT.
+async fn insert_raw(pool: &PgPool, rows: &[RawEvent]) -> Result<(i64, String), StoreError> {
+    let Some(last) = rows.last() else {
+        return Err(StoreError::InvalidAppend(
+            "an import batch needs at least one event".into(),
+        ));
+    };
+    let mut tx = pool.begin().await?;
+    let head = sqlx::query("select position, hash from log_head where id = 1 for update")
+        .fetch_one(&mut *tx)
+        .await?;
+    super::import::check_continues(head.try_get(0)?, &head.try_get::<String, _>(1)?, rows)?;
+    let column = |f: fn(&RawEvent) -> &str| rows.iter().map(f).collect::<Vec<_>>();
+    sqlx::query(
+        "insert into events (position, stream_id, version, event_id, event_type, event_version, \
+         data, metadata, recorded_at_us, prev_hash, hash) \
+         select * from unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], \
+         $6::int[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[])",
+    )
+    .bind(rows.iter().map(|r| r.position).collect::<Vec<_>>())
+    .bind(column(|r| r.stream_id.as_str()))
+    .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
+    .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
+    .bind(column(|r| r.event_type.as_str()))
+    .bind(rows.iter().map(|r| r.event_version).collect::<Vec<_>>())
+    .bind(column(|r| r.data.as_str()))
+    .bind(column(|r| r.metadata.as_str()))
+    .bind(rows.iter().map(|r| r.recorded_at_us).collect::<Vec<_>>())
+    .bind(column(|r| r.prev_hash.as_str()))
+    .bind(column(|r| r.hash.as_str()))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update log_head set position = $1, hash = $2, recorded_at_us = $3 where id = 1")
+        .bind(last.position)
+        .bind(&last.hash)
+        .bind(last.recorded_at_us)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((last.position, last.hash.clone()))
 }
 
 /// One side write inside the append's transaction.

@@ -1,8 +1,9 @@
-//! Audit (auditor, admin): the log as envelopes, a case's history, a case as it was at any
-//! point, and hash-chain verification.
+//! Audit (auditor, admin): the log as envelopes, a case's history and timeline, a case as it
+//! was at any point, and hash-chain verification (against a checkpoint when given). The
+//! work is in [`crate::audit`], shared with the CLI; this file only maps it to HTTP.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -10,9 +11,12 @@ use super::auth::Caller;
 use super::cases::parse_id;
 use super::error::ApiError;
 use super::{AppState, paging};
+use crate::audit::checkpoint::{self, Checkpoint};
+use crate::audit::replay::{self, At};
+use crate::audit::{AuditError, timeline};
 use crate::domain::Role;
-use crate::engine::{case_stream, projection::case_view};
-use crate::event_store::ReadAll;
+use crate::engine::{EngineError, case_stream};
+use crate::event_store::{Envelope, ReadAll};
 
 const AUDIT: [Role; 2] = [Role::Auditor, Role::Admin];
 
@@ -97,15 +101,12 @@ fn ndjson_stream(
                     query.after = page.last().map(|e| e.position).unwrap_or(query.after);
                     let mut chunk = Vec::with_capacity(page.len() * 512);
                     for raw in page {
-                        let event = raw
-                            .decode()
-                            .map_err(actix_web::error::ErrorInternalServerError);
-                        match event {
-                            Ok(event) => {
-                                serde_json::to_writer(&mut chunk, &event).ok();
-                                chunk.push(b'\n');
+                        match Envelope::from_raw(raw) {
+                            Ok(envelope) => envelope.write_line(&mut chunk),
+                            Err(e) => {
+                                let e = actix_web::error::ErrorInternalServerError(e);
+                                return Some((Err(e), None));
                             }
-                            Err(e) => return Some((Err(e), None)),
                         }
                     }
                     Some((Ok(web::Bytes::from(chunk)), Some(query)))
@@ -147,65 +148,52 @@ pub async fn state_at(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&AUDIT)?;
     let case_id = parse_id(&id, "case")?;
-    let events = state.store.read_stream(&case_stream(case_id), 1).await?;
-    let first = events
-        .first()
-        .ok_or_else(|| ApiError::not_found(format!("no case {case_id}")))?;
-    let up_to = match query.at.as_deref() {
-        None => None,
-        Some(raw) => Some(position_at(&state, raw, &events).await?),
-    };
-    if up_to.is_some_and(|p| p < first.position) {
-        return Err(ApiError::not_found(format!(
-            "case {case_id} did not exist yet at {}",
-            query.at.as_deref().unwrap_or_default()
-        )));
-    }
-    let case = state.engine.replay_case(case_id, up_to).await?;
-    Ok(HttpResponse::Ok().json(json!({"at_position": up_to.unwrap_or(case_last(&events)), "case": case_view(&case), "state": case})))
+    let at = query.at.as_deref().map(At::parse).transpose()?;
+    let case = replay::case_at(&state.store, case_id, at, Utc::now()).await?;
+    Ok(HttpResponse::Ok().json(case.to_json()))
 }
 
-fn case_last(events: &[crate::event_store::StoredEvent]) -> i64 {
-    events.last().map(|e| e.position).unwrap_or(0)
-}
-
-/// `at` is a log position or an RFC 3339 time; either must not be in the future.
-async fn position_at(
-    state: &AppState,
-    raw: &str,
-    events: &[crate::event_store::StoredEvent],
-) -> Result<i64, ApiError> {
-    let (head, _) = state.store.head().await?;
-    if let Ok(position) = raw.parse::<i64>() {
-        if position < 0 || position > head {
-            return Err(ApiError::unprocessable(format!(
-                "at={position} is outside the log (0..={head})"
-            )));
-        }
-        return Ok(position);
-    }
-    let time: DateTime<Utc> = DateTime::parse_from_rfc3339(raw)
-        .map_err(|_| {
-            ApiError::bad_request(format!(
-                "at={raw:?} is neither a log position nor an RFC 3339 time"
-            ))
-        })?
-        .with_timezone(&Utc);
-    if time > Utc::now() {
-        return Err(ApiError::unprocessable(format!(
-            "at={raw} is in the future"
-        )));
-    }
-    Ok(events
-        .iter()
-        .take_while(|e| e.recorded_at <= time)
-        .last()
-        .map(|e| e.position)
-        .unwrap_or(0))
-}
-
-pub async fn verify(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn timeline(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     caller.require(&AUDIT)?;
-    let report = state.store.verify(1, None).await?;
-    Ok(HttpResponse::Ok().json(report))
+    let case_id = parse_id(&id, "case")?;
+    Ok(HttpResponse::Ok().json(timeline::timeline(&state.store, case_id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyQuery {
+    /// `POSITION:HASH` from an earlier verify or export: detects a deleted tail.
+    pub expect_head: Option<String>,
+}
+
+pub async fn verify(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<VerifyQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&AUDIT)?;
+    let checkpoint = query
+        .expect_head
+        .as_deref()
+        .map(str::parse::<Checkpoint>)
+        .transpose()
+        .map_err(ApiError::bad_request)?;
+    let verification = checkpoint::verify(&state.store, checkpoint.as_ref()).await?;
+    Ok(HttpResponse::Ok().json(verification))
+}
+
+impl From<AuditError> for ApiError {
+    fn from(error: AuditError) -> Self {
+        match error {
+            AuditError::BadInput(d) => ApiError::bad_request(d),
+            AuditError::OutOfRange(d) => ApiError::unprocessable(d),
+            AuditError::NotFound(d) => ApiError::not_found(d),
+            AuditError::Store(e) => e.into(),
+            other => EngineError::Internal(anyhow::Error::new(other)).into(),
+        }
+    }
 }

@@ -101,6 +101,7 @@ route_table! {
     get "/v1/cases/{id:[^/:]+}/history" => audit::history, true, "A case's events (auditor, admin)";
     get "/v1/cases/{id:[^/:]+}/state" => audit::state_at, true, "A case as it was at a position or time (auditor, admin)";
     get "/v1/cases/{id:[^/:]+}/board" => reports::board, true, "The case's status board: one row per participant; ?format=csv, ?locale=fa|en";
+    get "/v1/cases/{id:[^/:]+}/timeline" => audit::timeline, true, "A case's events as who did what, when, under which versions (auditor, admin)";
     get "/v1/cases/{id:[^/:]+}" => cases::get, true, "A case";
     get "/v1/tasks" => tasks::list, true, "Tasks the caller may see";
     get "/v1/tasks/{id}" => tasks::get, true, "A task";
@@ -110,7 +111,7 @@ route_table! {
     post "/v1/tasks/{id}/reassign" => tasks::reassign, true, "Reassign a task";
     get "/v1/notifications" => metrics::notifications, true, "Notifications (secretariat, admin, auditor)";
     get "/v1/events" => audit::events, true, "The event log (auditor, admin); NDJSON with Accept: application/x-ndjson";
-    get "/v1/audit/verify" => audit::verify, true, "Verify the hash chain (auditor, admin)";
+    get "/v1/audit/verify" => audit::verify, true, "Verify the hash chain, against ?expect_head=POSITION:HASH if given (auditor, admin)";
     get "/v1/exchange-matrix" => reports::exchange_matrix, true, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv";
 }
 

@@ -1,5 +1,8 @@
 //! The `daftar` command line: one binary for the server and the operator's tools. This is the
 //! only module that prints to stdout/stderr directly (its output *is* the interface).
+//! The auditor's and operator's commands over the log live in [`audit`].
+
+mod audit;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -87,6 +90,16 @@ enum Command {
     Report {
         #[command(subcommand)]
         command: ReportCommand,
+    },
+    /// The auditor's tools: verify, export, import, replay, timeline.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
+    /// Read models derived from the log.
+    Projections {
+        #[command(subcommand)]
+        command: audit::ProjectionsCommand,
     },
 }
 
@@ -185,6 +198,8 @@ impl Cli {
             }
             Command::Workflows { .. } => unreachable!("handled above"),
             Command::Report { command } => report(&database_url, command).await,
+            Command::Audit { command } => audit::run(command, &database_url).await,
+            Command::Projections { command } => audit::rebuild(command, &database_url).await,
             Command::Migrate => {
                 let database = Database::connect(&database_url).await?;
                 database.migrate().await?;

@@ -1,0 +1,246 @@
+//! A case's timeline for auditors: one entry per event — where it is in the log, when, who
+//! (member, agency, role from the event's metadata), what (the type and a short sentence),
+//! and under which workflow version and, for submissions, which form version. The case is
+//! folded alongside (with the live engine's functions) so a sentence can name the agency
+//! whose task an event is about, which the event itself often does not carry.
+
+use chrono::DateTime;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::AuditError;
+use crate::domain::{CaseEvent, CaseState, Task, TaskKind, VoteChoice};
+use crate::engine::{case_stream, decode_raw};
+use crate::event_store::{EventStore, Metadata};
+
+/// The timeline of `case_id`, oldest first.
+pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Value, AuditError> {
+    let events = store.read_stream_raw(&case_stream(case_id), 1).await?;
+    if events.is_empty() {
+        return Err(AuditError::NotFound(format!("no case {case_id}")));
+    }
+    let mut state = CaseState::default();
+    let mut items = Vec::with_capacity(events.len());
+    for raw in &events {
+        let (event, at) = decode_raw(raw).map_err(AuditError::Corrupt)?;
+        let who: Metadata = serde_json::from_str(&raw.metadata).map_err(|e| {
+            AuditError::Corrupt(format!("metadata at position {}: {e}", raw.position))
+        })?;
+        let summary = summary(&state, &event);
+        state = state.apply(&event, at);
+        let mut entry = json!({
+            "position": raw.position,
+            "version": raw.version,
+            "recorded_at": DateTime::from_timestamp_micros(raw.recorded_at_us),
+            "decided_at": at,
+            "event_type": raw.event_type,
+            "event_id": raw.event_id,
+            "actor": who.actor,
+            "agency": who.agency,
+            "role": who.role,
+            "summary": summary,
+            "workflow": state.workflow,
+            "workflow_version": state.workflow_version,
+            "hash": raw.hash,
+        });
+        add_subject(&mut entry, &state, &event);
+        items.push(entry);
+    }
+    Ok(json!({
+        "case_id": case_id,
+        "workflow": state.workflow,
+        "workflow_version": state.workflow_version,
+        "items": items,
+        "next": null,
+    }))
+}
+
+/// The task an event is about and, for a submission, the form and its version.
+fn add_subject(entry: &mut Value, state: &CaseState, event: &CaseEvent) {
+    if let Some(task) = task_of(event).and_then(|id| state.task(id)) {
+        entry["task_id"] = json!(task.id);
+        entry["step"] = json!(task.step);
+        entry["task_agency"] = json!(task.agency);
+    }
+    if let CaseEvent::SubmissionReceived {
+        form,
+        form_version,
+        submission_id,
+        ..
+    } = event
+    {
+        entry["form"] = json!(form);
+        entry["form_version"] = json!(form_version);
+        entry["submission_id"] = json!(submission_id);
+    }
+}
+
+fn task_of(event: &CaseEvent) -> Option<Uuid> {
+    match event {
+        CaseEvent::TaskAssigned { task_id, .. }
+        | CaseEvent::SubmissionReceived { task_id, .. }
+        | CaseEvent::SubmissionReturned { task_id, .. }
+        | CaseEvent::SubmissionAccepted { task_id, .. }
+        | CaseEvent::TaskReassigned { task_id, .. }
+        | CaseEvent::VoteCast { task_id, .. }
+        | CaseEvent::TaskReminded { task_id, .. }
+        | CaseEvent::TaskOverdue { task_id, .. }
+        | CaseEvent::DeadlineEscalated { task_id, .. } => Some(*task_id),
+        _ => None,
+    }
+}
+
+/// Who a task is for, in words: its agency, else its assignee, else its role.
+fn holder(task: Option<&Task>) -> String {
+    task.and_then(|t| t.agency.clone().or_else(|| t.assignee.clone()))
+        .or_else(|| task.map(|t| format!("role {}", t.role)))
+        .unwrap_or_else(|| "an unknown task".into())
+}
+
+/// Long free text (comments, reasons) shortened for a one-line summary.
+fn clip(text: &str) -> String {
+    const MAX: usize = 80;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+/// One sentence; `before` is the case just before the event.
+fn summary(before: &CaseState, event: &CaseEvent) -> String {
+    let task = |id: &Uuid| holder(before.task(*id));
+    match event {
+        CaseEvent::CaseOpened {
+            title,
+            workflow,
+            workflow_version,
+            participants,
+            ..
+        } => format!(
+            "opened \"{}\" on workflow {workflow} v{workflow_version} with {} participant(s)",
+            clip(title),
+            participants.len()
+        ),
+        CaseEvent::TaskAssigned {
+            step,
+            kind,
+            agency,
+            assignee,
+            role,
+            due,
+            ..
+        } => {
+            let to = agency.clone().or_else(|| assignee.clone());
+            let to = to.unwrap_or_else(|| format!("role {role}"));
+            let due = due
+                .as_ref()
+                .map(|d| format!(", due {} ({})", d.due_jalali, d.due_at.to_rfc3339()))
+                .unwrap_or_default();
+            let kind = match kind {
+                TaskKind::Submission => "submission",
+                TaskKind::Vote => "vote",
+            };
+            format!("assigned the {kind} task of step {step} to {to}{due}")
+        }
+        CaseEvent::SubmissionReceived {
+            task_id,
+            number,
+            form,
+            form_version,
+            submitted_by,
+            ..
+        } => format!(
+            "{submitted_by} submitted {form} v{form_version} for {} (submission {number})",
+            task(task_id)
+        ),
+        other => task_summary(before, other),
+    }
+}
+
+fn task_summary(before: &CaseState, event: &CaseEvent) -> String {
+    let task = |id: &Uuid| holder(before.task(*id));
+    match event {
+        CaseEvent::SubmissionReturned {
+            task_id,
+            comment,
+            reviewed_by,
+            step,
+            ..
+        } => format!(
+            "{reviewed_by} returned the submission of {} to step {step}: {}",
+            task(task_id),
+            clip(comment)
+        ),
+        CaseEvent::SubmissionAccepted {
+            task_id,
+            reviewed_by,
+            ..
+        } => format!("{reviewed_by} accepted the submission of {}", task(task_id)),
+        CaseEvent::TaskReassigned {
+            task_id,
+            member_id,
+            by,
+        } => format!(
+            "{by} reassigned the task of {} to {member_id}",
+            task(task_id)
+        ),
+        CaseEvent::VoteCast { voter, choice, .. } => {
+            let choice = match choice {
+                VoteChoice::Approve => "approve",
+                VoteChoice::Reject => "reject",
+                VoteChoice::Abstain => "abstain",
+            };
+            format!("{voter} voted {choice}")
+        }
+        CaseEvent::TaskReminded {
+            task_id, due_at, ..
+        } => format!("reminded {} (due {})", task(task_id), due_at.to_rfc3339()),
+        CaseEvent::TaskOverdue { task_id, due_at } => format!(
+            "the task of {} is overdue (was due {})",
+            task(task_id),
+            due_at.to_rfc3339()
+        ),
+        CaseEvent::DeadlineEscalated { task_id, level, .. } => {
+            format!("escalated the task of {} to level {level}", task(task_id))
+        }
+        other => case_summary(other),
+    }
+}
+
+fn case_summary(event: &CaseEvent) -> String {
+    match event {
+        CaseEvent::VoteOpened {
+            step,
+            voters,
+            quorum,
+            pass,
+        } => format!(
+            "opened the vote of step {step}: {voters} voter(s), quorum {quorum}, pass {pass}"
+        ),
+        CaseEvent::VoteClosed {
+            outcome,
+            approve,
+            reject,
+            abstain,
+            voters,
+            ..
+        } => format!(
+            "closed the vote: {} ({approve} approve, {reject} reject, {abstain} abstain of {voters})",
+            outcome.as_str()
+        ),
+        CaseEvent::ChildCaseOrdered {
+            child_case_id,
+            workflow,
+            ..
+        } => format!("ordered case {child_case_id} on workflow {workflow}"),
+        CaseEvent::CaseCompleted { outcome } => match outcome {
+            Some(outcome) => format!("completed the case ({outcome})"),
+            None => "completed the case".into(),
+        },
+        CaseEvent::CaseCancelled { reason, by } => {
+            format!("{by} cancelled the case: {}", clip(reason))
+        }
+        other => format!("{other:?}").chars().take(80).collect(),
+    }
+}

@@ -1,0 +1,91 @@
+//! Rewriting whole read models (`daftar projections rebuild`): the old documents of the
+//! chosen kinds are deleted and the rebuilt ones written in ONE transaction, so a reader sees
+//! either the old model or the new one, never a half-built one. On SQLite the transaction
+//! holds the write lock from the start (appends wait for it, with the pool's busy timeout).
+
+use std::collections::HashSet;
+
+use sqlx::{Postgres, Sqlite, Transaction};
+
+use super::{Document, Documents, postgres, sqlite};
+use crate::db::Database;
+use crate::event_store::StoreError;
+
+/// Documents buffered before a multi-row write.
+const BUFFER: usize = 500;
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// An open rewrite: [`Rewrite::put`] documents, then [`Rewrite::commit`]. Dropped without
+/// committing, nothing changes.
+pub struct Rewrite {
+    tx: Tx,
+    buffer: Vec<Document>,
+    /// (kind, id) of the buffer: one multi-row upsert may not touch a row twice
+    /// (PostgreSQL refuses it), so a repeated document flushes the buffer first.
+    keys: HashSet<(&'static str, String)>,
+    written: u64,
+}
+
+impl Documents {
+    /// Starts a rewrite that first deletes every document of `kinds`.
+    pub async fn rewrite(&self, kinds: &[&str]) -> Result<Rewrite, StoreError> {
+        let mut tx = match &self.database {
+            Database::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Database::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        };
+        for kind in kinds {
+            match &mut tx {
+                Tx::Sqlite(tx) => sqlite::clear_in(tx, kind).await?,
+                Tx::Postgres(tx) => postgres::clear_in(tx, kind).await?,
+            };
+        }
+        Ok(Rewrite {
+            tx,
+            buffer: Vec::with_capacity(BUFFER),
+            keys: HashSet::with_capacity(BUFFER),
+            written: 0,
+        })
+    }
+}
+
+impl Rewrite {
+    pub async fn put(&mut self, document: Document) -> Result<(), StoreError> {
+        if !self.keys.insert((document.kind, document.id.clone())) {
+            self.flush().await?;
+            self.keys.insert((document.kind, document.id.clone()));
+        }
+        self.buffer.push(document);
+        if self.buffer.len() >= BUFFER {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Commits; returns how many documents were written.
+    pub async fn commit(mut self) -> Result<u64, StoreError> {
+        self.flush().await?;
+        match self.tx {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(self.written)
+    }
+
+    async fn flush(&mut self) -> Result<(), StoreError> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        match &mut self.tx {
+            Tx::Sqlite(tx) => sqlite::upsert_many(tx, &self.buffer).await?,
+            Tx::Postgres(tx) => postgres::upsert_many(tx, &self.buffer).await?,
+        }
+        self.written += self.buffer.len() as u64;
+        self.buffer.clear();
+        self.keys.clear();
+        Ok(())
+    }
+}
