@@ -11,8 +11,8 @@ mod directory;
 mod error;
 mod mail;
 pub mod projection;
-mod references;
 pub mod rebuild;
+mod references;
 mod tokens;
 
 use std::collections::HashMap;

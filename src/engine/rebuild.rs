@@ -26,15 +26,19 @@ pub enum ReadModel {
     Agency,
     Member,
     Token,
+    Board,
+    Matrix,
 }
 
 impl ReadModel {
-    pub const ALL: [ReadModel; 5] = [
+    pub const ALL: [ReadModel; 7] = [
         ReadModel::Case,
         ReadModel::Task,
         ReadModel::Agency,
         ReadModel::Member,
         ReadModel::Token,
+        ReadModel::Board,
+        ReadModel::Matrix,
     ];
 
     pub fn kind(self) -> &'static str {
@@ -44,6 +48,8 @@ impl ReadModel {
             ReadModel::Agency => "agency",
             ReadModel::Member => "member",
             ReadModel::Token => "token",
+            ReadModel::Board => crate::reports::BOARD_KIND,
+            ReadModel::Matrix => crate::reports::MATRIX_KIND,
         }
     }
 
@@ -82,7 +88,13 @@ pub async fn rebuild(
         ..RebuildReport::default()
     };
     let mut rewrite = documents.rewrite(&kinds).await?;
-    if kinds.contains(&"case") || kinds.contains(&"task") {
+    let per_case = [
+        "case",
+        "task",
+        crate::reports::BOARD_KIND,
+        crate::reports::MATRIX_KIND,
+    ];
+    if kinds.iter().any(|k| per_case.contains(k)) {
         rebuild_cases(store, &mut rewrite, &kinds, &mut report).await?;
     }
     if kinds
@@ -179,7 +191,8 @@ async fn rebuild_cases(
     fold_every_case(store, async |state, events| {
         report.cases += 1;
         report.events += events;
-        for write in projection::documents(&state, 0) {
+        let reports = crate::reports::documents(&state, None);
+        for write in projection::documents(&state, 0).into_iter().chain(reports) {
             if let SideWrite::Document(doc) = write
                 && kinds.contains(&doc.kind)
             {
