@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::actor::Role;
-use super::command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
+use super::command::{Command, Context, DomainError, MAX_COMMENT_CHARS};
 use super::events::{CaseEvent, TaskKind, VoteChoice};
 use super::flow::Decision;
 use super::state::{CaseState, CaseStatus, Task, TaskStatus};
-use crate::workflow::{Step, StepKind, Target};
+use crate::workflow::{Step, Target};
 
-type Decided = Result<Vec<CaseEvent>, DomainError>;
+pub(super) type Decided = Result<Vec<CaseEvent>, DomainError>;
 
 pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
     if let Command::OpenCase {
@@ -43,12 +43,12 @@ pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
             task_id,
             data,
             form_version,
-        } => submit(state, ctx, task_id, data, form_version),
+        } => super::submission::submit(state, ctx, task_id, data, form_version),
         Command::Review {
             task_id,
             decision,
             comment,
-        } => review(state, ctx, task_id, decision, comment),
+        } => super::submission::review(state, ctx, task_id, decision, comment),
         Command::Vote {
             task_id,
             choice,
@@ -148,7 +148,7 @@ fn open_case(
 }
 
 /// The task, if the actor may see it: staff see every task, a member only its agency's.
-fn visible_task<'s>(
+pub(super) fn visible_task<'s>(
     state: &'s CaseState,
     ctx: &Context,
     task_id: Uuid,
@@ -168,7 +168,7 @@ fn visible_task<'s>(
     }
 }
 
-fn require_open(state: &CaseState) -> Result<(), DomainError> {
+pub(super) fn require_open(state: &CaseState) -> Result<(), DomainError> {
     match state.status {
         CaseStatus::Open => Ok(()),
         CaseStatus::Completed => Err(DomainError::Conflict(
@@ -180,7 +180,7 @@ fn require_open(state: &CaseState) -> Result<(), DomainError> {
     }
 }
 
-fn step<'d>(ctx: &'d Context, id: &str) -> Result<&'d Step, DomainError> {
+pub(super) fn step<'d>(ctx: &'d Context, id: &str) -> Result<&'d Step, DomainError> {
     ctx.definition.step(id).ok_or_else(|| {
         DomainError::Conflict(format!(
             "step {id:?} is not in workflow version {}",
@@ -189,162 +189,13 @@ fn step<'d>(ctx: &'d Context, id: &str) -> Result<&'d Step, DomainError> {
     })
 }
 
-fn check_comment(comment: &Option<String>) -> Result<(), DomainError> {
+pub(super) fn check_comment(comment: &Option<String>) -> Result<(), DomainError> {
     match comment {
         Some(text) if text.chars().count() > MAX_COMMENT_CHARS => Err(DomainError::Invalid(
             format!("a comment may have at most {MAX_COMMENT_CHARS} characters"),
         )),
         _ => Ok(()),
     }
-}
-
-fn submit(
-    state: &CaseState,
-    ctx: &Context,
-    task_id: Uuid,
-    data: serde_json::Value,
-    form_version: u32,
-) -> Decided {
-    let task = visible_task(state, ctx, task_id)?;
-    require_open(state)?;
-    let StepKind::Submission(spec) = &step(ctx, &task.step)?.kind else {
-        let why = if task.status == TaskStatus::Submitted {
-            "awaits review"
-        } else {
-            "takes no submission"
-        };
-        return Err(DomainError::Conflict(format!(
-            "task is {}; it {why}",
-            task.status.as_str()
-        )));
-    };
-    if task.kind != TaskKind::Submission
-        || !matches!(task.status, TaskStatus::Open | TaskStatus::Returned)
-    {
-        return Err(DomainError::Conflict(format!(
-            "task is {}; it takes no submission",
-            task.status.as_str()
-        )));
-    }
-    if !ctx.actor.has_named(&spec.assignee.role)
-        || task.agency.as_deref().is_some_and(|a| !ctx.actor.is_of(a))
-    {
-        return Err(DomainError::Forbidden(format!(
-            "only a {} of {} may submit this task",
-            spec.assignee.role,
-            task.agency.as_deref().unwrap_or("the assigned agency")
-        )));
-    }
-    if task
-        .assignee
-        .as_deref()
-        .is_some_and(|m| m != ctx.actor.member_id)
-    {
-        return Err(DomainError::Forbidden(
-            "this task is assigned to another member".into(),
-        ));
-    }
-    if !data.is_object() {
-        return Err(DomainError::Invalid(
-            "submission data must be a JSON object".into(),
-        ));
-    }
-    let number = task.submissions.len() as u32 + 1;
-    let submission_id = super::ids::derive_id(task.id, &["submission", &number.to_string()]);
-    let review_step = spec.next.step_id().filter(|id| {
-        matches!(
-            ctx.definition.step(id).map(|s| &s.kind),
-            Some(StepKind::Review(_))
-        )
-    });
-    let mut decision = Decision::new(state.clone(), ctx);
-    decision.emit(CaseEvent::SubmissionReceived {
-        task_id,
-        submission_id,
-        number,
-        form: task.form.clone().unwrap_or_default(),
-        form_version,
-        data,
-        submitted_by: ctx.actor.member_id.clone(),
-        review_step: review_step.map(str::to_string),
-    });
-    if review_step.is_none() {
-        decision.emit(CaseEvent::SubmissionAccepted {
-            task_id,
-            submission_id,
-            comment: None,
-            reviewed_by: "system".into(),
-        });
-        decision.enter(&spec.next, task.agency.as_deref())?;
-    }
-    decision.finish()
-}
-
-fn review(
-    state: &CaseState,
-    ctx: &Context,
-    task_id: Uuid,
-    decision_kind: ReviewDecision,
-    comment: Option<String>,
-) -> Decided {
-    let task = visible_task(state, ctx, task_id)?;
-    require_open(state)?;
-    let StepKind::Review(spec) = &step(ctx, &task.step)?.kind else {
-        return Err(DomainError::Conflict(format!(
-            "task is {}; it is not awaiting review",
-            task.status.as_str()
-        )));
-    };
-    let own_agency_only = spec.assignee.is_per_participant()
-        && task.agency.as_deref().is_some_and(|a| !ctx.actor.is_of(a));
-    if !ctx.actor.has_named(&spec.assignee.role) || own_agency_only {
-        return Err(DomainError::Forbidden(format!(
-            "only the {} may review this task",
-            spec.assignee.role
-        )));
-    }
-    if task.status != TaskStatus::Submitted {
-        return Err(DomainError::Conflict(format!(
-            "task is {}; it is not awaiting review",
-            task.status.as_str()
-        )));
-    }
-    check_comment(&comment)?;
-    let submission_id = task.submissions.last().map(|s| s.id).unwrap_or_default();
-    let mut decision = Decision::new(state.clone(), ctx);
-    match decision_kind {
-        ReviewDecision::Return => {
-            let comment = comment
-                .map(|c| c.trim().to_string())
-                .filter(|c| !c.is_empty());
-            let Some(comment) = comment else {
-                return Err(DomainError::Invalid(
-                    "a return needs a comment saying what to fix".into(),
-                ));
-            };
-            match spec.on_return.as_ref().unwrap_or(&Target::End) {
-                Target::Step(back) => decision.emit(CaseEvent::SubmissionReturned {
-                    task_id,
-                    submission_id,
-                    comment,
-                    reviewed_by: ctx.actor.member_id.clone(),
-                    step: back.clone(),
-                }),
-                other => decision.enter(other, task.agency.as_deref())?,
-            }
-        }
-        ReviewDecision::Accept => {
-            let comment = comment.filter(|c| !c.trim().is_empty());
-            decision.emit(CaseEvent::SubmissionAccepted {
-                task_id,
-                submission_id,
-                comment,
-                reviewed_by: ctx.actor.member_id.clone(),
-            });
-            decision.enter(&spec.on_accept, task.agency.as_deref())?;
-        }
-    }
-    decision.finish()
 }
 
 fn vote(

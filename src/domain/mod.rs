@@ -12,6 +12,7 @@ mod events;
 mod flow;
 mod ids;
 mod state;
+mod submission;
 mod timers;
 mod vote;
 

@@ -10,9 +10,11 @@ mod codec;
 mod directory;
 mod error;
 mod mail;
+mod open;
 pub mod projection;
 pub mod rebuild;
 mod references;
+mod tasks;
 mod tokens;
 
 use std::collections::HashMap;
@@ -21,12 +23,12 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
-pub use cases::{OpenCase, ParticipantsInput};
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};
 pub use directory::{AgencyInput, Member, MemberInput, valid_agency_code, valid_email};
 pub use error::EngineError;
+pub use open::{OpenCase, ParticipantsInput};
 pub use tokens::token_hash;
 
 use crate::calendar::BusinessCalendar;

@@ -1,0 +1,169 @@
+//! Opening cases: resolving participants, and the child cases an approved resolution
+//! orders (derived ids, so opening them twice opens each once).
+
+use serde::Deserialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::domain::{Actor, CaseEvent, CaseState, Command, Context, DomainError, decide};
+use crate::event_store::ReadAll;
+
+use super::codec::decode;
+use super::{Engine, EngineError};
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ParticipantsInput {
+    All(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenCase {
+    pub workflow: String,
+    pub title: String,
+    pub participants: Option<ParticipantsInput>,
+    pub params: Value,
+    pub parent_case: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+}
+
+impl Engine {
+    pub async fn open_case(
+        &self,
+        actor: &Actor,
+        request: OpenCase,
+    ) -> Result<CaseState, EngineError> {
+        let version = self
+            .catalog
+            .latest_workflow(&request.workflow)
+            .ok_or_else(|| {
+                EngineError::Invalid(format!("unknown workflow {:?}", request.workflow))
+            })?;
+        let participants = self.resolve_participants(request.participants).await?;
+        let case_id = request.case_id.unwrap_or_else(Uuid::now_v7);
+        let command = Command::OpenCase {
+            case_id,
+            workflow_version: version.version,
+            title: request.title,
+            participants,
+            params: request.params,
+            parent_case: request.parent_case,
+        };
+        let slot = self.slot(case_id);
+        let mut cached = slot.lock().await;
+        let state = self.catch_up(case_id, cached.take()).await?;
+        let members = self.member_refs().await?;
+        let now = self.clock.now();
+        let ctx = Context {
+            now,
+            actor,
+            definition: &version.definition,
+            calendar: &self.calendar,
+            members: &members,
+        };
+        let events = decide(&state, command, &ctx)?;
+        let next = self
+            .commit(&state, &events, actor, now, &version.definition, &[])
+            .await?
+            .ok_or_else(|| EngineError::Conflict(format!("case {case_id} already exists")))?;
+        *cached = Some(next.clone());
+        drop(cached);
+        self.open_ordered_children(&next, &events).await;
+        Ok(next)
+    }
+
+    async fn resolve_participants(
+        &self,
+        input: Option<ParticipantsInput>,
+    ) -> Result<Vec<String>, EngineError> {
+        let known: Vec<String> = self.agencies().await?.into_iter().map(|a| a.code).collect();
+        match input {
+            None => Ok(Vec::new()),
+            Some(ParticipantsInput::All(all)) if all == "all" => Ok(known),
+            Some(ParticipantsInput::All(other)) => Err(EngineError::Invalid(format!(
+                "participants must be \"all\" or a list of agency codes, not {other:?}"
+            ))),
+            Some(ParticipantsInput::List(codes)) => {
+                let mut seen = Vec::new();
+                for code in codes {
+                    if !known.contains(&code) {
+                        return Err(EngineError::Invalid(format!(
+                            "agency {code:?} is not registered"
+                        )));
+                    }
+                    if seen.contains(&code) {
+                        return Err(EngineError::Invalid(format!(
+                            "agency {code:?} is listed twice"
+                        )));
+                    }
+                    seen.push(code);
+                }
+                Ok(seen)
+            }
+        }
+    }
+
+    /// Opens the cases an approved resolution ordered. Child ids are derived, so doing this
+    /// twice (a retry, a restart) opens each child once.
+    pub(super) async fn open_ordered_children(&self, parent: &CaseState, events: &[CaseEvent]) {
+        for event in events {
+            if let CaseEvent::ChildCaseOrdered {
+                child_case_id,
+                workflow,
+                participants,
+                params,
+                ..
+            } = event
+            {
+                let participants = serde_json::from_value(participants.clone()).ok();
+                let request = OpenCase {
+                    workflow: workflow.clone(),
+                    title: parent.title.clone(),
+                    participants,
+                    params: params.clone(),
+                    parent_case: Some(parent.id),
+                    case_id: Some(*child_case_id),
+                };
+                match Box::pin(self.open_case(&Actor::system(), request)).await {
+                    Ok(_)
+                    | Err(EngineError::Domain(DomainError::Conflict(_)))
+                    | Err(EngineError::Conflict(_)) => {}
+                    Err(error) => {
+                        tracing::error!(%error, child = %child_case_id, "could not open an ordered case")
+                    }
+                }
+            }
+        }
+    }
+
+    /// At start: open any ordered child case that a crash left unopened.
+    pub(crate) async fn resume_child_cases(&self) -> Result<(), EngineError> {
+        let mut query = ReadAll::after(0, 1000);
+        query.event_types = vec!["ChildCaseOrdered".into()];
+        loop {
+            let page = self.store.read_all(&query).await?;
+            let Some(last) = page.last() else {
+                return Ok(());
+            };
+            query.after = last.position;
+            for stored in &page {
+                let child = stored.data["child_case_id"]
+                    .as_str()
+                    .and_then(|c| c.parse::<Uuid>().ok());
+                let parent = stored
+                    .stream_id
+                    .strip_prefix("case-")
+                    .and_then(|c| c.parse::<Uuid>().ok());
+                if let (Some(child), Some(parent)) = (child, parent)
+                    && self.case(child).await?.is_none()
+                    && let Some(parent) = self.case(parent).await?
+                {
+                    let (event, _) =
+                        decode(stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
+                    self.open_ordered_children(&parent, &[event]).await;
+                }
+            }
+        }
+    }
+}

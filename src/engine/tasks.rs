@@ -1,0 +1,167 @@
+//! Task commands: submit (validated against the form first), review, vote, reassign,
+//! cancel, close a vote at its deadline — each through `execute`.
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::domain::{
+    Actor, CaseState, Command, DomainError, MemberRef, ReviewDecision, VoteChoice,
+};
+
+use super::{Engine, EngineError};
+
+/// The largest submission accepted (serialized JSON bytes).
+pub const MAX_SUBMISSION_BYTES: usize = 1024 * 1024;
+
+impl Engine {
+    /// The task's read model, which names its case, agency and form.
+    pub async fn task_view(&self, task_id: Uuid) -> Result<Value, EngineError> {
+        let doc = self
+            .documents
+            .get("task", &task_id.to_string())
+            .await?
+            .ok_or_else(|| EngineError::NotFound(format!("no task {task_id}")))?;
+        serde_json::from_str(&doc).map_err(|e| EngineError::Internal(e.into()))
+    }
+
+    /// The case a task belongs to.
+    pub async fn case_of_task(&self, task_id: Uuid) -> Result<Uuid, EngineError> {
+        let view = self.task_view(task_id).await?;
+        view["case"]
+            .as_str()
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| EngineError::Internal(anyhow::anyhow!("task {task_id} has no case")))
+    }
+
+    pub async fn submit(
+        &self,
+        actor: &Actor,
+        task_id: Uuid,
+        data: Value,
+    ) -> Result<CaseState, EngineError> {
+        let view = self.task_view(task_id).await?;
+        let case_id = view["case"]
+            .as_str()
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| EngineError::NotFound(format!("no task {task_id}")))?;
+        let staff =
+            actor.has(crate::domain::Role::Secretariat) || actor.has(crate::domain::Role::Admin);
+        if !staff && view["agency"].as_str().is_some_and(|a| !actor.is_of(a)) {
+            // Validate nothing for someone who may not even see the task.
+            return Err(DomainError::NotFound(format!("no task {task_id}")).into());
+        }
+        if serde_json::to_vec(&data)
+            .map(|b| b.len())
+            .unwrap_or(usize::MAX)
+            > MAX_SUBMISSION_BYTES
+        {
+            return Err(EngineError::Invalid(format!(
+                "submission data is over {MAX_SUBMISSION_BYTES} bytes"
+            )));
+        }
+        let form_key = view["form"].as_str().unwrap_or_default().to_string();
+        let form = self
+            .catalog
+            .forms
+            .read()
+            .expect("catalog lock")
+            .get(&form_key, None);
+        let form_version = match form {
+            Some(form) if data.is_object() => {
+                form.validate(&data)
+                    .map_err(|violations| EngineError::Schema {
+                        form: form_key.clone(),
+                        violations,
+                    })?;
+                self.check_agency_refs(&form, &data).await?;
+                form.version()
+            }
+            Some(form) => form.version(),
+            None => 0,
+        };
+        self.execute(
+            case_id,
+            actor,
+            Command::Submit {
+                task_id,
+                data,
+                form_version,
+            },
+        )
+        .await
+    }
+
+    pub async fn review(
+        &self,
+        actor: &Actor,
+        task_id: Uuid,
+        decision: ReviewDecision,
+        comment: Option<String>,
+    ) -> Result<CaseState, EngineError> {
+        let case_id = self.case_of_task(task_id).await?;
+        self.execute(
+            case_id,
+            actor,
+            Command::Review {
+                task_id,
+                decision,
+                comment,
+            },
+        )
+        .await
+    }
+
+    pub async fn vote(
+        &self,
+        actor: &Actor,
+        task_id: Uuid,
+        choice: VoteChoice,
+        comment: Option<String>,
+    ) -> Result<CaseState, EngineError> {
+        let case_id = self.case_of_task(task_id).await?;
+        self.execute(
+            case_id,
+            actor,
+            Command::Vote {
+                task_id,
+                choice,
+                comment,
+            },
+        )
+        .await
+    }
+
+    pub async fn reassign(
+        &self,
+        actor: &Actor,
+        task_id: Uuid,
+        member_id: &str,
+    ) -> Result<CaseState, EngineError> {
+        let case_id = self.case_of_task(task_id).await?;
+        let member = self.member(member_id).await?.ok_or_else(|| {
+            EngineError::Invalid(format!("member {member_id:?} is not registered"))
+        })?;
+        let member = MemberRef {
+            id: member.id,
+            agency: member.agency.unwrap_or_default(),
+            roles: member.roles,
+        };
+        self.execute(case_id, actor, Command::Reassign { task_id, member })
+            .await
+    }
+
+    pub async fn cancel(
+        &self,
+        actor: &Actor,
+        case_id: Uuid,
+        reason: String,
+    ) -> Result<CaseState, EngineError> {
+        self.execute(case_id, actor, Command::Cancel { reason })
+            .await
+    }
+
+    pub async fn close_vote_at_deadline(&self, case_id: Uuid) -> Result<CaseState, EngineError> {
+        self.execute(case_id, &Actor::system(), Command::CloseVoteAtDeadline)
+            .await
+    }
+}
