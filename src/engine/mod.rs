@@ -77,6 +77,9 @@ pub struct Engine {
     pub mail_wake: Arc<tokio::sync::Notify>,
     cases: Arc<Mutex<HashMap<Uuid, CaseSlot>>>,
     directory: Arc<Mutex<Option<DirectorySnapshot>>>,
+    task_facts: Arc<Mutex<HashMap<Uuid, tasks::TaskFacts>>>,
+    /// Authenticated tokens (by hash), briefly, so a request costs no token look-up.
+    sessions: Arc<Mutex<HashMap<String, (std::time::Instant, Member)>>>,
 }
 
 impl Engine {
@@ -97,6 +100,8 @@ impl Engine {
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             cases: Arc::new(Mutex::new(HashMap::new())),
             directory: Arc::new(Mutex::new(None)),
+            task_facts: Arc::new(Mutex::new(HashMap::new())),
+            sessions: Arc::new(Mutex::new(HashMap::new())),
         };
         engine.catalog.load(&engine.store).await?;
         engine

@@ -24,13 +24,39 @@ impl Engine {
         serde_json::from_str(&doc).map_err(|e| EngineError::Internal(e.into()))
     }
 
+    /// What never changes about a task (its case, agency and form), read once and then
+    /// kept in memory.
+    pub async fn task_facts(&self, task_id: Uuid) -> Result<TaskFacts, EngineError> {
+        if let Some(facts) = self
+            .task_facts
+            .lock()
+            .expect("task facts lock")
+            .get(&task_id)
+        {
+            return Ok(facts.clone());
+        }
+        let view = self.task_view(task_id).await?;
+        let facts = TaskFacts {
+            case_id: view["case"]
+                .as_str()
+                .and_then(|c| c.parse().ok())
+                .ok_or_else(|| {
+                    EngineError::Internal(anyhow::anyhow!("task {task_id} has no case"))
+                })?,
+            agency: view["agency"].as_str().map(str::to_string),
+            form: view["form"].as_str().map(str::to_string),
+        };
+        let mut cache = self.task_facts.lock().expect("task facts lock");
+        if cache.len() >= super::CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(task_id, facts.clone());
+        Ok(facts)
+    }
+
     /// The case a task belongs to.
     pub async fn case_of_task(&self, task_id: Uuid) -> Result<Uuid, EngineError> {
-        let view = self.task_view(task_id).await?;
-        view["case"]
-            .as_str()
-            .and_then(|c| c.parse().ok())
-            .ok_or_else(|| EngineError::Internal(anyhow::anyhow!("task {task_id} has no case")))
+        Ok(self.task_facts(task_id).await?.case_id)
     }
 
     pub async fn submit(
@@ -39,14 +65,11 @@ impl Engine {
         task_id: Uuid,
         data: Value,
     ) -> Result<CaseState, EngineError> {
-        let view = self.task_view(task_id).await?;
-        let case_id = view["case"]
-            .as_str()
-            .and_then(|c| c.parse().ok())
-            .ok_or_else(|| EngineError::NotFound(format!("no task {task_id}")))?;
+        let facts = self.task_facts(task_id).await?;
+        let case_id = facts.case_id;
         let staff =
             actor.has(crate::domain::Role::Secretariat) || actor.has(crate::domain::Role::Admin);
-        if !staff && view["agency"].as_str().is_some_and(|a| !actor.is_of(a)) {
+        if !staff && facts.agency.as_deref().is_some_and(|a| !actor.is_of(a)) {
             // Validate nothing for someone who may not even see the task.
             return Err(DomainError::NotFound(format!("no task {task_id}")).into());
         }
@@ -59,7 +82,7 @@ impl Engine {
                 "submission data is over {MAX_SUBMISSION_BYTES} bytes"
             )));
         }
-        let form_key = view["form"].as_str().unwrap_or_default().to_string();
+        let form_key = facts.form.unwrap_or_default();
         let form = self
             .catalog
             .forms
@@ -164,4 +187,12 @@ impl Engine {
         self.execute(case_id, &Actor::system(), Command::CloseVoteAtDeadline)
             .await
     }
+}
+
+/// The parts of a task that are fixed when it is assigned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskFacts {
+    pub case_id: Uuid,
+    pub agency: Option<String>,
+    pub form: Option<String>,
 }

@@ -42,6 +42,9 @@ pub(crate) fn token_document(
     Document::new("token", hash.to_string(), if revoked { 2 } else { 1 }, &doc)
 }
 
+/// How long an authenticated token is trusted without looking it up again.
+const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn new_token() -> Result<String, EngineError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
@@ -123,12 +126,29 @@ impl Engine {
         .with_metadata(self.metadata(actor))
         .with_side_writes(vec![SideWrite::Document(doc)]);
         self.store.append(request).await?;
+        // Forget it here at once (after the revocation is durable, so no request in between
+        // can put it back); other nodes forget it within SESSION_TTL.
+        self.sessions.lock().expect("sessions lock").remove(
+            &issued.data["token_sha256"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
         Ok(())
     }
 
     /// The member a bearer token stands for, if it is known and not revoked.
+    ///
+    /// A token seen in the last few seconds is answered from memory. Revoking on this node
+    /// takes effect at once; another node notices within `SESSION_TTL`.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Member>, EngineError> {
-        let Some(doc) = self.documents.get("token", &token_hash(token)).await? else {
+        let hash = token_hash(token);
+        if let Some((at, member)) = self.sessions.lock().expect("sessions lock").get(&hash)
+            && at.elapsed() < SESSION_TTL
+        {
+            return Ok(Some(member.clone()));
+        }
+        let Some(doc) = self.documents.get("token", &hash).await? else {
             return Ok(None);
         };
         let doc: TokenDoc =
@@ -136,7 +156,15 @@ impl Engine {
         if doc.revoked {
             return Ok(None);
         }
-        self.member(&doc.member_id).await
+        let member = self.member(&doc.member_id).await?;
+        if let Some(member) = &member {
+            let mut sessions = self.sessions.lock().expect("sessions lock");
+            if sessions.len() >= super::CACHE_LIMIT {
+                sessions.clear();
+            }
+            sessions.insert(hash, (std::time::Instant::now(), member.clone()));
+        }
+        Ok(member)
     }
 
     /// On a database with no `admin` member: creates it, with `token` as its token.
