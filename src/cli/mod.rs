@@ -81,6 +81,11 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Workflow definitions.
     Workflows {
         #[command(subcommand)]
@@ -129,6 +134,15 @@ enum ReportFormat {
     Json,
     /// UTF-8 with a byte-order mark, for spreadsheet tools.
     Csv,
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Issue a token for a member and print it (shown once; only its hash is stored).
+    Issue {
+        #[arg(long)]
+        member: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +214,9 @@ impl Cli {
             Command::Report { command } => report(&database_url, command).await,
             Command::Audit { command } => audit::run(command, &database_url).await,
             Command::Projections { command } => audit::rebuild(command, &database_url).await,
+            Command::Token {
+                command: TokenCommand::Issue { member },
+            } => issue_token(&database_url, &member).await,
             Command::Migrate => {
                 let database = Database::connect(&database_url).await?;
                 database.migrate().await?;
@@ -273,5 +290,32 @@ async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()>
     } else {
         println!("{text}");
     }
+    Ok(())
+}
+
+/// `daftar token issue --member ID`: the operator's way to a token without the API.
+async fn issue_token(url: &DatabaseUrl, member: &str) -> anyhow::Result<()> {
+    let database = Database::connect(url).await?;
+    database.migrate().await?;
+    let store = database.event_store();
+    // No shipped files are needed to issue a token: the catalog comes from the log alone.
+    let config = crate::engine::EngineConfig {
+        schemas_dir: PathBuf::new(),
+        workflows_dir: PathBuf::new(),
+        calendar_dir: None,
+    };
+    let engine = crate::engine::Engine::start(
+        store.clone(),
+        crate::documents::Documents::new(database.clone()),
+        &config,
+        std::sync::Arc::new(crate::engine::SystemClock),
+    )
+    .await?;
+    let (token_id, token) = engine
+        .issue_token(&crate::domain::Actor::system(), member)
+        .await?;
+    store.shutdown().await;
+    println!("{token}");
+    eprintln!("token {token_id} issued for member {member}; it is shown only this once");
     Ok(())
 }

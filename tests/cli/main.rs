@@ -118,3 +118,30 @@ async fn a_database_migrated_by_a_newer_daftar_is_refused() {
     let line = refused(&daftar(&["migrate"], &[("DAFTAR_DATABASE_URL", &url)]));
     assert!(line.contains("migrated by a newer daftar"), "{line}");
 }
+
+#[tokio::test]
+async fn token_issue_prints_a_working_token_and_refuses_unknown_members() {
+    let db = support::sqlite();
+    let engine =
+        support::seed::start(&db, daftar::engine::ManualClock::at(support::seed::now())).await;
+    support::seed::seed(&engine).await;
+    let url = db.url.display();
+    let output = daftar(
+        &["token", "issue", "--member", "m-irica"],
+        &[("DAFTAR_DATABASE_URL", &url)],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_string();
+    assert!(token.starts_with("dft_") && token.len() == 68, "{token}");
+    let member = engine
+        .authenticate(&token)
+        .await
+        .unwrap()
+        .expect("the printed token works");
+    assert_eq!(member.id, "m-irica");
+    let line = refused(&daftar(
+        &["token", "issue", "--member", "nobody"],
+        &[("DAFTAR_DATABASE_URL", &url)],
+    ));
+    assert!(line.contains("no member nobody"), "{line}");
+}
