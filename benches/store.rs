@@ -106,15 +106,43 @@ where
     figures(latencies, started.elapsed())
 }
 
-async fn raw_insert(database: &Database, workers: usize, total: usize) -> Figures {
+/// The baseline gets its own pool with one connection per writer (and patient acquires),
+/// so it measures one-row transactions at that concurrency, not pool waits.
+async fn raw_pool(database: &Database, workers: usize) -> Database {
+    let patience = Duration::from_secs(120);
     match database {
+        Database::Sqlite(pool) => {
+            let options = (*pool.connect_options()).clone();
+            let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(workers.min(16) as u32)
+                .acquire_timeout(patience)
+                .connect_with(options)
+                .await
+                .expect("sqlite pool");
+            Database::Sqlite(pool)
+        }
+        Database::Postgres(pool) => {
+            let options = (*pool.connect_options()).clone();
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(workers as u32)
+                .acquire_timeout(patience)
+                .connect_with(options)
+                .await
+                .expect("postgres pool");
+            Database::Postgres(pool)
+        }
+    }
+}
+
+async fn raw_insert(database: &Database, workers: usize, total: usize) -> Figures {
+    let database = raw_pool(database, workers).await;
+    match &database {
         Database::Sqlite(pool) => sqlx::query("create table if not exists bench_raw (id integer primary key, stream text not null, data text not null)")
             .execute(pool).await.map(|_| ()),
         Database::Postgres(pool) => sqlx::query("create table if not exists bench_raw (id bigserial primary key, stream text not null, data text not null)")
             .execute(pool).await.map(|_| ()),
     }
     .expect("create bench_raw");
-    let database = database.clone();
     drive(workers, total, move |worker, i| {
         let database = database.clone();
         async move {
