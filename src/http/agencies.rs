@@ -18,7 +18,7 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let input: AgencyInput = body::json(&request, &bytes)?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let agency = state.engine.register_agency(&caller.actor, input).await?;
@@ -82,7 +82,7 @@ pub async fn import(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let file: ImportFile = body::json(&request, &bytes)?;
     // Check everything first, so a bad entry imports nothing.
     for (i, agency) in file.agencies.iter().enumerate() {

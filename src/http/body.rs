@@ -1,5 +1,6 @@
-//! Request bodies: read with a size limit (413), JSON parsed strictly (400 for malformed JSON,
-//! unknown fields and nesting past serde_json's depth limit), and `Idempotency-Key` replay.
+//! Request bodies: read with a size limit (413) and a time limit (408, so a client trickling
+//! its body cannot hold a worker), JSON parsed strictly (400 for malformed JSON, unknown
+//! fields and nesting past serde_json's depth limit), and `Idempotency-Key` replay.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,8 +17,26 @@ use super::auth::Caller;
 use super::error::ApiError;
 use crate::documents::Document;
 
-/// Reads the whole body, refusing more than `limit` bytes.
-pub async fn read(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+/// Reads the whole body, refusing more than the body limit or a body slower than the body
+/// timeout.
+pub async fn read(payload: web::Payload, state: &AppState) -> Result<web::Bytes, ApiError> {
+    let limit = state.body_limit;
+    let timeout = state.protection.body_timeout();
+    tokio::time::timeout(timeout, read_limited(payload, limit))
+        .await
+        .unwrap_or_else(|_| {
+            Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request-timeout",
+                format!(
+                    "the request body did not arrive within {} s",
+                    timeout.as_secs()
+                ),
+            ))
+        })
+}
+
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {

@@ -35,7 +35,7 @@ pub async fn create(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let input: OpenCaseBody = body::json(&request, &bytes)?;
     if input.params.as_ref().is_some_and(|p| !p.is_object()) {
         return Err(ApiError::unprocessable("params must be a JSON object"));
@@ -155,7 +155,7 @@ pub async fn cancel(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = parse_id(&id, "case")?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let input: CancelBody = if bytes.is_empty() {
         CancelBody::default()
     } else {

@@ -13,12 +13,14 @@ mod members;
 mod metrics;
 mod openapi;
 mod paging;
+mod rate_limit;
 mod reports;
 mod tasks;
 mod workflows;
 
 use actix_web::web;
 
+use crate::config::Protection;
 use crate::db::Database;
 use crate::engine::Engine;
 use crate::event_store::EventStore;
@@ -36,11 +38,20 @@ pub struct AppState {
     pub idempotency: std::sync::Arc<body::Idempotency>,
     pub metrics: std::sync::Arc<Metrics>,
     pub outbox: crate::outbox::Outbox,
+    pub protection: std::sync::Arc<Protection>,
+    pub auth_failures: std::sync::Arc<rate_limit::FailureLimiter>,
 }
 
 impl AppState {
-    pub fn new(database: Database, store: EventStore, engine: Engine, body_limit: usize) -> Self {
+    pub fn new(
+        database: Database,
+        store: EventStore,
+        engine: Engine,
+        body_limit: usize,
+        protection: Protection,
+    ) -> Self {
         let outbox = crate::outbox::Outbox::new(database.clone());
+        let auth_failures = rate_limit::FailureLimiter::new(protection.auth_failures_per_minute);
         Self {
             database,
             store,
@@ -49,6 +60,8 @@ impl AppState {
             idempotency: Default::default(),
             metrics: Default::default(),
             outbox,
+            protection: std::sync::Arc::new(protection),
+            auth_failures: std::sync::Arc::new(auth_failures),
         }
     }
 }

@@ -160,7 +160,7 @@ async fn prepare<T: serde::de::DeserializeOwned>(
     payload: web::Payload,
 ) -> Result<(Uuid, T, web::Bytes), ApiError> {
     let task_id = parse_id(id, "task")?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, state).await?;
     let input: T = body::json(request, &bytes)?;
     let current = load_visible(state, caller, task_id).await?;
     check_if_match(request, &current["version"])?;
