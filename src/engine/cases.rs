@@ -118,7 +118,8 @@ impl Engine {
             let definition = match hash {
                 Some(hash) => {
                     self.catalog
-                        .workflow_by_hash(&hash)
+                        .find_workflow(&self.store, &hash)
+                        .await?
                         .ok_or_else(|| {
                             EngineError::Internal(anyhow::anyhow!(
                                 "workflow version {hash} is not in the catalog"
@@ -215,7 +216,8 @@ impl Engine {
     ) -> Result<CaseState, EngineError> {
         let version = self
             .catalog
-            .latest_workflow(&request.workflow)
+            .current_workflow(&self.store, &request.workflow)
+            .await?
             .ok_or_else(|| {
                 EngineError::Invalid(format!("unknown workflow {:?}", request.workflow))
             })?;
@@ -329,6 +331,7 @@ impl Engine {
             )));
         }
         let form_key = view["form"].as_str().unwrap_or_default().to_string();
+        self.catalog.refresh_if_stale(&self.store).await?;
         let form = self
             .catalog
             .forms
