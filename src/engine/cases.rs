@@ -24,7 +24,7 @@ const MAX_ATTEMPTS: usize = 50;
 /// The largest submission accepted (serialized JSON bytes).
 pub const MAX_SUBMISSION_BYTES: usize = 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ParticipantsInput {
     All(String),

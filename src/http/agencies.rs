@@ -48,7 +48,7 @@ pub async fn list(
 }
 
 /// The shape of `fixtures/agencies.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportFile {
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct ImportFile {
     pub agencies: Vec<ImportedAgency>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportedAgency {
     pub code: String,

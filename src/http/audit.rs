@@ -16,7 +16,7 @@ use crate::event_store::ReadAll;
 
 const AUDIT: [Role; 2] = [Role::Auditor, Role::Admin];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventFilter {
     pub after: Option<i64>,
@@ -133,7 +133,7 @@ pub async fn history(
     Ok(HttpResponse::Ok().json(json!({"items": events, "next": null})))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AtQuery {
     pub at: Option<String>,

@@ -18,7 +18,7 @@ pub fn parse_id(raw: &str, what: &str) -> Result<Uuid, ApiError> {
         .map_err(|_| ApiError::bad_request(format!("{raw:?} is not a {what} id (a UUID)")))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenCaseBody {
     pub workflow: String,
@@ -90,7 +90,7 @@ pub async fn get(
         .json(case))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseFilter {
     pub status: Option<String>,
@@ -140,7 +140,7 @@ pub async fn list(
     })))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelBody {
     #[serde(default)]

@@ -286,7 +286,6 @@ async fn bad_input_from_200_clients_changes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "slow in a debug build; scripts/test runs it in the separate step"]
 async fn ten_thousand_members_in_a_burst_are_all_created() {
     let db = support::sqlite();
     let dir = tempfile::tempdir().unwrap();
