@@ -84,6 +84,26 @@ pub fn json<T: DeserializeOwned>(request: &HttpRequest, body: &[u8]) -> Result<T
 
 type KeyLocks = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
 
+/// A key's lock while a request holds or awaits it. Dropping it forgets the key unless
+/// another request is waiting on it: without this the map would keep one entry for every
+/// key ever sent, and grow for as long as the process runs.
+struct KeyInUse<'a> {
+    locks: &'a KeyLocks,
+    id: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for KeyInUse<'_> {
+    fn drop(&mut self) {
+        let mut locks = self.locks.lock().expect("idempotency lock");
+        // Two references — the map's and this one — mean nobody else is waiting. Others
+        // take theirs under the map's lock, which is held here.
+        if Arc::strong_count(&self.lock) == 2 {
+            locks.remove(&self.id);
+        }
+    }
+}
+
 /// Serializes requests that share an idempotency key within this process.
 #[derive(Default)]
 pub struct Idempotency {
@@ -141,7 +161,12 @@ where
         .entry(id.clone())
         .or_default()
         .clone();
-    let _guard = lock.lock().await;
+    let key_in_use = KeyInUse {
+        locks: &state.idempotency.locks,
+        id: id.clone(),
+        lock,
+    };
+    let _guard = key_in_use.lock.lock().await;
     if let Some(stored) = state.engine.documents.get("idempotency", &id).await? {
         let stored: Value =
             serde_json::from_str(&stored).map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -175,4 +200,39 @@ where
     Ok(HttpResponse::build(status)
         .content_type(content_type)
         .body(response.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_key_is_forgotten_once_no_request_uses_it() {
+        let idempotency = Idempotency::default();
+        let lock = idempotency
+            .locks
+            .lock()
+            .unwrap()
+            .entry("k".into())
+            .or_default()
+            .clone();
+        let waiting = idempotency.locks.lock().unwrap().get("k").cloned().unwrap();
+        let first = KeyInUse {
+            locks: &idempotency.locks,
+            id: "k".into(),
+            lock,
+        };
+        drop(first);
+        assert!(
+            idempotency.locks.lock().unwrap().contains_key("k"),
+            "another request waits"
+        );
+        let second = KeyInUse {
+            locks: &idempotency.locks,
+            id: "k".into(),
+            lock: waiting,
+        };
+        drop(second);
+        assert!(idempotency.locks.lock().unwrap().is_empty());
+    }
 }
