@@ -1,7 +1,8 @@
 //! Settings from the environment and flags (flags win), each parsed into a type that can only
 //! hold a valid value, so a bad setting stops the process before anything is opened.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use crate::db::DatabaseUrl;
 use crate::engine::EngineConfig;
@@ -28,6 +29,8 @@ pub struct Settings {
     pub body_limit: usize,
     /// Where e-mail goes (SMTP, or `.eml` files).
     pub mail: MailSettings,
+    /// Limits on slow and hostile clients, and how shutdown drains.
+    pub protection: Protection,
 }
 
 impl Settings {
@@ -40,6 +43,54 @@ impl Settings {
             bootstrap_token: None,
             body_limit: 1024 * 1024,
             mail: MailSettings::default(),
+            protection: Protection::default(),
         }
+    }
+}
+
+/// What protects the server from slow, hostile or guessing clients, and how long a
+/// graceful shutdown may take. Every value has a flag and an environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Protection {
+    /// Seconds a client has to send a request's headers; slower ones get 408 and are cut off.
+    #[arg(long, env = "DAFTAR_REQUEST_HEAD_TIMEOUT_SECS", default_value_t = 5)]
+    pub request_head_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body; slower ones get 408.
+    #[arg(long, env = "DAFTAR_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection is kept open.
+    #[arg(long, env = "DAFTAR_KEEP_ALIVE_SECS", default_value_t = 15)]
+    pub keep_alive_secs: u64,
+    /// Seconds SIGTERM waits for in-flight requests before closing their connections.
+    #[arg(long, env = "DAFTAR_SHUTDOWN_TIMEOUT_SECS", default_value_t = 25)]
+    pub shutdown_timeout_secs: u64,
+    /// Unknown tokens tolerated per client address per minute before 429 (0: no limit).
+    #[arg(long, env = "DAFTAR_AUTH_FAILURES_PER_MINUTE", default_value_t = 20)]
+    pub auth_failures_per_minute: u32,
+    /// Reverse proxies (comma-separated IPs) whose `X-Forwarded-For` names the client.
+    #[arg(long, env = "DAFTAR_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for Protection {
+    fn default() -> Self {
+        Self {
+            request_head_timeout_secs: 5,
+            body_timeout_secs: 30,
+            keep_alive_secs: 15,
+            shutdown_timeout_secs: 25,
+            auth_failures_per_minute: 20,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+impl Protection {
+    pub fn request_head_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_head_timeout_secs.max(1))
+    }
+
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_secs(self.body_timeout_secs.max(1))
     }
 }

@@ -71,11 +71,18 @@ impl Application {
             engine.mail_wake.clone(),
         );
         let dispatcher = tokio::spawn(dispatcher.run(shutdown));
-        let state = AppState::new(database, store, engine, settings.body_limit);
+        let state = AppState::new(
+            database,
+            store,
+            engine,
+            settings.body_limit,
+            settings.protection.clone(),
+        );
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
+        let protection = settings.protection.clone();
         let server =
             HttpServer::new(move || {
                 App::new()
@@ -114,8 +121,15 @@ impl Application {
                         Err::<actix_web::HttpResponse, _>(http::not_found())
                     }))
             })
+            // Explicit limits rather than actix's defaults, because operators rely on them:
+            // a client must send its headers in time (slowloris), idle connections close,
+            // and SIGTERM drains in-flight requests for a bounded time (below the 30 s a
+            // container orchestrator usually allows before SIGKILL).
+            .client_request_timeout(protection.request_head_timeout())
+            .client_disconnect_timeout(std::time::Duration::from_secs(2))
+            .keep_alive(std::time::Duration::from_secs(protection.keep_alive_secs))
+            .shutdown_timeout(protection.shutdown_timeout_secs)
             .listen(listener)?
-            .shutdown_timeout(30)
             .run();
         tracing::info!(address = %settings.bind, port, database = %settings.database_url.display(), "daftar is serving");
         Ok(Self {

@@ -34,6 +34,8 @@ pub struct Cli {
     command: Command,
 }
 
+// Built once per process from the command line, so the size of `Serve` costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP server (migrates the database first).
@@ -78,6 +80,8 @@ enum Command {
         /// The largest request body accepted, in bytes.
         #[arg(long, env = "DAFTAR_BODY_LIMIT", default_value_t = 1024 * 1024)]
         body_limit: usize,
+        #[command(flatten)]
+        protection: config::Protection,
     },
     /// Apply the database migrations and exit.
     Migrate,
@@ -183,6 +187,7 @@ impl Cli {
                 smtp_timeout_secs,
                 mail_max_attempts,
                 mail_backoff_secs,
+                protection,
             } => {
                 let mail = crate::notify::MailSettings {
                     smtp_url,
@@ -203,6 +208,7 @@ impl Cli {
                     bootstrap_token,
                     body_limit,
                     mail,
+                    protection,
                     ..Settings::for_database(database_url)
                 };
                 Application::build(settings)

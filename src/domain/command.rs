@@ -10,7 +10,7 @@ use super::events::VoteChoice;
 use crate::calendar::BusinessCalendar;
 use crate::workflow::WorkflowDefinition;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewDecision {
     Accept,

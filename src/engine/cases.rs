@@ -91,7 +91,8 @@ impl Engine {
             let definition = match hash {
                 Some(hash) => {
                     self.catalog
-                        .workflow_by_hash(&hash)
+                        .find_workflow(&self.store, &hash)
+                        .await?
                         .ok_or_else(|| {
                             EngineError::Internal(anyhow::anyhow!(
                                 "workflow version {hash} is not in the catalog"

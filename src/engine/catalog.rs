@@ -3,9 +3,16 @@
 //! so a case can always find the exact definition it opened with — after a restart, on
 //! another node, years later. Files in `schemas/` and `workflows/` are registered at start;
 //! an unchanged file is not a new version.
+//!
+//! With several nodes, each keeps its own copy and catches up from the log: before opening
+//! a case or validating a submission when its copy is over a second old, and at once when a
+//! case names a version it does not know. A version number is the `workflow-KEY` (`form-KEY`)
+//! stream's version, appended with optimistic concurrency, so two nodes can never both
+//! register "version 2": the loser reloads and is told to retry.
 
 use std::path::Path;
 use std::sync::RwLock;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -18,10 +25,15 @@ use crate::workflow::{
 
 use super::EngineError;
 
+/// How stale a node's copy may be before a command that reads "the latest version" reloads.
+const MAX_AGE: Duration = Duration::from_secs(1);
+
 #[derive(Default)]
 pub struct Catalog {
     pub(crate) workflows: RwLock<WorkflowRegistry>,
     pub(crate) forms: RwLock<FormRegistry>,
+    /// The log position read up to, and when; one refresh at a time.
+    seen: tokio::sync::Mutex<(i64, Option<Instant>)>,
 }
 
 /// Event ids derive from the content hash, so two nodes registering the same file at start
@@ -33,7 +45,16 @@ fn registration_id(kind: &str, key: &str, hash: &str) -> uuid::Uuid {
 impl Catalog {
     /// Rebuilds both registries from the log, in the order versions were registered.
     pub async fn load(&self, store: &EventStore) -> Result<(), EngineError> {
-        let mut query = ReadAll::after(0, 1000);
+        self.refresh(store).await
+    }
+
+    /// Reads the versions registered (by any node) since the last look.
+    pub async fn refresh(&self, store: &EventStore) -> Result<(), EngineError> {
+        let mut seen = self.seen.lock().await;
+        // Positions up to the head are committed (the log is gapless in commit order), so
+        // the next look can start there even when none of them was a registration.
+        let (head, _) = store.head().await?;
+        let mut query = ReadAll::after(seen.0, 1000);
         query.event_types = vec![
             "FormVersionRegistered".into(),
             "WorkflowVersionRegistered".into(),
@@ -41,12 +62,62 @@ impl Catalog {
         loop {
             let page = store.read_all(&query).await?;
             let Some(last) = page.last() else {
-                return Ok(());
+                break;
             };
             query.after = last.position;
             for event in &page {
                 self.replay_one(&event.event_type, &event.data)?;
             }
+        }
+        *seen = (query.after.max(head), Some(Instant::now()));
+        Ok(())
+    }
+
+    /// [`Catalog::refresh`] when the copy is older than a second.
+    pub async fn refresh_if_stale(&self, store: &EventStore) -> Result<(), EngineError> {
+        let fresh = self
+            .seen
+            .lock()
+            .await
+            .1
+            .is_some_and(|at| at.elapsed() < MAX_AGE);
+        if fresh {
+            return Ok(());
+        }
+        self.refresh(store).await
+    }
+
+    /// Forgets everything and reads the catalog again (after losing a registration race,
+    /// whose version this copy had already counted).
+    async fn reload(&self, store: &EventStore) -> Result<(), EngineError> {
+        *self.seen.lock().await = (0, None);
+        *self.workflows.write().expect("catalog lock") = WorkflowRegistry::default();
+        *self.forms.write().expect("catalog lock") = FormRegistry::new();
+        self.refresh(store).await
+    }
+
+    /// Appends a registration as the stream's next version; a race lost to another node
+    /// reloads the catalog and asks the caller to retry.
+    async fn append_version(
+        &self,
+        store: &EventStore,
+        stream: String,
+        version: u32,
+        event: NewEvent,
+    ) -> Result<(), EngineError> {
+        let expected = ExpectedVersion::Exact(i64::from(version) - 1);
+        match store
+            .append(AppendRequest::new(stream.clone(), expected, vec![event]))
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(error) if error.is_conflict() => {
+                self.reload(store).await?;
+                Err(EngineError::Conflict(format!(
+                    "another version of {stream} was registered at the same moment; send it again"
+                )))
+            }
+            Err(error) => Err(error.into()),
         }
     }
 
@@ -88,6 +159,7 @@ impl Catalog {
         key: &str,
         schema: Value,
     ) -> Result<RegisteredForm, EngineError> {
+        self.refresh(store).await?;
         let registered = {
             let mut forms = self.forms.write().expect("catalog lock");
             forms
@@ -100,12 +172,7 @@ impl Catalog {
                 json!({"key": key, "version": registered.version, "hash": registered.hash, "schema": schema}),
             );
             event.event_id = registration_id("form", key, &registered.hash);
-            store
-                .append(AppendRequest::new(
-                    format!("form-{key}"),
-                    ExpectedVersion::Any,
-                    vec![event],
-                ))
+            self.append_version(store, format!("form-{key}"), registered.version, event)
                 .await?;
         }
         Ok(registered)
@@ -117,6 +184,7 @@ impl Catalog {
         store: &EventStore,
         definition: WorkflowDefinition,
     ) -> Result<Registered, EngineError> {
+        self.refresh(store).await?;
         let source = definition.source().clone();
         let key = definition.key().to_string();
         let registered = self
@@ -130,12 +198,7 @@ impl Catalog {
                 json!({"key": key, "version": registered.version, "hash": registered.hash, "definition": source}),
             );
             event.event_id = registration_id("workflow", &key, &registered.hash);
-            store
-                .append(AppendRequest::new(
-                    format!("workflow-{key}"),
-                    ExpectedVersion::Any,
-                    vec![event],
-                ))
+            self.append_version(store, format!("workflow-{key}"), registered.version, event)
                 .await?;
         }
         Ok(registered)
@@ -211,6 +274,35 @@ impl Catalog {
 
     pub fn workflow_by_hash(&self, hash: &str) -> Option<WorkflowVersion> {
         self.workflows.read().expect("catalog lock").by_hash(hash)
+    }
+
+    /// The latest version of `key` as the log has it (this copy is refreshed if stale, and
+    /// again if it does not know the key).
+    pub async fn current_workflow(
+        &self,
+        store: &EventStore,
+        key: &str,
+    ) -> Result<Option<WorkflowVersion>, EngineError> {
+        self.refresh_if_stale(store).await?;
+        if let Some(version) = self.latest_workflow(key) {
+            return Ok(Some(version));
+        }
+        self.refresh(store).await?;
+        Ok(self.latest_workflow(key))
+    }
+
+    /// The version with this content hash, reading the log if this copy lacks it (a case
+    /// opened on another node with a version registered there).
+    pub async fn find_workflow(
+        &self,
+        store: &EventStore,
+        hash: &str,
+    ) -> Result<Option<WorkflowVersion>, EngineError> {
+        if let Some(version) = self.workflow_by_hash(hash) {
+            return Ok(Some(version));
+        }
+        self.refresh(store).await?;
+        Ok(self.workflow_by_hash(hash))
     }
 }
 

@@ -10,7 +10,7 @@ use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
 
 use super::{Engine, EngineError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencyInput {
     pub code: String,
@@ -21,7 +21,7 @@ pub struct AgencyInput {
     pub cluster: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
     #[serde(default)]

@@ -11,7 +11,7 @@ use crate::event_store::ReadAll;
 use super::codec::decode;
 use super::{Engine, EngineError};
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ParticipantsInput {
     All(String),
@@ -36,7 +36,8 @@ impl Engine {
     ) -> Result<CaseState, EngineError> {
         let version = self
             .catalog
-            .latest_workflow(&request.workflow)
+            .current_workflow(&self.store, &request.workflow)
+            .await?
             .ok_or_else(|| {
                 EngineError::Invalid(format!("unknown workflow {:?}", request.workflow))
             })?;

@@ -83,6 +83,7 @@ impl Engine {
             )));
         }
         let form_key = facts.form.unwrap_or_default();
+        self.catalog.refresh_if_stale(&self.store).await?;
         let form = self
             .catalog
             .forms

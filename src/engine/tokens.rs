@@ -187,14 +187,18 @@ impl Engine {
             locale: "en".into(),
             version: 1,
         };
-        self.store_member(&Actor::system(), &admin).await?;
-        self.record_token(
-            &Actor::system(),
-            Uuid::now_v7(),
-            "admin",
-            &token_hash(token),
-        )
-        .await?;
+        match self.store_member(&Actor::system(), &admin).await {
+            Ok(()) => {}
+            // Several nodes started together on an empty database: one of them wins.
+            Err(EngineError::Conflict(_)) => return Ok(false),
+            Err(error) => return Err(error),
+        }
+        let hash = token_hash(token);
+        // Derived from the token's hash, so a node that retries this after a crash between
+        // the two appends records the same token once.
+        let token_id = crate::domain::derive_id(Uuid::nil(), &["bootstrap-token", &hash]);
+        self.record_token(&Actor::system(), token_id, "admin", &hash)
+            .await?;
         tracing::info!("bootstrap: created member admin");
         Ok(true)
     }

@@ -35,16 +35,30 @@ impl StoreError {
         matches!(self, StoreError::VersionConflict { .. })
     }
 
-    /// True when the database could not be reached (pool timeout, I/O), as opposed to a
-    /// statement that failed.
+    /// True when the database could not be reached (pool timeout, I/O, a server shutting
+    /// down or starting up), as opposed to a statement that failed. These become 503s that
+    /// a client may retry; anything else is a 500.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            StoreError::Database(e) => matches!(
-                e.as_ref(),
-                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-            ),
+            StoreError::Database(e) => match e.as_ref() {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|c| unreachable_code(&c)),
+                _ => false,
+            },
             StoreError::ShuttingDown => true,
             _ => false,
         }
     }
+}
+
+/// PostgreSQL SQLSTATEs that mean "the server is not there right now": class 08 (connection
+/// exception), 57P01-57P03 (admin shutdown, crash shutdown, cannot connect now) and 53300
+/// (too many connections); SQLite's BUSY (5) and LOCKED (6) after the busy timeout.
+fn unreachable_code(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "5" | "6")
 }

@@ -18,7 +18,7 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let input: AgencyInput = body::json(&request, &bytes)?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let agency = state.engine.register_agency(&caller.actor, input).await?;
@@ -48,7 +48,7 @@ pub async fn list(
 }
 
 /// The shape of `fixtures/agencies.json`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportFile {
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct ImportFile {
     pub agencies: Vec<ImportedAgency>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportedAgency {
     pub code: String,
@@ -82,7 +82,7 @@ pub async fn import(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let file: ImportFile = body::json(&request, &bytes)?;
     // Check everything first, so a bad entry imports nothing.
     for (i, agency) in file.agencies.iter().enumerate() {

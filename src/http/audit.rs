@@ -20,7 +20,7 @@ use crate::event_store::{Envelope, ReadAll};
 
 const AUDIT: [Role; 2] = [Role::Auditor, Role::Admin];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventFilter {
     pub after: Option<i64>,
@@ -134,7 +134,7 @@ pub async fn history(
     Ok(HttpResponse::Ok().json(json!({"items": events, "next": null})))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AtQuery {
     pub at: Option<String>,

@@ -1,6 +1,8 @@
 //! `Authorization: Bearer <token>` → the calling member. Missing or unknown token → 401.
 //! An auditor changes nothing: every non-GET request from a caller whose only role is
-//! `auditor` is refused here with 403, before any handler runs.
+//! `auditor` is refused here with 403, before any handler runs. Guessing is throttled
+//! ([`super::rate_limit`]): past its allowance of unknown tokens a client address gets 429
+//! on everything, and the log names the address — never the token.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,6 +12,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use super::AppState;
 use super::error::ApiError;
+use super::rate_limit::{Failure, client_address};
 use crate::domain::{Actor, Role};
 use crate::engine::Member;
 
@@ -61,13 +64,22 @@ impl FromRequest for Caller {
         let state = request.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(request);
         let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
+        let client = state
+            .as_ref()
+            .map(|s| client_address(request, &s.protection.trusted_proxies));
         Box::pin(async move {
-            let token = token?;
             let state = state.ok_or_else(|| ApiError::unauthorized("no application state"))?;
-            let member = state.engine.authenticate(&token).await?.ok_or_else(|| {
-                tracing::warn!("rejected an unknown or revoked token");
-                ApiError::unauthorized("unknown or revoked token")
-            })?;
+            let client = client.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+            if let Err(wait) = state.auth_failures.check(client) {
+                return Err(ApiError::too_many_requests(
+                    "too many failed token attempts from this address; wait and retry",
+                    wait.as_secs(),
+                ));
+            }
+            let token = token?;
+            let Some(member) = state.engine.authenticate(&token).await? else {
+                return Err(refuse_unknown_token(&state, client));
+            };
             let actor = member.actor();
             if writes && actor.roles.iter().all(|r| *r == Role::Auditor) {
                 return Err(ApiError::forbidden("auditors have read-only access"));
@@ -75,4 +87,21 @@ impl FromRequest for Caller {
             Ok(Caller { member, actor })
         })
     }
+}
+
+/// Counts an unknown or revoked token against its client and says why it was refused.
+fn refuse_unknown_token(state: &AppState, client: std::net::IpAddr) -> ApiError {
+    match state.auth_failures.record_failure(client) {
+        Failure::Counted => {
+            tracing::warn!(client = %client, "rejected an unknown or revoked token");
+        }
+        Failure::Exhausted => {
+            tracing::warn!(
+                client = %client,
+                per_minute = state.protection.auth_failures_per_minute,
+                "too many unknown tokens from this client: throttling it (429)"
+            );
+        }
+    }
+    ApiError::unauthorized("unknown or revoked token")
 }

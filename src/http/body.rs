@@ -1,5 +1,6 @@
-//! Request bodies: read with a size limit (413), JSON parsed strictly (400 for malformed JSON,
-//! unknown fields and nesting past serde_json's depth limit), and `Idempotency-Key` replay.
+//! Request bodies: read with a size limit (413) and a time limit (408, so a client trickling
+//! its body cannot hold a worker), JSON parsed strictly (400 for malformed JSON, unknown
+//! fields and nesting past serde_json's depth limit), and `Idempotency-Key` replay.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,8 +17,26 @@ use super::auth::Caller;
 use super::error::ApiError;
 use crate::documents::Document;
 
-/// Reads the whole body, refusing more than `limit` bytes.
-pub async fn read(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+/// Reads the whole body, refusing more than the body limit or a body slower than the body
+/// timeout.
+pub async fn read(payload: web::Payload, state: &AppState) -> Result<web::Bytes, ApiError> {
+    let limit = state.body_limit;
+    let timeout = state.protection.body_timeout();
+    tokio::time::timeout(timeout, read_limited(payload, limit))
+        .await
+        .unwrap_or_else(|_| {
+            Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request-timeout",
+                format!(
+                    "the request body did not arrive within {} s",
+                    timeout.as_secs()
+                ),
+            ))
+        })
+}
+
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
@@ -64,6 +83,26 @@ pub fn json<T: DeserializeOwned>(request: &HttpRequest, body: &[u8]) -> Result<T
 }
 
 type KeyLocks = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
+
+/// A key's lock while a request holds or awaits it. Dropping it forgets the key unless
+/// another request is waiting on it: without this the map would keep one entry for every
+/// key ever sent, and grow for as long as the process runs.
+struct KeyInUse<'a> {
+    locks: &'a KeyLocks,
+    id: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Drop for KeyInUse<'_> {
+    fn drop(&mut self) {
+        let mut locks = self.locks.lock().expect("idempotency lock");
+        // Two references — the map's and this one — mean nobody else is waiting. Others
+        // take theirs under the map's lock, which is held here.
+        if Arc::strong_count(&self.lock) == 2 {
+            locks.remove(&self.id);
+        }
+    }
+}
 
 /// Serializes requests that share an idempotency key within this process.
 #[derive(Default)]
@@ -122,7 +161,12 @@ where
         .entry(id.clone())
         .or_default()
         .clone();
-    let _guard = lock.lock().await;
+    let key_in_use = KeyInUse {
+        locks: &state.idempotency.locks,
+        id: id.clone(),
+        lock,
+    };
+    let _guard = key_in_use.lock.lock().await;
     if let Some(stored) = state.engine.documents.get("idempotency", &id).await? {
         let stored: Value =
             serde_json::from_str(&stored).map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -156,4 +200,39 @@ where
     Ok(HttpResponse::build(status)
         .content_type(content_type)
         .body(response.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_key_is_forgotten_once_no_request_uses_it() {
+        let idempotency = Idempotency::default();
+        let lock = idempotency
+            .locks
+            .lock()
+            .unwrap()
+            .entry("k".into())
+            .or_default()
+            .clone();
+        let waiting = idempotency.locks.lock().unwrap().get("k").cloned().unwrap();
+        let first = KeyInUse {
+            locks: &idempotency.locks,
+            id: "k".into(),
+            lock,
+        };
+        drop(first);
+        assert!(
+            idempotency.locks.lock().unwrap().contains_key("k"),
+            "another request waits"
+        );
+        let second = KeyInUse {
+            locks: &idempotency.locks,
+            id: "k".into(),
+            lock: waiting,
+        };
+        drop(second);
+        assert!(idempotency.locks.lock().unwrap().is_empty());
+    }
 }

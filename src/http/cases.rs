@@ -18,7 +18,7 @@ pub fn parse_id(raw: &str, what: &str) -> Result<Uuid, ApiError> {
         .map_err(|_| ApiError::bad_request(format!("{raw:?} is not a {what} id (a UUID)")))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenCaseBody {
     pub workflow: String,
@@ -35,7 +35,7 @@ pub async fn create(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let input: OpenCaseBody = body::json(&request, &bytes)?;
     if input.params.as_ref().is_some_and(|p| !p.is_object()) {
         return Err(ApiError::unprocessable("params must be a JSON object"));
@@ -90,7 +90,7 @@ pub async fn get(
         .json(case))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseFilter {
     pub status: Option<String>,
@@ -140,7 +140,7 @@ pub async fn list(
     })))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelBody {
     #[serde(default)]
@@ -155,7 +155,7 @@ pub async fn cancel(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let case_id = parse_id(&id, "case")?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let input: CancelBody = if bytes.is_empty() {
         CancelBody::default()
     } else {

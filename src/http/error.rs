@@ -17,6 +17,8 @@ pub struct ApiError {
     pub slug: &'static str,
     pub detail: String,
     pub errors: Option<Vec<SchemaViolation>>,
+    /// Seconds for a `Retry-After` header (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -26,7 +28,25 @@ impl ApiError {
             slug,
             detail: detail.into(),
             errors: None,
+            retry_after: None,
         }
+    }
+
+    pub fn too_many_requests(detail: impl Into<String>, retry_after: u64) -> Self {
+        let mut error = Self::new(StatusCode::TOO_MANY_REQUESTS, "too-many-requests", detail);
+        error.retry_after = Some(retry_after);
+        error
+    }
+
+    /// The database cannot be reached: a 503 the client may retry.
+    pub fn unavailable() -> Self {
+        let mut error = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the service is temporarily unavailable; retry shortly",
+        );
+        error.retry_after = Some(5);
+        error
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -88,9 +108,12 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
-            .content_type("application/problem+json")
-            .body(self.body().to_string())
+        let mut response = HttpResponse::build(self.status);
+        response.content_type("application/problem+json");
+        if let Some(seconds) = self.retry_after {
+            response.insert_header(("retry-after", seconds.to_string()));
+        }
+        response.body(self.body().to_string())
     }
 }
 
@@ -126,11 +149,7 @@ impl From<EngineError> for ApiError {
             EngineError::Conflict(d) => ApiError::conflict(d),
             EngineError::Unavailable(d) => {
                 tracing::warn!(detail = %d, "unavailable");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the service is temporarily unavailable; retry shortly",
-                )
+                ApiError::unavailable()
             }
             EngineError::Internal(e) => ApiError::internal(&format!("{e:#}")),
         }

@@ -1,8 +1,11 @@
 //! `/health` says the process is up; `/ready` says it can serve: the database answers and the
 //! migrations are applied (the log head exists).
 
+use actix_web::ResponseError;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
+
+use super::error::ApiError;
 
 use super::AppState;
 
@@ -17,14 +20,10 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         }
         Err(error) => {
             tracing::warn!(%error, "not ready");
-            HttpResponse::ServiceUnavailable()
-                .content_type("application/problem+json")
-                .json(json!({
-                    "type": "https://daftar.example/problems/not-ready",
-                    "title": "Not ready",
-                    "status": 503,
-                    "detail": "the database is not reachable or not migrated",
-                }))
+            let mut problem = ApiError::unavailable();
+            problem.slug = "not-ready";
+            problem.detail = "the database is not reachable or not migrated".into();
+            problem.error_response()
         }
     }
 }

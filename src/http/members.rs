@@ -18,7 +18,7 @@ pub async fn create(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let input: MemberInput = body::json(&request, &bytes)?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let member = state.engine.register_member(&caller.actor, input).await?;

@@ -97,7 +97,7 @@ pub async fn render(state: web::Data<AppState>) -> HttpResponse {
         .body(text)
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationFilter {
     pub case: Option<String>,

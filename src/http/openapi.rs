@@ -1,10 +1,14 @@
 //! `/openapi.json`, generated from [`super::ROUTES`]: a route cannot be served without
-//! appearing here.
+//! appearing here. Request bodies and query parameters are the JSON Schemas of the serde
+//! types the handlers parse (derived with schemars, so they cannot drift from the code);
+//! the workflow definition body is `schemas/workflow.schema.json`, the one the loader checks.
 
 use actix_web::HttpResponse;
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
-use super::ROUTES;
+use super::{ROUTES, RouteSpec};
 
 /// `{id:[^/:]+}` (actix, with a pattern) → `{id}` (OpenAPI).
 pub fn openapi_path(actix_path: &str) -> String {
@@ -24,65 +28,193 @@ pub fn openapi_path(actix_path: &str) -> String {
     out
 }
 
-fn operation(method: &str, path: &str, summary: &str, authenticated: bool) -> Value {
-    let parameters: Vec<Value> = path
+/// A required JSON body of type `T`.
+pub fn json_body<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    let schema = generator.subschema_for::<T>();
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+/// A JSON body of type `T` that may be left out.
+pub fn optional_json_body<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    let mut body = json_body::<T>(generator);
+    body["required"] = json!(false);
+    body
+}
+
+/// A workflow definition, as YAML or JSON: `schemas/workflow.schema.json`.
+pub fn definition_body(_: &mut SchemaGenerator) -> Value {
+    let schema = json!({"$ref": "#/components/schemas/WorkflowDefinition"});
+    json!({"required": true, "content": {
+        "application/json": {"schema": schema},
+        "application/yaml": {"schema": schema},
+    }})
+}
+
+/// A form: a JSON Schema document (draft 2020-12).
+pub fn form_body(_: &mut SchemaGenerator) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}})
+}
+
+/// The fields of `T` as optional query parameters (`null` dropped: a query has no null).
+pub fn query_parameters<T: JsonSchema>(generator: &mut SchemaGenerator) -> Vec<Value> {
+    let schema = generator.root_schema_for::<T>();
+    let properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    properties
+        .into_iter()
+        .map(|(name, mut schema)| {
+            if let Some(types) = schema.get_mut("type").and_then(Value::as_array_mut) {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    schema["type"] = types[0].clone();
+                }
+            }
+            json!({"name": name, "in": "query", "required": false, "schema": schema})
+        })
+        .collect()
+}
+
+/// 200 as JSON, or as `other` (with `?format=` or `Accept:`); `also_json: false` for
+/// routes that only answer `other`.
+pub fn json_or(other: &str, also_json: bool) -> Value {
+    let mut content = Map::new();
+    if also_json {
+        content.insert("application/json".into(), json!({"schema": {}}));
+    }
+    content.insert(other.into(), json!({"schema": {"type": "string"}}));
+    json!({"200": {"description": "Success", "content": content}})
+}
+
+/// PUT of a versioned document: 201 for a new version, 200 when unchanged.
+pub fn created_or_ok() -> Value {
+    let body = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registered"}}}});
+    let mut created = body.clone();
+    created["description"] = json!("A new version was registered");
+    let mut unchanged = body;
+    unchanged["description"] = json!("The content equals the latest version: nothing new");
+    json!({"201": created, "200": unchanged})
+}
+
+fn default_success(method: &str, path: &str) -> Value {
+    let code = match method {
+        "post" if !path.contains(':') && !path.ends_with("/review") => match path {
+            p if p.ends_with("/vote") || p.ends_with("/reassign") => "200",
+            _ => "201",
+        },
+        "delete" => "204",
+        _ => "200",
+    };
+    if code == "204" {
+        return json!({"204": {"description": "Done"}});
+    }
+    json!({code: {"description": "Success", "content": {"application/json": {"schema": {}}}}})
+}
+
+/// The problem statuses a route can answer, from what it takes.
+fn problem_statuses(route: &RouteSpec, has_path_parameters: bool) -> Vec<u16> {
+    let mut statuses = vec![500, 503];
+    if route.authenticated {
+        statuses.extend([400, 401, 403, 404, 422, 429]);
+    } else if route.query.is_some() || has_path_parameters {
+        statuses.extend([400, 404]);
+    }
+    if route.method != "get" {
+        statuses.extend([408, 409, 412, 413, 415]);
+    }
+    statuses.sort_unstable();
+    statuses.dedup();
+    statuses
+}
+
+fn operation(route: &RouteSpec, path: &str, generator: &mut SchemaGenerator) -> Value {
+    let mut parameters: Vec<Value> = path
         .split('{')
         .skip(1)
         .filter_map(|p| p.split('}').next())
         .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
         .collect();
-    let success = match method {
-        "post"
-            if !path.contains(':')
-                && !path.ends_with("/review")
-                && !path.ends_with("/vote")
-                && !path.ends_with("/reassign") =>
-        {
-            "201"
-        }
-        "delete" => "204",
-        _ => "200",
+    let has_path_parameters = !parameters.is_empty();
+    if let Some(query) = route.query {
+        parameters.extend(query(generator));
+    }
+    let mut responses = match route.success {
+        Some(success) => success(),
+        None => default_success(route.method, path),
     };
-    let problem = json!({"description": "A problem (RFC 9457)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
-    let mut responses = Map::new();
-    responses.insert(
-        success.into(),
-        json!({"description": "Success", "content": {"application/json": {"schema": {}}}}),
-    );
-    responses.insert("4XX".into(), problem.clone());
-    responses.insert("5XX".into(), problem);
+    for status in problem_statuses(route, has_path_parameters) {
+        responses[status.to_string()] = json!({"description": "A problem (RFC 9457)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+    }
     let mut op = json!({
-        "summary": summary,
-        "operationId": format!("{method}{}", path.replace(['/', '{', '}', ':', '.', '-'], "_")),
+        "summary": route.summary,
+        "operationId": format!("{}{}", route.method, path.replace(['/', '{', '}', ':', '.', '-'], "_")),
         "parameters": parameters,
         "responses": responses,
     });
-    if authenticated {
+    if route.authenticated {
         op["security"] = json!([{"bearer": []}]);
     }
-    if matches!(method, "post" | "put") {
-        op["requestBody"] = json!({"required": false, "content": {"application/json": {"schema": {"type": "object"}}}});
+    if let Some(body) = route.body {
+        op["requestBody"] = body(generator);
     }
     op
 }
 
+/// `schemas/workflow.schema.json` as a component: its `#/$defs/…` references re-rooted.
+fn workflow_definition_schema() -> Value {
+    let text = crate::workflow::WORKFLOW_SCHEMA.replace(
+        "\"#/$defs/",
+        "\"#/components/schemas/WorkflowDefinition/$defs/",
+    );
+    let mut schema: Value = serde_json::from_str(&text).expect("the shipped workflow schema");
+    if let Some(object) = schema.as_object_mut() {
+        object.remove("$schema");
+        object.remove("$id");
+    }
+    schema
+}
+
+fn fixed_schemas() -> Map<String, Value> {
+    let mut schemas = Map::new();
+    schemas.insert("Problem".into(), json!({"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {"instance_path": {"type": "string"}, "schema_path": {"type": "string"}, "message": {"type": "string"}}}}
+    }}));
+    schemas.insert(
+        "Registered".into(),
+        json!({"type": "object", "required": ["key", "version", "hash"], "properties": {
+            "key": {"type": "string"}, "version": {"type": "integer"}, "hash": {"type": "string"}
+        }}),
+    );
+    schemas.insert("WorkflowDefinition".into(), workflow_definition_schema());
+    schemas
+}
+
 pub fn openapi_document() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        })
+        .into_generator();
     let mut paths = Map::new();
     for route in ROUTES {
         let path = openapi_path(route.path);
-        let entry = paths.entry(path.clone()).or_insert_with(|| json!({}));
-        entry[route.method] = operation(route.method, &path, route.summary, route.authenticated);
+        let operation = operation(route, &path, &mut generator);
+        let entry = paths.entry(path).or_insert_with(|| json!({}));
+        entry[route.method] = operation;
     }
+    let mut schemas = fixed_schemas();
+    schemas.extend(generator.take_definitions(true));
     json!({
         "openapi": "3.1.0",
         "info": {"title": "daftar", "version": env!("CARGO_PKG_VERSION"), "description": "An event-sourced workflow engine for e-government working groups"},
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
-                "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
-                "errors": {"type": "array", "items": {"type": "object", "properties": {"instance_path": {"type": "string"}, "schema_path": {"type": "string"}, "message": {"type": "string"}}}}
-            }}}
+            "schemas": schemas,
         }
     })
 }

@@ -29,7 +29,7 @@ pub fn page(items: Vec<Value>, limit: i64, cursor: impl Fn(&Value) -> Option<Str
     json!({"items": items, "next": next})
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     pub limit: Option<i64>,

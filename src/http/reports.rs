@@ -17,14 +17,14 @@ use crate::reports::{
     self, BOARD_KIND, Board, Locale, MATRIX_KIND, MatrixDocument, agency_names, rebuild_reports,
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MatrixQuery {
     pub case: Option<String>,
     pub format: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BoardQuery {
     pub format: Option<String>,

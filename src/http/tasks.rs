@@ -68,7 +68,7 @@ pub async fn get(
         .json(view))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFilter {
     pub status: Option<String>,
@@ -123,13 +123,13 @@ pub async fn list(
     })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitBody {
     pub data: Value,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewBody {
     pub decision: ReviewDecision,
@@ -137,7 +137,7 @@ pub struct ReviewBody {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoteBody {
     pub choice: VoteChoice,
@@ -145,7 +145,7 @@ pub struct VoteBody {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReassignBody {
     pub member_id: String,
@@ -160,7 +160,7 @@ async fn prepare<T: serde::de::DeserializeOwned>(
     payload: web::Payload,
 ) -> Result<(Uuid, T, web::Bytes), ApiError> {
     let task_id = parse_id(id, "task")?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, state).await?;
     let input: T = body::json(request, &bytes)?;
     let current = load_visible(state, caller, task_id).await?;
     check_if_match(request, &current["version"])?;

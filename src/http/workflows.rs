@@ -73,7 +73,7 @@ pub async fn put(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
     let format = format_of(&request)?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::bad_request("the definition is not UTF-8 text"))?;
     let definition = state
@@ -104,6 +104,11 @@ pub async fn put(
 }
 
 pub async fn list(state: web::Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
+    state
+        .engine
+        .catalog
+        .refresh_if_stale(&state.engine.store)
+        .await?;
     let registry = state.engine.catalog.workflows.read().expect("catalog lock");
     let mut latest: std::collections::BTreeMap<String, WorkflowVersion> = Default::default();
     for version in registry.list() {
@@ -124,7 +129,8 @@ pub async fn get(
     let version = state
         .engine
         .catalog
-        .latest_workflow(&key)
+        .current_workflow(&state.engine.store, &key)
+        .await?
         .ok_or_else(|| ApiError::not_found(format!("no workflow {key}")))?;
     Ok(HttpResponse::Ok()
         .insert_header(("etag", format!("\"{}\"", version.version)))
@@ -137,6 +143,11 @@ pub async fn get_version(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (key, n) = path.into_inner();
+    state
+        .engine
+        .catalog
+        .refresh_if_stale(&state.engine.store)
+        .await?;
     let n: u32 = n
         .parse()
         .map_err(|_| ApiError::bad_request(format!("version {n:?} is not a number")))?;
@@ -159,7 +170,7 @@ pub async fn put_form(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let bytes = body::read(payload, state.body_limit).await?;
+    let bytes = body::read(payload, &state).await?;
     let schema: Value = body::json(&request, &bytes)?;
     let registered = state
         .engine
@@ -181,6 +192,11 @@ pub async fn get_form(
     _caller: Caller,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    state
+        .engine
+        .catalog
+        .refresh_if_stale(&state.engine.store)
+        .await?;
     let form = state
         .engine
         .catalog

@@ -19,7 +19,10 @@ use crate::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent};
 use crate::outbox::{Claimed, Outbox};
 
 const POLL: Duration = Duration::from_millis(500);
-const LEASE: Duration = Duration::from_secs(120);
+/// Added to the longest an attempt can take to make a claim's lease: long enough that a live
+/// node never loses its claim mid-send, short enough that a crashed node's claims are taken
+/// over soon after a restart.
+const LEASE_MARGIN: Duration = Duration::from_secs(10);
 const BATCH: i64 = 64;
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
@@ -62,6 +65,11 @@ impl Dispatcher {
         }
     }
 
+    /// One attempt is bounded by twice the SMTP timeout (see `deliver`); the lease covers it.
+    fn lease(&self) -> Duration {
+        self.settings.timeout * 2 + LEASE_MARGIN
+    }
+
     fn backoff(&self, attempts: u32) -> Duration {
         let factor = 2u32.saturating_pow(attempts.saturating_sub(1));
         self.settings
@@ -75,7 +83,7 @@ impl Dispatcher {
         let now = self.clock.now().timestamp_micros();
         let claimed = self
             .outbox
-            .claim_due(&self.node, now, LEASE.as_micros() as i64, BATCH)
+            .claim_due(&self.node, now, self.lease().as_micros() as i64, BATCH)
             .await?;
         let count = claimed.len();
         let deliveries = claimed.into_iter().map(|c| self.deliver(c));

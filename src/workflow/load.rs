@@ -67,6 +67,13 @@ pub(super) fn parse_document(text: &str, format: Format) -> Result<Value, IssueK
             message: e.to_string(),
         }),
         Format::Yaml => {
+            if let Some((line, column)) = flow_too_deep(text) {
+                return Err(IssueKind::Syntax {
+                    line: Some(line),
+                    column: Some(column),
+                    message: format!("[ ] or {{ }} nested deeper than {MAX_FLOW_DEPTH} levels"),
+                });
+            }
             let yaml: yaml_serde::Value = yaml_serde::from_str(text).map_err(|e| {
                 let location = e.location();
                 IssueKind::Syntax {
@@ -104,5 +111,78 @@ pub(super) fn typed(document: Value) -> Result<WorkflowDefinition, Vec<Issue>> {
         Ok(WorkflowDefinition::unchecked(header, steps, document))
     } else {
         Err(issues)
+    }
+}
+
+/// The deepest nesting of YAML flow collections (`[…]`, `{…}`) accepted. The YAML parser
+/// takes time quadratic in that depth (50,000 levels of `{a: ` took 46 s), so one request
+/// could hold a core for minutes; no definition needs more than a handful of levels.
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// Where flow nesting first passes [`MAX_FLOW_DEPTH`], if it does: a linear scan that skips
+/// comments and quoted scalars (a quote counts only where a scalar can start, so an
+/// apostrophe inside plain text cannot hide brackets from it).
+fn flow_too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let (mut comment, mut escaped) = (false, false);
+    let mut previous = ' ';
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            (line, column, comment) = (line + 1, 0, false);
+        }
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if comment => {}
+            None => match c {
+                '"' | '\''
+                    if matches!(
+                        previous,
+                        ' ' | '\t' | '\n' | ':' | ',' | '[' | '{' | '-' | '?'
+                    ) =>
+                {
+                    quote = Some(c)
+                }
+                '#' if previous.is_whitespace() => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((line, column));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    None
+}
+
+#[cfg(test)]
+mod flow_depth_tests {
+    use super::flow_too_deep;
+
+    #[test]
+    fn deep_flow_nesting_is_found_and_quoted_or_commented_brackets_are_not() {
+        let deep = format!("key: {}{}", "{a: ".repeat(65), "}".repeat(65));
+        assert_eq!(flow_too_deep(&deep), Some((1, 5 + 65 * 4 - 3)));
+        assert_eq!(flow_too_deep(&format!("a: {}", "[".repeat(64))), None);
+        let quoted = format!(
+            "title: \"{}\"\nnote: '{}'\n# {}",
+            "[".repeat(100),
+            "{".repeat(100),
+            "[".repeat(100)
+        );
+        assert_eq!(flow_too_deep(&quoted), None);
+        let sneaky = format!("title: it's\nsteps: {}", "[".repeat(100));
+        assert!(
+            flow_too_deep(&sneaky).is_some(),
+            "an apostrophe in plain text hides nothing"
+        );
     }
 }

@@ -4,6 +4,7 @@
 mod support;
 
 mod concurrency;
+mod properties;
 
 use daftar::db::Database;
 use daftar::event_store::{
