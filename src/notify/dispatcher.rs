@@ -112,7 +112,7 @@ impl Dispatcher {
         };
         let give_up = |e: &SendError| e.permanent || attempts as u32 >= self.settings.max_attempts;
         match result {
-            Ok(()) => self.record(&claimed, "sent", attempts, None).await,
+            Ok(()) => self.record_sent(&claimed, attempts).await,
             Err(error) if give_up(&error) => {
                 tracing::warn!(to = %mask_email(&claimed.row.to_address), error = %error.message, attempts, "notification failed for good");
                 self.record(&claimed, "failed", attempts, Some(error.message))
@@ -133,6 +133,23 @@ impl Dispatcher {
                     .await?)
             }
         }
+    }
+
+    /// The e-mail is out: try hard to record it, since an unrecorded send is sent again
+    /// when the lease runs out (a duplicate, recognisable by its Message-ID, but a duplicate).
+    async fn record_sent(&self, claimed: &Claimed, attempts: i32) -> Result<(), EngineError> {
+        let mut wait = Duration::from_millis(100);
+        for _ in 0..5 {
+            match self.record(claimed, "sent", attempts, None).await {
+                Ok(()) => return Ok(()),
+                Err(error) => {
+                    tracing::warn!(%error, "recording a sent e-mail failed; trying again")
+                }
+            }
+            tokio::time::sleep(wait).await;
+            wait *= 2;
+        }
+        self.record(claimed, "sent", attempts, None).await
     }
 
     async fn record(
