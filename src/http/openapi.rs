@@ -110,6 +110,14 @@ fn default_success(method: &str, path: &str) -> Value {
     if code == "204" {
         return json!({"204": {"description": "Done"}});
     }
+    if path.ends_with(":import") {
+        // 201 when anything was created, 200 when everything already existed.
+        let body = json!({"content": {"application/json": {"schema": {}}}});
+        let (mut created, mut existing) = (body.clone(), body);
+        created["description"] = json!("Imported; some entries were new");
+        existing["description"] = json!("Every entry already existed");
+        return json!({"201": created, "200": existing});
+    }
     json!({code: {"description": "Success", "content": {"application/json": {"schema": {}}}}})
 }
 

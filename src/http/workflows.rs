@@ -172,6 +172,12 @@ pub async fn put_form(
     caller.require(&[Role::Admin])?;
     let bytes = body::read(payload, &state).await?;
     let schema: Value = body::json(&request, &bytes)?;
+    if !schema.is_object() {
+        // `true`/`false` are valid JSON Schemas, but a form needs fields to describe.
+        return Err(ApiError::unprocessable(
+            "a form's schema must be a JSON Schema object",
+        ));
+    }
     let registered = state
         .engine
         .catalog
