@@ -248,6 +248,29 @@ fn summary(label: &str, mut latencies: Vec<Duration>, elapsed: Duration) -> f64 
     rate
 }
 
+/// The group-commit writer's counters from `/metrics`: (batches, appends, busy seconds).
+async fn writer_counters(client: &Client, base: &str) -> (f64, f64, f64) {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (
+        value("daftar_group_commit_batches_total "),
+        value("daftar_appends_total "),
+        value("daftar_group_commit_busy_seconds_total "),
+    )
+}
+
 async fn health_ceiling(client: &Client, base: &str, clients: usize, total: usize) -> f64 {
     let started = Instant::now();
     let mut handles = Vec::new();
@@ -314,6 +337,7 @@ async fn main() {
     units.reverse();
     let queue = Arc::new(Mutex::new(units));
     println!("W1 agency round on {backend}: {cases} cases x 31 agencies, {clients} clients");
+    let before = writer_counters(&client, &server.base).await;
     let started = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|_| {
@@ -330,6 +354,14 @@ async fn main() {
         latencies.extend(handle.await.unwrap());
     }
     let elapsed = started.elapsed();
+    let after = writer_counters(&client, &server.base).await;
+    let (batches, appends, busy) = (after.0 - before.0, after.1 - before.1, after.2 - before.2);
+    println!(
+        "group commit: {appends:.0} appends in {batches:.0} batches ({:.1} per batch, {:.2} ms each); writer busy {:.0}% of the run",
+        appends / batches.max(1.0),
+        busy * 1e3 / batches.max(1.0),
+        busy / elapsed.as_secs_f64() * 100.0
+    );
     let actions = latencies.len();
     let ours = summary("submit + review (W1)", latencies, elapsed);
     for id in &case_ids {

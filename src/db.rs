@@ -2,8 +2,10 @@
 //! settings that make appends durable, and the embedded migrations. Every other module gets
 //! its connections from the [`Database`] built here.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -129,6 +131,25 @@ impl Database {
             Database::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// This process's turn to write a SQLite file. SQLite lets one writer into a file at a time,
+/// and a connection that finds the lock taken sleeps in SQLite's busy handler (1, 2, 5, 10 …
+/// ms) however soon the lock frees: the group-commit writer, the dispatcher's and the
+/// scheduler's claims would keep putting each other to sleep. Writers of this process queue
+/// here instead and start the moment the one before commits; other processes sharing the
+/// file still meet SQLite's lock. Hold the guard until the transaction ends.
+pub(crate) async fn sqlite_write_turn(pool: &SqlitePool) -> tokio::sync::OwnedMutexGuard<()> {
+    type Turns = std::sync::Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>;
+    static TURNS: LazyLock<Turns> = LazyLock::new(Default::default);
+    let file = pool.connect_options().get_filename().to_path_buf();
+    let turn = TURNS
+        .lock()
+        .expect("write turns lock")
+        .entry(file)
+        .or_default()
+        .clone();
+    turn.lock_owned().await
 }
 
 async fn connect_sqlite(path: &Path) -> anyhow::Result<SqlitePool> {

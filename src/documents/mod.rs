@@ -12,9 +12,9 @@ use serde::Serialize;
 use crate::db::Database;
 use crate::event_store::StoreError;
 
-pub(crate) use postgres::upsert as upsert_postgres;
+pub(crate) use postgres::upsert_many as upsert_many_postgres;
 pub use rewrite::Rewrite;
-pub(crate) use sqlite::upsert as upsert_sqlite;
+pub(crate) use sqlite::upsert_many as upsert_many_sqlite;
 
 /// A write that rides along with an append and commits or rolls back with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +40,45 @@ pub enum SideWrite {
         error: Option<String>,
         at_us: i64,
     },
+}
+
+/// The documents among side writes, one per `(kind, id)`: what upserting them one by one,
+/// in order, leaves behind (an upsert never replaces a newer version; on a tie the later
+/// write wins). A batch then writes each document once, in one statement.
+pub(crate) fn newest<'a>(writes: impl IntoIterator<Item = &'a SideWrite>) -> Vec<&'a Document> {
+    let mut at: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    let mut documents: Vec<&Document> = Vec::new();
+    for write in writes {
+        let SideWrite::Document(document) = write else {
+            continue;
+        };
+        match at.entry((document.kind, document.id.as_str())) {
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let kept = &mut documents[*slot.get()];
+                if document.version >= kept.version {
+                    *kept = document;
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(documents.len());
+                documents.push(document);
+            }
+        }
+    }
+    documents
+}
+
+/// Splits `len` rows into chunks of a few fixed sizes (64, 16, 4, 1), so a multi-row
+/// statement comes in at most four shapes and each stays in the prepared-statement cache.
+pub(crate) fn fixed_chunks(len: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let left = len - start;
+        let size = [64, 16, 4, 1].into_iter().find(|&s| s <= left)?;
+        let range = start..start + size;
+        start += size;
+        Some(range)
+    })
 }
 
 /// One read-model row.
@@ -119,13 +158,14 @@ impl Documents {
     pub async fn put(&self, document: &Document) -> Result<(), StoreError> {
         match &self.database {
             Database::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                sqlite::upsert(&mut tx, document).await?;
+                let _turn = crate::db::sqlite_write_turn(pool).await;
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                sqlite::upsert_many(&mut tx, &[document]).await?;
                 tx.commit().await?;
             }
             Database::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                postgres::upsert(&mut tx, document).await?;
+                postgres::upsert_many(&mut tx, &[document]).await?;
                 tx.commit().await?;
             }
         }

@@ -6,29 +6,6 @@ use sqlx::{Postgres, Transaction};
 use super::{Document, DocumentQuery};
 use crate::event_store::StoreError;
 
-pub(crate) async fn upsert(
-    tx: &mut Transaction<'static, Postgres>,
-    d: &Document,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "insert into documents (kind, id, case_id, agency, status, version, doc) \
-         values ($1, $2, $3, $4, $5, $6, $7) \
-         on conflict (kind, id) do update set case_id = excluded.case_id, \
-         agency = excluded.agency, status = excluded.status, version = excluded.version, \
-         doc = excluded.doc where documents.version <= excluded.version",
-    )
-    .bind(d.kind)
-    .bind(&d.id)
-    .bind(&d.case_id)
-    .bind(&d.agency)
-    .bind(&d.status)
-    .bind(d.version)
-    .bind(&d.doc)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 pub(crate) async fn get(pool: &PgPool, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
     Ok(
         sqlx::query_scalar("select doc from documents where kind = $1 and id = $2")
@@ -80,12 +57,13 @@ pub(crate) async fn clear_in(
         .rows_affected())
 }
 
-/// Upserts many documents in one `unnest` statement (a rebuild writes thousands).
+/// Upserts many documents in one `unnest` statement (a batch writes dozens, a rebuild
+/// thousands). The documents must be distinct by `(kind, id)`; see `newest`.
 pub(crate) async fn upsert_many(
     tx: &mut Transaction<'static, Postgres>,
-    docs: &[Document],
+    docs: &[&Document],
 ) -> Result<(), StoreError> {
-    let text = |f: fn(&Document) -> Option<&str>| docs.iter().map(f).collect::<Vec<_>>();
+    let text = |f: fn(&Document) -> Option<&str>| docs.iter().map(|d| f(d)).collect::<Vec<_>>();
     sqlx::query(
         "insert into documents (kind, id, case_id, agency, status, version, doc) \
          select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], \

@@ -28,14 +28,20 @@ pub struct Rewrite {
     /// (PostgreSQL refuses it), so a repeated document flushes the buffer first.
     keys: HashSet<(&'static str, String)>,
     written: u64,
+    /// SQLite: this process's write turn, held until the rewrite ends.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Documents {
     /// Starts a rewrite that first deletes every document of `kinds`.
     pub async fn rewrite(&self, kinds: &[&str]) -> Result<Rewrite, StoreError> {
-        let mut tx = match &self.database {
-            Database::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Database::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let (mut tx, turn) = match &self.database {
+            Database::Sqlite(pool) => {
+                let turn = crate::db::sqlite_write_turn(pool).await;
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                (Tx::Sqlite(tx), Some(turn))
+            }
+            Database::Postgres(pool) => (Tx::Postgres(pool.begin().await?), None),
         };
         for kind in kinds {
             match &mut tx {
@@ -48,6 +54,7 @@ impl Documents {
             buffer: Vec::with_capacity(BUFFER),
             keys: HashSet::with_capacity(BUFFER),
             written: 0,
+            _turn: turn,
         })
     }
 }
@@ -79,9 +86,10 @@ impl Rewrite {
         if self.buffer.is_empty() {
             return Ok(());
         }
+        let documents: Vec<&Document> = self.buffer.iter().collect();
         match &mut self.tx {
-            Tx::Sqlite(tx) => sqlite::upsert_many(tx, &self.buffer).await?,
-            Tx::Postgres(tx) => postgres::upsert_many(tx, &self.buffer).await?,
+            Tx::Sqlite(tx) => sqlite::upsert_many(tx, &documents).await?,
+            Tx::Postgres(tx) => postgres::upsert_many(tx, &documents).await?,
         }
         self.written += self.buffer.len() as u64;
         self.buffer.clear();

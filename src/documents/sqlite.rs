@@ -6,29 +6,6 @@ use sqlx::{Sqlite, Transaction};
 use super::{Document, DocumentQuery};
 use crate::event_store::StoreError;
 
-pub(crate) async fn upsert(
-    tx: &mut Transaction<'static, Sqlite>,
-    d: &Document,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "insert into documents (kind, id, case_id, agency, status, version, doc) \
-         values (?, ?, ?, ?, ?, ?, ?) \
-         on conflict (kind, id) do update set case_id = excluded.case_id, \
-         agency = excluded.agency, status = excluded.status, version = excluded.version, \
-         doc = excluded.doc where documents.version <= excluded.version",
-    )
-    .bind(d.kind)
-    .bind(&d.id)
-    .bind(&d.case_id)
-    .bind(&d.agency)
-    .bind(&d.status)
-    .bind(d.version)
-    .bind(&d.doc)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 pub(crate) async fn get(
     pool: &SqlitePool,
     kind: &str,
@@ -65,6 +42,7 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn clear(pool: &SqlitePool, kind: &str) -> Result<u64, StoreError> {
+    let _turn = crate::db::sqlite_write_turn(pool).await;
     Ok(sqlx::query("delete from documents where kind = ?")
         .bind(kind)
         .execute(pool)
@@ -84,12 +62,14 @@ pub(crate) async fn clear_in(
         .rows_affected())
 }
 
-/// Upserts many documents with multi-row statements (a rebuild writes thousands).
+/// Upserts many documents with multi-row statements (a batch writes dozens, a rebuild
+/// thousands).
 pub(crate) async fn upsert_many(
     tx: &mut Transaction<'static, Sqlite>,
-    docs: &[Document],
+    docs: &[&Document],
 ) -> Result<(), StoreError> {
-    for chunk in docs.chunks(100) {
+    for range in super::fixed_chunks(docs.len()) {
+        let chunk = &docs[range];
         let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
             "insert into documents (kind, id, case_id, agency, status, version, doc) \

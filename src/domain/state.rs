@@ -3,6 +3,7 @@
 //! works, and the live state and a replayed state are the same by construction.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -63,7 +64,8 @@ pub struct Submission {
     pub number: u32,
     pub form: String,
     pub form_version: u32,
-    pub data: Value,
+    /// Shared: a case's state is cloned on every command, its documents are not.
+    pub data: Arc<Value>,
     pub submitted_by: String,
     pub at: DateTime<Utc>,
 }
@@ -292,7 +294,7 @@ impl CaseState {
                     number: *number,
                     form: form.clone(),
                     form_version: *form_version,
-                    data: data.clone(),
+                    data: Arc::new(data.clone()),
                     submitted_by: submitted_by.clone(),
                     at,
                 });

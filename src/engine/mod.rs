@@ -78,6 +78,9 @@ pub struct Engine {
     cases: Arc<Mutex<HashMap<Uuid, CaseSlot>>>,
     directory: Arc<Mutex<Option<DirectorySnapshot>>>,
     task_facts: Arc<Mutex<HashMap<Uuid, tasks::TaskFacts>>>,
+    /// Agency codes seen registered. Agencies are never removed, so a code found here is
+    /// known; a code not found sends the check to the database.
+    known_agencies: Arc<Mutex<std::collections::HashSet<String>>>,
     /// Authenticated tokens (by hash), briefly, so a request costs no token look-up.
     sessions: Arc<Mutex<HashMap<String, (std::time::Instant, Member)>>>,
 }
@@ -101,6 +104,7 @@ impl Engine {
             cases: Arc::new(Mutex::new(HashMap::new())),
             directory: Arc::new(Mutex::new(None)),
             task_facts: Arc::new(Mutex::new(HashMap::new())),
+            known_agencies: Arc::new(Mutex::new(std::collections::HashSet::new())),
             sessions: Arc::new(Mutex::new(HashMap::new())),
         };
         engine.catalog.load(&engine.store).await?;

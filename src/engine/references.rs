@@ -3,8 +3,6 @@
 //! [`agency_refs`]) is looked up; all unknown ones are refused together, each with its JSON
 //! Pointer, like schema violations.
 
-use std::collections::BTreeSet;
-
 use serde_json::Value;
 
 use super::{Engine, EngineError};
@@ -20,10 +18,22 @@ impl Engine {
         if refs.is_empty() {
             return Ok(());
         }
-        let known: BTreeSet<String> = self.agencies().await?.into_iter().map(|a| a.code).collect();
+        let cached = |code: &str| {
+            self.known_agencies
+                .lock()
+                .expect("agency codes lock")
+                .contains(code)
+        };
+        if refs.iter().any(|(_, code)| !cached(code)) {
+            let codes = self.agencies().await?.into_iter().map(|a| a.code);
+            self.known_agencies
+                .lock()
+                .expect("agency codes lock")
+                .extend(codes);
+        }
         let violations: Vec<SchemaViolation> = refs
             .into_iter()
-            .filter(|(_, code)| !known.contains(code))
+            .filter(|(_, code)| !cached(code))
             .map(|(pointer, code)| SchemaViolation {
                 instance_path: pointer,
                 schema_path: "/$defs/AgencyRef".into(),

@@ -25,6 +25,8 @@ pub struct GroupCommitStats {
     pub batches: u64,
     pub appends: u64,
     pub largest_batch: u64,
+    /// Time spent writing batches (the writer's busy time), in microseconds.
+    pub busy_us: u64,
 }
 
 #[derive(Default)]
@@ -32,6 +34,7 @@ struct Counters {
     batches: AtomicU64,
     appends: AtomicU64,
     largest_batch: AtomicU64,
+    busy_us: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -72,6 +75,7 @@ impl Writer {
             batches: self.counters.batches.load(Ordering::Relaxed),
             appends: self.counters.appends.load(Ordering::Relaxed),
             largest_batch: self.counters.largest_batch.load(Ordering::Relaxed),
+            busy_us: self.counters.busy_us.load(Ordering::Relaxed),
         }
     }
 }
@@ -104,7 +108,10 @@ async fn run(
             counters.batches.fetch_add(1, Ordering::Relaxed);
             counters.appends.fetch_add(size, Ordering::Relaxed);
             counters.largest_batch.fetch_max(size, Ordering::Relaxed);
+            let started = std::time::Instant::now();
             commit(backend.as_ref(), &requests, &mut replies).await;
+            let busy = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            counters.busy_us.fetch_add(busy, Ordering::Relaxed);
             requests.clear();
         }
         if let Some(done) = stop {

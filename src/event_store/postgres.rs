@@ -141,12 +141,19 @@ impl Backend for PostgresBackend {
             return Ok(plan.outcomes);
         }
         insert_rows(&mut tx, &plan).await?;
-        for (request, outcome) in requests.iter().zip(&plan.outcomes) {
-            if AppendRequest::wrote(outcome) {
-                for write in &request.side_writes {
-                    apply_side_write(&mut tx, write).await?;
-                }
-            }
+        let writes = || {
+            requests
+                .iter()
+                .zip(&plan.outcomes)
+                .filter(|(_, outcome)| AppendRequest::wrote(outcome))
+                .flat_map(|(request, _)| &request.side_writes)
+        };
+        let newest = documents::newest(writes());
+        if !newest.is_empty() {
+            documents::upsert_many_postgres(&mut tx, &newest).await?;
+        }
+        for write in writes() {
+            apply_side_write(&mut tx, write).await?;
         }
         tx.commit().await?;
         Ok(plan.outcomes)
@@ -283,7 +290,8 @@ async fn apply_side_write(
     write: &SideWrite,
 ) -> Result<(), StoreError> {
     match write {
-        SideWrite::Document(d) => documents::upsert_postgres(tx, d).await,
+        // Written together, before the others: see `write_batch`.
+        SideWrite::Document(_) => Ok(()),
         SideWrite::ScheduleTimer(t) => crate::timers::postgres::schedule(tx, t).await,
         SideWrite::CancelTimers { case_id, task_id } => {
             crate::timers::postgres::cancel(tx, case_id, task_id.as_deref()).await

@@ -53,16 +53,16 @@ async fn snapshot(
     let head = sqlx::query("select position, hash, recorded_at_us from log_head where id = 1")
         .fetch_one(&mut **tx)
         .await?;
-    let mut versions = HashMap::new();
-    for stream in batch::streams_of(requests) {
-        let version: Option<i64> =
-            sqlx::query_scalar("select max(version) from events where stream_id = ?")
-                .bind(&stream)
-                .fetch_one(&mut **tx)
-                .await?;
-        if let Some(version) = version {
-            versions.insert(stream, version);
-        }
+    let rows = sqlx::query(
+        "select stream_id, max(version) from events \
+         where stream_id in (select value from json_each(?)) group by stream_id",
+    )
+    .bind(serde_json::to_string(&batch::streams_of(requests)).expect("strings serialize"))
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut versions = HashMap::with_capacity(rows.len());
+    for row in rows {
+        versions.insert(row.try_get(0)?, row.try_get(1)?);
     }
     let ids: Vec<String> = batch::event_ids_of(requests)
         .iter()
@@ -96,44 +96,62 @@ async fn snapshot(
     })
 }
 
+/// Inserts the planned rows with multi-row statements.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Sqlite>,
+    rows: &[RawEvent],
+) -> Result<(), StoreError> {
+    for range in documents::fixed_chunks(rows.len()) {
+        let chunk = &rows[range];
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "insert into events (position, stream_id, version, event_id, event_type, \
+             event_version, data, metadata, recorded_at_us, prev_hash, hash) values {values}"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            query = query
+                .bind(row.position)
+                .bind(&row.stream_id)
+                .bind(row.version)
+                .bind(row.event_id.hyphenated().to_string())
+                .bind(&row.event_type)
+                .bind(row.event_version)
+                .bind(&row.data)
+                .bind(&row.metadata)
+                .bind(row.recorded_at_us)
+                .bind(&row.prev_hash)
+                .bind(&row.hash);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl Backend for SqliteBackend {
     async fn write_batch(
         &self,
         requests: &[AppendRequest],
     ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
+        let _turn = crate::db::sqlite_write_turn(&self.pool).await;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let snapshot = snapshot(&mut tx, requests).await?;
         let plan = batch::plan(snapshot, requests, chrono::Utc::now().timestamp_micros());
         if plan.rows.is_empty() {
             return Ok(plan.outcomes);
         }
-        for row in &plan.rows {
-            sqlx::query(
-                "insert into events (position, stream_id, version, event_id, event_type, \
-                 event_version, data, metadata, recorded_at_us, prev_hash, hash) \
-                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(row.position)
-            .bind(&row.stream_id)
-            .bind(row.version)
-            .bind(row.event_id.hyphenated().to_string())
-            .bind(&row.event_type)
-            .bind(row.event_version)
-            .bind(&row.data)
-            .bind(&row.metadata)
-            .bind(row.recorded_at_us)
-            .bind(&row.prev_hash)
-            .bind(&row.hash)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (request, outcome) in requests.iter().zip(&plan.outcomes) {
-            if AppendRequest::wrote(outcome) {
-                for write in &request.side_writes {
-                    apply_side_write(&mut tx, write).await?;
-                }
-            }
+        insert_rows(&mut tx, &plan.rows).await?;
+        let writes = || {
+            requests
+                .iter()
+                .zip(&plan.outcomes)
+                .filter(|(_, outcome)| AppendRequest::wrote(outcome))
+                .flat_map(|(request, _)| &request.side_writes)
+        };
+        documents::upsert_many_sqlite(&mut tx, &documents::newest(writes())).await?;
+        for write in writes() {
+            apply_side_write(&mut tx, write).await?;
         }
         sqlx::query("update log_head set position = ?, hash = ?, recorded_at_us = ? where id = 1")
             .bind(plan.head_position)
@@ -268,6 +286,7 @@ async fn insert_raw(pool: &SqlitePool, rows: &[RawEvent]) -> Result<(i64, String
             "an import batch needs at least one event".into(),
         ));
     };
+    let _turn = crate::db::sqlite_write_turn(pool).await;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let head = sqlx::query("select position, hash from log_head where id = 1")
         .fetch_one(&mut *tx)
@@ -312,7 +331,8 @@ async fn apply_side_write(
     write: &SideWrite,
 ) -> Result<(), StoreError> {
     match write {
-        SideWrite::Document(d) => documents::upsert_sqlite(tx, d).await,
+        // Written together, before the others: see `write_batch`.
+        SideWrite::Document(_) => Ok(()),
         SideWrite::ScheduleTimer(t) => crate::timers::sqlite::schedule(tx, t).await,
         SideWrite::CancelTimers { case_id, task_id } => {
             crate::timers::sqlite::cancel(tx, case_id, task_id.as_deref()).await

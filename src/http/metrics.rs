@@ -80,6 +80,11 @@ impl Metrics {
             "# TYPE daftar_group_commit_largest_batch gauge\ndaftar_group_commit_largest_batch {}",
             stats.largest_batch
         );
+        let _ = writeln!(
+            out,
+            "# HELP daftar_group_commit_busy_seconds_total Time the writer spent writing batches.\n# TYPE daftar_group_commit_busy_seconds_total counter\ndaftar_group_commit_busy_seconds_total {}",
+            stats.busy_us as f64 / 1e6
+        );
         out
     }
 }

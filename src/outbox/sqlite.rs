@@ -60,6 +60,7 @@ pub(crate) async fn retry(
     next_us: i64,
     error: &str,
 ) -> Result<(), StoreError> {
+    let _turn = crate::db::sqlite_write_turn(pool).await;
     sqlx::query("update outbox set attempts = ?, next_attempt_at_us = ?, last_error = ?, lease_until_us = null where id = ?")
         .bind(attempts)
         .bind(next_us)
@@ -93,6 +94,7 @@ pub(crate) async fn claim_due(
     lease_us: i64,
     limit: i64,
 ) -> Result<Vec<Claimed>, StoreError> {
+    let _turn = crate::db::sqlite_write_turn(pool).await;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let rows = sqlx::query(
         "select * from outbox where status = 'queued' and next_attempt_at_us <= ?1 \

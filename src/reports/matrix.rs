@@ -103,10 +103,13 @@ pub struct ExchangeMatrix {
 }
 
 /// Builds the matrix from accepted inventories; see the module documentation for the rule.
-pub fn build_matrix(participants: &[String], inventories: &[(String, Value)]) -> ExchangeMatrix {
+pub fn build_matrix<V: std::borrow::Borrow<Value>>(
+    participants: &[String],
+    inventories: &[(String, V)],
+) -> ExchangeMatrix {
     let by_agency: BTreeMap<&str, &Value> = inventories
         .iter()
-        .map(|(agency, data)| (agency.as_str(), data))
+        .map(|(agency, data)| (agency.as_str(), data.borrow()))
         .collect();
     let needs: Vec<NeedEntry> = by_agency.iter().flat_map(|(a, d)| needs_of(a, d)).collect();
     let offers: Vec<OfferEntry> = by_agency

@@ -62,7 +62,7 @@ pub fn matrix_document(state: &CaseState) -> Option<MatrixDocument> {
     if !is_inventory_case(state) {
         return None;
     }
-    let accepted: Vec<(Source, serde_json::Value)> = state
+    let accepted: Vec<(Source, &serde_json::Value)> = state
         .tasks
         .iter()
         .filter(|t| t.status == TaskStatus::Accepted && t.form.as_deref() == Some(INVENTORY_FORM))
@@ -74,12 +74,12 @@ pub fn matrix_document(state: &CaseState) -> Option<MatrixDocument> {
                 task: t.id,
                 submission: submission.id,
             };
-            Some((source, submission.data.clone()))
+            Some((source, submission.data.as_ref()))
         })
         .collect();
-    let inventories: Vec<(String, serde_json::Value)> = accepted
+    let inventories: Vec<(String, &serde_json::Value)> = accepted
         .iter()
-        .map(|(s, data)| (s.agency.clone(), data.clone()))
+        .map(|(s, data)| (s.agency.clone(), *data))
         .collect();
     let mut sources: Vec<Source> = accepted.into_iter().map(|(s, _)| s).collect();
     sources.sort_by(|a, b| a.agency.cmp(&b.agency));

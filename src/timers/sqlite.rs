@@ -47,7 +47,8 @@ pub(crate) async fn complete(
 }
 
 pub(crate) async fn complete_now(pool: &SqlitePool, id: &str) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let _turn = crate::db::sqlite_write_turn(pool).await;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     complete(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
@@ -60,6 +61,7 @@ pub(crate) async fn claim_due(
     lease_us: i64,
     limit: i64,
 ) -> Result<Vec<TimerRow>, StoreError> {
+    let _turn = crate::db::sqlite_write_turn(pool).await;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let rows = sqlx::query(
         "select id, case_id, task_id, kind, due_at_us from timers \
