@@ -224,7 +224,20 @@ async fn bad_input_from_200_clients_changes_nothing() {
             .to_string()
     };
     let bad = Arc::new(bad_requests(&tokens, &task("MIMT"), &task("IRICA")));
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // The new tasks' e-mails append events when sent; let them finish first.
+    crate::checks::eventually(
+        "the queued e-mails are sent",
+        Duration::from_secs(60),
+        || {
+            let base = node.base.clone();
+            async move {
+                let path = "/v1/notifications?status=queued&limit=1";
+                let queued = expect(&base, Method::GET, path, ADMIN_TOKEN, None, 200).await;
+                queued["items"].as_array().is_some_and(Vec::is_empty)
+            }
+        },
+    )
+    .await;
     let head = expect(
         &node.base,
         Method::GET,
