@@ -67,10 +67,17 @@ async fn measure(backend: &str, template: &Template, stamped: usize, reads: usiz
     let server = Server::start(&filled.url(), TOKEN, dir, patience).await;
     let (rss_started, _) = server.memory();
     let client = reqwest::Client::new();
+    let copies = template.complete_copies(stamped);
+    assert!(
+        copies > 0,
+        "{stamped} events hold no complete group of copies"
+    );
+    let directory = filled.events - stamped as u64;
+    let group = template.last_complete_group(stamped);
     let target = Target {
         template,
-        copies: template.complete_copies(stamped),
-        head: filled.events,
+        copies,
+        last_group: directory + group.start as u64..directory + group.end as u64,
     };
     probe::check(&client, &server.base, TOKEN, &target).await;
     let mut latencies = Vec::new();

@@ -196,6 +196,15 @@ impl Template {
         (total / (self.stamps.len() * INTERLEAVED) * INTERLEAVED) as u128
     }
 
+    /// Where (as offsets among the stamped events) the last group of interleaved copies lies
+    /// that a log of `total` stamped events holds completely: the same mix of events
+    /// whatever the size of the log.
+    pub fn last_complete_group(&self, total: usize) -> std::ops::Range<usize> {
+        let group = self.stamps.len() * INTERLEAVED;
+        let end = total / group * group;
+        end.saturating_sub(group)..end
+    }
+
     async fn start(&self, store: &EventStore) -> Chain {
         Chain {
             importer: store.importer().await.expect("an empty store"),

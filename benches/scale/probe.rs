@@ -11,12 +11,16 @@ use uuid::Uuid;
 use crate::common::quantile;
 use crate::template::Template;
 
-/// Where reads go: the copies of the story that are complete in the log, and its length.
+/// Where reads go: the copies of the story that are complete in the log, and the positions
+/// of the last complete group of them.
 pub struct Target<'a> {
     pub template: &'a Template,
     pub copies: u128,
-    pub head: u64,
+    pub last_group: std::ops::Range<u64>,
 }
+
+/// Events per page of `GET /v1/events`.
+const PAGE: u64 = 500;
 
 /// The `i`th of a fixed sequence spread over `0..n` (a multiplicative hash): the same
 /// picks on every run, scattered over the log.
@@ -38,9 +42,11 @@ impl Target<'_> {
         self.template.copy_id(tasks[i % tasks.len()], copy)
     }
 
-    /// A page of the log that starts within its last thousand events.
+    /// A page of the log that starts within its last complete group of copies, which holds
+    /// the same mix of events (votes, 6 KB submissions, reviews) at any size.
     fn near_the_end(&self, i: usize) -> u64 {
-        self.head.saturating_sub(1_000) + pick(i, 500) as u64
+        let room = self.last_group.end - self.last_group.start - PAGE;
+        self.last_group.start + pick(i, room.into()) as u64
     }
 }
 
@@ -71,7 +77,7 @@ impl Read {
             Read::History => "case history: GET /v1/cases/{id}/history",
             Read::Replay => "replay one case: GET /v1/cases/{id}/state",
             Read::Board => "status board, 31 agencies: GET /v1/cases/{id}/board",
-            Read::DeepPage => "a page near the end: GET /v1/events?after=…&limit=500",
+            Read::DeepPage => "a page near the end of the log: GET /v1/events?limit=500",
         }
     }
 
@@ -82,7 +88,10 @@ impl Read {
             Read::History => format!("/v1/cases/{}/history", target.case(i)),
             Read::Replay => format!("/v1/cases/{}/state", target.case(i)),
             Read::Board => format!("/v1/cases/{}/board", target.case(i)),
-            Read::DeepPage => format!("/v1/events?after={}&limit=500", target.near_the_end(i)),
+            Read::DeepPage => {
+                let after = target.near_the_end(i);
+                format!("/v1/events?after={after}&limit={PAGE}")
+            }
         }
     }
 }
