@@ -7,37 +7,19 @@
 //! `cargo bench --bench agency_round [-- --backend sqlite|postgres --cases 200 --clients 32]`;
 //! `cargo test --bench agency_round` runs a seconds-long smoke version.
 
-use std::process::{Child, Command, Stdio};
+#[path = "common/mod.rs"]
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{Args, server::Server};
 use reqwest::Client;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use tokio::sync::Mutex;
 
 const TOKEN: &str = "agency-round-benchmark-token-0001";
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
-
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn database_url(backend: &str, dir: &tempfile::TempDir) -> String {
     if backend == "sqlite" {
@@ -60,55 +42,8 @@ async fn database_url(backend: &str, dir: &tempfile::TempDir) -> String {
 
 async fn start(backend: &str) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let root = env!("CARGO_MANIFEST_DIR");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_daftar"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("DAFTAR_DATABASE_URL", database_url(backend, &dir).await)
-        .env("DAFTAR_BOOTSTRAP_TOKEN", TOKEN)
-        .env("DAFTAR_SCHEMAS_DIR", format!("{root}/schemas"))
-        .env("DAFTAR_WORKFLOWS_DIR", format!("{root}/workflows"))
-        .env("DAFTAR_MAIL_DIR", dir.path().join("mail"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("daftar starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = Client::new();
-    for _ in 0..300 {
-        if client
-            .get(format!("{base}/ready"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Server {
-                child,
-                base,
-                _dir: dir,
-            };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("daftar did not become ready");
-}
-
-fn peak_rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
+    let url = database_url(backend, &dir).await;
+    Server::start(&url, TOKEN, dir, Duration::from_secs(15)).await
 }
 
 /// A ≈1 KB inventory of one need.
@@ -293,12 +228,10 @@ async fn health_ceiling(client: &Client, base: &str, clients: usize, total: usiz
 
 #[tokio::main]
 async fn main() {
-    let full = std::env::args().any(|a| a == "--bench");
-    let backend = arg("--backend").unwrap_or_else(|| "sqlite".into());
-    let cases: usize = arg("--cases")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if full { 200 } else { 3 });
-    let clients: usize = arg("--clients").and_then(|v| v.parse().ok()).unwrap_or(32);
+    let args = Args::parse();
+    let backend = args.value("--backend").unwrap_or_else(|| "sqlite".into());
+    let cases = args.number("--cases", 200, 3);
+    let clients = args.number("--clients", 32, 32);
     let server = start(&backend).await;
     let client = Client::builder()
         .pool_max_idle_per_host(clients)
@@ -381,7 +314,7 @@ async fn main() {
         case_ids.len(),
         elapsed.as_secs_f64(),
         case_ids.len() as f64 / elapsed.as_secs_f64(),
-        peak_rss_mb(server.child.id())
+        server.memory().1
     );
     let ceiling = health_ceiling(&client, &server.base, clients, actions).await;
     println!(

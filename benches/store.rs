@@ -7,8 +7,12 @@
 //! Options: `--backend sqlite|postgres|both` (default both when DAFTAR_TEST_POSTGRES_URL is
 //! set), `--appends N` (per scenario), `--replay N`.
 
-use std::time::{Duration, Instant};
+#[path = "common/mod.rs"]
+mod common;
 
+use std::time::Instant;
+
+use common::{Args, Figures, drive, print_row, raw::raw_insert};
 use daftar::db::{Database, DatabaseUrl};
 use daftar::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, ReadAll};
 use serde_json::json;
@@ -21,155 +25,12 @@ struct Options {
 }
 
 fn options() -> Options {
-    let args: Vec<String> = std::env::args().collect();
-    let full = args.iter().any(|a| a == "--bench");
-    let value = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let default_backends = if std::env::var("DAFTAR_TEST_POSTGRES_URL").is_ok() {
-        "both"
-    } else {
-        "sqlite"
-    };
-    let backends = match value("--backend").as_deref().unwrap_or(default_backends) {
-        "both" => vec!["sqlite".into(), "postgres".into()],
-        one => vec![one.to_string()],
-    };
-    let number = |name: &str, full_size: usize, smoke: usize| {
-        value(name)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(if full { full_size } else { smoke })
-    };
+    let args = Args::parse();
     Options {
-        backends,
-        appends: number("--appends", 20_000, 640),
-        replay: number("--replay", 1_000_000, 5_000),
+        backends: args.backends(),
+        appends: args.number("--appends", 20_000, 640),
+        replay: args.number("--replay", 1_000_000, 5_000),
     }
-}
-
-struct Figures {
-    per_second: f64,
-    p50: Duration,
-    p99: Duration,
-}
-
-fn figures(mut latencies: Vec<Duration>, elapsed: Duration) -> Figures {
-    latencies.sort_unstable();
-    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    Figures {
-        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
-        p50: at(0.50),
-        p99: at(0.99),
-    }
-}
-
-fn print_row(backend: &str, scenario: &str, f: &Figures, baseline: Option<&Figures>) {
-    let ratio = baseline
-        .map(|b| format!("{:>7.1}x raw", f.per_second / b.per_second))
-        .unwrap_or_default();
-    println!(
-        "{backend:<9} {scenario:<32} {:>10.0}/s  p50 {:>7.2} ms  p99 {:>7.2} ms  {ratio}",
-        f.per_second,
-        f.p50.as_secs_f64() * 1e3,
-        f.p99.as_secs_f64() * 1e3
-    );
-}
-
-/// Runs `total` operations split over `workers` tasks; each operation is timed.
-async fn drive<F, Fut>(workers: usize, total: usize, operation: F) -> Figures
-where
-    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let started = Instant::now();
-    let mut handles = Vec::new();
-    for worker in 0..workers {
-        let operation = operation.clone();
-        let count = total / workers;
-        handles.push(tokio::spawn(async move {
-            let mut latencies = Vec::with_capacity(count);
-            for i in 0..count {
-                let t = Instant::now();
-                operation(worker, i).await;
-                latencies.push(t.elapsed());
-            }
-            latencies
-        }));
-    }
-    let mut latencies = Vec::with_capacity(total);
-    for handle in handles {
-        latencies.extend(handle.await.expect("worker"));
-    }
-    figures(latencies, started.elapsed())
-}
-
-/// The baseline gets its own pool with one connection per writer (and patient acquires),
-/// so it measures one-row transactions at that concurrency, not pool waits.
-async fn raw_pool(database: &Database, workers: usize) -> Database {
-    let patience = Duration::from_secs(120);
-    match database {
-        Database::Sqlite(pool) => {
-            let options = (*pool.connect_options()).clone();
-            let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(workers.min(16) as u32)
-                .acquire_timeout(patience)
-                .connect_with(options)
-                .await
-                .expect("sqlite pool");
-            Database::Sqlite(pool)
-        }
-        Database::Postgres(pool) => {
-            let options = (*pool.connect_options()).clone();
-            let pool = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(workers as u32)
-                .acquire_timeout(patience)
-                .connect_with(options)
-                .await
-                .expect("postgres pool");
-            Database::Postgres(pool)
-        }
-    }
-}
-
-async fn raw_insert(database: &Database, workers: usize, total: usize) -> Figures {
-    let database = raw_pool(database, workers).await;
-    match &database {
-        Database::Sqlite(pool) => sqlx::query("create table if not exists bench_raw (id integer primary key, stream text not null, data text not null)")
-            .execute(pool).await.map(|_| ()),
-        Database::Postgres(pool) => sqlx::query("create table if not exists bench_raw (id bigserial primary key, stream text not null, data text not null)")
-            .execute(pool).await.map(|_| ()),
-    }
-    .expect("create bench_raw");
-    drive(workers, total, move |worker, i| {
-        let database = database.clone();
-        async move {
-            let data = json!({"n": i, "worker": worker}).to_string();
-            let stream = format!("raw-{worker}");
-            let result = match &database {
-                Database::Sqlite(pool) => {
-                    sqlx::query("insert into bench_raw (stream, data) values (?, ?)")
-                        .bind(stream)
-                        .bind(data)
-                        .execute(pool)
-                        .await
-                        .map(|_| ())
-                }
-                Database::Postgres(pool) => {
-                    sqlx::query("insert into bench_raw (stream, data) values ($1, $2)")
-                        .bind(stream)
-                        .bind(data)
-                        .execute(pool)
-                        .await
-                        .map(|_| ())
-                }
-            };
-            result.expect("raw insert");
-        }
-    })
-    .await
 }
 
 async fn appends(store: &EventStore, workers: usize, total: usize, tag: &str) -> Figures {

@@ -1,0 +1,114 @@
+//! What the benchmarks share: reading their command line, timing a fixed number of
+//! operations spread over concurrent workers, the raw INSERT baseline ([`raw`]) and the
+//! spawned `daftar serve` ([`server`]). Each benchmark includes this with `#[path]` and uses
+//! part of it.
+#![allow(dead_code)]
+
+pub mod raw;
+pub mod server;
+
+use std::time::{Duration, Instant};
+
+/// The benchmark's arguments. `cargo bench` passes `--bench`, and then the full sizes run;
+/// `cargo test --all-targets` does not, and then a seconds-long smoke version runs.
+pub struct Args(Vec<String>);
+
+impl Args {
+    pub fn parse() -> Self {
+        Self(std::env::args().collect())
+    }
+
+    pub fn full(&self) -> bool {
+        self.0.iter().any(|a| a == "--bench")
+    }
+
+    pub fn value(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .position(|a| a == name)
+            .and_then(|i| self.0.get(i + 1))
+            .cloned()
+    }
+
+    /// `name`'s value, or the full or smoke default.
+    pub fn number(&self, name: &str, full_size: usize, smoke: usize) -> usize {
+        self.value(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(if self.full() { full_size } else { smoke })
+    }
+
+    /// `--backend sqlite|postgres|both`; both by default when DAFTAR_TEST_POSTGRES_URL is set.
+    pub fn backends(&self) -> Vec<String> {
+        let default = if std::env::var("DAFTAR_TEST_POSTGRES_URL").is_ok() {
+            "both"
+        } else {
+            "sqlite"
+        };
+        match self.value("--backend").as_deref().unwrap_or(default) {
+            "both" => vec!["sqlite".into(), "postgres".into()],
+            one => vec![one.to_string()],
+        }
+    }
+}
+
+/// Throughput and latency of one timed run.
+pub struct Figures {
+    pub per_second: f64,
+    pub p50: Duration,
+    pub p99: Duration,
+}
+
+/// The `q` quantile of sorted latencies.
+pub fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    sorted[((sorted.len() as f64 * q) as usize).min(sorted.len() - 1)]
+}
+
+pub fn figures(mut latencies: Vec<Duration>, elapsed: Duration) -> Figures {
+    latencies.sort_unstable();
+    Figures {
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50: quantile(&latencies, 0.50),
+        p99: quantile(&latencies, 0.99),
+    }
+}
+
+/// One line of figures, with the ratio to a baseline when there is one.
+pub fn print_row(backend: &str, scenario: &str, f: &Figures, baseline: Option<&Figures>) {
+    let ratio = baseline
+        .map(|b| format!("{:>7.2}x raw", f.per_second / b.per_second))
+        .unwrap_or_default();
+    println!(
+        "{backend:<9} {scenario:<32} {:>10.0}/s  p50 {:>7.2} ms  p99 {:>7.2} ms  {ratio}",
+        f.per_second,
+        f.p50.as_secs_f64() * 1e3,
+        f.p99.as_secs_f64() * 1e3
+    );
+}
+
+/// Runs `total` operations split over `workers` tasks; each operation is timed.
+pub async fn drive<F, Fut>(workers: usize, total: usize, operation: F) -> Figures
+where
+    F: Fn(usize, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for worker in 0..workers {
+        let operation = operation.clone();
+        let count = total / workers;
+        handles.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(count);
+            for i in 0..count {
+                let t = Instant::now();
+                operation(worker, i).await;
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::with_capacity(total);
+    for handle in handles {
+        latencies.extend(handle.await.expect("worker"));
+    }
+    figures(latencies, started.elapsed())
+}
