@@ -294,7 +294,7 @@ impl CaseState {
                     number: *number,
                     form: form.clone(),
                     form_version: *form_version,
-                    data: Arc::new(data.clone()),
+                    data: data.clone(),
                     submitted_by: submitted_by.clone(),
                     at,
                 });

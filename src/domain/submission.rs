@@ -76,7 +76,7 @@ pub(super) fn submit(
         number,
         form: task.form.clone().unwrap_or_default(),
         form_version,
-        data,
+        data: data.into(),
         submitted_by: ctx.actor.member_id.clone(),
         review_step: review_step.map(str::to_string),
     });

@@ -156,7 +156,14 @@ impl Engine {
                     .stream_id
                     .strip_prefix("case-")
                     .and_then(|c| c.parse::<Uuid>().ok());
+                // The case document is written with the case's first event, so finding it
+                // is proof enough; only without it is the stream itself read.
                 if let (Some(child), Some(parent)) = (child, parent)
+                    && self
+                        .documents
+                        .get("case", &child.to_string())
+                        .await?
+                        .is_none()
                     && self.case(child).await?.is_none()
                     && let Some(parent) = self.case(parent).await?
                 {

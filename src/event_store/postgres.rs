@@ -177,20 +177,30 @@ impl Backend for PostgresBackend {
     }
 
     async fn read_all(&self, query: &ReadAll) -> Result<Vec<RawEvent>, StoreError> {
-        let rows = sqlx::query(
+        // Each filter gets its own statement: with optional filters in one statement, the
+        // generic plan walks the log from `after` to the end instead of using events_by_type.
+        let mut sql = String::from(
             "select position, stream_id, version, event_id, event_type, event_version, \
-             data, metadata, recorded_at_us, prev_hash, hash \
-             from events where position > $1 \
-             and ($2::text is null or starts_with(stream_id, $2)) \
-             and (cardinality($3::text[]) = 0 or event_type = any($3)) \
-             order by position limit $4",
-        )
-        .bind(query.after)
-        .bind(query.stream_prefix.as_deref())
-        .bind(&query.event_types)
-        .bind(query.limit)
-        .fetch_all(&self.pool)
-        .await?;
+             data, metadata, recorded_at_us, prev_hash, hash from events where position > $1",
+        );
+        if query.stream_prefix.is_some() {
+            sql.push_str(" and starts_with(stream_id, $2)");
+        } else {
+            sql.push_str(" and $2::text is null");
+        }
+        if !query.event_types.is_empty() {
+            sql.push_str(" and event_type = any($3)");
+        } else {
+            sql.push_str(" and cardinality($3::text[]) = 0");
+        }
+        sql.push_str(" order by position limit $4");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(query.after)
+            .bind(query.stream_prefix.as_deref())
+            .bind(&query.event_types)
+            .bind(query.limit)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(raw_event).collect()
     }
 

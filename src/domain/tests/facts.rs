@@ -118,7 +118,7 @@ pub fn submitted(agency: &str, number: u32) -> Vec<CaseEvent> {
         number,
         form: INVENTORY.into(),
         form_version: 1,
-        data: inventory_data(),
+        data: inventory_data().into(),
         submitted_by: member(agency).member_id,
         review_step: Some("review".into()),
     }]

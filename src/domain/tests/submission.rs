@@ -29,7 +29,7 @@ fn a_member_submits_their_agencys_task_for_review() {
             number: 1,
             form: INVENTORY.into(),
             form_version: 1,
-            data: inventory_data(),
+            data: inventory_data().into(),
             submitted_by: "irica.focal".into(),
             review_step: Some("review".into()),
         }]);

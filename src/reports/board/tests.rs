@@ -47,7 +47,7 @@ fn submitted(n: u128, number: u32) -> CaseEvent {
         number,
         form: "data-exchange-inventory".into(),
         form_version: 1,
-        data: json!({}),
+        data: json!({}).into(),
         submitted_by: "m".into(),
         review_step: Some("review".into()),
     }
