@@ -2,66 +2,157 @@
 //! same transaction as the events (see `documents`). `daftar projections rebuild` produces
 //! the same documents by folding the log with the same functions.
 
-use serde_json::{Value, json};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::workflow::DueRule;
 
 use crate::documents::{Document, SideWrite};
-use crate::domain::{CaseState, Task};
+use crate::domain::{
+    CaseState, CaseStatus, Comment, Submission, Task, TaskKind, TaskStatus, VoteChoice, VoteState,
+};
+
+/// A task's read model. Fields are in alphabetical order, as a `serde_json::Value` map keeps
+/// them, so a document serialized from this struct reads the same as its `Value`.
+#[derive(Serialize)]
+struct TaskView<'a> {
+    agency: &'a Option<String>,
+    assignee: &'a Option<String>,
+    calendar_version: Option<&'a str>,
+    case: Uuid,
+    comments: &'a [Comment],
+    due_at: Option<String>,
+    due_jalali: Option<&'a str>,
+    due_rule: Option<&'a DueRule>,
+    escalation_level: u32,
+    form: &'a Option<String>,
+    id: Uuid,
+    overdue: bool,
+    role: &'a str,
+    status: TaskStatus,
+    step: &'a str,
+    submissions: &'a [Submission],
+    #[serde(rename = "type")]
+    kind: TaskKind,
+    updated_at: DateTime<Utc>,
+    version: i64,
+    vote: Option<VoteChoice>,
+}
+
+impl<'a> TaskView<'a> {
+    fn of(task: &'a Task) -> Self {
+        Self {
+            agency: &task.agency,
+            assignee: &task.assignee,
+            calendar_version: task.due.as_ref().map(|d| d.calendar_version.as_str()),
+            case: task.case_id,
+            comments: &task.comments,
+            due_at: task.due.as_ref().map(|d| due_text(d.due_at)),
+            due_jalali: task.due.as_ref().map(|d| d.due_jalali.as_str()),
+            due_rule: task.due.as_ref().map(|d| &d.rule),
+            escalation_level: task.escalation_level,
+            form: &task.form,
+            id: task.id,
+            overdue: task.overdue,
+            role: &task.role,
+            status: task.status,
+            step: &task.step,
+            submissions: &task.submissions,
+            kind: task.kind,
+            updated_at: task.updated_at,
+            version: task.version,
+            vote: task.vote,
+        }
+    }
+}
+
+/// A task as the case's read model lists it.
+#[derive(Serialize)]
+struct TaskSummary<'a> {
+    agency: &'a Option<String>,
+    assignee: &'a Option<String>,
+    due_at: Option<String>,
+    due_jalali: Option<&'a str>,
+    escalation_level: u32,
+    id: Uuid,
+    overdue: bool,
+    status: TaskStatus,
+    step: &'a str,
+    #[serde(rename = "type")]
+    kind: TaskKind,
+}
+
+/// A case's read model; fields in alphabetical order, as for [`TaskView`].
+#[derive(Serialize)]
+struct CaseView<'a> {
+    children: &'a [Uuid],
+    id: Uuid,
+    opened_at: Option<DateTime<Utc>>,
+    outcome: &'a Option<String>,
+    params: &'a Value,
+    parent_case: Option<Uuid>,
+    participants: &'a [String],
+    status: CaseStatus,
+    tasks: Vec<TaskSummary<'a>>,
+    title: &'a str,
+    updated_at: Option<DateTime<Utc>>,
+    version: i64,
+    vote: &'a Option<VoteState>,
+    workflow: &'a str,
+    workflow_hash: &'a str,
+    workflow_version: u32,
+}
+
+impl<'a> CaseView<'a> {
+    fn of(state: &'a CaseState) -> Self {
+        Self {
+            children: &state.children,
+            id: state.id,
+            opened_at: state.opened_at,
+            outcome: &state.outcome,
+            params: &state.params,
+            parent_case: state.parent_case,
+            participants: &state.participants,
+            status: state.status,
+            tasks: state
+                .tasks
+                .iter()
+                .map(|t| TaskSummary {
+                    agency: &t.agency,
+                    assignee: &t.assignee,
+                    due_at: t.due.as_ref().map(|d| due_text(d.due_at)),
+                    due_jalali: t.due.as_ref().map(|d| d.due_jalali.as_str()),
+                    escalation_level: t.escalation_level,
+                    id: t.id,
+                    overdue: t.overdue,
+                    status: t.status,
+                    step: &t.step,
+                    kind: t.kind,
+                })
+                .collect(),
+            title: &state.title,
+            updated_at: state.updated_at,
+            version: state.version,
+            vote: &state.vote,
+            workflow: &state.workflow,
+            workflow_hash: &state.workflow_hash,
+            workflow_version: state.workflow_version,
+        }
+    }
+}
+
+fn due_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
 
 pub fn task_view(task: &Task) -> Value {
-    json!({
-        "id": task.id,
-        "case": task.case_id,
-        "step": task.step,
-        "type": task.kind,
-        "agency": task.agency,
-        "assignee": task.assignee,
-        "role": task.role,
-        "status": task.status,
-        "form": task.form,
-        "due_at": task.due.as_ref().map(|d| d.due_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        "due_jalali": task.due.as_ref().map(|d| d.due_jalali.clone()),
-        "due_rule": task.due.as_ref().map(|d| &d.rule),
-        "calendar_version": task.due.as_ref().map(|d| d.calendar_version.clone()),
-        "overdue": task.overdue,
-        "escalation_level": task.escalation_level,
-        "vote": task.vote,
-        "submissions": task.submissions,
-        "comments": task.comments,
-        "updated_at": task.updated_at,
-        "version": task.version,
-    })
+    serde_json::to_value(TaskView::of(task)).expect("read models serialize")
 }
 
 pub fn case_view(state: &CaseState) -> Value {
-    json!({
-        "id": state.id,
-        "status": state.status,
-        "outcome": state.outcome,
-        "workflow": state.workflow,
-        "workflow_version": state.workflow_version,
-        "workflow_hash": state.workflow_hash,
-        "title": state.title,
-        "participants": state.participants,
-        "params": state.params,
-        "parent_case": state.parent_case,
-        "children": state.children,
-        "vote": state.vote,
-        "tasks": state.tasks.iter().map(|t| json!({
-            "id": t.id,
-            "step": t.step,
-            "type": t.kind,
-            "agency": t.agency,
-            "assignee": t.assignee,
-            "status": t.status,
-            "due_at": t.due.as_ref().map(|d| d.due_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-            "due_jalali": t.due.as_ref().map(|d| d.due_jalali.clone()),
-            "overdue": t.overdue,
-            "escalation_level": t.escalation_level,
-        })).collect::<Vec<_>>(),
-        "opened_at": state.opened_at,
-        "updated_at": state.updated_at,
-        "version": state.version,
-    })
+    serde_json::to_value(CaseView::of(state)).expect("read models serialize")
 }
 
 /// Documents for the case and for every task that changed after `since_version`.
@@ -71,13 +162,18 @@ pub fn documents(state: &CaseState, since_version: i64) -> Vec<SideWrite> {
         "case",
         state.id.to_string(),
         state.version,
-        &case_view(state),
+        &CaseView::of(state),
     );
     case.case_id = Some(state.id.to_string());
     case.status = Some(status_text(&state.status));
     writes.push(SideWrite::Document(case));
     for task in state.tasks.iter().filter(|t| t.version > since_version) {
-        let mut doc = Document::new("task", task.id.to_string(), task.version, &task_view(task));
+        let mut doc = Document::new(
+            "task",
+            task.id.to_string(),
+            task.version,
+            &TaskView::of(task),
+        );
         doc.case_id = Some(state.id.to_string());
         doc.agency.clone_from(&task.agency);
         doc.status = Some(task.status.as_str().to_string());
