@@ -19,6 +19,7 @@ mod group_commit;
 pub mod hash;
 mod import;
 mod postgres;
+mod read_sql;
 mod sqlite;
 mod types;
 

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::documents::{self, SideWrite};
 
 use super::batch::{self, Plan, Snapshot, StoredId};
-use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError};
+use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError, read_sql};
 
 pub(crate) struct PostgresBackend {
     pool: PgPool,
@@ -177,30 +177,24 @@ impl Backend for PostgresBackend {
     }
 
     async fn read_all(&self, query: &ReadAll) -> Result<Vec<RawEvent>, StoreError> {
-        // Each filter gets its own statement: with optional filters in one statement, the
-        // generic plan walks the log from `after` to the end instead of using events_by_type.
-        let mut sql = String::from(
-            "select position, stream_id, version, event_id, event_type, event_version, \
-             data, metadata, recorded_at_us, prev_hash, hash from events where position > $1",
+        let dialect = read_sql::Dialect {
+            placeholder: |n| format!("${n}"),
+            prefix_test: "starts_with(stream_id, $2)",
+            no_prefix: "$2::text is null",
+        };
+        let sql = read_sql::read_all_sql(
+            query.event_types.len(),
+            query.stream_prefix.is_some(),
+            &dialect,
         );
-        if query.stream_prefix.is_some() {
-            sql.push_str(" and starts_with(stream_id, $2)");
-        } else {
-            sql.push_str(" and $2::text is null");
-        }
-        if !query.event_types.is_empty() {
-            sql.push_str(" and event_type = any($3)");
-        } else {
-            sql.push_str(" and cardinality($3::text[]) = 0");
-        }
-        sql.push_str(" order by position limit $4");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(query.after)
             .bind(query.stream_prefix.as_deref())
-            .bind(&query.event_types)
-            .bind(query.limit)
-            .fetch_all(&self.pool)
-            .await?;
+            .bind(query.limit);
+        for event_type in &query.event_types {
+            statement = statement.bind(event_type);
+        }
+        let rows = statement.fetch_all(&self.pool).await?;
         rows.iter().map(raw_event).collect()
     }
 

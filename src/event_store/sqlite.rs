@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::documents::{self, SideWrite};
 
 use super::batch::{self, Snapshot, StoredId};
-use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError};
+use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError, read_sql};
 
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
@@ -181,28 +181,24 @@ impl Backend for SqliteBackend {
     }
 
     async fn read_all(&self, query: &ReadAll) -> Result<Vec<RawEvent>, StoreError> {
-        // Types get their own statement, so the planner seeks events_by_type instead of
-        // walking the log from `after` to the end. A stream prefix stays a filter on that
-        // walk: a broad prefix ("case-") would otherwise sort most of the log per page.
-        let mut sql = String::from(
-            "select position, stream_id, version, event_id, event_type, event_version, \
-             data, metadata, recorded_at_us, prev_hash, hash from events where position > ?1",
+        let dialect = read_sql::Dialect {
+            placeholder: |n| format!("?{n}"),
+            prefix_test: "substr(stream_id, 1, length(?2)) = ?2",
+            no_prefix: "",
+        };
+        let sql = read_sql::read_all_sql(
+            query.event_types.len(),
+            query.stream_prefix.is_some(),
+            &dialect,
         );
-        if !query.event_types.is_empty() {
-            sql.push_str(" and event_type in (select value from json_each(?2))");
-        }
-        if query.stream_prefix.is_some() {
-            sql.push_str(" and substr(stream_id, 1, length(?3)) = ?3");
-        }
-        sql.push_str(" order by position limit ?4");
-        let types = serde_json::to_string(&query.event_types).expect("strings serialize");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let mut statement = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(query.after)
-            .bind(types)
             .bind(query.stream_prefix.as_deref())
-            .bind(query.limit)
-            .fetch_all(&self.pool)
-            .await?;
+            .bind(query.limit);
+        for event_type in &query.event_types {
+            statement = statement.bind(event_type);
+        }
+        let rows = statement.fetch_all(&self.pool).await?;
         rows.iter().map(raw_event).collect()
     }
 
