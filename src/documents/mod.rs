@@ -140,6 +140,19 @@ impl Documents {
         }
     }
 
+    /// Which of `ids` have a document of `kind`.
+    pub async fn existing(
+        &self,
+        kind: &str,
+        ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let found = match &self.database {
+            Database::Sqlite(pool) => sqlite::existing(pool, kind, ids).await?,
+            Database::Postgres(pool) => postgres::existing(pool, kind, ids).await?,
+        };
+        Ok(found.into_iter().collect())
+    }
+
     /// `(id, doc)` pairs matching the query, at most `limit`.
     pub async fn list(
         &self,

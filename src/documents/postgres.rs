@@ -6,6 +6,20 @@ use sqlx::{Postgres, Transaction};
 use super::{Document, DocumentQuery};
 use crate::event_store::StoreError;
 
+pub(crate) async fn existing(
+    pool: &PgPool,
+    kind: &str,
+    ids: &[String],
+) -> Result<Vec<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("select id from documents where kind = $1 and id = any($2)")
+            .bind(kind)
+            .bind(ids)
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
 pub(crate) async fn get(pool: &PgPool, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
     Ok(
         sqlx::query_scalar("select doc from documents where kind = $1 and id = $2")

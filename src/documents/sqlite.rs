@@ -20,6 +20,20 @@ pub(crate) async fn get(
     )
 }
 
+pub(crate) async fn existing(
+    pool: &SqlitePool,
+    kind: &str,
+    ids: &[String],
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select id from documents where kind = ? and id in (select value from json_each(?))",
+    )
+    .bind(kind)
+    .bind(serde_json::to_string(ids).expect("strings serialize"))
+    .fetch_all(pool)
+    .await?)
+}
+
 pub(crate) async fn list(
     pool: &SqlitePool,
     kind: &str,

@@ -148,25 +148,23 @@ impl Engine {
                 return Ok(());
             };
             query.after = last.position;
-            for stored in &page {
-                let child = stored.data["child_case_id"]
-                    .as_str()
-                    .and_then(|c| c.parse::<Uuid>().ok());
-                let parent = stored
-                    .stream_id
-                    .strip_prefix("case-")
-                    .and_then(|c| c.parse::<Uuid>().ok());
-                // The case document is written with the case's first event, so finding it
-                // is proof enough; only without it is the stream itself read.
-                if let (Some(child), Some(parent)) = (child, parent)
-                    && self
-                        .documents
-                        .get("case", &child.to_string())
-                        .await?
-                        .is_none()
-                    && self.case(child).await?.is_none()
-                    && let Some(parent) = self.case(parent).await?
-                {
+            // The case document is written with the case's first event, so finding it is
+            // proof enough (one look-up per page); only without it is the stream read.
+            let ordered: Vec<(&_, Uuid, Uuid)> = page
+                .iter()
+                .filter_map(|stored| {
+                    let child = stored.data["child_case_id"].as_str()?.parse().ok()?;
+                    let parent = stored.stream_id.strip_prefix("case-")?.parse().ok()?;
+                    Some((stored, child, parent))
+                })
+                .collect();
+            let ids: Vec<String> = ordered.iter().map(|(_, c, _)| c.to_string()).collect();
+            let opened = self.documents.existing("case", &ids).await?;
+            for (stored, child, parent) in ordered {
+                if opened.contains(&child.to_string()) || self.case(child).await?.is_some() {
+                    continue;
+                }
+                if let Some(parent) = self.case(parent).await? {
                     let (event, _) =
                         decode(stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
                     self.open_ordered_children(&parent, &[event]).await;

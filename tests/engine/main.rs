@@ -4,8 +4,12 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+use daftar::db::DatabaseUrl;
+use daftar::documents::Documents;
 use daftar::domain::{CaseStatus, ReviewDecision, TaskKind, TaskStatus, VoteChoice};
+use daftar::engine::rebuild::rebuild;
 use daftar::engine::{EngineError, ManualClock, OpenCase, ParticipantsInput};
+use daftar::event_store::{AppendRequest, ExpectedVersion, NewEvent, ReadAll};
 use serde_json::{Value, json};
 use support::TestDb;
 use support::seed::*;
@@ -306,7 +310,91 @@ async fn refused_commands_append_nothing(db: TestDb) {
     assert_eq!(engine.store.head().await.unwrap(), head);
 }
 
+/// A crash between a resolution's approval and the opening of the case it orders leaves a
+/// `ChildCaseOrdered` event and no child; the next start opens the child, once.
+async fn a_child_case_a_crash_left_unopened_is_opened_at_start(db: TestDb) {
+    let engine = start(&db, ManualClock::at(now())).await;
+    seed(&engine).await;
+    let resolution = engine
+        .open_case(&secretariat(), OpenCase {
+            workflow: "resolution-approval".into(),
+            title: "مصوبه".into(),
+            participants: None,
+            params: json!({"text": "ارسال فهرست داده‌ها", "on_approval": {"workflow": "data-exchange-inventory", "participants": "all"}}),
+            parent_case: None,
+            case_id: None,
+        })
+        .await
+        .unwrap();
+    let mut last = resolution.clone();
+    for task in resolution
+        .tasks
+        .iter()
+        .filter(|t| t.kind == TaskKind::Vote)
+        .take(16)
+    {
+        let voter = member_of(task.agency.as_deref().unwrap());
+        last = engine
+            .vote(&voter, task.id, VoteChoice::Approve, None)
+            .await
+            .unwrap();
+    }
+    let child_id = last.children[0];
+
+    // The log as the crash left it: every event but the child's own, in a fresh database,
+    // with its read models rebuilt from that log.
+    let crashed = match &db.url {
+        DatabaseUrl::Sqlite(_) => support::sqlite(),
+        DatabaseUrl::Postgres(_) => support::postgres().await.expect("PostgreSQL"),
+    };
+    let database = crashed.connect().await;
+    let copy = database.event_store();
+    let child_stream = format!("case-{child_id}");
+    let mut after = 0;
+    loop {
+        let page = engine
+            .store
+            .read_all(&ReadAll::after(after, 500))
+            .await
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.position;
+        for event in page.into_iter().filter(|e| e.stream_id != child_stream) {
+            let new = NewEvent {
+                event_id: event.event_id,
+                event_type: event.event_type,
+                event_version: event.event_version,
+                data: event.data,
+            };
+            let request = AppendRequest::new(event.stream_id, ExpectedVersion::Any, vec![new])
+                .with_metadata(event.metadata);
+            copy.append(request).await.unwrap();
+        }
+    }
+    rebuild(&copy, &Documents::new(database), &[])
+        .await
+        .unwrap();
+    copy.shutdown().await;
+    assert!(
+        start(&crashed, ManualClock::at(now()))
+            .await
+            .case(child_id)
+            .await
+            .unwrap()
+            .is_some(),
+        "opened at start"
+    );
+    let restarted = start(&crashed, ManualClock::at(now())).await;
+    let head = restarted.store.head().await.unwrap();
+    let child = restarted.case(child_id).await.unwrap().unwrap();
+    assert_eq!(child.parent_case, Some(resolution.id));
+    assert_eq!(child.tasks.len(), 31);
+    let again = start(&crashed, ManualClock::at(now())).await;
+    assert_eq!(again.store.head().await.unwrap(), head, "opened once");
+}
+
 on_both_backends!(
+    a_child_case_a_crash_left_unopened_is_opened_at_start,
     the_seed_story_runs_end_to_end,
     a_case_keeps_its_workflow_version_after_the_definition_changes,
     refused_commands_append_nothing,
