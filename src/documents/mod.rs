@@ -193,3 +193,54 @@ impl Documents {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(kind: &'static str, id: &str, version: i64, doc: &str) -> SideWrite {
+        SideWrite::Document(Document::new(kind, id, version, &doc))
+    }
+
+    #[test]
+    fn a_batch_keeps_the_newest_document_per_kind_and_id() {
+        let writes = [
+            write("case", "a", 1, "a1"),
+            write("task", "a", 1, "task"),
+            write("case", "b", 5, "b5"),
+            SideWrite::CancelTimers {
+                case_id: "a".into(),
+                task_id: None,
+            },
+            write("case", "a", 3, "a3"),
+            write("case", "b", 4, "b4"),
+            write("case", "a", 3, "a3 again"),
+        ];
+        let kept: Vec<(&str, &str, i64, &str)> = newest(&writes)
+            .iter()
+            .map(|d| (d.kind, d.id.as_str(), d.version, d.doc.as_str()))
+            .collect();
+        assert_eq!(
+            kept,
+            vec![
+                ("case", "a", 3, "\"a3 again\""),
+                ("task", "a", 1, "\"task\""),
+                ("case", "b", 5, "\"b5\""),
+            ]
+        );
+    }
+
+    #[test]
+    fn chunks_cover_every_row_once_in_few_shapes() {
+        for len in 0..300 {
+            let chunks: Vec<_> = fixed_chunks(len).collect();
+            let mut next = 0;
+            for chunk in &chunks {
+                assert_eq!(chunk.start, next);
+                assert!([64, 16, 4, 1].contains(&chunk.len()));
+                next = chunk.end;
+            }
+            assert_eq!(next, len);
+        }
+    }
+}

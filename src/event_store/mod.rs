@@ -19,6 +19,20 @@ mod group_commit;
 pub mod hash;
 mod import;
 mod postgres;
+
+/// The e-mails queued by side writes. Queuing commutes with every other side write (rows are
+/// only ever added, each under its own id), so a batch writes them all in one statement.
+fn queued<'a>(
+    writes: impl IntoIterator<Item = &'a crate::documents::SideWrite>,
+) -> Vec<&'a crate::outbox::OutboxRow> {
+    writes
+        .into_iter()
+        .filter_map(|write| match write {
+            crate::documents::SideWrite::Enqueue(row) => Some(row.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
 mod read_sql;
 mod sqlite;
 mod types;

@@ -13,7 +13,9 @@ use uuid::Uuid;
 use crate::documents::{self, SideWrite};
 
 use super::batch::{self, Plan, Snapshot, StoredId};
-use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError, read_sql};
+use super::{
+    AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError, queued, read_sql,
+};
 
 pub(crate) struct PostgresBackend {
     pool: PgPool,
@@ -151,6 +153,10 @@ impl Backend for PostgresBackend {
         let newest = documents::newest(writes());
         if !newest.is_empty() {
             documents::upsert_many_postgres(&mut tx, &newest).await?;
+        }
+        let mails = queued(writes());
+        if !mails.is_empty() {
+            crate::outbox::postgres::enqueue_many(&mut tx, &mails).await?;
         }
         for write in writes() {
             apply_side_write(&mut tx, write).await?;
@@ -301,7 +307,8 @@ async fn apply_side_write(
             crate::timers::postgres::cancel(tx, case_id, task_id.as_deref()).await
         }
         SideWrite::CompleteTimer { id } => crate::timers::postgres::complete(tx, id).await,
-        SideWrite::Enqueue(row) => crate::outbox::postgres::enqueue(tx, row).await,
+        // Written together, before the others: see `write_batch`.
+        SideWrite::Enqueue(_) => Ok(()),
         SideWrite::FinishNotification {
             id,
             status,

@@ -12,7 +12,9 @@ use uuid::Uuid;
 use crate::documents::{self, SideWrite};
 
 use super::batch::{self, Snapshot, StoredId};
-use super::{AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError, read_sql};
+use super::{
+    AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError, queued, read_sql,
+};
 
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
@@ -150,6 +152,7 @@ impl Backend for SqliteBackend {
                 .flat_map(|(request, _)| &request.side_writes)
         };
         documents::upsert_many_sqlite(&mut tx, &documents::newest(writes())).await?;
+        crate::outbox::sqlite::enqueue_many(&mut tx, &queued(writes())).await?;
         for write in writes() {
             apply_side_write(&mut tx, write).await?;
         }
@@ -341,7 +344,8 @@ async fn apply_side_write(
             crate::timers::sqlite::cancel(tx, case_id, task_id.as_deref()).await
         }
         SideWrite::CompleteTimer { id } => crate::timers::sqlite::complete(tx, id).await,
-        SideWrite::Enqueue(row) => crate::outbox::sqlite::enqueue(tx, row).await,
+        // Written together, before the others: see `write_batch`.
+        SideWrite::Enqueue(_) => Ok(()),
         SideWrite::FinishNotification {
             id,
             status,

@@ -7,26 +7,37 @@ use sqlx::{Postgres, Row, Transaction};
 use super::{Claimed, Notification, NotificationQuery, OutboxRow};
 use crate::event_store::StoreError;
 
-pub(crate) async fn enqueue(
+/// Queues e-mails in one `unnest` insert; a row whose id is queued already is skipped.
+pub(crate) async fn enqueue_many(
     tx: &mut Transaction<'static, Postgres>,
-    r: &OutboxRow,
+    rows: &[&OutboxRow],
 ) -> Result<(), StoreError> {
+    let text = |f: fn(&OutboxRow) -> &str| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
     sqlx::query(
-        "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, subject, \
-         body_text, body_html, next_attempt_at_us, created_at_us) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) on conflict (id) do nothing",
+        "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, \
+         subject, body_text, body_html, next_attempt_at_us, created_at_us) \
+         select id, case_id, event_id, member_id, to_address, locale, template, subject, \
+         body_text, body_html, at, at from unnest($1::text[], $2::text[], $3::text[], \
+         $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+         $11::bigint[]) as r(id, case_id, event_id, member_id, to_address, locale, template, \
+         subject, body_text, body_html, at) \
+         on conflict (id) do nothing",
     )
-    .bind(&r.id)
-    .bind(&r.case_id)
-    .bind(&r.event_id)
-    .bind(&r.member_id)
-    .bind(&r.to_address)
-    .bind(&r.locale)
-    .bind(&r.template)
-    .bind(&r.subject)
-    .bind(&r.body_text)
-    .bind(&r.body_html)
-    .bind(r.created_at_us)
+    .bind(text(|r| &r.id))
+    .bind(
+        rows.iter()
+            .map(|r| r.case_id.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind(text(|r| &r.event_id))
+    .bind(text(|r| &r.member_id))
+    .bind(text(|r| &r.to_address))
+    .bind(text(|r| &r.locale))
+    .bind(text(|r| &r.template))
+    .bind(text(|r| &r.subject))
+    .bind(text(|r| &r.body_text))
+    .bind(text(|r| &r.body_html))
+    .bind(rows.iter().map(|r| r.created_at_us).collect::<Vec<_>>())
     .execute(&mut **tx)
     .await?;
     Ok(())

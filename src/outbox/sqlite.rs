@@ -6,29 +6,37 @@ use sqlx::{Row, Sqlite, Transaction};
 use super::{Claimed, Notification, NotificationQuery, OutboxRow};
 use crate::event_store::StoreError;
 
-pub(crate) async fn enqueue(
+/// Queues e-mails with multi-row inserts; a row whose id is queued already is skipped.
+pub(crate) async fn enqueue_many(
     tx: &mut Transaction<'static, Sqlite>,
-    r: &OutboxRow,
+    rows: &[&OutboxRow],
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, subject, \
-         body_text, body_html, next_attempt_at_us, created_at_us) \
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
-    )
-    .bind(&r.id)
-    .bind(&r.case_id)
-    .bind(&r.event_id)
-    .bind(&r.member_id)
-    .bind(&r.to_address)
-    .bind(&r.locale)
-    .bind(&r.template)
-    .bind(&r.subject)
-    .bind(&r.body_text)
-    .bind(&r.body_html)
-    .bind(r.created_at_us)
-    .bind(r.created_at_us)
-    .execute(&mut **tx)
-    .await?;
+    for range in crate::documents::fixed_chunks(rows.len()) {
+        let chunk = &rows[range];
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, \
+             subject, body_text, body_html, next_attempt_at_us, created_at_us) values {values} \
+             on conflict (id) do nothing"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            query = query
+                .bind(&r.id)
+                .bind(&r.case_id)
+                .bind(&r.event_id)
+                .bind(&r.member_id)
+                .bind(&r.to_address)
+                .bind(&r.locale)
+                .bind(&r.template)
+                .bind(&r.subject)
+                .bind(&r.body_text)
+                .bind(&r.body_html)
+                .bind(r.created_at_us)
+                .bind(r.created_at_us);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
