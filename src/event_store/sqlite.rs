@@ -282,10 +282,8 @@ impl Backend for SqliteBackend {
 
 mod scan;
 
-/// Rows per INSERT statement during an import (11 parameters each, far below SQLite's limit).
-const RAW_ROWS_PER_INSERT: usize = 64;
-
-/// [`Backend::insert_raw`]: one `BEGIN IMMEDIATE` transaction, multi-row INSERTs.
+/// [`Backend::insert_raw`]: one `BEGIN IMMEDIATE` transaction, multi-row INSERTs (the same
+/// as an append's, see `insert_rows`).
 async fn insert_raw(pool: &SqlitePool, rows: &[RawEvent]) -> Result<(i64, String), StoreError> {
     let Some(last) = rows.last() else {
         return Err(StoreError::InvalidAppend(
@@ -298,29 +296,7 @@ async fn insert_raw(pool: &SqlitePool, rows: &[RawEvent]) -> Result<(i64, String
         .fetch_one(&mut *tx)
         .await?;
     super::import::check_continues(head.try_get(0)?, &head.try_get::<String, _>(1)?, rows)?;
-    for chunk in rows.chunks(RAW_ROWS_PER_INSERT) {
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "insert into events (position, stream_id, version, event_id, event_type, \
-             event_version, data, metadata, recorded_at_us, prev_hash, hash) values {values}"
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
-            query = query
-                .bind(row.position)
-                .bind(&row.stream_id)
-                .bind(row.version)
-                .bind(row.event_id.hyphenated().to_string())
-                .bind(&row.event_type)
-                .bind(row.event_version)
-                .bind(&row.data)
-                .bind(&row.metadata)
-                .bind(row.recorded_at_us)
-                .bind(&row.prev_hash)
-                .bind(&row.hash);
-        }
-        query.execute(&mut *tx).await?;
-    }
+    insert_rows(&mut tx, rows).await?;
     sqlx::query("update log_head set position = ?, hash = ?, recorded_at_us = ? where id = 1")
         .bind(last.position)
         .bind(&last.hash)
