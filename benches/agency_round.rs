@@ -9,35 +9,32 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Args, server::Server};
+use daftar::db::DatabaseUrl;
 use reqwest::Client;
 use serde_json::{Value, json};
-use sqlx::Connection;
 use tokio::sync::Mutex;
 
 const TOKEN: &str = "agency-round-benchmark-token-0001";
 
+/// A SQLite file in `dir`, or a fresh PostgreSQL database (as the tests make theirs).
 async fn database_url(backend: &str, dir: &tempfile::TempDir) -> String {
     if backend == "sqlite" {
         return format!("sqlite://{}", dir.path().join("w1.db").display());
     }
-    let admin = std::env::var("DAFTAR_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let name = format!("daftar_t_w1_{}", uuid::Uuid::now_v7().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin)
+    let db = support::postgres()
         .await
-        .expect("PostgreSQL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let mut url = url::Url::parse(&admin).unwrap();
-    url.set_path(&name);
-    url.to_string()
+        .expect("--backend postgres needs DAFTAR_TEST_POSTGRES_URL");
+    match db.url {
+        DatabaseUrl::Postgres(url) => url,
+        DatabaseUrl::Sqlite(_) => unreachable!("support::postgres makes a PostgreSQL database"),
+    }
 }
 
 async fn start(backend: &str) -> Server {
