@@ -43,23 +43,6 @@ async fn start(backend: &str) -> Server {
     Server::start(&url, TOKEN, dir, Duration::from_secs(15)).await
 }
 
-/// A ≈1 KB inventory of one need.
-fn document(code: &str, n: usize) -> Value {
-    json!({"needs": [{
-        "title": format!("استعلام کارت بازرگانی برای پرونده {n}"),
-        "description": "برای صدور مجوز و تطبیق اطلاعات متقاضی با سامانه جامع تجارت، استعلام برخط وضعیت کارت بازرگانی و شناسه ملی اشخاص حقوقی لازم است.",
-        "data_items": [{"name": "شماره کارت بازرگانی", "datatype": "string"}, {"name": "تاریخ اعتبار", "datatype": "date"}],
-        "lookup_keys": ["commercial_card_no", "legal_entity_national_id"],
-        "provider_agency": "MIMT",
-        "legal_basis": [{"law_title": "قانون مقررات صادرات و واردات", "article": "ماده ۳"}],
-        "purpose": "تطبیق هویت بازرگان پیش از صدور مجوز",
-        "personal_data": false,
-        "frequency": "per_transaction",
-        "latency": "online",
-        "contact": {"name": format!("کارشناس {code}"), "email": format!("focal@{}.example", code.to_lowercase())}
-    }], "offers": []})
-}
-
 struct Setup {
     secretariat: String,
     members: Vec<(String, String)>,
@@ -153,7 +136,7 @@ async fn run_units(
         let good = client
             .post(&submit)
             .bearer_auth(&unit.token)
-            .json(&json!({"data": document(&unit.code, latencies.len())}));
+            .json(&json!({"data": common::one_need_inventory(&unit.code, latencies.len())}));
         action(&client, good, 201, &mut latencies).await;
         let review = client
             .post(format!("{base}/v1/tasks/{}/review", unit.task))

@@ -1,6 +1,6 @@
 //! Scale: the real `daftar serve` on a store of many cases. A small and a large store are
 //! filled (see `scale/fill.rs`: copies of a recorded story, about 80 events per case, 38 of
-//! every 161 carrying a 6 KB submission), and on each the server is started and measured:
+//! every 161 carrying a ≈1 KB submission, W1's document), and on each the server is started and measured:
 //! the time from spawning it to `/ready`, its resident memory after the start and after the
 //! reads, and the latency of single reads over HTTP (one task, one case, a case's history,
 //! replaying a case, the status board of a 31-agency case, a page of `GET /v1/events` near
@@ -165,9 +165,9 @@ fn print_table(backend: &str, small: &Measured, large: &Measured) {
 #[tokio::main]
 async fn main() {
     let options = options();
-    let template = Template::record().await;
+    let template = Template::record_with(|code| common::one_need_inventory(code, 1)).await;
     println!(
-        "scale benchmark: stores of {} and {} stamped events, {} reads of each kind; story of {} events ({} of them 6 KB submissions)",
+        "scale benchmark: stores of {} and {} stamped events, {} reads of each kind; story of {} events ({} of them ≈1 KB submissions)",
         options.sizes[0],
         options.sizes[1],
         options.reads,

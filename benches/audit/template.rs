@@ -12,7 +12,7 @@ use daftar::engine::{Engine, ManualClock, OpenCase, case_stream};
 use daftar::event_store::{
     EventStore, GENESIS_HASH, Importer, RawEvent, ReadAll, hash::event_hash,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::support::{self, seed};
@@ -107,10 +107,15 @@ impl Template {
     /// Runs the story on a scratch database and keeps its two case streams, and the
     /// catalog and directory written before them.
     pub async fn record() -> Self {
+        Self::record_with(|_| seed::inventory()).await
+    }
+
+    /// [`Template::record`] with each agency's submission made by `document` from its code.
+    pub async fn record_with(document: impl Fn(&str) -> Value) -> Self {
         let db = support::sqlite();
         let engine = seed::start(&db, ManualClock::at(seed::now())).await;
         seed::seed(&engine).await;
-        let (resolution, inventory, tasks) = play(&engine).await;
+        let (resolution, inventory, tasks) = play(&engine, &document).await;
         let story = [case_stream(resolution), case_stream(inventory)];
         let everything = engine
             .store
@@ -279,7 +284,7 @@ impl Template {
 
 /// A resolution voted by 16 of 31 agencies, then its inventory case: 31 submissions, one in
 /// five returned and fixed, all accepted. Returns the two cases and the inventory's tasks.
-async fn play(engine: &Engine) -> (Uuid, Uuid, Vec<Uuid>) {
+async fn play(engine: &Engine, document: &impl Fn(&str) -> Value) -> (Uuid, Uuid, Vec<Uuid>) {
     let on_approval = json!({"workflow": "data-exchange-inventory", "participants": "all"});
     let opened = engine
         .open_case(&seed::secretariat(), OpenCase {
@@ -304,9 +309,10 @@ async fn play(engine: &Engine) -> (Uuid, Uuid, Vec<Uuid>) {
     let tasks = engine.case(child).await.unwrap().unwrap().tasks;
     let secretariat = seed::secretariat();
     for (i, task) in tasks.iter().enumerate() {
-        let member = seed::member_of(task.agency.as_deref().unwrap());
+        let agency = task.agency.as_deref().unwrap();
+        let member = seed::member_of(agency);
         engine
-            .submit(&member, task.id, seed::inventory())
+            .submit(&member, task.id, document(agency))
             .await
             .unwrap();
         if i % 5 == 0 {
@@ -316,7 +322,7 @@ async fn play(engine: &Engine) -> (Uuid, Uuid, Vec<Uuid>) {
                 .await
                 .unwrap();
             engine
-                .submit(&member, task.id, seed::inventory())
+                .submit(&member, task.id, document(agency))
                 .await
                 .unwrap();
         }

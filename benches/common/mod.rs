@@ -9,6 +9,8 @@ pub mod server;
 
 use std::time::{Duration, Instant};
 
+use serde_json::{Value, json};
+
 /// The benchmark's arguments. `cargo bench` passes `--bench`, and then the full sizes run;
 /// `cargo test --all-targets` does not, and then a seconds-long smoke version runs.
 pub struct Args(Vec<String>);
@@ -111,4 +113,21 @@ where
         latencies.extend(handle.await.expect("worker"));
     }
     figures(latencies, started.elapsed())
+}
+
+/// A ≈1 KB inventory of one need.
+pub fn one_need_inventory(code: &str, n: usize) -> Value {
+    json!({"needs": [{
+        "title": format!("استعلام کارت بازرگانی برای پرونده {n}"),
+        "description": "برای صدور مجوز و تطبیق اطلاعات متقاضی با سامانه جامع تجارت، استعلام برخط وضعیت کارت بازرگانی و شناسه ملی اشخاص حقوقی لازم است.",
+        "data_items": [{"name": "شماره کارت بازرگانی", "datatype": "string"}, {"name": "تاریخ اعتبار", "datatype": "date"}],
+        "lookup_keys": ["commercial_card_no", "legal_entity_national_id"],
+        "provider_agency": "MIMT",
+        "legal_basis": [{"law_title": "قانون مقررات صادرات و واردات", "article": "ماده ۳"}],
+        "purpose": "تطبیق هویت بازرگان پیش از صدور مجوز",
+        "personal_data": false,
+        "frequency": "per_transaction",
+        "latency": "online",
+        "contact": {"name": format!("کارشناس {code}"), "email": format!("focal@{}.example", code.to_lowercase())}
+    }], "offers": []})
 }

@@ -43,7 +43,7 @@ impl Target<'_> {
     }
 
     /// A page of the log that starts within its last complete group of copies, which holds
-    /// the same mix of events (votes, 6 KB submissions, reviews) at any size.
+    /// the same mix of events (votes, ≈1 KB submissions, reviews) at any size.
     fn near_the_end(&self, i: usize) -> u64 {
         let room = self.last_group.end - self.last_group.start - PAGE;
         self.last_group.start + pick(i, room.into()) as u64

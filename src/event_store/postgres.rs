@@ -158,8 +158,8 @@ impl Backend for PostgresBackend {
         if !mails.is_empty() {
             crate::outbox::postgres::enqueue_many(&mut tx, &mails).await?;
         }
-        for write in writes() {
-            apply_side_write(&mut tx, write).await?;
+        for step in crate::timers::steps(writes()) {
+            apply_side_write(&mut tx, step).await?;
         }
         tx.commit().await?;
         Ok(plan.outcomes)
@@ -294,30 +294,27 @@ async fn insert_raw(pool: &PgPool, rows: &[RawEvent]) -> Result<(i64, String), S
     Ok((last.position, last.hash.clone()))
 }
 
-/// One side write inside the append's transaction.
+/// One step of the side writes inside the append's transaction (documents and e-mails are
+/// written before, together: see `write_batch`).
 async fn apply_side_write(
     tx: &mut Transaction<'static, Postgres>,
-    write: &SideWrite,
+    step: crate::timers::Step<'_>,
 ) -> Result<(), StoreError> {
-    match write {
-        // Written together, before the others: see `write_batch`.
-        SideWrite::Document(_) => Ok(()),
-        SideWrite::ScheduleTimer(t) => crate::timers::postgres::schedule(tx, t).await,
-        SideWrite::CancelTimers { case_id, task_id } => {
-            crate::timers::postgres::cancel(tx, case_id, task_id.as_deref()).await
+    match step {
+        crate::timers::Step::Timers(group) => crate::timers::postgres::apply(tx, &group).await,
+        crate::timers::Step::One(SideWrite::CompleteTimer { id }) => {
+            crate::timers::postgres::complete(tx, id).await
         }
-        SideWrite::CompleteTimer { id } => crate::timers::postgres::complete(tx, id).await,
-        // Written together, before the others: see `write_batch`.
-        SideWrite::Enqueue(_) => Ok(()),
-        SideWrite::FinishNotification {
+        crate::timers::Step::One(SideWrite::FinishNotification {
             id,
             status,
             attempts,
             error,
             at_us,
-        } => {
+        }) => {
             crate::outbox::postgres::finish(tx, id, status, *attempts, error.as_deref(), *at_us)
                 .await
         }
+        crate::timers::Step::One(_) => Ok(()),
     }
 }

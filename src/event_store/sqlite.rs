@@ -153,8 +153,8 @@ impl Backend for SqliteBackend {
         };
         documents::upsert_many_sqlite(&mut tx, &documents::newest(writes())).await?;
         crate::outbox::sqlite::enqueue_many(&mut tx, &queued(writes())).await?;
-        for write in writes() {
-            apply_side_write(&mut tx, write).await?;
+        for step in crate::timers::steps(writes()) {
+            apply_side_write(&mut tx, step).await?;
         }
         sqlx::query("update log_head set position = ?, hash = ?, recorded_at_us = ? where id = 1")
             .bind(plan.head_position)
@@ -307,29 +307,26 @@ async fn insert_raw(pool: &SqlitePool, rows: &[RawEvent]) -> Result<(i64, String
     Ok((last.position, last.hash.clone()))
 }
 
-/// One side write inside the append's transaction.
+/// One step of the side writes inside the append's transaction (documents and e-mails are
+/// written before, together: see `write_batch`).
 async fn apply_side_write(
     tx: &mut Transaction<'static, Sqlite>,
-    write: &SideWrite,
+    step: crate::timers::Step<'_>,
 ) -> Result<(), StoreError> {
-    match write {
-        // Written together, before the others: see `write_batch`.
-        SideWrite::Document(_) => Ok(()),
-        SideWrite::ScheduleTimer(t) => crate::timers::sqlite::schedule(tx, t).await,
-        SideWrite::CancelTimers { case_id, task_id } => {
-            crate::timers::sqlite::cancel(tx, case_id, task_id.as_deref()).await
+    match step {
+        crate::timers::Step::Timers(group) => crate::timers::sqlite::apply(tx, &group).await,
+        crate::timers::Step::One(SideWrite::CompleteTimer { id }) => {
+            crate::timers::sqlite::complete(tx, id).await
         }
-        SideWrite::CompleteTimer { id } => crate::timers::sqlite::complete(tx, id).await,
-        // Written together, before the others: see `write_batch`.
-        SideWrite::Enqueue(_) => Ok(()),
-        SideWrite::FinishNotification {
+        crate::timers::Step::One(SideWrite::FinishNotification {
             id,
             status,
             attempts,
             error,
             at_us,
-        } => {
+        }) => {
             crate::outbox::sqlite::finish(tx, id, status, *attempts, error.as_deref(), *at_us).await
         }
+        crate::timers::Step::One(_) => Ok(()),
     }
 }

@@ -4,34 +4,56 @@
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Row, Transaction};
 
-use super::TimerRow;
+use super::{TimerGroup, TimerRow};
 use crate::event_store::StoreError;
 
-pub(crate) async fn schedule(
+/// A group of timer writes (see [`super::steps`]): its cancels, then its schedules, one
+/// statement each over arrays.
+pub(crate) async fn apply(
     tx: &mut Transaction<'static, Postgres>,
-    t: &TimerRow,
+    group: &TimerGroup<'_>,
 ) -> Result<(), StoreError> {
-    sqlx::query("insert into timers (id, case_id, task_id, kind, due_at_us) values ($1, $2, $3, $4, $5) on conflict (id) do nothing")
-        .bind(&t.id)
-        .bind(&t.case_id)
-        .bind(&t.task_id)
-        .bind(&t.kind)
-        .bind(t.due_at_us)
+    if !group.cancel_cases.is_empty() {
+        sqlx::query(
+            "update timers set status = 'cancelled' where status = 'pending' \
+             and case_id = any($1::text[])",
+        )
+        .bind(&group.cancel_cases)
         .execute(&mut **tx)
         .await?;
-    Ok(())
-}
-
-pub(crate) async fn cancel(
-    tx: &mut Transaction<'static, Postgres>,
-    case_id: &str,
-    task_id: Option<&str>,
-) -> Result<(), StoreError> {
-    sqlx::query("update timers set status = 'cancelled' where status = 'pending' and case_id = $1 and ($2::text is null or task_id = $2)")
-        .bind(case_id)
-        .bind(task_id)
+    }
+    if !group.cancel_tasks.is_empty() {
+        let (cases, tasks): (Vec<&str>, Vec<&str>) = group.cancel_tasks.iter().copied().unzip();
+        sqlx::query(
+            "update timers set status = 'cancelled' \
+             from unnest($1::text[], $2::text[]) as c(case_id, task_id) \
+             where timers.status = 'pending' and timers.case_id = c.case_id \
+             and timers.task_id = c.task_id",
+        )
+        .bind(cases)
+        .bind(tasks)
         .execute(&mut **tx)
         .await?;
+    }
+    if !group.schedule.is_empty() {
+        let rows = &group.schedule;
+        sqlx::query(
+            "insert into timers (id, case_id, task_id, kind, due_at_us) \
+             select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) \
+             on conflict (id) do nothing",
+        )
+        .bind(rows.iter().map(|t| t.id.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|t| t.case_id.as_str()).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|t| t.task_id.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind(rows.iter().map(|t| t.kind.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|t| t.due_at_us).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

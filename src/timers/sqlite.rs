@@ -4,34 +4,58 @@
 use sqlx::sqlite::SqlitePool;
 use sqlx::{Row, Sqlite, Transaction};
 
-use super::TimerRow;
+use super::{TimerGroup, TimerRow};
+use crate::documents::fixed_chunks;
 use crate::event_store::StoreError;
 
-pub(crate) async fn schedule(
+/// A group of timer writes (see [`super::steps`]): its cancels, then its schedules, each
+/// as multi-row statements of a few fixed sizes. `+status` keeps SQLite on the by-case index.
+pub(crate) async fn apply(
     tx: &mut Transaction<'static, Sqlite>,
-    t: &TimerRow,
+    group: &TimerGroup<'_>,
 ) -> Result<(), StoreError> {
-    sqlx::query("insert into timers (id, case_id, task_id, kind, due_at_us) values (?, ?, ?, ?, ?) on conflict (id) do nothing")
-        .bind(&t.id)
-        .bind(&t.case_id)
-        .bind(&t.task_id)
-        .bind(&t.kind)
-        .bind(t.due_at_us)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-pub(crate) async fn cancel(
-    tx: &mut Transaction<'static, Sqlite>,
-    case_id: &str,
-    task_id: Option<&str>,
-) -> Result<(), StoreError> {
-    sqlx::query("update timers set status = 'cancelled' where status = 'pending' and case_id = ?1 and (?2 is null or task_id = ?2)")
-        .bind(case_id)
-        .bind(task_id)
-        .execute(&mut **tx)
-        .await?;
+    for range in fixed_chunks(group.cancel_cases.len()) {
+        let chunk = &group.cancel_cases[range];
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "update timers set status = 'cancelled' where +status = 'pending' and case_id in ({marks})"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for case in chunk {
+            query = query.bind(*case);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    for range in fixed_chunks(group.cancel_tasks.len()) {
+        let chunk = &group.cancel_tasks[range];
+        let terms = vec!["(case_id = ? and task_id = ?)"; chunk.len()].join(" or ");
+        let sql = format!(
+            "update timers set status = 'cancelled' where +status = 'pending' and ({terms})"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (case, task) in chunk {
+            query = query.bind(*case).bind(*task);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    for range in fixed_chunks(group.schedule.len()) {
+        let chunk = &group.schedule[range];
+        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let sql = format!(
+            "insert into timers (id, case_id, task_id, kind, due_at_us) values {values} \
+             on conflict (id) do nothing"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for t in chunk {
+            query = query
+                .bind(&t.id)
+                .bind(&t.case_id)
+                .bind(&t.task_id)
+                .bind(&t.kind)
+                .bind(t.due_at_us);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
