@@ -1,5 +1,7 @@
 //! A real `daftar serve` (the binary cargo builds beside the benchmark) on a given database,
 //! and what can be seen of it from outside: how long it took to become ready, its memory.
+//! `DAFTAR_BENCH_SERVER=/path/to/daftar` runs another build instead (an earlier commit's, to
+//! compare two builds on the same machine in one sitting).
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -40,7 +42,9 @@ impl Server {
         let root = env!("CARGO_MANIFEST_DIR");
         let log = std::fs::File::create(dir.path().join("server.log")).expect("server log");
         let started = Instant::now();
-        let child = Command::new(env!("CARGO_BIN_EXE_daftar"))
+        let binary = std::env::var_os("DAFTAR_BENCH_SERVER")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_daftar").into());
+        let child = Command::new(binary)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .env("DAFTAR_DATABASE_URL", database_url)
             .env("DAFTAR_BOOTSTRAP_TOKEN", token)
