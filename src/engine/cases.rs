@@ -23,6 +23,26 @@ impl Engine {
         Ok(state.exists().then_some(state))
     }
 
+    /// `read` of the case as it stands now: this node's cached state brought up to date with
+    /// one read of the newer events, or, for a case no command touched lately, a replay of its
+    /// stream that is not kept (reads alone do not fill the cache). `None` when there is no
+    /// such case.
+    pub async fn with_case<T>(
+        &self,
+        case_id: Uuid,
+        read: impl FnOnce(&CaseState) -> T,
+    ) -> Result<Option<T>, EngineError> {
+        let slot = self.slot(case_id);
+        let mut cached = slot.lock().await;
+        let warm = cached.is_some();
+        let state = self.catch_up(case_id, cached.take()).await?;
+        let answer = state.exists().then(|| read(&state));
+        if warm {
+            *cached = Some(state);
+        }
+        Ok(answer)
+    }
+
     /// Folds the case's stream, up to `up_to_position` when given.
     pub async fn replay_case(
         &self,
@@ -192,7 +212,6 @@ fn side_writes(
     extra: &[SideWrite],
 ) -> Vec<SideWrite> {
     let mut writes = projection::documents(next, before.version);
-    writes.extend(crate::reports::documents(next, Some(events)));
     for timer in timers_for(next, events, definition) {
         writes.push(SideWrite::ScheduleTimer(TimerRow {
             id: timer.id.to_string(),

@@ -26,19 +26,15 @@ pub enum ReadModel {
     Agency,
     Member,
     Token,
-    Board,
-    Matrix,
 }
 
 impl ReadModel {
-    pub const ALL: [ReadModel; 7] = [
+    pub const ALL: [ReadModel; 5] = [
         ReadModel::Case,
         ReadModel::Task,
         ReadModel::Agency,
         ReadModel::Member,
         ReadModel::Token,
-        ReadModel::Board,
-        ReadModel::Matrix,
     ];
 
     pub fn kind(self) -> &'static str {
@@ -48,8 +44,6 @@ impl ReadModel {
             ReadModel::Agency => "agency",
             ReadModel::Member => "member",
             ReadModel::Token => "token",
-            ReadModel::Board => crate::reports::BOARD_KIND,
-            ReadModel::Matrix => crate::reports::MATRIX_KIND,
         }
     }
 
@@ -88,12 +82,7 @@ pub async fn rebuild(
         ..RebuildReport::default()
     };
     let mut rewrite = documents.rewrite(&kinds).await?;
-    let per_case = [
-        "case",
-        "task",
-        crate::reports::BOARD_KIND,
-        crate::reports::MATRIX_KIND,
-    ];
+    let per_case = ["case", "task"];
     if kinds.iter().any(|k| per_case.contains(k)) {
         rebuild_cases(store, &mut rewrite, &kinds, &mut report).await?;
     }
@@ -191,8 +180,7 @@ async fn rebuild_cases(
     fold_every_case(store, async |state, events| {
         report.cases += 1;
         report.events += events;
-        let reports = crate::reports::documents(&state, None);
-        for write in projection::documents(&state, 0).into_iter().chain(reports) {
+        for write in projection::documents(&state, 0) {
             if let SideWrite::Document(doc) = write
                 && kinds.contains(&doc.kind)
             {

@@ -1,21 +1,16 @@
 //! Reports: `GET /v1/exchange-matrix?case=` and `GET /v1/cases/{id}/board`, as JSON or, with
-//! `?format=csv` (or `Accept: text/csv`), as CSV for spreadsheet tools. Both read the
-//! documents the engine keeps up to date; a case from before they existed is rebuilt from the
-//! log on first read. Who may read: the secretariat, admins and auditors every case; a member
+//! `?format=csv` (or `Accept: text/csv`), as CSV for spreadsheet tools. Both are built from
+//! the case as it stands (the engine's cached state, caught up with the log). Who may read: the secretariat, admins and auditors every case; a member
 //! the cases its agency takes part in (404 otherwise, as for the case itself).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::AppState;
 use super::auth::Caller;
 use super::cases::{load_visible, parse_id};
 use super::error::ApiError;
-use crate::engine::EngineError;
-use crate::reports::{
-    self, BOARD_KIND, Board, Locale, MATRIX_KIND, MatrixDocument, agency_names, rebuild_reports,
-};
+use crate::reports::{self, Locale, agency_names, case_reports};
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -58,24 +53,6 @@ fn csv_response(body: String, name: &str) -> HttpResponse {
         .body(body)
 }
 
-/// The stored report document of a case, if there is one.
-async fn stored<T: serde::de::DeserializeOwned>(
-    state: &AppState,
-    kind: &str,
-    case_id: Uuid,
-) -> Result<Option<T>, ApiError> {
-    let Some(doc) = state
-        .engine
-        .documents
-        .get(kind, &case_id.to_string())
-        .await?
-    else {
-        return Ok(None);
-    };
-    let parsed = serde_json::from_str(&doc).map_err(|e| EngineError::Internal(e.into()))?;
-    Ok(Some(parsed))
-}
-
 pub async fn exchange_matrix(
     state: web::Data<AppState>,
     caller: Caller,
@@ -88,16 +65,10 @@ pub async fn exchange_matrix(
     })?;
     let case_id = parse_id(raw, "case")?;
     load_visible(&state, &caller, case_id).await?;
-    let matrix = match stored::<MatrixDocument>(&state, MATRIX_KIND, case_id).await? {
-        Some(matrix) => matrix,
-        // Not written yet: a case from before reports, or one that is not an inventory.
-        None => {
-            let rebuilt = rebuild_reports(&state.engine, case_id).await?;
-            rebuilt
-                .matrix
-                .ok_or_else(|| reports::not_an_inventory(case_id, &rebuilt.board.workflow))?
-        }
-    };
+    let reports = case_reports(&state.engine, case_id).await?;
+    let matrix = reports
+        .matrix
+        .ok_or_else(|| reports::not_an_inventory(case_id, &reports.board.workflow))?;
     if csv {
         Ok(csv_response(
             reports::csv::matrix_csv(&matrix.matrix),
@@ -124,10 +95,7 @@ pub async fn board(
     };
     let case_id = parse_id(&id, "case")?;
     load_visible(&state, &caller, case_id).await?;
-    let mut board = match stored::<Board>(&state, BOARD_KIND, case_id).await? {
-        Some(board) => board,
-        None => rebuild_reports(&state.engine, case_id).await?.board,
-    };
+    let mut board = case_reports(&state.engine, case_id).await?.board;
     board.localise(
         locale,
         &agency_names(&state.engine.documents, locale).await?,

@@ -1,10 +1,11 @@
 //! Reports: the inter-agency data-exchange matrix ([`matrix`]) and the secretariat's status
 //! board ([`board`]), with their CSV exports ([`csv`]).
 //!
-//! Both are read models derived from a case alone: [`documents`] turns a [`CaseState`] into
-//! the `matrix` and `board` documents (keyed by case id), which the engine writes in the same
-//! transaction as the case's events; [`rebuild_reports`] recomputes them from the case's
-//! stream with the same functions. Everything here but [`rebuild`] is pure: no I/O, no clock.
+//! Both are derived from a case alone and built when asked for, not stored: a case's state
+//! changes with every command, and rewriting a 31-row board and a matrix of every accepted
+//! inventory in each command's transaction was most of the bytes the writer wrote.
+//! [`case_reports`] builds them from the engine's cached case state; `daftar report` from a
+//! replay. Everything here but [`rebuild`] is pure: no I/O, no clock.
 
 pub mod board;
 pub mod csv;
@@ -17,19 +18,16 @@ mod rebuild;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::documents::{Document, SideWrite};
-use crate::domain::{CaseEvent, CaseState, TaskStatus};
+use crate::domain::{CaseState, TaskStatus};
 
 pub use board::{Board, Locale, build_board};
 pub use matrix::{Basis, ExchangeMatrix, Reason, build_matrix};
 pub use rebuild::{
-    ReportKind, Reports, agency_names, export, not_an_inventory, rebuild_reports, replay_case,
+    ReportKind, Reports, agency_names, case_reports, export, not_an_inventory, replay_case,
 };
 
 /// The form whose accepted submissions feed the matrix.
 pub const INVENTORY_FORM: &str = "data-exchange-inventory";
-pub const MATRIX_KIND: &str = "matrix";
-pub const BOARD_KIND: &str = "board";
 
 /// The accepted submission an agency's part of the matrix comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,28 +86,4 @@ pub fn matrix_document(state: &CaseState) -> Option<MatrixDocument> {
         sources,
         matrix: build_matrix(&state.participants, &inventories),
     })
-}
-
-/// The report documents of a case. The board changes with every event; the matrix only when
-/// a case opens or a submission is accepted, so `events` (those just decided) says whether
-/// to write it — `None` (a rebuild) writes everything.
-pub fn documents(state: &CaseState, events: Option<&[CaseEvent]>) -> Vec<SideWrite> {
-    let id = state.id.to_string();
-    let mut board = Document::new(BOARD_KIND, id.clone(), state.version, &build_board(state));
-    board.case_id = Some(id.clone());
-    let mut writes = vec![SideWrite::Document(board)];
-    let matrix_changed = events.is_none_or(|events| {
-        events.iter().any(|e| {
-            matches!(
-                e,
-                CaseEvent::CaseOpened { .. } | CaseEvent::SubmissionAccepted { .. }
-            )
-        })
-    });
-    if matrix_changed && let Some(matrix) = matrix_document(state) {
-        let mut doc = Document::new(MATRIX_KIND, id.clone(), state.version, &matrix);
-        doc.case_id = Some(id);
-        writes.push(SideWrite::Document(doc));
-    }
-    writes
 }

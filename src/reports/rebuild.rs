@@ -1,13 +1,13 @@
-//! Reports recomputed from the log: for `daftar projections rebuild` (which calls
-//! [`rebuild_reports`]), for the HTTP handlers when a case predates its report documents,
-//! and for `daftar report …`, which reads the log directly and writes nothing.
+//! Reports computed on demand: for the HTTP handlers from the engine's cached case state
+//! ([`case_reports`]), and for `daftar report …` from a replay of the case's stream
+//! ([`replay_case`]), which reads the log directly and writes nothing.
 
 use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
-use super::{Board, Locale, MatrixDocument, build_board, documents, matrix_document};
-use crate::documents::{DocumentQuery, Documents, SideWrite};
+use super::{Board, Locale, MatrixDocument, build_board, matrix_document};
+use crate::documents::{DocumentQuery, Documents};
 use crate::domain::CaseState;
 use crate::engine::{Engine, EngineError, case_stream, decode};
 use crate::event_store::EventStore;
@@ -33,21 +33,17 @@ pub async fn replay_case(
     Ok(state.exists().then_some(state))
 }
 
-/// Recomputes the case's `board` and `matrix` documents from its events and stores them
-/// (a document already at a newer case version is left alone).
-pub async fn rebuild_reports(engine: &Engine, case_id: Uuid) -> Result<Reports, EngineError> {
-    let state = replay_case(&engine.store, case_id)
+/// The case's board and matrix as they stand now, built from this node's cached state of the
+/// case (caught up with one read of its newer events): nothing is stored, so a report is never
+/// older than the case.
+pub async fn case_reports(engine: &Engine, case_id: Uuid) -> Result<Reports, EngineError> {
+    engine
+        .with_case(case_id, |state| Reports {
+            board: build_board(state),
+            matrix: matrix_document(state),
+        })
         .await?
-        .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))?;
-    for write in documents(&state, None) {
-        if let SideWrite::Document(document) = write {
-            engine.documents.put(&document).await?;
-        }
-    }
-    Ok(Reports {
-        board: build_board(&state),
-        matrix: matrix_document(&state),
-    })
+        .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))
 }
 
 /// Agency code → name in the reader's language (the Persian name when no English one).

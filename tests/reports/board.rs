@@ -13,7 +13,7 @@ use daftar::timers::Timers;
 
 use crate::support::TestDb;
 use crate::support::seed::*;
-use crate::{assert_incremental_equals_rebuilt, inventory_of, open_inventory, stored};
+use crate::{assert_served_equals_replayed, inventory_of, open_inventory, served};
 use crate::{submit_and_accept, task_of};
 
 /// Runs the case up to a day past its deadline, timers fired.
@@ -97,7 +97,7 @@ fn assert_rows(board: &Board, case: &CaseState) {
 
 pub async fn the_board_shows_every_agency_at_a_glance(db: TestDb) {
     let (engine, case) = part_way(&db).await;
-    let mut board: Board = serde_json::from_value(stored(&engine, "board", &case).await).unwrap();
+    let mut board: Board = serde_json::from_value(served(&engine, "board", &case).await).unwrap();
     assert_rows(&board, &case);
     let totals = &board.totals;
     assert_eq!(totals.tasks, 31);
@@ -121,5 +121,5 @@ pub async fn the_board_shows_every_agency_at_a_glance(db: TestDb) {
     assert_eq!(board.rows[0].due_display.as_deref(), Some("۳۰ آذر ۱۴۰۵"));
     let gsi = row(&board, "GSI").agency_name.as_deref();
     assert_eq!(gsi, Some("سازمان زمین\u{200c}شناسی و اکتشافات معدنی کشور"));
-    assert_incremental_equals_rebuilt(&engine, &case).await;
+    assert_served_equals_replayed(&engine, &case).await;
 }

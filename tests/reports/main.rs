@@ -1,8 +1,8 @@
 //! Reports on a real engine and database, on both backends: the exchange matrix of all 31
 //! agencies' inventories against the result worked out by hand
 //! (`tests/fixtures/inventories/expected-matrix.json`), the matrix following a case as
-//! submissions are accepted, the status board, and the read models equal to ones rebuilt
-//! from the log.
+//! submissions are accepted, the status board, and reports from the engine's cached case
+//! state equal to ones built from a replay of the log.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -14,7 +14,9 @@ use board::the_board_shows_every_agency_at_a_glance;
 
 use daftar::domain::{CaseState, ReviewDecision};
 use daftar::engine::{Engine, ManualClock, OpenCase, ParticipantsInput};
-use daftar::reports::{MatrixDocument, Reason, rebuild_reports};
+use daftar::reports::{
+    MatrixDocument, Reason, build_board, case_reports, matrix_document, replay_case,
+};
 use serde_json::{Value, json};
 use support::TestDb;
 use support::seed::*;
@@ -59,30 +61,32 @@ pub async fn submit_and_accept(engine: &Engine, case: &CaseState, agency: &str) 
         .unwrap()
 }
 
-pub async fn stored(engine: &Engine, kind: &str, case: &CaseState) -> Value {
-    let doc = engine
-        .documents
-        .get(kind, &case.id.to_string())
-        .await
-        .unwrap();
-    serde_json::from_str(&doc.unwrap_or_else(|| panic!("no {kind} document"))).unwrap()
+/// The report a reader is served now (`board` or `matrix`), as JSON.
+pub async fn served(engine: &Engine, kind: &str, case: &CaseState) -> Value {
+    let reports = case_reports(engine, case.id).await.unwrap();
+    match kind {
+        "board" => serde_json::to_value(&reports.board).unwrap(),
+        "matrix" => serde_json::to_value(reports.matrix.expect("an inventory case")).unwrap(),
+        other => panic!("no report {other}"),
+    }
 }
 
-/// The stored documents equal what a rebuild from the log computes, and a rebuild into
-/// an empty table writes them back the same.
-pub async fn assert_incremental_equals_rebuilt(engine: &Engine, case: &CaseState) {
-    let (board, matrix) = (
-        stored(engine, "board", case).await,
-        stored(engine, "matrix", case).await,
+/// The reports served from the engine's cached state equal the ones built from a fresh
+/// replay of the case's stream, and none of them is stored as a document.
+pub async fn assert_served_equals_replayed(engine: &Engine, case: &CaseState) {
+    let replayed = replay_case(&engine.store, case.id).await.unwrap().unwrap();
+    assert_eq!(
+        served(engine, "board", case).await,
+        serde_json::to_value(build_board(&replayed)).unwrap()
     );
-    let rebuilt = rebuild_reports(engine, case.id).await.unwrap();
-    assert_eq!(board, serde_json::to_value(&rebuilt.board).unwrap());
-    assert_eq!(matrix, serde_json::to_value(&rebuilt.matrix).unwrap());
-    engine.documents.clear("board").await.unwrap();
-    engine.documents.clear("matrix").await.unwrap();
-    rebuild_reports(engine, case.id).await.unwrap();
-    assert_eq!(stored(engine, "board", case).await, board);
-    assert_eq!(stored(engine, "matrix", case).await, matrix);
+    assert_eq!(
+        served(engine, "matrix", case).await,
+        serde_json::to_value(matrix_document(&replayed).unwrap()).unwrap()
+    );
+    for kind in ["board", "matrix"] {
+        let stored = engine.documents.get(kind, &case.id.to_string()).await;
+        assert_eq!(stored.unwrap(), None, "a stored {kind} document");
+    }
 }
 
 async fn the_matrix_of_the_31_inventories_is_what_a_reader_finds(db: TestDb) {
@@ -92,7 +96,7 @@ async fn the_matrix_of_the_31_inventories_is_what_a_reader_finds(db: TestDb) {
     for (i, code) in codes.iter().enumerate() {
         submit_and_accept(&engine, &case, code).await;
         if i == 15 {
-            assert_incremental_equals_rebuilt(&engine, &case).await;
+            assert_served_equals_replayed(&engine, &case).await;
         }
     }
     let matrix = matrix_of(&engine, &case).await;
@@ -105,11 +109,11 @@ async fn the_matrix_of_the_31_inventories_is_what_a_reader_finds(db: TestDb) {
             .iter()
             .all(|a| a.participant && a.inventory_accepted)
     );
-    assert_incremental_equals_rebuilt(&engine, &case).await;
+    assert_served_equals_replayed(&engine, &case).await;
 }
 
 pub async fn matrix_of(engine: &Engine, case: &CaseState) -> MatrixDocument {
-    serde_json::from_value(stored(engine, "matrix", case).await).unwrap()
+    serde_json::from_value(served(engine, "matrix", case).await).unwrap()
 }
 
 async fn the_matrix_follows_the_case_as_submissions_are_accepted(db: TestDb) {
@@ -159,7 +163,7 @@ async fn the_matrix_follows_the_case_as_submissions_are_accepted(db: TestDb) {
         Reason::ProviderHasNoAcceptedInventory,
         "ICG has not answered"
     );
-    assert_incremental_equals_rebuilt(&engine, &after_cppo).await;
+    assert_served_equals_replayed(&engine, &after_cppo).await;
 
     let done = submit_and_accept(&engine, &case, "ICG").await;
     let m = matrix_of(&engine, &done).await;
@@ -175,7 +179,7 @@ async fn the_matrix_follows_the_case_as_submissions_are_accepted(db: TestDb) {
             .iter()
             .all(|u| u.need.reference != "CPPO/needs/0")
     );
-    assert_incremental_equals_rebuilt(&engine, &done).await;
+    assert_served_equals_replayed(&engine, &done).await;
 }
 
 async fn a_case_that_collects_no_inventories_has_a_board_but_no_matrix(db: TestDb) {
@@ -190,25 +194,15 @@ async fn a_case_that_collects_no_inventories_has_a_board_but_no_matrix(db: TestD
         case_id: None,
     };
     let case = engine.open_case(&secretariat(), open).await.unwrap();
-    assert!(
-        engine
-            .documents
-            .get("matrix", &case.id.to_string())
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let rebuilt = rebuild_reports(&engine, case.id).await.unwrap();
-    assert!(rebuilt.matrix.is_none());
+    let reports = case_reports(&engine, case.id).await.unwrap();
+    assert!(reports.matrix.is_none());
     assert_eq!(
-        rebuilt.board.rows.len(),
+        reports.board.rows.len(),
         31,
         "one vote task per member agency"
     );
-    assert_eq!(
-        stored(&engine, "board", &case).await,
-        serde_json::to_value(&rebuilt.board).unwrap()
-    );
+    let replayed = replay_case(&engine.store, case.id).await.unwrap().unwrap();
+    assert_eq!(reports.board, build_board(&replayed));
 }
 
 on_both_backends!(
