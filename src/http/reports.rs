@@ -1,7 +1,8 @@
 //! Reports: `GET /v1/exchange-matrix?case=` and `GET /v1/cases/{id}/board`, as JSON or, with
 //! `?format=csv` (or `Accept: text/csv`), as CSV for spreadsheet tools. Both are built from
-//! the case as it stands (the engine's cached state, caught up with the log). Who may read: the secretariat, admins and auditors every case; a member
-//! the cases its agency takes part in (404 otherwise, as for the case itself).
+//! the case as it stands (the engine's cached state, caught up with the log). Who may read:
+//! the secretariat, admins and auditors every case; a member the cases its agency takes part
+//! in (404 otherwise, as for the case itself).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
