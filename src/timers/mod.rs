@@ -100,70 +100,59 @@ pub(crate) enum Step<'a> {
 /// schedules (so running it before them changes nothing), a schedule always joins (it came
 /// after the group's cancels), and any other write closes the group.
 pub(crate) fn steps<'a>(writes: impl IntoIterator<Item = &'a SideWrite>) -> Vec<Step<'a>> {
-    use std::collections::HashSet;
-    let mut steps = Vec::new();
-    let mut group = TimerGroup::default();
-    // Which cases, and which tasks of them, the group's schedules touch.
-    let mut scheduled_cases: HashSet<&'a str> = HashSet::new();
-    let mut scheduled_tasks: HashSet<(&'a str, Option<&'a str>)> = HashSet::new();
+    let mut grouping = Grouping::default();
     for write in writes {
         match write {
             SideWrite::Document(_) | SideWrite::Enqueue(_) => {}
             SideWrite::ScheduleTimer(timer) => {
-                scheduled_cases.insert(&timer.case_id);
-                scheduled_tasks.insert((&timer.case_id, timer.task_id.as_deref()));
-                group.schedule.push(timer);
+                grouping.cases.insert(&timer.case_id);
+                grouping
+                    .tasks
+                    .insert((&timer.case_id, timer.task_id.as_deref()));
+                grouping.group.schedule.push(timer);
             }
             SideWrite::CancelTimers { case_id, task_id } => {
                 let matches = match task_id {
-                    None => scheduled_cases.contains(case_id.as_str()),
-                    Some(task) => scheduled_tasks.contains(&(case_id.as_str(), Some(task))),
+                    None => grouping.cases.contains(case_id.as_str()),
+                    Some(task) => grouping.tasks.contains(&(case_id.as_str(), Some(task))),
                 };
                 if matches {
-                    close(
-                        &mut group,
-                        &mut steps,
-                        &mut scheduled_cases,
-                        &mut scheduled_tasks,
-                    );
+                    grouping.close();
                 }
                 match task_id {
-                    None => group.cancel_cases.push(case_id),
-                    Some(task) => group.cancel_tasks.push((case_id, task)),
+                    None => grouping.group.cancel_cases.push(case_id),
+                    Some(task) => grouping.group.cancel_tasks.push((case_id, task)),
                 }
             }
             SideWrite::CompleteTimer { .. } | SideWrite::FinishNotification { .. } => {
-                close(
-                    &mut group,
-                    &mut steps,
-                    &mut scheduled_cases,
-                    &mut scheduled_tasks,
-                );
-                steps.push(Step::One(write));
+                grouping.close();
+                grouping.steps.push(Step::One(write));
             }
         }
     }
-    close(
-        &mut group,
-        &mut steps,
-        &mut scheduled_cases,
-        &mut scheduled_tasks,
-    );
-    steps
+    grouping.close();
+    grouping.steps
 }
 
-/// Ends a group: pushes it if it holds anything and forgets what its schedules touch.
-fn close<'a>(
-    group: &mut TimerGroup<'a>,
-    steps: &mut Vec<Step<'a>>,
-    cases: &mut std::collections::HashSet<&'a str>,
-    tasks: &mut std::collections::HashSet<(&'a str, Option<&'a str>)>,
-) {
-    if *group != TimerGroup::default() {
-        steps.push(Step::Timers(std::mem::take(group)));
+/// The steps so far and the open group, with what the group's schedules touch.
+#[derive(Default)]
+struct Grouping<'a> {
+    steps: Vec<Step<'a>>,
+    group: TimerGroup<'a>,
+    cases: std::collections::HashSet<&'a str>,
+    tasks: std::collections::HashSet<(&'a str, Option<&'a str>)>,
+}
+
+impl Grouping<'_> {
+    /// Ends the open group: keeps it if it holds anything and forgets what it touched.
+    fn close(&mut self) {
+        if self.group != TimerGroup::default() {
+            self.steps
+                .push(Step::Timers(std::mem::take(&mut self.group)));
+        }
+        self.cases.clear();
+        self.tasks.clear();
     }
-    cases.clear();
-    tasks.clear();
 }
 
 #[cfg(test)]
