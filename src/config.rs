@@ -70,6 +70,12 @@ pub struct Protection {
     /// Reverse proxies (comma-separated IPs) whose `X-Forwarded-For` names the client.
     #[arg(long, env = "DAFTAR_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpAddr>,
+    /// Writes (non-GET requests) allowed per member per minute before 429 (0: no limit).
+    #[arg(long, env = "DAFTAR_WRITES_PER_MINUTE", default_value_t = 600)]
+    pub writes_per_minute: u32,
+    /// Seconds an `Idempotency-Key`'s answer is remembered; older ones are purged.
+    #[arg(long, env = "DAFTAR_IDEMPOTENCY_TTL_SECS", default_value_t = 86_400)]
+    pub idempotency_ttl_secs: u64,
 }
 
 impl Default for Protection {
@@ -81,6 +87,8 @@ impl Default for Protection {
             shutdown_timeout_secs: 25,
             auth_failures_per_minute: 20,
             trusted_proxies: Vec::new(),
+            writes_per_minute: 600,
+            idempotency_ttl_secs: 86_400,
         }
     }
 }
@@ -92,5 +100,9 @@ impl Protection {
 
     pub fn body_timeout(&self) -> Duration {
         Duration::from_secs(self.body_timeout_secs.max(1))
+    }
+
+    pub fn idempotency_ttl(&self) -> Duration {
+        Duration::from_secs(self.idempotency_ttl_secs.max(1))
     }
 }

@@ -12,7 +12,7 @@
 //! Also: [`workflow`] (the definition language), [`forms`] (JSON Schema registry),
 //! [`calendar`] (Solar Hijri business calendar), [`reports`] (exchange matrix, status
 //! board), [`audit`] (replay, timelines, checkpoints, export and import), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
-//! [`telemetry`].
+//! [`telemetry`], [`idempotency`] (answers remembered for `Idempotency-Key` retries).
 #![forbid(unsafe_code)]
 
 pub mod audit;
@@ -26,6 +26,7 @@ pub mod engine;
 pub mod event_store;
 pub mod forms;
 pub mod http;
+pub mod idempotency;
 pub mod notify;
 pub mod outbox;
 pub mod reports;

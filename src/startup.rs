@@ -24,6 +24,7 @@ pub struct Application {
     state: AppState,
     scheduler: tokio::task::JoinHandle<()>,
     dispatcher: tokio::task::JoinHandle<()>,
+    housekeeping: tokio::task::JoinHandle<()>,
     stop_scheduler: tokio::sync::watch::Sender<bool>,
 }
 
@@ -78,6 +79,10 @@ impl Application {
             settings.body_limit,
             settings.protection.clone(),
         );
+        let housekeeping = tokio::spawn(http::housekeeping(
+            state.clone(),
+            stop_scheduler.subscribe(),
+        ));
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -95,19 +100,15 @@ impl Application {
                     }))
                     .wrap_fn(|request, service| {
                         let started = std::time::Instant::now();
-                        let method = request.method().to_string();
+                        let method = request.method().clone();
                         let state = request.app_data::<web::Data<AppState>>().cloned();
                         let call = service.call(request);
                         async move {
                             let response = call.await?;
                             if let Some(state) = state {
-                                let route = response
-                                    .request()
-                                    .match_pattern()
-                                    .unwrap_or_else(|| "unmatched".into());
                                 state.metrics.record(
                                     &method,
-                                    &route,
+                                    response.request().match_pattern().as_deref(),
                                     response.status().as_u16(),
                                     started.elapsed(),
                                 );
@@ -138,6 +139,7 @@ impl Application {
             state,
             scheduler,
             dispatcher,
+            housekeeping,
             stop_scheduler,
         })
     }
@@ -157,6 +159,7 @@ impl Application {
         let _ = self.stop_scheduler.send(true);
         let _ = self.scheduler.await;
         let _ = self.dispatcher.await;
+        let _ = self.housekeeping.await;
         self.state.store.shutdown().await;
         self.state.database.close().await;
         tracing::info!("daftar stopped");

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{AppendOutcome, AppendRequest, Backend, StoreError};
@@ -29,12 +30,26 @@ pub struct GroupCommitStats {
     pub busy_us: u64,
 }
 
-#[derive(Default)]
 struct Counters {
     batches: AtomicU64,
     appends: AtomicU64,
     largest_batch: AtomicU64,
     busy_us: AtomicU64,
+    /// Appends per batch: 1, 2, 4 … up to the largest batch a writer takes.
+    batch_sizes: Histogram,
+}
+
+impl Counters {
+    fn new(max_batch: usize) -> Self {
+        let doublings = (max_batch.max(1).ilog2() + 1) as u16;
+        Self {
+            batches: AtomicU64::default(),
+            appends: AtomicU64::default(),
+            largest_batch: AtomicU64::default(),
+            busy_us: AtomicU64::default(),
+            batch_sizes: Histogram::new(exponential_buckets(1.0, 2.0, doublings)),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -49,7 +64,7 @@ const QUEUE_DEPTH: usize = 8192;
 impl Writer {
     pub(crate) fn spawn(backend: Arc<dyn Backend>, max_batch: usize) -> Self {
         let (queue, jobs) = mpsc::channel(QUEUE_DEPTH);
-        let counters = Arc::new(Counters::default());
+        let counters = Arc::new(Counters::new(max_batch));
         tokio::spawn(run(backend, jobs, max_batch, counters.clone()));
         Self { queue, counters }
     }
@@ -68,6 +83,11 @@ impl Writer {
         if self.queue.send(Job::Shutdown(done)).await.is_ok() {
             let _ = finished.await;
         }
+    }
+
+    /// Shares the histogram: what the writer records, a registry that holds it encodes.
+    pub(crate) fn batch_sizes(&self) -> Histogram {
+        self.counters.batch_sizes.clone()
     }
 
     pub(crate) fn stats(&self) -> GroupCommitStats {
@@ -108,6 +128,7 @@ async fn run(
             counters.batches.fetch_add(1, Ordering::Relaxed);
             counters.appends.fetch_add(size, Ordering::Relaxed);
             counters.largest_batch.fetch_max(size, Ordering::Relaxed);
+            counters.batch_sizes.observe(size as f64);
             let started = std::time::Instant::now();
             commit(backend.as_ref(), &requests, &mut replies).await;
             let busy = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);

@@ -204,6 +204,11 @@ impl EventStore {
         self.writer.stats()
     }
 
+    /// The distribution of group-commit batch sizes, for `/metrics` to register.
+    pub fn group_commit_batch_sizes(&self) -> prometheus_client::metrics::histogram::Histogram {
+        self.writer.batch_sizes()
+    }
+
     /// Waits until every append submitted so far is committed or failed, then stops the
     /// writer. Appends after this return [`StoreError::ShuttingDown`].
     pub async fn shutdown(&self) {

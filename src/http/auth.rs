@@ -2,7 +2,8 @@
 //! An auditor changes nothing: every non-GET request from a caller whose only role is
 //! `auditor` is refused here with 403, before any handler runs. Guessing is throttled
 //! ([`super::rate_limit`]): past its allowance of unknown tokens a client address gets 429
-//! on everything, and the log names the address — never the token.
+//! on everything, and the log names the address — never the token. Past its allowance of
+//! writes, a member gets 429 on its writes.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -83,6 +84,12 @@ impl FromRequest for Caller {
             let actor = member.actor();
             if writes && actor.roles.iter().all(|r| *r == Role::Auditor) {
                 return Err(ApiError::forbidden("auditors have read-only access"));
+            }
+            if writes && let Err(wait) = state.write_limits.record_write(&member.id) {
+                return Err(ApiError::too_many_requests(
+                    "too many writes by this member; wait and retry",
+                    wait.as_secs(),
+                ));
             }
             Ok(Caller { member, actor })
         })

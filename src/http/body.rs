@@ -4,18 +4,21 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
-use crate::documents::Document;
+use crate::event_store::StoreError;
+use crate::idempotency::{IdempotencyRecords, StoredAnswer};
 
 /// Reads the whole body, refusing more than the body limit or a body slower than the body
 /// timeout.
@@ -104,10 +107,54 @@ impl Drop for KeyInUse<'_> {
     }
 }
 
-/// Serializes requests that share an idempotency key within this process.
-#[derive(Default)]
+/// `Idempotency-Key` handling: the stored answers, how long they count, and the in-process
+/// locks that serialize requests sharing a key.
 pub struct Idempotency {
     locks: KeyLocks,
+    records: IdempotencyRecords,
+    ttl: Duration,
+}
+
+impl Idempotency {
+    pub fn new(records: IdempotencyRecords, ttl: Duration) -> Self {
+        Self {
+            locks: KeyLocks::default(),
+            records,
+            ttl,
+        }
+    }
+
+    /// Deletes the answers older than the lifetime; how many.
+    pub async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.records.purge(self.cutoff(now)).await
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// The oldest moment, in microseconds, whose answers still count.
+    fn cutoff(&self, now: DateTime<Utc>) -> i64 {
+        let ttl = i64::try_from(self.ttl.as_micros()).unwrap_or(i64::MAX);
+        now.timestamp_micros().saturating_sub(ttl)
+    }
+}
+
+/// Which answers a retry gets back rather than a new try: those that changed something, and
+/// the refusals a caller allowed to act would get again (invalid input, a state conflict).
+/// Never 401, 403 or 404 — they cost an unauthorised caller nothing to provoke, and
+/// remembering them would let one fill the table — nor the passing 408 and 429.
+fn worth_remembering(status: StatusCode) -> bool {
+    status.is_success()
+        || (status.is_client_error()
+            && ![
+                StatusCode::UNAUTHORIZED,
+                StatusCode::FORBIDDEN,
+                StatusCode::NOT_FOUND,
+                StatusCode::REQUEST_TIMEOUT,
+                StatusCode::TOO_MANY_REQUESTS,
+            ]
+            .contains(&status))
 }
 
 fn digest(parts: &[&[u8]]) -> String {
@@ -119,8 +166,10 @@ fn digest(parts: &[&[u8]]) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// Runs `handler` once per (caller, Idempotency-Key): a repeat with the same body gets the
-/// first response back and changes nothing; the same key with another body is a 422.
+/// Runs `handler` once per (caller, Idempotency-Key) within the key's lifetime: a repeat with
+/// the same body gets the first response back and changes nothing; the same key with another
+/// body is a 422. Answers not [worth remembering](worth_remembering) are not stored, so a
+/// retry runs the handler again.
 pub async fn idempotent<F, Fut>(
     state: &AppState,
     caller: &Caller,
@@ -167,39 +216,53 @@ where
         lock,
     };
     let _guard = key_in_use.lock.lock().await;
-    if let Some(stored) = state.engine.documents.get("idempotency", &id).await? {
-        let stored: Value =
-            serde_json::from_str(&stored).map_err(|e| ApiError::bad_request(e.to_string()))?;
-        if stored["fingerprint"] != json!(fingerprint) {
+    let idempotency = &state.idempotency;
+    let now = state.engine.clock.now();
+    if let Some(stored) = idempotency
+        .records
+        .find(&id, idempotency.cutoff(now))
+        .await?
+    {
+        if stored.fingerprint != fingerprint {
             return Err(ApiError::unprocessable(
                 "this Idempotency-Key was already used with a different request",
             ));
         }
-        let status = StatusCode::from_u16(stored["status"].as_u64().unwrap_or(200) as u16)
-            .unwrap_or(StatusCode::OK);
-        return Ok(HttpResponse::build(status)
-            .insert_header(("idempotent-replay", "true"))
-            .json(&stored["body"]));
+        let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+        return Ok(answer(status, stored.body, true));
     }
     let (status, response) = match handler().await {
         Ok(answer) => answer,
-        Err(error) if error.status.is_client_error() => (error.status, error.body()),
+        Err(error) if worth_remembering(error.status) => (error.status, error.body()),
         Err(error) => return Err(error),
     };
-    let record = json!({"fingerprint": fingerprint, "status": status.as_u16(), "body": response});
-    state
-        .engine
-        .documents
-        .put(&Document::new("idempotency", id, 1, &record))
-        .await?;
-    let content_type = if status.is_success() {
+    let body = response.to_string();
+    if worth_remembering(status) {
+        let stored = StoredAnswer {
+            fingerprint,
+            status: status.as_u16(),
+            body: body.clone(),
+        };
+        idempotency
+            .records
+            .remember(&id, &stored, now.timestamp_micros())
+            .await?;
+    }
+    Ok(answer(status, body, false))
+}
+
+/// JSON on success, problem+json on a refusal; a replay says so.
+fn answer(status: StatusCode, body: String, replay: bool) -> HttpResponse {
+    let mut response = HttpResponse::build(status);
+    response.content_type(if status.is_success() {
         "application/json"
     } else {
         "application/problem+json"
-    };
-    Ok(HttpResponse::build(status)
-        .content_type(content_type)
-        .body(response.to_string()))
+    });
+    if replay {
+        response.insert_header(("idempotent-replay", "true"));
+    }
+    response.body(body)
 }
 
 #[cfg(test)]
@@ -208,31 +271,25 @@ mod tests {
 
     #[tokio::test]
     async fn a_key_is_forgotten_once_no_request_uses_it() {
-        let idempotency = Idempotency::default();
-        let lock = idempotency
-            .locks
-            .lock()
-            .unwrap()
-            .entry("k".into())
-            .or_default()
-            .clone();
-        let waiting = idempotency.locks.lock().unwrap().get("k").cloned().unwrap();
+        let locks = KeyLocks::default();
+        let lock = locks.lock().unwrap().entry("k".into()).or_default().clone();
+        let waiting = locks.lock().unwrap().get("k").cloned().unwrap();
         let first = KeyInUse {
-            locks: &idempotency.locks,
+            locks: &locks,
             id: "k".into(),
             lock,
         };
         drop(first);
         assert!(
-            idempotency.locks.lock().unwrap().contains_key("k"),
+            locks.lock().unwrap().contains_key("k"),
             "another request waits"
         );
         let second = KeyInUse {
-            locks: &idempotency.locks,
+            locks: &locks,
             id: "k".into(),
             lock: waiting,
         };
         drop(second);
-        assert!(idempotency.locks.lock().unwrap().is_empty());
+        assert!(locks.lock().unwrap().is_empty());
     }
 }

@@ -1,105 +1,186 @@
-//! `/metrics` in Prometheus text: requests by route and status, a latency histogram, events
-//! appended and group-commit batch sizes. Counters live in memory; a scrape reads them.
+//! `/metrics` in the OpenMetrics text format, through `prometheus-client`: requests by
+//! method, route and status, latency by route, events appended, group-commit batches and
+//! their sizes, the log's head.
+//!
+//! Every label comes from a closed set, so no request can add a series: a method outside the
+//! standard nine is `other`, and a route is the template it matched in the route table, or
+//! `unmatched` — never the path the client sent. The registry belongs to one server (no
+//! process-wide recorder), so servers sharing a process, as tests do, count apart.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::Mutex;
 use std::time::Duration;
 
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::{ConstGauge, Gauge};
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use serde_json::json;
 
 use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
 use crate::domain::Role;
+use crate::event_store::EventStore;
 
-const BUCKETS: [f64; 11] = [
+/// What `/metrics` answers with.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+const LATENCY_BUCKETS: [f64; 11] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
-#[derive(Default)]
+/// The methods counted by name; any other is `other`.
+const STANDARD_METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+];
+
+/// The route label of a request that matched no route.
+const UNMATCHED: &str = "unmatched";
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: &'static str,
+    route: String,
+    status: u16,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabel {
+    route: String,
+}
+
+type LatencyFamily = Family<RouteLabel, Histogram, fn() -> Histogram>;
+
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<([u64; BUCKETS.len()], u64, f64)>,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    head: Gauge,
 }
 
 impl Metrics {
-    pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        *self
-            .requests
-            .lock()
-            .expect("metrics lock")
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default() += 1;
-        let seconds = elapsed.as_secs_f64();
-        let mut latency = self.latency.lock().expect("metrics lock");
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                latency.0[i] += 1;
-            }
+    pub fn new(store: &EventStore) -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "daftar_http_requests",
+            "HTTP requests by method, route and status",
+            requests.clone(),
+        );
+        let latency: LatencyFamily =
+            Family::new_with_constructor(|| Histogram::new(LATENCY_BUCKETS));
+        registry.register(
+            "daftar_http_request_duration_seconds",
+            "Request latency by route",
+            latency.clone(),
+        );
+        registry.register(
+            "daftar_group_commit_batch_size",
+            "Appends written per group-commit batch",
+            store.group_commit_batch_sizes(),
+        );
+        registry.register_collector(Box::new(WriterCounters(store.clone())));
+        let head = Gauge::default();
+        registry.register(
+            "daftar_log_head_position",
+            "The position of the log's last event",
+            head.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            head,
         }
-        latency.1 += 1;
-        latency.2 += seconds;
     }
 
-    fn render(&self, state: &AppState) -> String {
-        let mut out = String::new();
-        out.push_str("# HELP daftar_http_requests_total HTTP requests by method, route and status.\n# TYPE daftar_http_requests_total counter\n");
-        for ((method, route, status), count) in self.requests.lock().expect("metrics lock").iter() {
-            let _ = writeln!(
-                out,
-                "daftar_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {count}"
-            );
+    /// Counts one answered request; `route` is the template it matched, if any.
+    pub fn record(&self, method: &Method, route: Option<&str>, status: u16, elapsed: Duration) {
+        let method = STANDARD_METHODS
+            .into_iter()
+            .find(|m| *m == method.as_str())
+            .unwrap_or("other");
+        let route = route.unwrap_or(UNMATCHED).to_string();
+        self.latency
+            .get_or_create(&RouteLabel {
+                route: route.clone(),
+            })
+            .observe(elapsed.as_secs_f64());
+        self.requests
+            .get_or_create(&RequestLabels {
+                method,
+                route,
+                status,
+            })
+            .inc();
+    }
+
+    fn render(&self) -> String {
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)
+            .expect("encoding into a String cannot fail");
+        text
+    }
+}
+
+/// The group-commit writer's own counters, read at each scrape.
+struct WriterCounters(EventStore);
+
+impl std::fmt::Debug for WriterCounters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriterCounters")
+    }
+}
+
+impl Collector for WriterCounters {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> std::fmt::Result {
+        let stats = self.0.group_commit_stats();
+        let counters = [
+            ("daftar_appends", "Events appended", stats.appends as f64),
+            (
+                "daftar_group_commit_batches",
+                "Group-commit batches written",
+                stats.batches as f64,
+            ),
+            (
+                "daftar_group_commit_busy_seconds",
+                "Time the writer spent writing batches",
+                stats.busy_us as f64 / 1e6,
+            ),
+        ];
+        for (name, help, value) in counters {
+            let counter = ConstCounter::new(value);
+            counter.encode(encoder.encode_descriptor(
+                name,
+                help,
+                None,
+                counter.metric_type(),
+            )?)?;
         }
-        out.push_str("# HELP daftar_http_request_duration_seconds Request latency.\n# TYPE daftar_http_request_duration_seconds histogram\n");
-        let (buckets, count, sum) = *self.latency.lock().expect("metrics lock");
-        for (bound, n) in BUCKETS.iter().zip(buckets) {
-            let _ = writeln!(
-                out,
-                "daftar_http_request_duration_seconds_bucket{{le=\"{bound}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "daftar_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}\ndaftar_http_request_duration_seconds_sum {sum}\ndaftar_http_request_duration_seconds_count {count}"
-        );
-        let stats = state.store.group_commit_stats();
-        let _ = writeln!(
-            out,
-            "# TYPE daftar_appends_total counter\ndaftar_appends_total {}",
-            stats.appends
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE daftar_group_commit_batches_total counter\ndaftar_group_commit_batches_total {}",
-            stats.batches
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE daftar_group_commit_largest_batch gauge\ndaftar_group_commit_largest_batch {}",
-            stats.largest_batch
-        );
-        let _ = writeln!(
-            out,
-            "# HELP daftar_group_commit_busy_seconds_total Time the writer spent writing batches.\n# TYPE daftar_group_commit_busy_seconds_total counter\ndaftar_group_commit_busy_seconds_total {}",
-            stats.busy_us as f64 / 1e6
-        );
-        out
+        let largest = ConstGauge::new(i64::try_from(stats.largest_batch).unwrap_or(i64::MAX));
+        largest.encode(encoder.encode_descriptor(
+            "daftar_group_commit_largest_batch",
+            "The largest group-commit batch so far",
+            None,
+            largest.metric_type(),
+        )?)
     }
 }
 
 pub async fn render(state: web::Data<AppState>) -> HttpResponse {
-    let mut text = state.metrics.render(&state);
-    if let Ok((head, _)) = state.store.head().await {
-        let _ = writeln!(
-            text,
-            "# TYPE daftar_log_head_position gauge\ndaftar_log_head_position {head}"
-        );
+    match state.store.head().await {
+        Ok((head, _)) => {
+            state.metrics.head.set(head);
+        }
+        Err(error) => tracing::warn!(%error, "the log's head is unknown to /metrics"),
     }
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(text)
+        .content_type(CONTENT_TYPE)
+        .body(state.metrics.render())
 }
 
 #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]

@@ -9,6 +9,7 @@ mod body;
 mod cases;
 pub mod error;
 mod health;
+mod housekeeping;
 mod members;
 mod metrics;
 mod openapi;
@@ -25,6 +26,7 @@ use crate::db::Database;
 use crate::engine::Engine;
 use crate::event_store::EventStore;
 
+pub use housekeeping::run as housekeeping;
 pub use metrics::Metrics;
 pub use openapi::{openapi_document, openapi_path};
 
@@ -40,6 +42,7 @@ pub struct AppState {
     pub outbox: crate::outbox::Outbox,
     pub protection: std::sync::Arc<Protection>,
     pub auth_failures: std::sync::Arc<rate_limit::FailureLimiter>,
+    pub write_limits: std::sync::Arc<rate_limit::WriteLimiter>,
 }
 
 impl AppState {
@@ -52,16 +55,23 @@ impl AppState {
     ) -> Self {
         let outbox = crate::outbox::Outbox::new(database.clone());
         let auth_failures = rate_limit::FailureLimiter::new(protection.auth_failures_per_minute);
+        let write_limits = rate_limit::WriteLimiter::new(protection.writes_per_minute);
+        let idempotency = body::Idempotency::new(
+            crate::idempotency::IdempotencyRecords::new(database.clone()),
+            protection.idempotency_ttl(),
+        );
+        let metrics = Metrics::new(&store);
         Self {
             database,
             store,
             engine,
             body_limit,
-            idempotency: Default::default(),
-            metrics: Default::default(),
+            idempotency: std::sync::Arc::new(idempotency),
+            metrics: std::sync::Arc::new(metrics),
             outbox,
             protection: std::sync::Arc::new(protection),
             auth_failures: std::sync::Arc::new(auth_failures),
+            write_limits: std::sync::Arc::new(write_limits),
         }
     }
 }
@@ -110,7 +120,7 @@ use openapi::{created_or_ok, definition_body, json_body, json_or, optional_json_
 route_table! {
     get "/health" => health::health, false, "The process is up";
     get "/ready" => health::ready, false, "The database answers and is migrated";
-    get "/metrics" => metrics::render, false, "Prometheus metrics", success: || json_or("text/plain; version=0.0.4", false);
+    get "/metrics" => metrics::render, false, "Prometheus metrics", success: || json_or(metrics::CONTENT_TYPE, false);
     get "/openapi.json" => openapi::serve, false, "This API's OpenAPI 3.1 document";
     post "/v1/agencies:import" => agencies::import, true, "Import agencies in the shape of fixtures/agencies.json (admin)", body: json_body::<agencies::ImportFile>;
     post "/v1/agencies" => agencies::create, true, "Register an agency (admin)", body: json_body::<AgencyInput>;

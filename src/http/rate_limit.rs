@@ -1,33 +1,87 @@
-//! Throttling token guesses: a token bucket of failed authentications per client address.
+//! Throttling, with `governor`'s keyed GCRA limiters: failed authentications per client
+//! address, and writes per member.
 //!
-//! Each unknown or revoked token costs its client one unit; the bucket holds a minute's
-//! allowance and refills steadily. An empty bucket answers 429 to *every* authenticated
-//! request from that client, a right guess included, so a brute force cannot go faster than
-//! the allowance. IPv6 clients are counted per /64, the block one subscriber usually gets.
-//! The state is per process and in memory: with several nodes the allowance is per node.
+//! Each unknown or revoked token costs its client one unit of a minute's allowance, which
+//! refills steadily. An exhausted client gets 429 on *every* authenticated request, a right
+//! guess included, so a brute force cannot go faster than the allowance. Addresses are
+//! canonical (an IPv4-mapped IPv6 peer is its IPv4 address); IPv6 clients are counted per
+//! /64, the block one subscriber usually gets. Writes are counted per member, so one member
+//! cannot hold the database's write lock for everyone. The state is per process and in
+//! memory (with several nodes the allowance is per node); `forget_idle`, run periodically,
+//! drops the keys whose allowance is full again, so memory stays bounded.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::time::Duration;
 
 use actix_web::HttpRequest;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::StateStore;
+use governor::state::keyed::{DashMapStateStore, ShrinkableKeyedStateStore};
+use governor::{Quota, RateLimiter};
 
-/// The most client addresses tracked at once; beyond it, refilled buckets are forgotten
-/// first, so an attacker spraying addresses cannot grow the map without bound.
-const MAX_TRACKED: usize = 100_000;
-
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
+/// The failure limiter's key: a client, and whether this call counts a failure or only asks
+/// whether one more would still be allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Probe {
+    client: IpAddr,
+    counts: bool,
 }
 
-/// Failed-authentication buckets, keyed by client address.
-#[derive(Debug)]
-pub struct FailureLimiter {
-    per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+/// governor's DashMap store, keyed by client, behind a key that can also ask without
+/// counting: governor has no such check, and "is this client throttled?", asked on every
+/// authenticated request, must not spend the allowance that only failures spend.
+#[derive(Default)]
+struct Failures(DashMapStateStore<IpAddr>);
+
+impl StateStore for Failures {
+    type Key = Probe;
+
+    fn measure_and_replace<T, F, E>(&self, probe: &Probe, decide: F) -> Result<T, E>
+    where
+        F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
+    {
+        if probe.counts {
+            return self.0.measure_and_replace(&probe.client, decide);
+        }
+        if !self.0.contains_key(&probe.client) {
+            return decide(None).map(|(outcome, _)| outcome);
+        }
+        // The decision leaves as the error, so the store never takes the new state.
+        let asked = self.0.measure_and_replace(&probe.client, |state| {
+            Err::<(Infallible, Nanos), _>(decide(state).map(|(outcome, _)| outcome))
+        });
+        match asked {
+            Ok(never) => match never {},
+            Err(decision) => decision,
+        }
+    }
+}
+
+impl ShrinkableKeyedStateStore<Probe> for Failures {
+    fn retain_recent(&self, drop_below: Nanos) {
+        ShrinkableKeyedStateStore::<IpAddr>::retain_recent(&self.0, drop_below);
+    }
+
+    fn shrink_to_fit(&self) {
+        ShrinkableKeyedStateStore::<IpAddr>::shrink_to_fit(&self.0);
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Failed-authentication allowances, keyed by client address.
+pub struct FailureLimiter<C: Clock = DefaultClock> {
+    limiter: Option<RateLimiter<Probe, Failures, C, NoOpMiddleware<C::Instant>>>,
 }
 
 /// The outcome of recording a failure.
@@ -42,83 +96,110 @@ pub enum Failure {
 impl FailureLimiter {
     /// `per_minute == 0` turns throttling off.
     pub fn new(per_minute: u32) -> Self {
-        Self {
-            per_minute,
-            buckets: Mutex::new(HashMap::new()),
-        }
+        Self::with_clock(per_minute, DefaultClock::default())
     }
+}
 
-    fn rate_per_second(&self) -> f64 {
-        f64::from(self.per_minute) / 60.0
-    }
-
-    fn refilled(&self, bucket: Bucket, now: Instant) -> Bucket {
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        let tokens =
-            (bucket.tokens + elapsed * self.rate_per_second()).min(f64::from(self.per_minute));
-        Bucket {
-            tokens,
-            updated: now,
-        }
+impl<C: Clock> FailureLimiter<C> {
+    fn with_clock(per_minute: u32, clock: C) -> Self {
+        let limiter = NonZeroU32::new(per_minute)
+            .map(|n| RateLimiter::new(Quota::per_minute(n), Failures::default(), clock));
+        Self { limiter }
     }
 
     /// `Err(wait)` while `client` is throttled: how long until it may try again.
     pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        if self.per_minute == 0 {
-            return Ok(());
-        }
-        let now = Instant::now();
-        let buckets = self.buckets.lock().expect("rate limit lock");
-        let Some(bucket) = buckets.get(&key(client)) else {
+        let Some(limiter) = &self.limiter else {
             return Ok(());
         };
-        let bucket = self.refilled(*bucket, now);
-        if bucket.tokens >= 1.0 {
-            Ok(())
-        } else {
-            let wait = (1.0 - bucket.tokens) / self.rate_per_second();
-            Err(Duration::from_secs_f64(wait.max(1.0)))
-        }
+        let probe = Probe {
+            client: key(client),
+            counts: false,
+        };
+        limiter
+            .check_key(&probe)
+            .map_err(|refused| retry_after(refused.wait_time_from(limiter.clock().now())))
     }
 
     /// Counts one failed authentication from `client`.
     pub fn record_failure(&self, client: IpAddr) -> Failure {
-        if self.per_minute == 0 {
+        let Some(limiter) = &self.limiter else {
             return Failure::Counted;
-        }
-        let now = Instant::now();
-        let mut buckets = self.buckets.lock().expect("rate limit lock");
-        if buckets.len() >= MAX_TRACKED && !buckets.contains_key(&key(client)) {
-            let full = f64::from(self.per_minute);
-            buckets.retain(|_, b| self.refilled(*b, now).tokens < full);
-            if buckets.len() >= MAX_TRACKED {
-                tracing::warn!(
-                    tracked = buckets.len(),
-                    "too many throttled clients; forgetting them all"
-                );
-                buckets.clear();
-            }
-        }
-        let fresh = Bucket {
-            tokens: f64::from(self.per_minute),
-            updated: now,
         };
-        let entry = buckets.entry(key(client)).or_insert(fresh);
-        let mut bucket = self.refilled(*entry, now);
-        bucket.tokens -= 1.0;
-        *entry = bucket;
-        if bucket.tokens < 1.0 {
+        let counted = limiter.check_key(&Probe {
+            client: key(client),
+            counts: true,
+        });
+        if counted.is_err() || self.check(client).is_err() {
             Failure::Exhausted
         } else {
             Failure::Counted
         }
     }
+
+    /// Drops the clients whose allowance is full again: they are no different from clients
+    /// never seen. Run periodically, so that sprayed addresses cannot grow memory for long.
+    pub fn forget_idle(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+
+    #[cfg(test)]
+    fn tracked(&self) -> usize {
+        self.limiter.as_ref().map_or(0, RateLimiter::len)
+    }
 }
 
-/// IPv4 addresses as they are; IPv6 addresses cut to their /64.
+/// Writes allowed per member.
+pub struct WriteLimiter<C: Clock = DefaultClock> {
+    limiter: Option<RateLimiter<String, DashMapStateStore<String>, C, NoOpMiddleware<C::Instant>>>,
+}
+
+impl WriteLimiter {
+    /// `per_minute == 0` turns the limit off.
+    pub fn new(per_minute: u32) -> Self {
+        Self::with_clock(per_minute, DefaultClock::default())
+    }
+}
+
+impl<C: Clock> WriteLimiter<C> {
+    fn with_clock(per_minute: u32, clock: C) -> Self {
+        let limiter = NonZeroU32::new(per_minute)
+            .map(|n| RateLimiter::dashmap_with_clock(Quota::per_minute(n), clock));
+        Self { limiter }
+    }
+
+    /// Counts one write by `member`; `Err(wait)` once its allowance is spent.
+    pub fn record_write(&self, member: &str) -> Result<(), Duration> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        limiter
+            .check_key(&member.to_string())
+            .map_err(|refused| retry_after(refused.wait_time_from(limiter.clock().now())))
+    }
+
+    /// Drops the members whose allowance is full again.
+    pub fn forget_idle(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// Whole seconds, at least one: what `Retry-After` can say.
+fn retry_after(wait: Duration) -> Duration {
+    Duration::from_secs(wait.as_secs_f64().ceil().max(1.0) as u64)
+}
+
+/// IPv4 addresses as they are; IPv6 addresses cut to their /64 (after canonicalisation, so
+/// IPv4 clients of a dual-stack listener are not all one IPv6 /64).
 fn key(address: IpAddr) -> IpAddr {
-    match address {
-        IpAddr::V4(_) => address,
+    match address.to_canonical() {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
         IpAddr::V6(v6) => {
             let bits = u128::from(v6) & !((1u128 << 64) - 1);
             IpAddr::V6(bits.into())
@@ -126,63 +207,31 @@ fn key(address: IpAddr) -> IpAddr {
     }
 }
 
-/// The client's address: the TCP peer, or — when the peer is a trusted reverse proxy — the
-/// last address the proxy appended to `X-Forwarded-For` (earlier entries are client-written
-/// and could be forged).
+/// The client's address, canonical: the TCP peer, or — when the peer is a trusted reverse
+/// proxy — the last `X-Forwarded-For` entry, the one the proxy appended. Earlier entries are
+/// client-written and could be forged, so if the last one does not parse, the peer is used.
 pub fn client_address(request: &HttpRequest, trusted_proxies: &[IpAddr]) -> IpAddr {
     let peer = request
         .peer_addr()
-        .map(|a| a.ip())
+        .map(|a| a.ip().to_canonical())
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    if !trusted_proxies.contains(&peer) {
+    if !trusted_proxies.iter().any(|p| p.to_canonical() == peer) {
         return peer;
     }
-    request
-        .headers()
-        .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-        .next_back()
-        .unwrap_or(peer)
+    appended_by_proxy(request).unwrap_or(peer)
+}
+
+/// The last entry of the last `X-Forwarded-For` header, if it is an address (some proxies
+/// add a port).
+fn appended_by_proxy(request: &HttpRequest) -> Option<IpAddr> {
+    let header = request.headers().get_all("x-forwarded-for").last()?;
+    let entry = header.to_str().ok()?.rsplit(',').next()?.trim();
+    let address = entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|a| a.ip()))
+        .ok()?;
+    Some(address.to_canonical())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_client_is_throttled_after_its_allowance_and_others_are_not() {
-        let limiter = FailureLimiter::new(3);
-        let guesser: IpAddr = "10.0.0.1".parse().unwrap();
-        let other: IpAddr = "10.0.0.2".parse().unwrap();
-        assert_eq!(limiter.record_failure(guesser), Failure::Counted);
-        assert_eq!(limiter.record_failure(guesser), Failure::Counted);
-        assert!(limiter.check(guesser).is_ok());
-        assert_eq!(limiter.record_failure(guesser), Failure::Exhausted);
-        let wait = limiter.check(guesser).unwrap_err();
-        assert!(
-            wait >= Duration::from_secs(1) && wait <= Duration::from_secs(21),
-            "{wait:?}"
-        );
-        assert!(limiter.check(other).is_ok());
-    }
-
-    #[test]
-    fn ipv6_clients_share_their_slash_64() {
-        let limiter = FailureLimiter::new(1);
-        limiter.record_failure("2001:db8::1".parse().unwrap());
-        assert!(limiter.check("2001:db8::ffff".parse().unwrap()).is_err());
-        assert!(limiter.check("2001:db8:0:1::1".parse().unwrap()).is_ok());
-    }
-
-    #[test]
-    fn zero_turns_throttling_off() {
-        let limiter = FailureLimiter::new(0);
-        let client: IpAddr = "10.0.0.1".parse().unwrap();
-        for _ in 0..100 {
-            limiter.record_failure(client);
-        }
-        assert!(limiter.check(client).is_ok());
-    }
-}
+mod tests;

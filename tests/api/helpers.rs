@@ -23,6 +23,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(db: TestDb) -> TestApp {
+    spawn_app_with(db, |_| {}).await
+}
+
+/// `spawn_app`, with settings changed by `adjust` first.
+pub async fn spawn_app_with(db: TestDb, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut settings = Settings::for_database(db.url.clone());
     settings.engine = EngineConfig {
@@ -33,6 +38,7 @@ pub async fn spawn_app(db: TestDb) -> TestApp {
     settings.bootstrap_token = Some(ADMIN_TOKEN.into());
     let mail_dir = tempfile::tempdir().expect("a mail directory");
     settings.mail.mail_dir = mail_dir.path().to_path_buf();
+    adjust(&mut settings);
     let app = Application::build(settings).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());

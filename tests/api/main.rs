@@ -7,5 +7,6 @@ mod access;
 mod agency_codes;
 mod bad_input;
 mod helpers;
+mod limits;
 mod reports;
 mod story;
