@@ -23,6 +23,9 @@ use governor::state::StateStore;
 use governor::state::keyed::{DashMapStateStore, ShrinkableKeyedStateStore};
 use governor::{Quota, RateLimiter};
 
+/// A keyed governor limiter without middleware.
+type Keyed<K, S, C> = RateLimiter<K, S, C, NoOpMiddleware<<C as Clock>::Instant>>;
+
 /// The failure limiter's key: a client, and whether this call counts a failure or only asks
 /// whether one more would still be allowed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -81,7 +84,7 @@ impl ShrinkableKeyedStateStore<Probe> for Failures {
 
 /// Failed-authentication allowances, keyed by client address.
 pub struct FailureLimiter<C: Clock = DefaultClock> {
-    limiter: Option<RateLimiter<Probe, Failures, C, NoOpMiddleware<C::Instant>>>,
+    limiter: Option<Keyed<Probe, Failures, C>>,
 }
 
 /// The outcome of recording a failure.
@@ -154,7 +157,7 @@ impl<C: Clock> FailureLimiter<C> {
 
 /// Writes allowed per member.
 pub struct WriteLimiter<C: Clock = DefaultClock> {
-    limiter: Option<RateLimiter<String, DashMapStateStore<String>, C, NoOpMiddleware<C::Instant>>>,
+    limiter: Option<Keyed<String, DashMapStateStore<String>, C>>,
 }
 
 impl WriteLimiter {
