@@ -139,20 +139,15 @@ impl std::fmt::Debug for WriterCounters {
 impl Collector for WriterCounters {
     fn encode(&self, mut encoder: DescriptorEncoder) -> std::fmt::Result {
         let stats = self.0.group_commit_stats();
-        let counters = [
-            ("daftar_appends", "Events appended", stats.appends as f64),
+        let counts = [
+            ("daftar_appends", "Events appended.", stats.appends),
             (
                 "daftar_group_commit_batches",
-                "Group-commit batches written",
-                stats.batches as f64,
-            ),
-            (
-                "daftar_group_commit_busy_seconds",
-                "Time the writer spent writing batches",
-                stats.busy_us as f64 / 1e6,
+                "Group-commit batches written.",
+                stats.batches,
             ),
         ];
-        for (name, help, value) in counters {
+        for (name, help, value) in counts {
             let counter = ConstCounter::new(value);
             counter.encode(encoder.encode_descriptor(
                 name,
@@ -161,10 +156,17 @@ impl Collector for WriterCounters {
                 counter.metric_type(),
             )?)?;
         }
+        let busy = ConstCounter::new(stats.busy_us as f64 / 1e6);
+        busy.encode(encoder.encode_descriptor(
+            "daftar_group_commit_busy_seconds",
+            "Time the writer spent writing batches.",
+            None,
+            busy.metric_type(),
+        )?)?;
         let largest = ConstGauge::new(i64::try_from(stats.largest_batch).unwrap_or(i64::MAX));
         largest.encode(encoder.encode_descriptor(
             "daftar_group_commit_largest_batch",
-            "The largest group-commit batch so far",
+            "The largest group-commit batch so far.",
             None,
             largest.metric_type(),
         )?)

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use daftar::db::{Database, DatabaseUrl};
 use daftar::idempotency::IdempotencyRecords;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -241,10 +242,63 @@ async fn writes_are_limited_per_member(db: TestDb) {
     assert_ne!(other.status().as_u16(), 429);
 }
 
+/// A database whose idempotency answers an earlier version kept among the documents: after
+/// the upgrade they are in their own table, still replayed, and gone from the documents.
+async fn answers_remembered_before_the_upgrade_move_to_their_table(db: TestDb) {
+    let backend = match &db.url {
+        DatabaseUrl::Sqlite(_) => "sqlite",
+        DatabaseUrl::Postgres(_) => "postgres",
+    };
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let earlier = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&all).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if name.as_str() < "0006" {
+            std::fs::copy(&path, earlier.path().join(name)).unwrap();
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(earlier.path()).await.unwrap();
+    let database = Database::connect(&db.url).await.unwrap();
+    let insert = "insert into documents (kind, id, version, doc) values ('idempotency', 'abc', 1, \
+                  '{\"fingerprint\":\"f\",\"status\":201,\"body\":{\"id\":\"x\",\"n\":[1]}}')";
+    let documents_left = "select count(*) from documents where kind = 'idempotency'";
+    match &database {
+        Database::Sqlite(pool) => {
+            migrator.run(pool).await.unwrap();
+            sqlx::query(insert).execute(pool).await.unwrap();
+        }
+        Database::Postgres(pool) => {
+            migrator.run(pool).await.unwrap();
+            sqlx::query(insert).execute(pool).await.unwrap();
+        }
+    }
+    database.migrate().await.unwrap();
+    let left: i64 = match &database {
+        Database::Sqlite(pool) => sqlx::query_scalar(documents_left).fetch_one(pool).await,
+        Database::Postgres(pool) => sqlx::query_scalar(documents_left).fetch_one(pool).await,
+    }
+    .unwrap();
+    assert_eq!(left, 0);
+    let records = IdempotencyRecords::new(database);
+    let now = chrono::Utc::now().timestamp_micros();
+    let moved = records
+        .find("abc", now - 60_000_000)
+        .await
+        .unwrap()
+        .expect("the answer moved, dated at the upgrade");
+    assert_eq!((moved.fingerprint.as_str(), moved.status), ("f", 201));
+    let body: Value = serde_json::from_str(&moved.body).unwrap();
+    assert_eq!(body, json!({"id": "x", "n": [1]}));
+}
+
 on_both_backends!(
     idempotency_answers_are_kept_only_for_callers_allowed_to_act,
     idempotency_answers_expire_and_are_purged,
     writes_are_limited_per_member,
+    answers_remembered_before_the_upgrade_move_to_their_table,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
