@@ -146,6 +146,9 @@ enum TokenCommand {
     Issue {
         #[arg(long)]
         member: String,
+        /// When the token stops working (RFC 3339, e.g. 2027-03-20T00:00:00Z); default never.
+        #[arg(long, value_name = "TIME")]
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
     },
 }
 
@@ -221,8 +224,8 @@ impl Cli {
             Command::Audit { command } => audit::run(command, &database_url).await,
             Command::Projections { command } => audit::rebuild(command, &database_url).await,
             Command::Token {
-                command: TokenCommand::Issue { member },
-            } => issue_token(&database_url, &member).await,
+                command: TokenCommand::Issue { member, expires_at },
+            } => issue_token(&database_url, &member, expires_at).await,
             Command::Migrate => {
                 let database = Database::connect(&database_url).await?;
                 database.migrate().await?;
@@ -300,7 +303,11 @@ async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()>
 }
 
 /// `daftar token issue --member ID`: the operator's way to a token without the API.
-async fn issue_token(url: &DatabaseUrl, member: &str) -> anyhow::Result<()> {
+async fn issue_token(
+    url: &DatabaseUrl,
+    member: &str,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<()> {
     let database = Database::connect(url).await?;
     database.migrate().await?;
     let store = database.event_store();
@@ -318,7 +325,7 @@ async fn issue_token(url: &DatabaseUrl, member: &str) -> anyhow::Result<()> {
     )
     .await?;
     let (token_id, token) = engine
-        .issue_token(&crate::domain::Actor::system(), member)
+        .issue_token(&crate::domain::Actor::system(), member, expires_at)
         .await?;
     store.shutdown().await;
     println!("{token}");
