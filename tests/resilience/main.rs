@@ -16,5 +16,6 @@ mod load;
 mod node;
 mod nodes;
 mod outage;
+mod revocation;
 mod shutdown;
 mod workload;
