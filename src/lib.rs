@@ -11,11 +11,13 @@
 //!
 //! Also: [`workflow`] (the definition language), [`forms`] (JSON Schema registry),
 //! [`calendar`] (Solar Hijri business calendar), [`reports`] (exchange matrix, status
-//! board), [`audit`] (replay, timelines, checkpoints, export and import), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
+//! board), [`audit`] (replay, timelines, checkpoints, export and import), [`backup`] (an online
+//! copy of a SQLite database), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
 //! [`telemetry`].
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod cli;
 pub mod config;

@@ -85,6 +85,12 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Copy a SQLite database while servers run on it, and print the checkpoint it holds
+    /// (POSITION:HASH). On PostgreSQL, says how to use pg_dump instead.
+    Backup {
+        /// The new file to write (it must not exist).
+        file: PathBuf,
+    },
     /// Bearer tokens.
     Token {
         #[command(subcommand)]
@@ -226,6 +232,7 @@ impl Cli {
             Command::Token {
                 command: TokenCommand::Issue { member, expires_at },
             } => issue_token(&database_url, &member, expires_at).await,
+            Command::Backup { file } => backup(&database_url, &file).await,
             Command::Migrate => {
                 let database = Database::connect(&database_url).await?;
                 database.migrate().await?;
@@ -299,6 +306,23 @@ async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()>
     } else {
         println!("{text}");
     }
+    Ok(())
+}
+
+/// `daftar backup FILE`: the checkpoint on stdout (to keep), a note for people on stderr.
+async fn backup(url: &DatabaseUrl, file: &Path) -> anyhow::Result<()> {
+    let backup = crate::backup::backup(url, file).await?;
+    println!("{}", backup.checkpoint());
+    eprintln!(
+        "backed up {} to {} ({} bytes, {} events); check a restore with: \
+         daftar --database-url sqlite://{} audit verify --expect-head {}",
+        url.display(),
+        file.display(),
+        backup.bytes,
+        backup.head_position,
+        file.display(),
+        backup.checkpoint()
+    );
     Ok(())
 }
 

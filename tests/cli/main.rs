@@ -145,3 +145,24 @@ async fn token_issue_prints_a_working_token_and_refuses_unknown_members() {
     ));
     assert!(line.contains("no member nobody"), "{line}");
 }
+
+#[test]
+fn backup_names_pg_dump_on_postgres_and_needs_an_existing_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    let copy = copy.to_str().unwrap();
+    let postgres = [(
+        "DAFTAR_DATABASE_URL",
+        "postgres://daftar:secret@127.0.0.1:1/daftar",
+    )];
+    let line = refused(&daftar(&["backup", copy], &postgres));
+    assert!(line.contains("pg_dump --format=custom"), "{line}");
+    assert!(!line.contains("secret"), "{line}");
+    let missing = format!("sqlite://{}", dir.path().join("none.db").display());
+    let line = refused(&daftar(
+        &["backup", copy],
+        &[("DAFTAR_DATABASE_URL", &missing)],
+    ));
+    assert!(line.contains("no database at"), "{line}");
+    assert!(!std::path::Path::new(copy).exists());
+}

@@ -9,6 +9,7 @@
 mod support;
 
 mod abuse;
+mod backup;
 mod burst;
 mod checks;
 mod crash;
