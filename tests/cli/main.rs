@@ -166,3 +166,32 @@ fn backup_names_pg_dump_on_postgres_and_needs_an_existing_sqlite_file() {
     assert!(line.contains("no database at"), "{line}");
     assert!(!std::path::Path::new(copy).exists());
 }
+
+#[tokio::test]
+async fn token_issue_takes_an_expiry_in_the_future() {
+    let db = support::sqlite();
+    let engine =
+        support::seed::start(&db, daftar::engine::ManualClock::at(support::seed::now())).await;
+    support::seed::seed(&engine).await;
+    let url = db.url.display();
+    let env = [("DAFTAR_DATABASE_URL", url.as_str())];
+    let issue = |at: &str| {
+        daftar(
+            &["token", "issue", "--member", "m-irica", "--expires-at", at],
+            &env,
+        )
+    };
+    let line = refused(&issue("2001-01-01T00:00:00Z"));
+    assert!(line.contains("not in the future"), "{line}");
+    let output = issue("2999-01-01T00:00:00Z");
+    assert!(output.status.success(), "{output:?}");
+    let listed = engine
+        .member_tokens(&support::seed::admin(), "m-irica")
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].expires_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2999-01-01T00:00:00+00:00")
+    );
+}
