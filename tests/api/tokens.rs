@@ -137,7 +137,35 @@ async fn a_disabled_member_is_refused_and_its_task_stays_with_its_agency(db: Tes
     assert_eq!(status(&app, "/v1/tasks", &irica).await, 200);
 }
 
+/// The log holds nothing computed from a token: not its hash, and not (for the bootstrap
+/// token, which an operator chooses and may be guessable) an id derived from it.
+async fn the_log_holds_nothing_computed_from_a_token(db: TestDb) {
+    let app = spawn_app(db).await;
+    app.import_agencies().await;
+    let token = app.member("m-irica", "IRICA", &["member"]).await;
+    let response = app
+        .client
+        .get(format!("{}/v1/events?limit=500", app.address))
+        .bearer_auth(ADMIN_TOKEN)
+        .header("accept", "application/x-ndjson")
+        .send()
+        .await
+        .unwrap();
+    let log = response.text().await.unwrap();
+    assert!(log.contains("TokenIssued"), "{log}");
+    for secret in [ADMIN_TOKEN, token.as_str()] {
+        let hash = daftar::engine::token_hash(secret);
+        assert!(!log.contains(&hash), "a token's hash is in the log");
+        let derived = daftar::domain::derive_id(uuid::Uuid::nil(), &["bootstrap-token", &hash]);
+        assert!(
+            !log.contains(&derived.to_string()),
+            "an id derived from a token is in the log"
+        );
+    }
+}
+
 on_both_backends!(
+    the_log_holds_nothing_computed_from_a_token,
     an_admin_lists_and_expires_tokens,
     a_disabled_member_is_refused_and_its_task_stays_with_its_agency,
 );
