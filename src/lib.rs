@@ -5,20 +5,23 @@
 //! call, render) → [`engine`] (load the case, decide, append) → [`domain`] (pure
 //! `decide`/`apply` for cases and tasks) → [`event_store`] (the append-only, hash-chained,
 //! group-committed log on SQLite or PostgreSQL), which writes in the same transaction the
-//! side effects the events imply: read models ([`documents`]), [`timers`] and the e-mail
-//! [`outbox`]. After commit, in the background: the [`scheduler`] fires due timers as
+//! side effects the events imply: read models ([`documents`]), token hashes
+//! ([`credentials`]), [`timers`] and the e-mail [`outbox`]. After commit, in the background: the [`scheduler`] fires due timers as
 //! commands, and [`notify`] delivers e-mail through lettre.
 //!
 //! Also: [`workflow`] (the definition language), [`forms`] (JSON Schema registry),
 //! [`calendar`] (Solar Hijri business calendar), [`reports`] (exchange matrix, status
-//! board), [`audit`] (replay, timelines, checkpoints, export and import), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
+//! board), [`audit`] (replay, timelines, checkpoints, export and import), [`backup`] (an online
+//! copy of a SQLite database), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
 //! [`telemetry`], [`idempotency`] (answers remembered for `Idempotency-Key` retries).
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod db;
 pub mod documents;
 pub mod domain;

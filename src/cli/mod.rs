@@ -85,6 +85,12 @@ enum Command {
     },
     /// Apply the database migrations and exit.
     Migrate,
+    /// Copy a SQLite database while servers run on it, and print the checkpoint it holds
+    /// (POSITION:HASH). On PostgreSQL, says how to use pg_dump instead.
+    Backup {
+        /// The new file to write (it must not exist).
+        file: PathBuf,
+    },
     /// Bearer tokens.
     Token {
         #[command(subcommand)]
@@ -146,6 +152,9 @@ enum TokenCommand {
     Issue {
         #[arg(long)]
         member: String,
+        /// When the token stops working (RFC 3339, e.g. 2027-03-20T00:00:00Z); default never.
+        #[arg(long, value_name = "TIME")]
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
     },
 }
 
@@ -221,8 +230,9 @@ impl Cli {
             Command::Audit { command } => audit::run(command, &database_url).await,
             Command::Projections { command } => audit::rebuild(command, &database_url).await,
             Command::Token {
-                command: TokenCommand::Issue { member },
-            } => issue_token(&database_url, &member).await,
+                command: TokenCommand::Issue { member, expires_at },
+            } => issue_token(&database_url, &member, expires_at).await,
+            Command::Backup { file } => backup(&database_url, &file).await,
             Command::Migrate => {
                 let database = Database::connect(&database_url).await?;
                 database.migrate().await?;
@@ -299,8 +309,29 @@ async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()>
     Ok(())
 }
 
+/// `daftar backup FILE`: the checkpoint on stdout (to keep), a note for people on stderr.
+async fn backup(url: &DatabaseUrl, file: &Path) -> anyhow::Result<()> {
+    let backup = crate::backup::backup(url, file).await?;
+    println!("{}", backup.checkpoint());
+    eprintln!(
+        "backed up {} to {} ({} bytes, {} events); check a restore with: \
+         daftar --database-url sqlite://{} audit verify --expect-head {}",
+        url.display(),
+        file.display(),
+        backup.bytes,
+        backup.head_position,
+        file.display(),
+        backup.checkpoint()
+    );
+    Ok(())
+}
+
 /// `daftar token issue --member ID`: the operator's way to a token without the API.
-async fn issue_token(url: &DatabaseUrl, member: &str) -> anyhow::Result<()> {
+async fn issue_token(
+    url: &DatabaseUrl,
+    member: &str,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> anyhow::Result<()> {
     let database = Database::connect(url).await?;
     database.migrate().await?;
     let store = database.event_store();
@@ -318,7 +349,7 @@ async fn issue_token(url: &DatabaseUrl, member: &str) -> anyhow::Result<()> {
     )
     .await?;
     let (token_id, token) = engine
-        .issue_token(&crate::domain::Actor::system(), member)
+        .issue_token(&crate::domain::Actor::system(), member, expires_at)
         .await?;
     store.shutdown().await;
     println!("{token}");

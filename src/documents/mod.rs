@@ -30,6 +30,8 @@ pub enum SideWrite {
     },
     /// Mark a claimed timer fired, with the events its firing appended.
     CompleteTimer { id: String },
+    /// Record a token's hash (a no-op if the token is recorded): see [`crate::credentials`].
+    Credential(crate::credentials::Credential),
     /// Queue an e-mail (a no-op if one with this id exists).
     Enqueue(Box<crate::outbox::OutboxRow>),
     /// Record a notification's final outcome (`sent` or `failed`) with its event.
@@ -131,6 +133,11 @@ pub struct Documents {
 impl Documents {
     pub fn new(database: Database) -> Self {
         Self { database }
+    }
+
+    /// The database these documents live in.
+    pub fn database(&self) -> &Database {
+        &self.database
     }
 
     pub async fn get(&self, kind: &str, id: &str) -> Result<Option<String>, StoreError> {

@@ -72,6 +72,18 @@ impl Rewrite {
         Ok(())
     }
 
+    /// Records a token's hash found in an event written before the `credentials` table: the
+    /// upcast of such an event. Never deletes: the rows are not a read model.
+    pub async fn put_credential(
+        &mut self,
+        credential: &crate::credentials::Credential,
+    ) -> Result<(), StoreError> {
+        match &mut self.tx {
+            Tx::Sqlite(tx) => crate::credentials::insert_sqlite(tx, credential).await,
+            Tx::Postgres(tx) => crate::credentials::insert_postgres(tx, credential).await,
+        }
+    }
+
     /// Commits; returns how many documents were written.
     pub async fn commit(mut self) -> Result<u64, StoreError> {
         self.flush().await?;

@@ -47,6 +47,11 @@ pub struct Member {
     pub roles: Vec<Role>,
     pub supervisor_id: Option<String>,
     pub locale: String,
+    /// A disabled member's tokens and sessions are refused; it can be enabled again.
+    /// Absent from `MemberRegistered` (a member starts enabled): see [`registered_event`].
+    #[serde(default)]
+    pub disabled: bool,
+    /// The version of the `member-ID` stream this state is at.
     pub version: i64,
 }
 
@@ -97,14 +102,25 @@ pub(crate) fn agency_document(input: &AgencyInput) -> Document {
     Document::new("agency", input.code.clone(), 1, input)
 }
 
-/// The `member` read model of a `MemberRegistered` event (live and in a rebuild).
+/// The `member` read model after `MemberRegistered`, `MemberDisabled` or `MemberEnabled`
+/// (live and in a rebuild), at the member's stream version.
 pub(crate) fn member_document(member: &Member) -> Document {
-    let mut doc = Document::new("member", member.id.clone(), 1, member);
+    let mut doc = Document::new("member", member.id.clone(), member.version, member);
     doc.agency.clone_from(&member.agency);
     doc
 }
 
-fn require_admin(actor: &Actor) -> Result<(), EngineError> {
+/// A `MemberRegistered` event's data: the member as registered, in the shape it has always
+/// had (`disabled` is a later state, told by its own events).
+fn registered_event(member: &Member) -> serde_json::Value {
+    let mut data = json!(member);
+    if let Some(fields) = data.as_object_mut() {
+        fields.remove("disabled");
+    }
+    data
+}
+
+pub(crate) fn require_admin(actor: &Actor) -> Result<(), EngineError> {
     if actor.has(Role::Admin) {
         Ok(())
     } else {
@@ -193,7 +209,7 @@ impl Engine {
         let request = AppendRequest::new(
             format!("member-{}", member.id),
             ExpectedVersion::NoStream,
-            vec![NewEvent::new("MemberRegistered", json!(member))],
+            vec![NewEvent::new("MemberRegistered", registered_event(member))],
         )
         .with_metadata(self.metadata(actor))
         .with_side_writes(vec![SideWrite::Document(doc)]);
@@ -272,6 +288,7 @@ impl Engine {
             roles,
             supervisor_id: input.supervisor_id,
             locale,
+            disabled: false,
             version: 1,
         })
     }
@@ -304,6 +321,8 @@ impl Engine {
             .members()
             .await?
             .into_iter()
+            // A disabled member is not offered as anyone's assignee.
+            .filter(|m| !m.disabled)
             .filter_map(|m| {
                 Some(MemberRef {
                     agency: m.agency?,

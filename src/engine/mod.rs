@@ -10,10 +10,12 @@ mod codec;
 mod directory;
 mod error;
 mod mail;
+mod membership;
 mod open;
 pub mod projection;
 pub mod rebuild;
 mod references;
+mod sessions;
 mod tasks;
 mod tokens;
 
@@ -29,9 +31,11 @@ pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};
 pub use directory::{AgencyInput, Member, MemberInput, valid_agency_code, valid_email};
 pub use error::EngineError;
 pub use open::{OpenCase, ParticipantsInput};
-pub use tokens::token_hash;
+pub use sessions::SESSION_TTL;
+pub use tokens::{TokenInfo, token_hash};
 
 use crate::calendar::BusinessCalendar;
+use crate::credentials::Credentials;
 use crate::documents::Documents;
 use crate::domain::{Actor, CaseState};
 use crate::event_store::{EventStore, Metadata};
@@ -81,8 +85,10 @@ pub struct Engine {
     /// Agency codes seen registered. Agencies are never removed, so a code found here is
     /// known; a code not found sends the check to the database.
     known_agencies: Arc<Mutex<std::collections::HashSet<String>>>,
+    /// Token hashes, where they are checked (beside the log, not in it).
+    pub credentials: Credentials,
     /// Authenticated tokens (by hash), briefly, so a request costs no token look-up.
-    sessions: Arc<Mutex<HashMap<String, (std::time::Instant, Member)>>>,
+    sessions: Arc<Mutex<HashMap<String, sessions::Session>>>,
 }
 
 impl Engine {
@@ -94,6 +100,7 @@ impl Engine {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, EngineError> {
         let engine = Self {
+            credentials: Credentials::new(documents.database().clone()),
             store,
             documents,
             catalog: Arc::new(Catalog::default()),

@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use super::codec::apply_raw;
 use super::directory::{AgencyInput, Member, agency_document, member_document};
-use super::tokens::token_document;
+use super::tokens::{TokenDoc, TokenIssued};
 use super::{EngineError, projection};
+use crate::credentials::Credential;
 use crate::documents::{Document, Documents, Rewrite, SideWrite};
 use crate::domain::CaseState;
 use crate::event_store::{EventStore, ReadAll, StoredEvent};
@@ -192,7 +193,9 @@ async fn rebuild_cases(
     .await
 }
 
-/// Agencies, members and tokens, from their registration and revocation events.
+/// Agencies, members and tokens, from the events that register, disable, enable, issue and
+/// revoke them. A `TokenIssued` written before the credentials table carries its token's
+/// hash, which goes to that table (when tokens are rebuilt); the table is never cleared.
 async fn rebuild_directory(
     store: &EventStore,
     rewrite: &mut Rewrite,
@@ -202,14 +205,15 @@ async fn rebuild_directory(
     let types = [
         "AgencyRegistered",
         "MemberRegistered",
+        "MemberDisabled",
+        "MemberEnabled",
         "TokenIssued",
         "TokenRevoked",
     ];
-    // token id -> (hash, member): a revocation names only the token id.
-    let mut tokens: HashMap<Uuid, (String, String)> = HashMap::new();
+    let mut directory = Directory::default();
     each_event(store, &types, async |event| {
         report.events += 1;
-        let doc = directory_document(&event, &mut tokens).map_err(|e| {
+        let (doc, credential) = directory.apply(&event).map_err(|e| {
             EngineError::Internal(anyhow::anyhow!(
                 "{} at position {}: {e}",
                 event.event_type,
@@ -220,32 +224,59 @@ async fn rebuild_directory(
             Some(doc) if kinds.contains(&doc.kind) => rewrite.put(doc).await?,
             _ => {}
         }
+        if let Some(credential) = credential.filter(|_| kinds.contains(&"token")) {
+            rewrite.put_credential(&credential).await?;
+        }
         Ok(())
     })
     .await
 }
 
-fn directory_document(
-    event: &StoredEvent,
-    tokens: &mut HashMap<Uuid, (String, String)>,
-) -> Result<Option<Document>, serde_json::Error> {
-    let field = |name: &str| event.data[name].as_str().unwrap_or_default().to_string();
-    Ok(match event.event_type.as_str() {
-        "AgencyRegistered" => Some(agency_document(&AgencyInput::deserialize(&event.data)?)),
-        "MemberRegistered" => Some(member_document(&Member::deserialize(&event.data)?)),
-        "TokenIssued" => {
-            let token_id = Uuid::deserialize(&event.data["token_id"])?;
-            let (hash, member) = (field("token_sha256"), field("member_id"));
-            let doc = token_document(&hash, token_id, &member, false);
-            tokens.insert(token_id, (hash, member));
-            Some(doc)
-        }
-        "TokenRevoked" => {
-            let token_id = Uuid::deserialize(&event.data["token_id"])?;
-            tokens
-                .get(&token_id)
-                .map(|(hash, member)| token_document(hash, token_id, member, true))
-        }
-        _ => None,
-    })
+/// The members and tokens seen so far: a later event names only the member or token id.
+#[derive(Default)]
+struct Directory {
+    members: HashMap<String, Member>,
+    tokens: HashMap<Uuid, TokenDoc>,
+}
+
+impl Directory {
+    fn apply(
+        &mut self,
+        event: &StoredEvent,
+    ) -> Result<(Option<Document>, Option<Credential>), serde_json::Error> {
+        let data = &event.data;
+        let doc = match event.event_type.as_str() {
+            "AgencyRegistered" => Some(agency_document(&AgencyInput::deserialize(data)?)),
+            "MemberRegistered" => {
+                let member = Member::deserialize(data)?;
+                let doc = member_document(&member);
+                self.members.insert(member.id.clone(), member);
+                Some(doc)
+            }
+            "MemberDisabled" | "MemberEnabled" => {
+                let id = String::deserialize(&data["member_id"])?;
+                self.members.get_mut(&id).map(|member| {
+                    member.disabled = event.event_type == "MemberDisabled";
+                    member.version = event.version;
+                    member_document(member)
+                })
+            }
+            "TokenIssued" => {
+                let issued = TokenIssued::deserialize(data)?;
+                let token = issued.document();
+                let doc = token.document();
+                self.tokens.insert(token.token_id, token);
+                return Ok((Some(doc), issued.credential()));
+            }
+            "TokenRevoked" => {
+                let token_id = Uuid::deserialize(&data["token_id"])?;
+                self.tokens.get_mut(&token_id).map(|token| {
+                    token.revoked = true;
+                    token.document()
+                })
+            }
+            _ => None,
+        };
+        Ok((doc, None))
+    }
 }

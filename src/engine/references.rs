@@ -1,12 +1,12 @@
 //! Agency codes inside submitted documents must name registered agencies. The schema checks
 //! only a code's shape, so after it passes, every AgencyRef value (found by
-//! [`agency_refs`]) is looked up; all unknown ones are refused together, each with its JSON
+//! [`walk_agency_refs`]) is looked up; all unknown ones are refused together, each with its JSON
 //! Pointer, like schema violations.
 
 use serde_json::Value;
 
 use super::{Engine, EngineError};
-use crate::forms::{FormVersion, SchemaViolation, agency_refs};
+use crate::forms::{FormVersion, SchemaViolation, walk_agency_refs};
 
 impl Engine {
     pub(crate) async fn check_agency_refs(
@@ -14,7 +14,14 @@ impl Engine {
         form: &FormVersion,
         data: &Value,
     ) -> Result<(), EngineError> {
-        let refs = agency_refs(form.schema(), data);
+        let walked = walk_agency_refs(form.schema(), data);
+        tracing::debug!(
+            visits = walked.visits,
+            found = walked.refs.len(),
+            form = form.key(),
+            "agency references"
+        );
+        let refs = walked.refs;
         if refs.is_empty() {
             return Ok(());
         }

@@ -162,7 +162,9 @@ impl Engine {
         member_id: &str,
     ) -> Result<CaseState, EngineError> {
         let case_id = self.case_of_task(task_id).await?;
-        let member = self.member(member_id).await?.ok_or_else(|| {
+        // A disabled member takes no task: its open tasks wait for someone enabled.
+        let member = self.member(member_id).await?.filter(|m| !m.disabled);
+        let member = member.ok_or_else(|| {
             EngineError::Invalid(format!("member {member_id:?} is not registered"))
         })?;
         let member = MemberRef {

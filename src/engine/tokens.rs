@@ -1,49 +1,100 @@
-//! Bearer tokens: 32 random bytes shown once, stored only as their SHA-256. Issuing and
-//! revoking are events (`token-ID` streams) so an auditor sees who could act when; the
-//! token itself never reaches the log or the database.
+//! Bearer tokens: 32 random bytes shown once. Issuing and revoking are events (`token-ID`
+//! streams, with the acting admin in their metadata) that name a token by its id only, so an
+//! auditor sees who could act when without reading anything a token is checked against. The
+//! token's SHA-256 goes to the `credentials` table in the same transaction
+//! ([`crate::credentials`]), and the token itself nowhere.
+//!
+//! `TokenIssued` at version 1 (before the credentials table) carried `token_sha256`; such
+//! events are read as they are (never rewritten) and a rebuild copies their hash into the
+//! table. Version 2 carries `expires_at` instead.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::documents::{Document, SideWrite};
+use crate::credentials::Credential;
+use crate::documents::{Document, DocumentQuery, SideWrite};
 use crate::domain::{Actor, DomainError, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent};
 
 use super::directory::Member;
 use super::{Engine, EngineError};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct TokenDoc {
-    token_id: Uuid,
-    member_id: String,
-    revoked: bool,
+/// The `token` read model: one document per token id, from `TokenIssued` (version 1) and
+/// `TokenRevoked` (version 2); live and in a rebuild.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct TokenDoc {
+    pub token_id: Uuid,
+    pub member_id: String,
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+impl TokenDoc {
+    pub(crate) fn document(&self) -> Document {
+        let version = if self.revoked { 2 } else { 1 };
+        Document::new("token", self.token_id.to_string(), version, self)
+    }
+
+    /// Whether the token lets its member in at `now` (the member may still be disabled).
+    pub(crate) fn admits_at(&self, now: DateTime<Utc>) -> bool {
+        !self.revoked && self.expires_at.is_none_or(|at| now < at)
+    }
+}
+
+/// A `TokenIssued` event's data, either version.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TokenIssued {
+    pub token_id: Uuid,
+    pub member_id: String,
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Only in version 1.
+    #[serde(default)]
+    pub token_sha256: Option<String>,
+}
+
+impl TokenIssued {
+    pub(crate) fn document(&self) -> TokenDoc {
+        TokenDoc {
+            token_id: self.token_id,
+            member_id: self.member_id.clone(),
+            expires_at: self.expires_at,
+            revoked: false,
+        }
+    }
+
+    /// The credential a version-1 event carries.
+    pub(crate) fn credential(&self) -> Option<Credential> {
+        Some(Credential {
+            token_sha256: self.token_sha256.clone()?,
+            token_id: self.token_id,
+            member_id: self.member_id.clone(),
+        })
+    }
+}
+
+/// One token as an admin sees it: never the token, nor its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenInfo {
+    pub token_id: Uuid,
+    pub member_id: String,
+    pub issued_at: DateTime<Utc>,
+    pub issued_by: Option<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_by: Option<String>,
+    /// To the minute: a use is recorded at most once a minute per token and node.
+    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 /// The hex SHA-256 of a token: what is stored and looked up.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
-
-/// The `token` read model after `TokenIssued` (version 1) or `TokenRevoked` (version 2),
-/// keyed by the token's hash; live and in a rebuild.
-pub(crate) fn token_document(
-    hash: &str,
-    token_id: Uuid,
-    member_id: &str,
-    revoked: bool,
-) -> Document {
-    let doc = TokenDoc {
-        token_id,
-        member_id: member_id.to_string(),
-        revoked,
-    };
-    Document::new("token", hash.to_string(), if revoked { 2 } else { 1 }, &doc)
-}
-
-/// How long an authenticated token is trusted without looking it up again.
-const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn new_token() -> Result<String, EngineError> {
     let mut bytes = [0u8; 32];
@@ -52,22 +103,44 @@ fn new_token() -> Result<String, EngineError> {
     Ok(format!("dft_{}", hex::encode(bytes)))
 }
 
+fn require_admin(actor: &Actor, what: &str) -> Result<(), EngineError> {
+    if actor.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(format!("only an admin {what}")).into())
+    }
+}
+
 impl Engine {
-    /// Issues a token for a member (admins only; the CLI passes `Actor::system()`).
+    /// Issues a token for a member, valid until `expires_at` if given (admins only; the CLI
+    /// passes `Actor::system()`). Returns its id and the token, which is shown only now.
     pub async fn issue_token(
         &self,
         actor: &Actor,
         member_id: &str,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<(Uuid, String), EngineError> {
-        if !actor.has(Role::Admin) {
-            return Err(DomainError::Forbidden("only an admin issues tokens".into()).into());
+        require_admin(actor, "issues tokens")?;
+        let member = self
+            .member(member_id)
+            .await?
+            .ok_or_else(|| EngineError::NotFound(format!("no member {member_id}")))?;
+        if member.disabled {
+            return Err(EngineError::Conflict(format!(
+                "member {member_id} is disabled; enable it before issuing a token"
+            )));
         }
-        if self.member(member_id).await?.is_none() {
-            return Err(EngineError::NotFound(format!("no member {member_id}")));
+        if let Some(at) = expires_at
+            && at <= self.clock.now()
+        {
+            return Err(EngineError::Invalid(format!(
+                "expires_at {} is not in the future",
+                at.to_rfc3339()
+            )));
         }
         let token = new_token()?;
         let token_id = Uuid::now_v7();
-        self.record_token(actor, token_id, member_id, &token_hash(&token))
+        self.record_token(actor, token_id, member_id, &token_hash(&token), expires_at)
             .await?;
         Ok((token_id, token))
     }
@@ -78,27 +151,40 @@ impl Engine {
         token_id: Uuid,
         member_id: &str,
         hash: &str,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<(), EngineError> {
-        let doc = token_document(hash, token_id, member_id, false);
-        let event = NewEvent::new(
+        let doc = TokenDoc {
+            token_id,
+            member_id: member_id.to_string(),
+            expires_at,
+            revoked: false,
+        };
+        let mut event = NewEvent::new(
             "TokenIssued",
-            json!({"token_id": token_id, "member_id": member_id, "token_sha256": hash}),
+            json!({"token_id": token_id, "member_id": member_id, "expires_at": expires_at}),
         );
+        event.event_version = 2;
+        let credential = Credential {
+            token_sha256: hash.to_string(),
+            token_id,
+            member_id: member_id.to_string(),
+        };
         let request = AppendRequest::new(
             format!("token-{token_id}"),
             ExpectedVersion::NoStream,
             vec![event],
         )
         .with_metadata(self.metadata(actor))
-        .with_side_writes(vec![SideWrite::Document(doc)]);
+        .with_side_writes(vec![
+            SideWrite::Document(doc.document()),
+            SideWrite::Credential(credential),
+        ]);
         self.store.append(request).await?;
         Ok(())
     }
 
     pub async fn revoke_token(&self, actor: &Actor, token_id: Uuid) -> Result<(), EngineError> {
-        if !actor.has(Role::Admin) {
-            return Err(DomainError::Forbidden("only an admin revokes tokens".into()).into());
-        }
+        require_admin(actor, "revokes tokens")?;
         let events = self
             .store
             .read_stream(&format!("token-{token_id}"), 1)
@@ -109,62 +195,83 @@ impl Engine {
         if events.iter().any(|e| e.event_type == "TokenRevoked") {
             return Ok(());
         }
-        let hash = issued.data["token_sha256"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let member_id = issued.data["member_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let doc = token_document(&hash, token_id, &member_id, true);
+        let issued = TokenIssued::deserialize(&issued.data)
+            .map_err(|e| EngineError::Internal(anyhow::anyhow!("TokenIssued: {e}")))?;
+        let doc = TokenDoc {
+            revoked: true,
+            ..issued.document()
+        };
         let request = AppendRequest::new(
             format!("token-{token_id}"),
             ExpectedVersion::Exact(events.len() as i64),
             vec![NewEvent::new("TokenRevoked", json!({"token_id": token_id}))],
         )
         .with_metadata(self.metadata(actor))
-        .with_side_writes(vec![SideWrite::Document(doc)]);
+        .with_side_writes(vec![SideWrite::Document(doc.document())]);
         self.store.append(request).await?;
         // Forget it here at once (after the revocation is durable, so no request in between
         // can put it back); other nodes forget it within SESSION_TTL.
-        self.sessions.lock().expect("sessions lock").remove(
-            &issued.data["token_sha256"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        );
+        self.forget_sessions(|session| session.token_id == token_id);
         Ok(())
     }
 
-    /// The member a bearer token stands for, if it is known and not revoked.
-    ///
-    /// A token seen in the last few seconds is answered from memory. Revoking on this node
-    /// takes effect at once; another node notices within `SESSION_TTL`.
-    pub async fn authenticate(&self, token: &str) -> Result<Option<Member>, EngineError> {
-        let hash = token_hash(token);
-        if let Some((at, member)) = self.sessions.lock().expect("sessions lock").get(&hash)
-            && at.elapsed() < SESSION_TTL
-        {
-            return Ok(Some(member.clone()));
+    /// Every token issued to a member, oldest first (admins only).
+    pub async fn member_tokens(
+        &self,
+        actor: &Actor,
+        member_id: &str,
+    ) -> Result<Vec<TokenInfo>, EngineError> {
+        require_admin(actor, "lists tokens")?;
+        if self.member(member_id).await?.is_none() {
+            return Err(EngineError::NotFound(format!("no member {member_id}")));
         }
-        let Some(doc) = self.documents.get("token", &hash).await? else {
-            return Ok(None);
+        let last_used = self.credentials.last_used(member_id).await?;
+        let mut tokens = Vec::new();
+        let mut query = DocumentQuery {
+            limit: 1000,
+            ..Default::default()
         };
-        let doc: TokenDoc =
-            serde_json::from_str(&doc).map_err(|e| EngineError::Internal(e.into()))?;
-        if doc.revoked {
-            return Ok(None);
-        }
-        let member = self.member(&doc.member_id).await?;
-        if let Some(member) = &member {
-            let mut sessions = self.sessions.lock().expect("sessions lock");
-            if sessions.len() >= super::CACHE_LIMIT {
-                sessions.clear();
+        // Tokens are few (one or two per member): the read model is scanned, not indexed.
+        loop {
+            let page = self.documents.list("token", &query).await?;
+            let Some((last, _)) = page.last() else { break };
+            query.after = Some(last.clone());
+            for (_, doc) in page {
+                let doc: TokenDoc = serde_json::from_str(&doc)
+                    .map_err(|e| EngineError::Internal(anyhow::anyhow!("token document: {e}")))?;
+                if doc.member_id == member_id {
+                    let used = last_used.get(&doc.token_id).copied();
+                    tokens.push(self.token_info(doc, used).await?);
+                }
             }
-            sessions.insert(hash, (std::time::Instant::now(), member.clone()));
         }
-        Ok(member)
+        tokens.sort_by_key(|t| (t.issued_at, t.token_id));
+        Ok(tokens)
+    }
+
+    /// A token's document with the times and actors of its events.
+    async fn token_info(
+        &self,
+        doc: TokenDoc,
+        last_used_us: Option<i64>,
+    ) -> Result<TokenInfo, EngineError> {
+        let events = self
+            .store
+            .read_stream(&format!("token-{}", doc.token_id), 1)
+            .await?;
+        let of = |event_type: &str| events.iter().find(|e| e.event_type == event_type);
+        let issued = of("TokenIssued");
+        let revoked = of("TokenRevoked");
+        Ok(TokenInfo {
+            token_id: doc.token_id,
+            member_id: doc.member_id,
+            issued_at: issued.map(|e| e.recorded_at).unwrap_or_default(),
+            issued_by: issued.and_then(|e| e.metadata.actor.clone()),
+            expires_at: doc.expires_at,
+            revoked_at: revoked.map(|e| e.recorded_at),
+            revoked_by: revoked.and_then(|e| e.metadata.actor.clone()),
+            last_used_at: last_used_us.and_then(DateTime::from_timestamp_micros),
+        })
     }
 
     /// On a database with no `admin` member: creates it, with `token` as its token.
@@ -185,6 +292,7 @@ impl Engine {
             roles: vec![Role::Admin],
             supervisor_id: None,
             locale: "en".into(),
+            disabled: false,
             version: 1,
         };
         match self.store_member(&Actor::system(), &admin).await {
@@ -193,12 +301,17 @@ impl Engine {
             Err(EngineError::Conflict(_)) => return Ok(false),
             Err(error) => return Err(error),
         }
-        let hash = token_hash(token);
-        // Derived from the token's hash, so a node that retries this after a crash between
-        // the two appends records the same token once.
-        let token_id = crate::domain::derive_id(Uuid::nil(), &["bootstrap-token", &hash]);
-        self.record_token(&Actor::system(), token_id, "admin", &hash)
-            .await?;
+        // A fixed id, not one derived from the token: an operator's token may be guessable,
+        // and an id computed from it would let anyone reading the log test guesses offline.
+        let token_id = crate::domain::derive_id(Uuid::nil(), &["bootstrap-token"]);
+        self.record_token(
+            &Actor::system(),
+            token_id,
+            "admin",
+            &token_hash(token),
+            None,
+        )
+        .await?;
         tracing::info!("bootstrap: created member admin");
         Ok(true)
     }

@@ -33,6 +33,20 @@ fn queued<'a>(
         })
         .collect()
 }
+/// The credentials recorded by side writes: rows only ever added, each under its own
+/// token, so they commute with every other side write.
+fn credentials<'a>(
+    writes: impl IntoIterator<Item = &'a crate::documents::SideWrite>,
+) -> Vec<&'a crate::credentials::Credential> {
+    writes
+        .into_iter()
+        .filter_map(|write| match write {
+            crate::documents::SideWrite::Credential(credential) => Some(credential),
+            _ => None,
+        })
+        .collect()
+}
+
 mod read_sql;
 mod sqlite;
 mod types;

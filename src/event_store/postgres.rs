@@ -158,6 +158,9 @@ impl Backend for PostgresBackend {
         if !mails.is_empty() {
             crate::outbox::postgres::enqueue_many(&mut tx, &mails).await?;
         }
+        for credential in super::credentials(writes()) {
+            crate::credentials::insert_postgres(&mut tx, credential).await?;
+        }
         for step in crate::timers::steps(writes()) {
             apply_side_write(&mut tx, step).await?;
         }

@@ -153,6 +153,9 @@ impl Backend for SqliteBackend {
         };
         documents::upsert_many_sqlite(&mut tx, &documents::newest(writes())).await?;
         crate::outbox::sqlite::enqueue_many(&mut tx, &queued(writes())).await?;
+        for credential in super::credentials(writes()) {
+            crate::credentials::insert_sqlite(&mut tx, credential).await?;
+        }
         for step in crate::timers::steps(writes()) {
             apply_side_write(&mut tx, step).await?;
         }

@@ -4,8 +4,12 @@
 //! whether the agency exists is the registry's answer, so the caller checks these.
 //!
 //! Pure; follows local `$ref`s only, and at most [`MAX_DEPTH`](super::MAX_DEPTH) levels.
+//! A schema is an administrator's upload, so the walk must stay bounded whatever its shape:
+//! each (schema node, document value) pair is visited once, so an `allOf` that refers to
+//! itself, or a chain of `allOf`s each naming the next twice, costs one visit per pair
+//! instead of doubling at every level.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::Value;
 
@@ -17,12 +21,32 @@ const AGENCY_REF: &str = "#/$defs/AgencyRef";
 /// Every agency code in `data`, as (JSON Pointer, code), in document order. `unknown` and
 /// `any_with_legal_basis` are left out: they are allowed values, not codes.
 pub fn agency_refs(schema: &Value, data: &Value) -> Vec<(String, String)> {
-    let mut found = BTreeMap::new();
-    visit(schema, schema, data, &mut String::new(), 0, &mut found);
-    let mut refs: Vec<(String, String)> = found.into_iter().collect();
+    walk(schema, data).refs
+}
+
+/// What one walk found, and how many (schema node, value) pairs it visited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyRefWalk {
+    pub refs: Vec<(String, String)>,
+    pub visits: usize,
+}
+
+/// [`agency_refs`] with the number of visits the walk made.
+pub fn walk(schema: &Value, data: &Value) -> AgencyRefWalk {
+    let mut walker = Walker {
+        root: schema,
+        found: BTreeMap::new(),
+        seen: HashSet::new(),
+        visits: 0,
+    };
+    walker.visit(schema, data, &mut String::new(), 0);
+    let mut refs: Vec<(String, String)> = walker.found.into_iter().collect();
     // BTreeMap orders "/needs/10" before "/needs/2"; report in document order instead.
     refs.sort_by_key(|(pointer, _)| pointer_order(pointer));
-    refs
+    AgencyRefWalk {
+        refs,
+        visits: walker.visits,
+    }
 }
 
 fn pointer_order(pointer: &str) -> Vec<(u64, String)> {
@@ -49,53 +73,58 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-fn visit(
-    root: &Value,
-    node: &Value,
-    data: &Value,
-    path: &mut String,
-    depth: usize,
-    found: &mut BTreeMap<String, String>,
-) {
-    let Some(node) = resolve(root, node) else {
-        return;
-    };
-    if depth > super::MAX_DEPTH {
-        return;
-    }
-    if node.get("$ref").and_then(Value::as_str) == Some(AGENCY_REF) {
-        if let Some(code) = data.as_str().filter(|c| !NOT_AGENCIES.contains(c)) {
-            found.insert(path.clone(), code.to_string());
+struct Walker<'a> {
+    root: &'a Value,
+    found: BTreeMap<String, String>,
+    /// (schema node, document value) pairs already walked, by address: walking a pair again
+    /// finds nothing new.
+    seen: HashSet<(*const Value, *const Value)>,
+    visits: usize,
+}
+
+impl<'a> Walker<'a> {
+    fn visit(&mut self, node: &'a Value, data: &Value, path: &mut String, depth: usize) {
+        let Some(node) = resolve(self.root, node) else {
+            return;
+        };
+        if depth > super::MAX_DEPTH || !self.seen.insert((node as *const _, data as *const _)) {
+            return;
         }
-        return;
-    }
-    for combinator in ["anyOf", "oneOf", "allOf"] {
-        for branch in node[combinator].as_array().into_iter().flatten() {
-            visit(root, branch, data, path, depth + 1, found);
+        self.visits += 1;
+        if node.get("$ref").and_then(Value::as_str) == Some(AGENCY_REF) {
+            if let Some(code) = data.as_str().filter(|c| !NOT_AGENCIES.contains(c)) {
+                self.found.insert(path.clone(), code.to_string());
+            }
+            return;
         }
-    }
-    let len = path.len();
-    match data {
-        Value::Object(fields) => {
-            for (key, value) in fields {
-                if let Some(child) = node.get("properties").and_then(|p| p.get(key)) {
-                    path.push('/');
-                    path.push_str(&escape(key));
-                    visit(root, child, value, path, depth + 1, found);
-                    path.truncate(len);
-                }
+        for combinator in ["anyOf", "oneOf", "allOf"] {
+            for branch in node[combinator].as_array().into_iter().flatten() {
+                self.visit(branch, data, path, depth + 1);
             }
         }
-        Value::Array(items) => {
-            if let Some(child) = node.get("items") {
-                for (index, item) in items.iter().enumerate() {
-                    path.push_str(&format!("/{index}"));
-                    visit(root, child, item, path, depth + 1, found);
-                    path.truncate(len);
+        let len = path.len();
+        match data {
+            Value::Object(fields) => {
+                for (key, value) in fields {
+                    if let Some(child) = node.get("properties").and_then(|p| p.get(key)) {
+                        path.push('/');
+                        path.push_str(&escape(key));
+                        self.visit(child, value, path, depth + 1);
+                        path.truncate(len);
+                    }
                 }
             }
+            Value::Array(items) => {
+                if let Some(child) = node.get("items") {
+                    for (index, item) in items.iter().enumerate() {
+                        path.push_str(&format!("/{index}"));
+                        self.visit(child, item, path, depth + 1);
+                        path.truncate(len);
+                    }
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -164,5 +193,36 @@ mod tests {
         );
         assert_eq!(refs[2].0, "/needs/2/provider_agency");
         assert_eq!(refs[10].0, "/needs/10/provider_agency");
+    }
+
+    /// `A` is `allOf: [A, A]`: without the memo each level doubles the walk (2^64 visits).
+    #[test]
+    fn a_self_referencing_all_of_is_walked_once() {
+        let schema = json!({
+            "$defs": {"A": {"allOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/A"}]}},
+            "$ref": "#/$defs/A"
+        });
+        let walked = walk(&schema, &json!({"x": 1}));
+        assert!(walked.refs.is_empty());
+        assert!(walked.visits <= 2, "{} visits", walked.visits);
+    }
+
+    /// A chain of 40 definitions, each naming the next twice: 2^40 paths to the last one.
+    #[test]
+    fn a_doubling_chain_of_all_ofs_stays_linear() {
+        let mut defs = serde_json::Map::new();
+        for n in 0..40 {
+            let next = json!({"$ref": format!("#/$defs/D{}", n + 1)});
+            defs.insert(format!("D{n}"), json!({"allOf": [next.clone(), next]}));
+        }
+        defs.insert(
+            "D40".into(),
+            json!({"properties": {"a": {"$ref": "#/$defs/AgencyRef"}}}),
+        );
+        defs.insert("AgencyRef".into(), json!({"type": "string"}));
+        let schema = json!({"$defs": defs, "$ref": "#/$defs/D0"});
+        let walked = walk(&schema, &json!({"a": "MIMT"}));
+        assert_eq!(walked.refs, vec![("/a".to_string(), "MIMT".to_string())]);
+        assert!(walked.visits <= 50, "{} visits", walked.visits);
     }
 }

@@ -25,10 +25,10 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use agency_refs::{NOT_AGENCIES, agency_refs};
+pub use agency_refs::{AgencyRefWalk, NOT_AGENCIES, agency_refs, walk as walk_agency_refs};
 pub use canonical::{canonical_json, content_hash};
 pub use error::FormError;
-pub use version::FormVersion;
+pub use version::{FormVersion, REGEX_BACKTRACK_LIMIT};
 pub use violation::{MAX_DEPTH, SchemaViolation};
 
 /// Outcome of [`FormRegistry::register`].

@@ -233,3 +233,49 @@ fn messages_list_every_option_and_quote_descriptions() {
         "{messages:?}"
     );
 }
+
+/// `A` is `allOf: [A, A]`: an administrator's schema that refers to itself through a
+/// combinator. Registering it is refused, or validating against it and walking it for agency
+/// codes stay bounded.
+#[test]
+fn a_self_referencing_all_of_is_refused_or_bounded() {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": {
+            "A": {"allOf": [{"$ref": "#/$defs/A"}, {"$ref": "#/$defs/A"}]},
+            "AgencyRef": {"type": "string"}
+        },
+        "$ref": "#/$defs/A"
+    });
+    let mut forms = FormRegistry::new();
+    match forms.register("loop", schema.clone()) {
+        Err(error) => eprintln!("refused: {error}"),
+        Ok(_) => {
+            let data = json!({"a": "MIMT"});
+            let _ = forms.validate("loop", None, &data);
+            let walked = walk_agency_refs(&schema, &data);
+            assert!(walked.visits <= 2, "{} visits", walked.visits);
+        }
+    }
+}
+
+/// A pattern with a backreference runs on fancy-regex's backtracking engine; nested
+/// quantifiers make it exponential in the input. Past [`REGEX_BACKTRACK_LIMIT`] steps the value
+/// is refused as a violation instead of being worked on.
+#[test]
+fn a_backtracking_pattern_is_cut_off_at_the_limit() {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"code": {"type": "string", "pattern": "^(a|a)*\\1b$"}}
+    });
+    let mut forms = FormRegistry::new();
+    forms.register("codes", schema).unwrap();
+    let data = json!({"code": "a".repeat(12)});
+    let violations = forms.validate("codes", None, &data).unwrap_err();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(
+        violations[0].message.contains("backtracking"),
+        "{violations:?}"
+    );
+}

@@ -14,6 +14,12 @@ use super::violation::{SchemaViolation, precheck};
 /// The only meta-schema accepted; forms.md fixes draft 2020-12 for every form.
 const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 
+/// Backtracking steps one `pattern` may take on one value (fancy-regex allows a million):
+/// past it the value is refused as a violation, so an administrator's pattern with nested
+/// quantifiers and a backreference cannot hold a request for long. Patterns without
+/// backreferences or look-around run on the linear-time `regex` engine and never count.
+pub const REGEX_BACKTRACK_LIMIT: usize = 10_000;
+
 /// A form schema at one version, with its compiled validator.
 #[derive(Debug)]
 pub struct FormVersion {
@@ -49,6 +55,9 @@ impl FormVersion {
             .with_draft(Draft::Draft202012)
             // Format keywords (email, uri, date…) only annotate unless asked to assert.
             .should_validate_formats(true)
+            .with_pattern_options(
+                jsonschema::PatternOptions::fancy_regex().backtrack_limit(REGEX_BACKTRACK_LIMIT),
+            )
             .offline()
             .build(&schema)
             .map_err(|e| FormError::Compile {

@@ -2,6 +2,8 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -43,16 +45,52 @@ pub async fn get(
         .json(member))
 }
 
+/// The body of `POST /v1/members/{id}/tokens`, which may be empty.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueTokenBody {
+    /// RFC 3339; from then on the token is refused. Absent: valid until revoked.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// Not idempotent by key on purpose: replaying the response would mean storing the token.
 pub async fn issue_token(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let (token_id, token) = state.engine.issue_token(&caller.actor, &id).await?;
-    Ok(HttpResponse::Created()
-        .json(json!({"token_id": token_id, "member_id": id.as_str(), "token": token})))
+    let bytes = body::read(payload, &state).await?;
+    let input: IssueTokenBody = if bytes.is_empty() {
+        IssueTokenBody::default()
+    } else {
+        body::json(&request, &bytes)?
+    };
+    let (token_id, token) = state
+        .engine
+        .issue_token(&caller.actor, &id, input.expires_at)
+        .await?;
+    Ok(HttpResponse::Created().json(json!({
+        "token_id": token_id,
+        "member_id": id.as_str(),
+        "expires_at": input.expires_at,
+        "token": token,
+    })))
+}
+
+/// A member's tokens: ids, times, who issued and revoked them; never a token or its hash.
+pub async fn list_tokens(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let tokens = state.engine.member_tokens(&caller.actor, &id).await?;
+    Ok(HttpResponse::Ok().json(json!({"items": tokens})))
 }
 
 pub async fn revoke_token(
@@ -66,4 +104,26 @@ pub async fn revoke_token(
         .map_err(|_| ApiError::bad_request(format!("{id:?} is not a token id (UUID)")))?;
     state.engine.revoke_token(&caller.actor, token_id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Disables a member: its tokens and sessions are refused from now on (every node within
+/// `SESSION_TTL`); its open tasks stay with its agency.
+pub async fn disable(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let member = state.engine.disable_member(&caller.actor, &id).await?;
+    Ok(HttpResponse::Ok().json(member))
+}
+
+pub async fn enable(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let member = state.engine.enable_member(&caller.actor, &id).await?;
+    Ok(HttpResponse::Ok().json(member))
 }

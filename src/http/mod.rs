@@ -126,8 +126,11 @@ route_table! {
     post "/v1/agencies" => agencies::create, true, "Register an agency (admin)", body: json_body::<AgencyInput>;
     get "/v1/agencies" => agencies::list, true, "List agencies", query: paging::PageQuery;
     post "/v1/members" => members::create, true, "Register a member (admin)", body: json_body::<MemberInput>;
+    post "/v1/members/{id:[^/:]+}:disable" => members::disable, true, "Disable a member: its tokens and sessions stop, its open tasks stay with its agency (admin)";
+    post "/v1/members/{id:[^/:]+}:enable" => members::enable, true, "Enable a disabled member again (admin)";
     get "/v1/members/{id}" => members::get, true, "A member";
-    post "/v1/members/{id}/tokens" => members::issue_token, true, "Issue a token for a member, shown once (admin)";
+    post "/v1/members/{id}/tokens" => members::issue_token, true, "Issue a token for a member, shown once; optional expires_at (admin)", body: optional_json_body::<members::IssueTokenBody>;
+    get "/v1/members/{id}/tokens" => members::list_tokens, true, "A member's tokens: ids, issued, last used, expiry, revoked; never the token (admin)";
     delete "/v1/tokens/{token_id}" => members::revoke_token, true, "Revoke a token (admin)";
     put "/v1/workflows/{key}" => workflows::put, true, "Register a workflow definition, YAML or JSON (admin)", body: definition_body, success: created_or_ok;
     get "/v1/workflows" => workflows::list, true, "Workflow definitions, latest versions";

@@ -103,7 +103,7 @@ pub(crate) fn steps<'a>(writes: impl IntoIterator<Item = &'a SideWrite>) -> Vec<
     let mut grouping = Grouping::default();
     for write in writes {
         match write {
-            SideWrite::Document(_) | SideWrite::Enqueue(_) => {}
+            SideWrite::Document(_) | SideWrite::Enqueue(_) | SideWrite::Credential(_) => {}
             SideWrite::ScheduleTimer(timer) => {
                 grouping.cases.insert(&timer.case_id);
                 grouping

@@ -10,3 +10,4 @@ mod helpers;
 mod limits;
 mod reports;
 mod story;
+mod tokens;

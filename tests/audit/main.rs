@@ -14,6 +14,7 @@ mod rebuild;
 mod replay;
 mod story;
 mod tamper;
+mod tokens;
 mod transfer;
 
 use std::process::{Command, Output};

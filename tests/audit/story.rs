@@ -49,8 +49,8 @@ impl Story {
 pub async fn run(db: &TestDb) -> Story {
     let engine = start(db, ManualClock::at(now())).await;
     seed(&engine).await;
-    let (_, _) = engine.issue_token(&admin(), "m-irica").await.unwrap();
-    let (revoked, _) = engine.issue_token(&admin(), "m-cppo").await.unwrap();
+    let (_, _) = engine.issue_token(&admin(), "m-irica", None).await.unwrap();
+    let (revoked, _) = engine.issue_token(&admin(), "m-cppo", None).await.unwrap();
     engine.revoke_token(&admin(), revoked).await.unwrap();
     let opened = engine
         .open_case(&secretariat(), OpenCase {

@@ -145,3 +145,53 @@ async fn token_issue_prints_a_working_token_and_refuses_unknown_members() {
     ));
     assert!(line.contains("no member nobody"), "{line}");
 }
+
+#[test]
+fn backup_names_pg_dump_on_postgres_and_needs_an_existing_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    let copy = copy.to_str().unwrap();
+    let postgres = [(
+        "DAFTAR_DATABASE_URL",
+        "postgres://daftar:secret@127.0.0.1:1/daftar",
+    )];
+    let line = refused(&daftar(&["backup", copy], &postgres));
+    assert!(line.contains("pg_dump --format=custom"), "{line}");
+    assert!(!line.contains("secret"), "{line}");
+    let missing = format!("sqlite://{}", dir.path().join("none.db").display());
+    let line = refused(&daftar(
+        &["backup", copy],
+        &[("DAFTAR_DATABASE_URL", &missing)],
+    ));
+    assert!(line.contains("no database at"), "{line}");
+    assert!(!std::path::Path::new(copy).exists());
+}
+
+#[tokio::test]
+async fn token_issue_takes_an_expiry_in_the_future() {
+    let db = support::sqlite();
+    let engine =
+        support::seed::start(&db, daftar::engine::ManualClock::at(support::seed::now())).await;
+    support::seed::seed(&engine).await;
+    let url = db.url.display();
+    let env = [("DAFTAR_DATABASE_URL", url.as_str())];
+    let issue = |at: &str| {
+        daftar(
+            &["token", "issue", "--member", "m-irica", "--expires-at", at],
+            &env,
+        )
+    };
+    let line = refused(&issue("2001-01-01T00:00:00Z"));
+    assert!(line.contains("not in the future"), "{line}");
+    let output = issue("2999-01-01T00:00:00Z");
+    assert!(output.status.success(), "{output:?}");
+    let listed = engine
+        .member_tokens(&support::seed::admin(), "m-irica")
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].expires_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2999-01-01T00:00:00+00:00")
+    );
+}

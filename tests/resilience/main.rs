@@ -9,6 +9,7 @@
 mod support;
 
 mod abuse;
+mod backup;
 mod burst;
 mod checks;
 mod crash;
@@ -16,5 +17,6 @@ mod load;
 mod node;
 mod nodes;
 mod outage;
+mod revocation;
 mod shutdown;
 mod workload;
