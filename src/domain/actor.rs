@@ -13,6 +13,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order they are listed to people.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Secretariat, Role::Member, Role::Auditor];
+
     pub fn parse(text: &str) -> Option<Role> {
         match text {
             "admin" => Some(Role::Admin),

@@ -4,12 +4,12 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::actor::Role;
+use super::actor::{Actor, Role};
 use super::command::{Command, Context, DomainError, MAX_COMMENT_CHARS};
 use super::events::{CaseEvent, TaskKind, VoteChoice};
 use super::flow::Decision;
 use super::state::{CaseState, CaseStatus, Task, TaskStatus};
-use crate::workflow::{Step, Target};
+use crate::workflow::{Step, StepKind, Target};
 
 pub(super) type Decided = Result<Vec<CaseEvent>, DomainError>;
 
@@ -88,11 +88,7 @@ fn open_case(
     params: serde_json::Value,
     parent_case: Option<Uuid>,
 ) -> Decided {
-    if !(ctx.actor.has(Role::Secretariat) || ctx.actor.has(Role::Admin)) {
-        return Err(DomainError::Forbidden(
-            "only the secretariat or an admin opens cases".into(),
-        ));
-    }
+    may_open_cases(ctx.actor)?;
     if state.exists() {
         return Err(DomainError::Conflict(format!(
             "case {case_id} already exists"
@@ -145,6 +141,49 @@ fn open_case(
         decision.enter(&first, None)?;
     }
     decision.finish()
+}
+
+/// Who opens cases: asked first, before the workflow or the participants are looked up.
+pub fn may_open_cases(actor: &Actor) -> Result<(), DomainError> {
+    if actor.has(Role::Secretariat) || actor.has(Role::Admin) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(
+            "only the secretariat or an admin opens cases".into(),
+        ))
+    }
+}
+
+/// Whether the actor holds the role that some step of this kind asks for (of the task's
+/// agency, for a step assigned per participant). Checked before the case's state, so a
+/// caller who may never do this to the task learns nothing about where it stands.
+pub(super) fn require_step_role(
+    ctx: &Context,
+    task: &Task,
+    action: &str,
+    is_kind: impl Fn(&StepKind) -> bool,
+) -> Result<(), DomainError> {
+    let assignees = ctx
+        .definition
+        .steps()
+        .iter()
+        .filter(|s| is_kind(&s.kind))
+        .filter_map(|s| s.assignee());
+    let mut roles = Vec::new();
+    for assignee in assignees {
+        let of_agency = !assignee.is_per_participant()
+            || task.agency.as_deref().is_some_and(|a| ctx.actor.is_of(a));
+        if ctx.actor.has_named(&assignee.role) && of_agency {
+            return Ok(());
+        }
+        if !roles.contains(&assignee.role.as_str()) {
+            roles.push(assignee.role.as_str());
+        }
+    }
+    Err(DomainError::Forbidden(format!(
+        "only the {} may {action} this task",
+        roles.join(" or ")
+    )))
 }
 
 /// The task, if the actor may see it: staff see every task, a member only its agency's.
@@ -206,14 +245,14 @@ fn vote(
     comment: Option<String>,
 ) -> Decided {
     let task = visible_task(state, ctx, task_id)?;
-    require_open(state)?;
-    if task.kind != TaskKind::Vote {
-        return Err(DomainError::Conflict("this task is not a vote".into()));
-    }
     if task.assignee.as_deref() != Some(&ctx.actor.member_id) {
         return Err(DomainError::Forbidden(
             "only the voter this task belongs to may vote".into(),
         ));
+    }
+    require_open(state)?;
+    if task.kind != TaskKind::Vote {
+        return Err(DomainError::Conflict("this task is not a vote".into()));
     }
     if task.status == TaskStatus::Voted {
         return Err(DomainError::Conflict("this voter has already voted".into()));
@@ -260,7 +299,6 @@ fn reassign(
     member: &super::actor::MemberRef,
 ) -> Decided {
     let task = visible_task(state, ctx, task_id)?;
-    require_open(state)?;
     let within_agency =
         ctx.actor.has(Role::Member) && task.agency.as_deref().is_some_and(|a| ctx.actor.is_of(a));
     if !(ctx.actor.has(Role::Secretariat) || within_agency) {
@@ -268,23 +306,21 @@ fn reassign(
             "only the secretariat, or a member of the task's agency, reassigns it".into(),
         ));
     }
+    require_open(state)?;
     if task.kind == TaskKind::Vote || !task.status.is_pending() {
         return Err(DomainError::Conflict(format!(
             "a {} task cannot be reassigned",
             task.status.as_str()
         )));
     }
-    if !member.roles.iter().any(|r| r.as_str() == task.role) {
+    // One answer whatever the reason (unknown, without the role, of another agency): the
+    // difference would tell a caller which members exist in which agency.
+    let holds_role = member.roles.iter().any(|r| r.as_str() == task.role);
+    let of_agency = task.agency.as_deref().is_none_or(|a| a == member.agency);
+    if !(holds_role && of_agency) {
         return Err(DomainError::Invalid(format!(
-            "member {} does not hold the role {} this task needs",
+            "member {:?} cannot take this task: it goes to a registered {} of the task's agency",
             member.id, task.role
-        )));
-    }
-    if task.agency.as_deref().is_some_and(|a| a != member.agency) {
-        return Err(DomainError::Invalid(format!(
-            "member {} is not of agency {}",
-            member.id,
-            task.agency.as_deref().unwrap_or_default()
         )));
     }
     Ok(vec![CaseEvent::TaskReassigned {

@@ -19,7 +19,7 @@ mod vote;
 pub use actor::{Actor, MemberRef, Role};
 pub use command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
 pub use deadline::{Deadline, resolve_deadline};
-pub use decide::decide;
+pub use decide::{decide, may_open_cases};
 pub use events::{CaseEvent, TaskKind, VoteChoice, VoteOutcome};
 pub use ids::derive_id;
 pub use state::{CaseState, CaseStatus, Comment, Submission, Task, TaskStatus, VoteState};

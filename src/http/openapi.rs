@@ -124,7 +124,7 @@ fn default_success(method: &str, path: &str) -> Value {
 /// The problem statuses a route can answer, from what it takes.
 fn problem_statuses(route: &RouteSpec, has_path_parameters: bool) -> Vec<u16> {
     let mut statuses = vec![500, 503];
-    if route.authenticated {
+    if route.access.needs_token() {
         statuses.extend([400, 401, 403, 404, 422, 429]);
     } else if route.query.is_some() || has_path_parameters {
         statuses.extend([400, 404]);
@@ -157,12 +157,15 @@ fn operation(route: &RouteSpec, path: &str, generator: &mut SchemaGenerator) -> 
     }
     let mut op = json!({
         "summary": route.summary,
+        "description": route.access.describe(),
         "operationId": format!("{}{}", route.method, path.replace(['/', '{', '}', ':', '.', '-'], "_")),
         "parameters": parameters,
         "responses": responses,
     });
-    if route.authenticated {
+    if route.access.needs_token() {
         op["security"] = json!([{"bearer": []}]);
+        let roles: Vec<&str> = route.access.roles().iter().map(|r| r.as_str()).collect();
+        op["x-roles"] = json!(roles);
     }
     if let Some(body) = route.body {
         op["requestBody"] = body(generator);
