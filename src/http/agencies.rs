@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::auth::Caller;
@@ -38,10 +38,7 @@ pub async fn list(
             .is_none_or(|after| a.code.as_str() > after)
     });
     agencies.truncate(limit as usize);
-    let items: Vec<Value> = agencies.iter().map(|a| json!(a)).collect();
-    Ok(HttpResponse::Ok().json(paging::page(items, limit, |a| {
-        a["code"].as_str().map(str::to_string)
-    })))
+    Ok(HttpResponse::Ok().json(paging::page(agencies, limit, |a| Some(a.code.clone()))))
 }
 
 /// The shape of `fixtures/agencies.json`.
@@ -70,6 +67,13 @@ pub struct ImportedAgency {
     #[serde(default)]
     #[allow(dead_code)]
     pub named_in_source: Option<bool>,
+}
+
+/// What an import did: the codes it registered and those that already existed.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct ImportReport {
+    pub created: Vec<String>,
+    pub existing: Vec<String>,
 }
 
 pub async fn import(
@@ -115,7 +119,7 @@ pub async fn import(
         } else {
             StatusCode::CREATED
         };
-        Ok((status, json!({"created": created, "existing": existing})))
+        Ok((status, json!(ImportReport { created, existing })))
     })
     .await
 }

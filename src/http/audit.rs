@@ -123,7 +123,7 @@ pub async fn history(
     if events.is_empty() {
         return Err(ApiError::not_found(format!("no case {case_id}")));
     }
-    Ok(HttpResponse::Ok().json(json!({"items": events, "next": null})))
+    Ok(HttpResponse::Ok().json(paging::Page::whole(events)))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -140,7 +140,7 @@ pub async fn state_at(
     let case_id = parse_id(&id, "case")?;
     let at = query.at.as_deref().map(At::parse).transpose()?;
     let case = replay::case_at(&state.store, case_id, at, Utc::now()).await?;
-    Ok(HttpResponse::Ok().json(case.to_json()))
+    Ok(HttpResponse::Ok().json(case.view()))
 }
 
 pub async fn timeline(

@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -41,6 +42,14 @@ pub async fn get(
         .json(member))
 }
 
+/// A new token, shown this once.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct IssuedToken {
+    pub token_id: Uuid,
+    pub member_id: String,
+    pub token: String,
+}
+
 /// Not idempotent by key on purpose: replaying the response would mean storing the token.
 pub async fn issue_token(
     state: web::Data<AppState>,
@@ -48,8 +57,11 @@ pub async fn issue_token(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (token_id, token) = state.engine.issue_token(&caller.actor, &id).await?;
-    Ok(HttpResponse::Created()
-        .json(json!({"token_id": token_id, "member_id": id.as_str(), "token": token})))
+    Ok(HttpResponse::Created().json(IssuedToken {
+        token_id,
+        member_id: id.into_inner(),
+        token,
+    }))
 }
 
 pub async fn revoke_token(

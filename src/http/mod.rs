@@ -81,17 +81,21 @@ pub struct RouteSpec {
     pub body: Option<fn(&mut schemars::SchemaGenerator) -> serde_json::Value>,
     /// The OpenAPI query parameters.
     pub query: Option<fn(&mut schemars::SchemaGenerator) -> Vec<serde_json::Value>>,
+    /// The JSON Schema of the JSON a success answers with (the type the handler serializes).
+    pub returns: Option<fn(&mut schemars::SchemaGenerator) -> serde_json::Value>,
     /// The OpenAPI success responses, when not the usual JSON 200/201/204.
     pub success: Option<fn() -> serde_json::Value>,
     register: fn(&mut web::ServiceConfig),
 }
 
-/// A row: `method "path" => handler, access, "summary" [, body: …] [, query: …] [, success: …];`
+/// A row: `method "path" => handler, access, "summary" [, body: …] [, query: …]
+/// [, returns: Type] [, success: …];`
 /// where access is `public` (no token), `any` (any caller with a token) or a list of roles,
 /// `[Admin, Secretariat]`, of which the caller must hold one.
 macro_rules! route_table {
     ($( $method:ident $path:literal => $handler:path, $access:tt, $summary:literal
-        $(, body: $body:expr)? $(, query: $query:ty)? $(, success: $success:expr)? ; )*) => {
+        $(, body: $body:expr)? $(, query: $query:ty)? $(, returns: $returns:ty)?
+        $(, success: $success:expr)? ; )*) => {
         /// Every route daftar serves, in matching order.
         pub const ROUTES: &[RouteSpec] = &[$(
             RouteSpec {
@@ -101,6 +105,7 @@ macro_rules! route_table {
                 access: route_table!(@access $access),
                 body: route_table!(@some $($body)?),
                 query: route_table!(@some $(openapi::query_parameters::<$query>)?),
+                returns: route_table!(@some $(openapi::response_schema::<$returns>)?),
                 success: route_table!(@some $($success)?),
                 register: |config| {
                     let method = actix_web::http::Method::from_bytes(
@@ -127,45 +132,48 @@ macro_rules! route_table {
 }
 
 use crate::domain::Role;
-use crate::engine::{AgencyInput, MemberInput};
+use crate::engine::projection::{CaseView, TaskView};
+use crate::engine::{AgencyInput, Member, MemberInput};
+use crate::event_store::StoredEvent;
 use openapi::{created_or_ok, definition_body, json_body, json_or, optional_json_body};
+use paging::Page;
 
 route_table! {
-    get "/health" => health::health, public, "The process is up";
-    get "/ready" => health::ready, public, "The database answers and is migrated";
+    get "/health" => health::health, public, "The process is up", returns: health::Health;
+    get "/ready" => health::ready, public, "The database answers and is migrated", returns: health::Readiness;
     get "/metrics" => metrics::render, public, "Prometheus metrics", success: || json_or("text/plain; version=0.0.4", false);
-    get "/openapi.json" => openapi::serve, public, "This API's OpenAPI 3.1 document";
-    post "/v1/agencies:import" => agencies::import, [Admin], "Import agencies in the shape of fixtures/agencies.json", body: json_body::<agencies::ImportFile>;
-    post "/v1/agencies" => agencies::create, [Admin], "Register an agency", body: json_body::<AgencyInput>;
-    get "/v1/agencies" => agencies::list, any, "List agencies", query: paging::PageQuery;
-    post "/v1/members" => members::create, [Admin], "Register a member", body: json_body::<MemberInput>;
-    get "/v1/members/{id}" => members::get, any, "A member";
-    post "/v1/members/{id}/tokens" => members::issue_token, [Admin], "Issue a token for a member, shown once";
+    get "/openapi.json" => openapi::serve, public, "This API's OpenAPI 3.1 document", returns: serde_json::Map<String, serde_json::Value>;
+    post "/v1/agencies:import" => agencies::import, [Admin], "Import agencies in the shape of fixtures/agencies.json", body: json_body::<agencies::ImportFile>, returns: agencies::ImportReport;
+    post "/v1/agencies" => agencies::create, [Admin], "Register an agency", body: json_body::<AgencyInput>, returns: AgencyInput;
+    get "/v1/agencies" => agencies::list, any, "List agencies", query: paging::PageQuery, returns: Page<AgencyInput>;
+    post "/v1/members" => members::create, [Admin], "Register a member", body: json_body::<MemberInput>, returns: Member;
+    get "/v1/members/{id}" => members::get, any, "A member", returns: Member;
+    post "/v1/members/{id}/tokens" => members::issue_token, [Admin], "Issue a token for a member, shown once", returns: members::IssuedToken;
     delete "/v1/tokens/{token_id}" => members::revoke_token, [Admin], "Revoke a token";
-    put "/v1/workflows/{key}" => workflows::put, [Admin], "Register a workflow definition, YAML or JSON", body: definition_body, success: created_or_ok;
-    get "/v1/workflows" => workflows::list, any, "Workflow definitions, latest versions";
-    get "/v1/workflows/{key}" => workflows::get, any, "A workflow's latest version";
-    get "/v1/workflows/{key}/versions/{n}" => workflows::get_version, any, "One version of a workflow";
-    put "/v1/forms/{key}" => workflows::put_form, [Admin], "Register a form's JSON Schema", body: openapi::form_body, success: created_or_ok;
-    get "/v1/forms/{key}" => workflows::get_form, any, "A form's latest schema";
-    post "/v1/cases" => cases::create, [Secretariat, Admin], "Open a case", body: json_body::<cases::OpenCaseBody>;
-    get "/v1/cases" => cases::list, any, "List cases", query: cases::CaseFilter;
-    post "/v1/cases/{id:[^/:]+}:cancel" => cases::cancel, [Secretariat, Admin], "Cancel a case", body: optional_json_body::<cases::CancelBody>;
-    get "/v1/cases/{id:[^/:]+}/history" => audit::history, [Auditor, Admin], "A case's events";
-    get "/v1/cases/{id:[^/:]+}/state" => audit::state_at, [Auditor, Admin], "A case as it was at a position or time", query: audit::AtQuery;
-    get "/v1/cases/{id:[^/:]+}/board" => reports::board, any, "The case's status board: one row per participant; ?format=csv, ?locale=fa|en", query: reports::BoardQuery, success: || json_or("text/csv; charset=utf-8", true);
-    get "/v1/cases/{id:[^/:]+}/timeline" => audit::timeline, [Auditor, Admin], "A case's events as who did what, when, under which versions";
-    get "/v1/cases/{id:[^/:]+}" => cases::get, any, "A case";
-    get "/v1/tasks" => tasks::list, any, "Tasks the caller may see", query: tasks::TaskFilter;
-    get "/v1/tasks/{id}" => tasks::get, any, "A task";
-    post "/v1/tasks/{id}/submissions" => tasks::submit, [Member], "Submit the task's form (a member of the task's agency)", body: json_body::<tasks::SubmitBody>;
-    post "/v1/tasks/{id}/review" => tasks::review, [Secretariat], "Accept or return a submission", body: json_body::<tasks::ReviewBody>;
-    post "/v1/tasks/{id}/vote" => tasks::vote, any, "Cast the task's vote (its voter)", body: json_body::<tasks::VoteBody>;
-    post "/v1/tasks/{id}/reassign" => tasks::reassign, [Secretariat, Member], "Reassign a task (a member: within its own agency)", body: json_body::<tasks::ReassignBody>;
-    get "/v1/notifications" => metrics::notifications, [Secretariat, Admin, Auditor], "Notifications", query: metrics::NotificationFilter;
-    get "/v1/events" => audit::events, [Auditor, Admin], "The event log; NDJSON with Accept: application/x-ndjson", query: audit::EventFilter, success: || json_or("application/x-ndjson", true);
-    get "/v1/audit/verify" => audit::verify, [Auditor, Admin], "Verify the hash chain, against ?expect_head=POSITION:HASH if given";
-    get "/v1/exchange-matrix" => reports::exchange_matrix, any, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, success: || json_or("text/csv; charset=utf-8", true);
+    put "/v1/workflows/{key}" => workflows::put, [Admin], "Register a workflow definition, YAML or JSON", body: definition_body, returns: workflows::Registered, success: created_or_ok;
+    get "/v1/workflows" => workflows::list, any, "Workflow definitions, latest versions", returns: Page<workflows::WorkflowView<'static>>;
+    get "/v1/workflows/{key}" => workflows::get, any, "A workflow's latest version", returns: workflows::WorkflowView<'static>;
+    get "/v1/workflows/{key}/versions/{n}" => workflows::get_version, any, "One version of a workflow", returns: workflows::WorkflowView<'static>;
+    put "/v1/forms/{key}" => workflows::put_form, [Admin], "Register a form's JSON Schema", body: openapi::form_body, returns: workflows::Registered, success: created_or_ok;
+    get "/v1/forms/{key}" => workflows::get_form, any, "A form's latest schema", returns: workflows::FormView<'static>;
+    post "/v1/cases" => cases::create, [Secretariat, Admin], "Open a case", body: json_body::<cases::OpenCaseBody>, returns: CaseView<'static>;
+    get "/v1/cases" => cases::list, any, "List cases", query: cases::CaseFilter, returns: Page<CaseView<'static>>;
+    post "/v1/cases/{id:[^/:]+}:cancel" => cases::cancel, [Secretariat, Admin], "Cancel a case", body: optional_json_body::<cases::CancelBody>, returns: CaseView<'static>;
+    get "/v1/cases/{id:[^/:]+}/history" => audit::history, [Auditor, Admin], "A case's events", returns: Page<StoredEvent>;
+    get "/v1/cases/{id:[^/:]+}/state" => audit::state_at, [Auditor, Admin], "A case as it was at a position or time", query: audit::AtQuery, returns: crate::audit::replay::CaseAtView<'static>;
+    get "/v1/cases/{id:[^/:]+}/board" => reports::board, any, "The case's status board: one row per participant; ?format=csv, ?locale=fa|en", query: reports::BoardQuery, returns: crate::reports::board::Board, success: || json_or("text/csv; charset=utf-8", true);
+    get "/v1/cases/{id:[^/:]+}/timeline" => audit::timeline, [Auditor, Admin], "A case's events as who did what, when, under which versions", returns: crate::audit::timeline::Timeline;
+    get "/v1/cases/{id:[^/:]+}" => cases::get, any, "A case", returns: CaseView<'static>;
+    get "/v1/tasks" => tasks::list, any, "Tasks the caller may see", query: tasks::TaskFilter, returns: Page<TaskView<'static>>;
+    get "/v1/tasks/{id}" => tasks::get, any, "A task", returns: TaskView<'static>;
+    post "/v1/tasks/{id}/submissions" => tasks::submit, [Member], "Submit the task's form (a member of the task's agency)", body: json_body::<tasks::SubmitBody>, returns: tasks::Submitted<'static>;
+    post "/v1/tasks/{id}/review" => tasks::review, [Secretariat], "Accept or return a submission", body: json_body::<tasks::ReviewBody>, returns: TaskView<'static>;
+    post "/v1/tasks/{id}/vote" => tasks::vote, any, "Cast the task's vote (its voter)", body: json_body::<tasks::VoteBody>, returns: TaskView<'static>;
+    post "/v1/tasks/{id}/reassign" => tasks::reassign, [Secretariat, Member], "Reassign a task (a member: within its own agency)", body: json_body::<tasks::ReassignBody>, returns: TaskView<'static>;
+    get "/v1/notifications" => metrics::notifications, [Secretariat, Admin, Auditor], "Notifications", query: metrics::NotificationFilter, returns: Page<crate::outbox::Notification>;
+    get "/v1/events" => audit::events, [Auditor, Admin], "The event log; NDJSON with Accept: application/x-ndjson", query: audit::EventFilter, returns: Page<StoredEvent>, success: || json_or("application/x-ndjson", true);
+    get "/v1/audit/verify" => audit::verify, [Auditor, Admin], "Verify the hash chain, against ?expect_head=POSITION:HASH if given", returns: crate::audit::checkpoint::Verification;
+    get "/v1/exchange-matrix" => reports::exchange_matrix, any, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, returns: crate::reports::MatrixDocument, success: || json_or("text/csv; charset=utf-8", true);
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {

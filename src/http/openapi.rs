@@ -55,6 +55,11 @@ pub fn form_body(_: &mut SchemaGenerator) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}})
 }
 
+/// The JSON Schema of a success answer: the type the handler serializes.
+pub fn response_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
 /// The fields of `T` as optional query parameters (`null` dropped: a query has no null).
 pub fn query_parameters<T: JsonSchema>(generator: &mut SchemaGenerator) -> Vec<Value> {
     let schema = generator.root_schema_for::<T>();
@@ -90,7 +95,7 @@ pub fn json_or(other: &str, also_json: bool) -> Value {
 
 /// PUT of a versioned document: 201 for a new version, 200 when unchanged.
 pub fn created_or_ok() -> Value {
-    let body = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registered"}}}});
+    let body = json!({"content": {"application/json": {"schema": {}}}});
     let mut created = body.clone();
     created["description"] = json!("A new version was registered");
     let mut unchanged = body;
@@ -152,6 +157,14 @@ fn operation(route: &RouteSpec, path: &str, generator: &mut SchemaGenerator) -> 
         Some(success) => success(),
         None => default_success(route.method, path),
     };
+    if let Some(returns) = route.returns {
+        let schema = returns(generator);
+        for (_, response) in responses.as_object_mut().into_iter().flatten() {
+            if let Some(json) = response.pointer_mut("/content/application~1json/schema") {
+                *json = schema.clone();
+            }
+        }
+    }
     for status in problem_statuses(route, has_path_parameters) {
         responses[status.to_string()] = json!({"description": "A problem (RFC 9457)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     }
@@ -193,12 +206,6 @@ fn fixed_schemas() -> Map<String, Value> {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object", "properties": {"instance_path": {"type": "string"}, "schema_path": {"type": "string"}, "message": {"type": "string"}}}}
     }}));
-    schemas.insert(
-        "Registered".into(),
-        json!({"type": "object", "required": ["key", "version", "hash"], "properties": {
-            "key": {"type": "string"}, "version": {"type": "integer"}, "hash": {"type": "string"}
-        }}),
-    );
     schemas.insert("WorkflowDefinition".into(), workflow_definition_schema());
     schemas
 }

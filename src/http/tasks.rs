@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::{AppState, body, paging};
 use crate::documents::DocumentQuery;
 use crate::domain::{ReviewDecision, VoteChoice};
-use crate::engine::projection::task_view;
+use crate::engine::projection::{TaskView, task_view};
 
 /// `If-Match: "<version>"` must name the resource's current version (412 otherwise).
 pub fn check_if_match(request: &HttpRequest, version: &Value) -> Result<(), ApiError> {
@@ -101,7 +101,7 @@ pub async fn list(
             .as_ref()
             .is_some_and(|a| Some(a) != caller.member.agency.as_ref())
     {
-        return Ok(HttpResponse::Ok().json(json!({"items": [], "next": null})));
+        return Ok(HttpResponse::Ok().json(paging::Page::<Value>::whole(Vec::new())));
     }
     let query = DocumentQuery {
         case_id: case.map(|c| c.to_string()),
@@ -171,6 +171,13 @@ fn task_of(case: &crate::domain::CaseState, task_id: Uuid) -> Value {
     case.task(task_id).map(task_view).unwrap_or(Value::Null)
 }
 
+/// The answer to a submission: its id and the task as it now stands.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Submitted<'a> {
+    pub submission_id: Option<Uuid>,
+    pub task: TaskView<'a>,
+}
+
 pub async fn submit(
     state: web::Data<AppState>,
     caller: Caller,
@@ -185,16 +192,14 @@ pub async fn submit(
             .engine
             .submit(&caller.actor, task_id, input.data)
             .await?;
-        let task = task_of(&case, task_id);
-        let submission_id = task["submissions"]
-            .as_array()
-            .and_then(|s| s.last())
-            .map(|s| s["id"].clone())
-            .unwrap_or(Value::Null);
-        Ok((
-            StatusCode::CREATED,
-            json!({"submission_id": submission_id, "task": task}),
-        ))
+        let task = case
+            .task(task_id)
+            .ok_or_else(|| ApiError::not_found(format!("no task {task_id}")))?;
+        let submitted = Submitted {
+            submission_id: task.submissions.last().map(|s| s.id),
+            task: TaskView::of(task),
+        };
+        Ok((StatusCode::CREATED, json!(submitted)))
     })
     .await
 }

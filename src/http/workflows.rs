@@ -3,12 +3,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::error::ApiError;
+use super::paging::Page;
 use super::{AppState, body};
 use crate::forms::SchemaViolation;
-use crate::workflow::{DefinitionError, Format, WorkflowVersion};
+use crate::workflow::{DefinitionError, Format, Title, WorkflowVersion};
 
 fn definition_problem(error: DefinitionError) -> ApiError {
     let mut api = ApiError::new(
@@ -57,9 +59,44 @@ fn format_of(request: &HttpRequest) -> Result<Format, ApiError> {
     }
 }
 
-fn view(version: &WorkflowVersion) -> Value {
+/// A workflow version as read: its key, number, content hash, title and the definition as
+/// registered.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct WorkflowView<'a> {
+    pub key: &'a str,
+    pub version: u32,
+    pub hash: &'a str,
+    pub title: &'a Title,
+    /// The definition as registered (`schemas/workflow.schema.json`).
+    pub definition: &'a Value,
+}
+
+fn view(version: &WorkflowVersion) -> WorkflowView<'_> {
     let d = &version.definition;
-    json!({"key": d.key(), "version": version.version, "hash": d.content_hash(), "title": d.title(), "definition": d.source()})
+    WorkflowView {
+        key: d.key(),
+        version: version.version,
+        hash: d.content_hash(),
+        title: d.title(),
+        definition: d.source(),
+    }
+}
+
+/// A form version as read: its JSON Schema and what identifies it.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct FormView<'a> {
+    pub key: &'a str,
+    pub version: u32,
+    pub hash: &'a str,
+    pub schema: &'a Value,
+}
+
+/// What a PUT registered (or found unchanged).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Registered {
+    pub key: String,
+    pub version: u32,
+    pub hash: String,
 }
 
 pub async fn put(
@@ -94,9 +131,11 @@ pub async fn put(
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(
-        json!({"key": registered.key, "version": registered.version, "hash": registered.hash}),
-    ))
+    Ok(HttpResponse::build(status).json(Registered {
+        key: registered.key,
+        version: registered.version,
+        hash: registered.hash,
+    }))
 }
 
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -113,8 +152,8 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> 
             latest.insert(key, version);
         }
     }
-    let items: Vec<Value> = latest.values().map(view).collect();
-    Ok(HttpResponse::Ok().json(json!({"items": items, "next": null})))
+    let items: Vec<WorkflowView> = latest.values().map(view).collect();
+    Ok(HttpResponse::Ok().json(Page::whole(items)))
 }
 
 pub async fn get(
@@ -180,9 +219,11 @@ pub async fn put_form(
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(
-        json!({"key": registered.key, "version": registered.version, "hash": registered.hash}),
-    ))
+    Ok(HttpResponse::build(status).json(Registered {
+        key: registered.key,
+        version: registered.version,
+        hash: registered.hash,
+    }))
 }
 
 pub async fn get_form(
@@ -202,5 +243,10 @@ pub async fn get_form(
         .expect("catalog lock")
         .get(&key, None)
         .ok_or_else(|| ApiError::not_found(format!("no form {key}")))?;
-    Ok(HttpResponse::Ok().json(json!({"key": form.key(), "version": form.version(), "hash": form.hash(), "schema": form.schema()})))
+    Ok(HttpResponse::Ok().json(FormView {
+        key: form.key(),
+        version: form.version(),
+        hash: form.hash(),
+        schema: form.schema(),
+    }))
 }
