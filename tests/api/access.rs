@@ -243,3 +243,10 @@ fn every_success_answer_has_a_schema() {
     }
     assert!(checked >= ROUTES.len());
 }
+
+#[test]
+#[should_panic(expected = "does not match /openapi.json")]
+fn an_answer_unlike_its_schema_fails_the_contract_check() {
+    let task = json!({"id": 5, "status": "pondering"});
+    crate::helpers::assert_conforms(&Method::GET, &concrete("/v1/tasks/{id}"), 200, &task);
+}
