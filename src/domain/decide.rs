@@ -4,12 +4,13 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::actor::{Actor, Role};
+use super::actor::Role;
 use super::command::{Command, Context, DomainError, MAX_COMMENT_CHARS};
 use super::events::{CaseEvent, TaskKind, VoteChoice};
 use super::flow::Decision;
-use super::state::{CaseState, CaseStatus, Task, TaskStatus};
-use crate::workflow::{Step, StepKind, Target};
+use super::permissions::{may_open_cases, visible_task};
+use super::state::{CaseState, CaseStatus, TaskStatus};
+use crate::workflow::{Step, Target};
 
 pub(super) type Decided = Result<Vec<CaseEvent>, DomainError>;
 
@@ -141,70 +142,6 @@ fn open_case(
         decision.enter(&first, None)?;
     }
     decision.finish()
-}
-
-/// Who opens cases: asked first, before the workflow or the participants are looked up.
-pub fn may_open_cases(actor: &Actor) -> Result<(), DomainError> {
-    if actor.has(Role::Secretariat) || actor.has(Role::Admin) {
-        Ok(())
-    } else {
-        Err(DomainError::Forbidden(
-            "only the secretariat or an admin opens cases".into(),
-        ))
-    }
-}
-
-/// Whether the actor holds the role that some step of this kind asks for (of the task's
-/// agency, for a step assigned per participant). Checked before the case's state, so a
-/// caller who may never do this to the task learns nothing about where it stands.
-pub(super) fn require_step_role(
-    ctx: &Context,
-    task: &Task,
-    action: &str,
-    is_kind: impl Fn(&StepKind) -> bool,
-) -> Result<(), DomainError> {
-    let assignees = ctx
-        .definition
-        .steps()
-        .iter()
-        .filter(|s| is_kind(&s.kind))
-        .filter_map(|s| s.assignee());
-    let mut roles = Vec::new();
-    for assignee in assignees {
-        let of_agency = !assignee.is_per_participant()
-            || task.agency.as_deref().is_some_and(|a| ctx.actor.is_of(a));
-        if ctx.actor.has_named(&assignee.role) && of_agency {
-            return Ok(());
-        }
-        if !roles.contains(&assignee.role.as_str()) {
-            roles.push(assignee.role.as_str());
-        }
-    }
-    Err(DomainError::Forbidden(format!(
-        "only the {} may {action} this task",
-        roles.join(" or ")
-    )))
-}
-
-/// The task, if the actor may see it: staff see every task, a member only its agency's.
-pub(super) fn visible_task<'s>(
-    state: &'s CaseState,
-    ctx: &Context,
-    task_id: Uuid,
-) -> Result<&'s Task, DomainError> {
-    let task = state
-        .task(task_id)
-        .ok_or_else(|| DomainError::NotFound(format!("no task {task_id}")))?;
-    let staff = [Role::Secretariat, Role::Admin, Role::Auditor]
-        .iter()
-        .any(|r| ctx.actor.has(*r));
-    let own = task.agency.as_deref().is_some_and(|a| ctx.actor.is_of(a))
-        || task.assignee.as_deref() == Some(&ctx.actor.member_id);
-    if staff || own {
-        Ok(task)
-    } else {
-        Err(DomainError::NotFound(format!("no task {task_id}")))
-    }
 }
 
 pub(super) fn require_open(state: &CaseState) -> Result<(), DomainError> {

@@ -4,9 +4,10 @@
 use uuid::Uuid;
 
 use super::command::{Context, DomainError, ReviewDecision};
-use super::decide::{Decided, check_comment, require_open, require_step_role, step, visible_task};
+use super::decide::{Decided, check_comment, require_open, step};
 use super::events::{CaseEvent, TaskKind};
 use super::flow::Decision;
+use super::permissions::{require_step_role, visible_task};
 use super::state::{CaseState, TaskStatus};
 use crate::workflow::{StepKind, Target};
 
