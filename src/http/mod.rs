@@ -107,6 +107,9 @@ macro_rules! route_table {
                 query: route_table!(@some $(openapi::query_parameters::<$query>)?),
                 returns: route_table!(@some $(openapi::response_schema::<$returns>)?),
                 success: route_table!(@some $($success)?),
+                // The method guard sits on the resource (as `ServiceConfig::route` puts it), so
+                // a path served under several methods falls through to the next row instead of
+                // answering 405; the access wrapper runs only for the row that matched.
                 register: |config| {
                     let method = actix_web::http::Method::from_bytes(
                         stringify!($method).to_ascii_uppercase().as_bytes(),
