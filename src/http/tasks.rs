@@ -151,6 +151,14 @@ pub struct ReassignBody {
     pub member_id: String,
 }
 
+/// A task command as read: the task's id, the parsed body, its bytes, the task as it stands.
+struct Prepared<T> {
+    task_id: Uuid,
+    input: T,
+    bytes: web::Bytes,
+    current: Value,
+}
+
 /// The shared preamble of a task command: id, visibility, body, If-Match.
 async fn prepare<T: serde::de::DeserializeOwned>(
     state: &AppState,
@@ -158,13 +166,18 @@ async fn prepare<T: serde::de::DeserializeOwned>(
     request: &HttpRequest,
     id: &str,
     payload: web::Payload,
-) -> Result<(Uuid, T, web::Bytes), ApiError> {
+) -> Result<Prepared<T>, ApiError> {
     let task_id = parse_id(id, "task")?;
     let bytes = body::read(payload, state).await?;
     let input: T = body::json(request, &bytes)?;
     let current = load_visible(state, caller, task_id).await?;
     check_if_match(request, &current["version"])?;
-    Ok((task_id, input, bytes))
+    Ok(Prepared {
+        task_id,
+        input,
+        bytes,
+        current,
+    })
 }
 
 fn task_of(case: &crate::domain::CaseState, task_id: Uuid) -> Value {
@@ -185,8 +198,22 @@ pub async fn submit(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (task_id, input, bytes) =
-        prepare::<SubmitBody>(&state, &caller, &request, &id, payload).await?;
+    let Prepared {
+        task_id,
+        input,
+        bytes,
+        current,
+    } = prepare::<SubmitBody>(&state, &caller, &request, &id, payload).await?;
+    // A task reassigned to a colleague: refused before its data is validated, so the caller
+    // learns nothing from the form's answer (the domain refuses it again, under the lock).
+    if current["assignee"]
+        .as_str()
+        .is_some_and(|m| m != caller.member.id)
+    {
+        return Err(ApiError::forbidden(
+            "this task is assigned to another member",
+        ));
+    }
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine
@@ -211,8 +238,12 @@ pub async fn review(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (task_id, input, bytes) =
-        prepare::<ReviewBody>(&state, &caller, &request, &id, payload).await?;
+    let Prepared {
+        task_id,
+        input,
+        bytes,
+        ..
+    } = prepare::<ReviewBody>(&state, &caller, &request, &id, payload).await?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine
@@ -230,8 +261,12 @@ pub async fn vote(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (task_id, input, bytes) =
-        prepare::<VoteBody>(&state, &caller, &request, &id, payload).await?;
+    let Prepared {
+        task_id,
+        input,
+        bytes,
+        ..
+    } = prepare::<VoteBody>(&state, &caller, &request, &id, payload).await?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine
@@ -249,8 +284,12 @@ pub async fn reassign(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (task_id, input, bytes) =
-        prepare::<ReassignBody>(&state, &caller, &request, &id, payload).await?;
+    let Prepared {
+        task_id,
+        input,
+        bytes,
+        ..
+    } = prepare::<ReassignBody>(&state, &caller, &request, &id, payload).await?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine

@@ -250,3 +250,31 @@ fn an_answer_unlike_its_schema_fails_the_contract_check() {
     let task = json!({"id": 5, "status": "pondering"});
     crate::helpers::assert_conforms(&Method::GET, &concrete("/v1/tasks/{id}"), 200, &task);
 }
+
+#[tokio::test]
+async fn a_task_reassigned_to_a_colleague_is_refused_before_its_data_is_read() {
+    let app = spawn_app(support::sqlite()).await;
+    app.import_agencies().await;
+    let secretariat = app.member("sec", "MIMT", &["secretariat"]).await;
+    let focal = app.member("irica-focal", "IRICA", &["member"]).await;
+    app.member("irica-deputy", "IRICA", &["member"]).await;
+    let (_, task) = inventory_case(&app, &secretariat).await;
+    let reassign = json!({"member_id": "irica-deputy"});
+    app.expect(
+        Method::POST,
+        &format!("/v1/tasks/{task}/reassign"),
+        &secretariat,
+        Some(reassign),
+        200,
+    )
+    .await;
+    let not_the_form = json!({"data": {"needs": "none"}});
+    app.expect(
+        Method::POST,
+        &format!("/v1/tasks/{task}/submissions"),
+        &focal,
+        Some(not_the_form),
+        403,
+    )
+    .await;
+}
