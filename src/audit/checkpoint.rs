@@ -37,7 +37,7 @@ impl std::fmt::Display for Checkpoint {
 }
 
 /// What comparing the log with a checkpoint found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CheckpointResult {
     pub position: i64,
     pub hash: String,
@@ -47,7 +47,7 @@ pub struct CheckpointResult {
 }
 
 /// A verify report with the checkpoint comparison (`ok` is false if either failed).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Verification {
     #[serde(flatten)]
     pub report: VerifyReport,

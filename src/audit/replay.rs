@@ -3,12 +3,13 @@
 //! folds with, so "as it was" and "as it was shown" cannot disagree.
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::AuditError;
 use crate::domain::CaseState;
-use crate::engine::{apply_raw, case_stream, projection::case_view};
+use crate::engine::projection::CaseView;
+use crate::engine::{apply_raw, case_stream};
 use crate::event_store::{EventStore, RawEvent};
 
 /// A moment in the log.
@@ -50,17 +51,32 @@ pub struct CaseAt {
     pub state: CaseState,
 }
 
+/// A [`CaseAt`] as `GET /v1/cases/{id}/state` and `daftar audit replay` show it: the case's
+/// read model as it was, and the folded state itself.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CaseAtView<'a> {
+    pub at_position: i64,
+    pub case: CaseView<'a>,
+    pub case_id: Uuid,
+    pub events: usize,
+    pub last_event_position: i64,
+    pub last_event_recorded_at: DateTime<Utc>,
+    /// The engine's own fold of the case, field for field.
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
+    pub state: &'a CaseState,
+}
+
 impl CaseAt {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "case_id": self.case_id,
-            "at_position": self.at_position,
-            "last_event_position": self.last_event_position,
-            "last_event_recorded_at": self.last_event_recorded_at,
-            "events": self.events,
-            "case": case_view(&self.state),
-            "state": self.state,
-        })
+    pub fn view(&self) -> CaseAtView<'_> {
+        CaseAtView {
+            at_position: self.at_position,
+            case: CaseView::of(&self.state),
+            case_id: self.case_id,
+            events: self.events,
+            last_event_position: self.last_event_position,
+            last_event_recorded_at: self.last_event_recorded_at,
+            state: &self.state,
+        }
     }
 }
 

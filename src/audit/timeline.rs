@@ -4,8 +4,8 @@
 //! folded alongside (with the live engine's functions) so a sentence can name the agency
 //! whose task an event is about, which the event itself often does not carry.
 
-use chrono::DateTime;
-use serde_json::{Value, json};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::AuditError;
@@ -13,8 +13,49 @@ use crate::domain::{CaseEvent, CaseState, Task, TaskKind, VoteChoice};
 use crate::engine::{case_stream, decode_raw};
 use crate::event_store::{EventStore, Metadata};
 
+/// A case's timeline, oldest first (`next` is always null: it is never paged).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Timeline {
+    pub case_id: Uuid,
+    pub items: Vec<TimelineEntry>,
+    pub next: Option<String>,
+    pub workflow: String,
+    pub workflow_version: u32,
+}
+
+/// One event: where, when, who, what, and the task (and submission) it is about.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct TimelineEntry {
+    pub actor: Option<String>,
+    pub agency: Option<String>,
+    pub decided_at: DateTime<Utc>,
+    pub event_id: Uuid,
+    pub event_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_version: Option<u32>,
+    pub hash: String,
+    pub position: i64,
+    pub recorded_at: Option<DateTime<Utc>>,
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission_id: Option<Uuid>,
+    pub summary: String,
+    /// Present (possibly null) when the event is about a task.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_agency: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<Uuid>,
+    pub version: i64,
+    pub workflow: String,
+    pub workflow_version: u32,
+}
+
 /// The timeline of `case_id`, oldest first.
-pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Value, AuditError> {
+pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Timeline, AuditError> {
     let events = store.read_stream_raw(&case_stream(case_id), 1).await?;
     if events.is_empty() {
         return Err(AuditError::NotFound(format!("no case {case_id}")));
@@ -28,39 +69,45 @@ pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Value, AuditE
         })?;
         let summary = summary(&state, &event);
         state = state.apply(&event, at);
-        let mut entry = json!({
-            "position": raw.position,
-            "version": raw.version,
-            "recorded_at": DateTime::from_timestamp_micros(raw.recorded_at_us),
-            "decided_at": at,
-            "event_type": raw.event_type,
-            "event_id": raw.event_id,
-            "actor": who.actor,
-            "agency": who.agency,
-            "role": who.role,
-            "summary": summary,
-            "workflow": state.workflow,
-            "workflow_version": state.workflow_version,
-            "hash": raw.hash,
-        });
+        let mut entry = TimelineEntry {
+            actor: who.actor,
+            agency: who.agency,
+            decided_at: at,
+            event_id: raw.event_id,
+            event_type: raw.event_type.clone(),
+            form: None,
+            form_version: None,
+            hash: raw.hash.clone(),
+            position: raw.position,
+            recorded_at: DateTime::from_timestamp_micros(raw.recorded_at_us),
+            role: who.role,
+            step: None,
+            submission_id: None,
+            summary,
+            task_agency: None,
+            task_id: None,
+            version: raw.version,
+            workflow: state.workflow.clone(),
+            workflow_version: state.workflow_version,
+        };
         add_subject(&mut entry, &state, &event);
         items.push(entry);
     }
-    Ok(json!({
-        "case_id": case_id,
-        "workflow": state.workflow,
-        "workflow_version": state.workflow_version,
-        "items": items,
-        "next": null,
-    }))
+    Ok(Timeline {
+        case_id,
+        items,
+        next: None,
+        workflow: state.workflow,
+        workflow_version: state.workflow_version,
+    })
 }
 
 /// The task an event is about and, for a submission, the form and its version.
-fn add_subject(entry: &mut Value, state: &CaseState, event: &CaseEvent) {
+fn add_subject(entry: &mut TimelineEntry, state: &CaseState, event: &CaseEvent) {
     if let Some(task) = task_of(event).and_then(|id| state.task(id)) {
-        entry["task_id"] = json!(task.id);
-        entry["step"] = json!(task.step);
-        entry["task_agency"] = json!(task.agency);
+        entry.task_id = Some(task.id);
+        entry.step = Some(task.step.clone());
+        entry.task_agency = Some(task.agency.clone());
     }
     if let CaseEvent::SubmissionReceived {
         form,
@@ -69,9 +116,9 @@ fn add_subject(entry: &mut Value, state: &CaseState, event: &CaseEvent) {
         ..
     } = event
     {
-        entry["form"] = json!(form);
-        entry["form_version"] = json!(form_version);
-        entry["submission_id"] = json!(submission_id);
+        entry.form = Some(form.clone());
+        entry.form_version = Some(*form_version);
+        entry.submission_id = Some(*submission_id);
     }
 }
 

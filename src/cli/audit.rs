@@ -85,7 +85,7 @@ pub async fn run(command: AuditCommand, url: &DatabaseUrl) -> anyhow::Result<()>
         AuditCommand::Replay { case_id, at } => {
             let at = at.as_deref().map(At::parse).transpose()?;
             let case = replay::case_at(&store, case_id, at, chrono::Utc::now()).await?;
-            print_json(&case.to_json())
+            print_json(&case.view())
         }
         AuditCommand::Timeline { case_id } => {
             print_json(&timeline::timeline(&store, case_id).await?)

@@ -3,7 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -13,6 +25,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order they are listed to people.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Secretariat, Role::Member, Role::Auditor];
+
     pub fn parse(text: &str) -> Option<Role> {
         match text {
             "admin" => Some(Role::Admin),

@@ -8,7 +8,8 @@ use super::actor::Role;
 use super::command::{Command, Context, DomainError, MAX_COMMENT_CHARS};
 use super::events::{CaseEvent, TaskKind, VoteChoice};
 use super::flow::Decision;
-use super::state::{CaseState, CaseStatus, Task, TaskStatus};
+use super::permissions::{may_open_cases, visible_task};
+use super::state::{CaseState, CaseStatus, TaskStatus};
 use crate::workflow::{Step, Target};
 
 pub(super) type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -88,11 +89,7 @@ fn open_case(
     params: serde_json::Value,
     parent_case: Option<Uuid>,
 ) -> Decided {
-    if !(ctx.actor.has(Role::Secretariat) || ctx.actor.has(Role::Admin)) {
-        return Err(DomainError::Forbidden(
-            "only the secretariat or an admin opens cases".into(),
-        ));
-    }
+    may_open_cases(ctx.actor)?;
     if state.exists() {
         return Err(DomainError::Conflict(format!(
             "case {case_id} already exists"
@@ -147,27 +144,6 @@ fn open_case(
     decision.finish()
 }
 
-/// The task, if the actor may see it: staff see every task, a member only its agency's.
-pub(super) fn visible_task<'s>(
-    state: &'s CaseState,
-    ctx: &Context,
-    task_id: Uuid,
-) -> Result<&'s Task, DomainError> {
-    let task = state
-        .task(task_id)
-        .ok_or_else(|| DomainError::NotFound(format!("no task {task_id}")))?;
-    let staff = [Role::Secretariat, Role::Admin, Role::Auditor]
-        .iter()
-        .any(|r| ctx.actor.has(*r));
-    let own = task.agency.as_deref().is_some_and(|a| ctx.actor.is_of(a))
-        || task.assignee.as_deref() == Some(&ctx.actor.member_id);
-    if staff || own {
-        Ok(task)
-    } else {
-        Err(DomainError::NotFound(format!("no task {task_id}")))
-    }
-}
-
 pub(super) fn require_open(state: &CaseState) -> Result<(), DomainError> {
     match state.status {
         CaseStatus::Open => Ok(()),
@@ -206,14 +182,14 @@ fn vote(
     comment: Option<String>,
 ) -> Decided {
     let task = visible_task(state, ctx, task_id)?;
-    require_open(state)?;
-    if task.kind != TaskKind::Vote {
-        return Err(DomainError::Conflict("this task is not a vote".into()));
-    }
     if task.assignee.as_deref() != Some(&ctx.actor.member_id) {
         return Err(DomainError::Forbidden(
             "only the voter this task belongs to may vote".into(),
         ));
+    }
+    require_open(state)?;
+    if task.kind != TaskKind::Vote {
+        return Err(DomainError::Conflict("this task is not a vote".into()));
     }
     if task.status == TaskStatus::Voted {
         return Err(DomainError::Conflict("this voter has already voted".into()));
@@ -260,7 +236,6 @@ fn reassign(
     member: &super::actor::MemberRef,
 ) -> Decided {
     let task = visible_task(state, ctx, task_id)?;
-    require_open(state)?;
     let within_agency =
         ctx.actor.has(Role::Member) && task.agency.as_deref().is_some_and(|a| ctx.actor.is_of(a));
     if !(ctx.actor.has(Role::Secretariat) || within_agency) {
@@ -268,23 +243,21 @@ fn reassign(
             "only the secretariat, or a member of the task's agency, reassigns it".into(),
         ));
     }
+    require_open(state)?;
     if task.kind == TaskKind::Vote || !task.status.is_pending() {
         return Err(DomainError::Conflict(format!(
             "a {} task cannot be reassigned",
             task.status.as_str()
         )));
     }
-    if !member.roles.iter().any(|r| r.as_str() == task.role) {
+    // One answer whatever the reason (unknown, without the role, of another agency): the
+    // difference would tell a caller which members exist in which agency.
+    let holds_role = member.roles.iter().any(|r| r.as_str() == task.role);
+    let of_agency = task.agency.as_deref().is_none_or(|a| a == member.agency);
+    if !(holds_role && of_agency) {
         return Err(DomainError::Invalid(format!(
-            "member {} does not hold the role {} this task needs",
+            "member {:?} cannot take this task: it goes to a registered {} of the task's agency",
             member.id, task.role
-        )));
-    }
-    if task.agency.as_deref().is_some_and(|a| a != member.agency) {
-        return Err(DomainError::Invalid(format!(
-            "member {} is not of agency {}",
-            member.id,
-            task.agency.as_deref().unwrap_or_default()
         )));
     }
     Ok(vec![CaseEvent::TaskReassigned {

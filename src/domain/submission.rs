@@ -4,9 +4,10 @@
 use uuid::Uuid;
 
 use super::command::{Context, DomainError, ReviewDecision};
-use super::decide::{Decided, check_comment, require_open, step, visible_task};
+use super::decide::{Decided, check_comment, require_open, step};
 use super::events::{CaseEvent, TaskKind};
 use super::flow::Decision;
+use super::permissions::{require_step_role, visible_task};
 use super::state::{CaseState, TaskStatus};
 use crate::workflow::{StepKind, Target};
 
@@ -18,6 +19,18 @@ pub(super) fn submit(
     form_version: u32,
 ) -> Decided {
     let task = visible_task(state, ctx, task_id)?;
+    require_step_role(ctx, task, "submit", |k| {
+        matches!(k, StepKind::Submission(_))
+    })?;
+    if task
+        .assignee
+        .as_deref()
+        .is_some_and(|m| m != ctx.actor.member_id)
+    {
+        return Err(DomainError::Forbidden(
+            "this task is assigned to another member".into(),
+        ));
+    }
     require_open(state)?;
     let StepKind::Submission(spec) = &step(ctx, &task.step)?.kind else {
         let why = if task.status == TaskStatus::Submitted {
@@ -46,15 +59,6 @@ pub(super) fn submit(
             spec.assignee.role,
             task.agency.as_deref().unwrap_or("the assigned agency")
         )));
-    }
-    if task
-        .assignee
-        .as_deref()
-        .is_some_and(|m| m != ctx.actor.member_id)
-    {
-        return Err(DomainError::Forbidden(
-            "this task is assigned to another member".into(),
-        ));
     }
     if !data.is_object() {
         return Err(DomainError::Invalid(
@@ -100,6 +104,7 @@ pub(super) fn review(
     comment: Option<String>,
 ) -> Decided {
     let task = visible_task(state, ctx, task_id)?;
+    require_step_role(ctx, task, "review", |k| matches!(k, StepKind::Review(_)))?;
     require_open(state)?;
     let StepKind::Review(spec) = &step(ctx, &task.step)?.kind else {
         return Err(DomainError::Conflict(format!(

@@ -37,7 +37,7 @@ pub struct MemberInput {
 }
 
 /// A member as stored and shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Member {
     pub id: String,
     pub name: String,

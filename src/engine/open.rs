@@ -34,6 +34,8 @@ impl Engine {
         actor: &Actor,
         request: OpenCase,
     ) -> Result<CaseState, EngineError> {
+        // Refused by role before anything is looked up: the answer must not depend on the body.
+        crate::domain::may_open_cases(actor)?;
         let version = self
             .catalog
             .current_workflow(&self.store, &request.workflow)

@@ -14,10 +14,11 @@ use crate::domain::{
     CaseState, CaseStatus, Comment, Submission, Task, TaskKind, TaskStatus, VoteChoice, VoteState,
 };
 
-/// A task's read model. Fields are in alphabetical order, as a `serde_json::Value` map keeps
-/// them, so a document serialized from this struct reads the same as its `Value`.
-#[derive(Serialize)]
-struct TaskView<'a> {
+// Fields are in alphabetical order, as a `serde_json::Value` map keeps them, so a document
+// serialized from this struct reads the same as its `Value`.
+/// A task: where it stands, who holds it, when it is due, its submissions and comments.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct TaskView<'a> {
     agency: &'a Option<String>,
     assignee: &'a Option<String>,
     calendar_version: Option<&'a str>,
@@ -42,7 +43,7 @@ struct TaskView<'a> {
 }
 
 impl<'a> TaskView<'a> {
-    fn of(task: &'a Task) -> Self {
+    pub fn of(task: &'a Task) -> Self {
         Self {
             agency: &task.agency,
             assignee: &task.assignee,
@@ -69,8 +70,8 @@ impl<'a> TaskView<'a> {
 }
 
 /// A task as the case's read model lists it.
-#[derive(Serialize)]
-struct TaskSummary<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct TaskSummary<'a> {
     agency: &'a Option<String>,
     assignee: &'a Option<String>,
     due_at: Option<String>,
@@ -84,9 +85,10 @@ struct TaskSummary<'a> {
     kind: TaskKind,
 }
 
-/// A case's read model; fields in alphabetical order, as for [`TaskView`].
-#[derive(Serialize)]
-struct CaseView<'a> {
+// Fields in alphabetical order, as for `TaskView`.
+/// A case: its workflow, participants, status and a summary of each task.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CaseView<'a> {
     children: &'a [Uuid],
     id: Uuid,
     opened_at: Option<DateTime<Utc>>,
@@ -106,7 +108,7 @@ struct CaseView<'a> {
 }
 
 impl<'a> CaseView<'a> {
-    fn of(state: &'a CaseState) -> Self {
+    pub fn of(state: &'a CaseState) -> Self {
         Self {
             children: &state.children,
             id: state.id,

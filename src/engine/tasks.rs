@@ -162,15 +162,19 @@ impl Engine {
         member_id: &str,
     ) -> Result<CaseState, EngineError> {
         let case_id = self.case_of_task(task_id).await?;
-        // A disabled member takes no task: its open tasks wait for someone enabled.
-        let member = self.member(member_id).await?.filter(|m| !m.disabled);
-        let member = member.ok_or_else(|| {
-            EngineError::Invalid(format!("member {member_id:?} is not registered"))
-        })?;
-        let member = MemberRef {
-            id: member.id,
-            agency: member.agency.unwrap_or_default(),
-            roles: member.roles,
+        // An unknown or disabled member holds no role and no agency: the domain refuses it
+        // with the same answer, at the same point, as a member who may not take the task.
+        let member = match self.member(member_id).await?.filter(|m| !m.disabled) {
+            Some(member) => MemberRef {
+                id: member.id,
+                agency: member.agency.unwrap_or_default(),
+                roles: member.roles,
+            },
+            None => MemberRef {
+                id: member_id.to_string(),
+                agency: String::new(),
+                roles: Vec::new(),
+            },
         };
         self.execute(case_id, actor, Command::Reassign { task_id, member })
             .await

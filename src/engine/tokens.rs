@@ -78,7 +78,7 @@ impl TokenIssued {
 }
 
 /// One token as an admin sees it: never the token, nor its hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct TokenInfo {
     pub token_id: Uuid,
     pub member_id: String,

@@ -13,7 +13,7 @@ use super::types::micros_to_time;
 use super::{RawEvent, StoreError};
 
 /// An event as exported. Field names and order are the API's envelope.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Envelope {
     pub position: i64,

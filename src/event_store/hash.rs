@@ -46,7 +46,7 @@ pub fn event_hash(prev_hash_hex: &str, event: &RawEvent) -> String {
 }
 
 /// What `verify` found.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct VerifyReport {
     pub ok: bool,
     /// How many events were checked.

@@ -18,6 +18,7 @@ use crate::domain::{Actor, Role};
 use crate::engine::Member;
 
 /// The authenticated member making the request.
+#[derive(Clone)]
 pub struct Caller {
     pub member: Member,
     pub actor: Actor,
@@ -28,18 +29,6 @@ impl Caller {
         [Role::Admin, Role::Secretariat, Role::Auditor]
             .iter()
             .any(|r| self.actor.has(*r))
-    }
-
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.iter().any(|r| self.actor.has(*r)) {
-            Ok(())
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(ApiError::forbidden(format!(
-                "this needs the role {}",
-                names.join(" or ")
-            )))
-        }
     }
 }
 
@@ -61,39 +50,49 @@ impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
+    /// The caller [`super::access::enforce`] authenticated in front of the route, or, for a
+    /// route declared without a token, one authenticated here.
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = request.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(request);
-        let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
-        let client = state
-            .as_ref()
-            .map(|s| client_address(request, &s.protection.trusted_proxies));
+        if let Some(caller) = super::access::authenticated_caller(request) {
+            return Box::pin(async move { Ok(caller) });
+        }
+        let request = request.clone();
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::unauthorized("no application state"))?;
-            let client = client.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-            if let Err(wait) = state.auth_failures.check(client) {
-                return Err(ApiError::too_many_requests(
-                    "too many failed token attempts from this address; wait and retry",
-                    wait.as_secs(),
-                ));
-            }
-            let token = token?;
-            let Some(member) = state.engine.authenticate(&token).await? else {
-                return Err(refuse_unknown_token(&state, client));
-            };
-            let actor = member.actor();
-            if writes && actor.roles.iter().all(|r| *r == Role::Auditor) {
-                return Err(ApiError::forbidden("auditors have read-only access"));
-            }
-            if writes && let Err(wait) = state.write_limits.record_write(&member.id) {
-                return Err(ApiError::too_many_requests(
-                    "too many writes by this member; wait and retry",
-                    wait.as_secs(),
-                ));
-            }
-            Ok(Caller { member, actor })
+            let state = request
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| ApiError::unauthorized("no application state"))?;
+            authenticate(&state, &request).await
         })
     }
+}
+
+/// The member whose token the request carries. Throttled guessing answers 429 before the
+/// token is looked at; auditors are refused every request that could change something.
+pub async fn authenticate(state: &AppState, request: &HttpRequest) -> Result<Caller, ApiError> {
+    let client = client_address(request, &state.protection.trusted_proxies);
+    if let Err(wait) = state.auth_failures.check(client) {
+        return Err(ApiError::too_many_requests(
+            "too many failed token attempts from this address; wait and retry",
+            wait.as_secs(),
+        ));
+    }
+    let token = bearer(request)?;
+    let Some(member) = state.engine.authenticate(&token).await? else {
+        return Err(refuse_unknown_token(state, client));
+    };
+    let actor = member.actor();
+    let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
+    if writes && actor.roles.iter().all(|r| *r == Role::Auditor) {
+        return Err(ApiError::forbidden("auditors have read-only access"));
+    }
+    if writes && let Err(wait) = state.write_limits.record_write(&member.id) {
+        return Err(ApiError::too_many_requests(
+            "too many writes by this member; wait and retry",
+            wait.as_secs(),
+        ));
+    }
+    Ok(Caller { member, actor })
 }
 
 /// Counts an unknown or revoked token against its client and says why it was refused.

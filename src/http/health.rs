@@ -3,21 +3,37 @@
 
 use actix_web::ResponseError;
 use actix_web::{HttpResponse, web};
-use serde_json::json;
+use serde::Serialize;
 
 use super::error::ApiError;
 
 use super::AppState;
 
+/// `/health`: always `{"status": "ok"}` while the process runs.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Health {
+    /// `ok`
+    pub status: &'static str,
+}
+
+/// `/ready`: `{"status": "ready", head_position}`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Readiness {
+    /// `ready`
+    pub status: &'static str,
+    pub head_position: i64,
+}
+
 pub async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(json!({"status": "ok"}))
+    HttpResponse::Ok().json(Health { status: "ok" })
 }
 
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     match state.store.head().await {
-        Ok((position, _)) => {
-            HttpResponse::Ok().json(json!({"status": "ready", "head_position": position}))
-        }
+        Ok((position, _)) => HttpResponse::Ok().json(Readiness {
+            status: "ready",
+            head_position: position,
+        }),
         Err(error) => {
             tracing::warn!(%error, "not ready");
             let mut problem = ApiError::unavailable();

@@ -3,14 +3,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::auth::Caller;
 use super::error::ApiError;
+use super::paging::Page;
 use super::{AppState, body};
-use crate::domain::Role;
 use crate::engine::MemberInput;
 
 pub async fn create(
@@ -19,7 +19,6 @@ pub async fn create(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let bytes = body::read(payload, &state).await?;
     let input: MemberInput = body::json(&request, &bytes)?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
@@ -55,6 +54,15 @@ pub struct IssueTokenBody {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// A new token, shown this once.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct IssuedToken {
+    pub token_id: Uuid,
+    pub member_id: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub token: String,
+}
+
 /// Not idempotent by key on purpose: replaying the response would mean storing the token.
 pub async fn issue_token(
     state: web::Data<AppState>,
@@ -63,7 +71,6 @@ pub async fn issue_token(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let bytes = body::read(payload, &state).await?;
     let input: IssueTokenBody = if bytes.is_empty() {
         IssueTokenBody::default()
@@ -74,12 +81,12 @@ pub async fn issue_token(
         .engine
         .issue_token(&caller.actor, &id, input.expires_at)
         .await?;
-    Ok(HttpResponse::Created().json(json!({
-        "token_id": token_id,
-        "member_id": id.as_str(),
-        "expires_at": input.expires_at,
-        "token": token,
-    })))
+    Ok(HttpResponse::Created().json(IssuedToken {
+        token_id,
+        member_id: id.into_inner(),
+        expires_at: input.expires_at,
+        token,
+    }))
 }
 
 /// A member's tokens: ids, times, who issued and revoked them; never a token or its hash.
@@ -88,9 +95,8 @@ pub async fn list_tokens(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let tokens = state.engine.member_tokens(&caller.actor, &id).await?;
-    Ok(HttpResponse::Ok().json(json!({"items": tokens})))
+    Ok(HttpResponse::Ok().json(Page::whole(tokens)))
 }
 
 pub async fn revoke_token(
@@ -98,7 +104,6 @@ pub async fn revoke_token(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let token_id: Uuid = id
         .parse()
         .map_err(|_| ApiError::bad_request(format!("{id:?} is not a token id (UUID)")))?;
@@ -113,7 +118,6 @@ pub async fn disable(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let member = state.engine.disable_member(&caller.actor, &id).await?;
     Ok(HttpResponse::Ok().json(member))
 }
@@ -123,7 +127,6 @@ pub async fn enable(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let member = state.engine.enable_member(&caller.actor, &id).await?;
     Ok(HttpResponse::Ok().json(member))
 }

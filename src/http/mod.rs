@@ -1,7 +1,8 @@
 //! The HTTP surface (actix-web). Handlers stay thin: parse, call the engine or a read model,
-//! render. One file per resource. The route table below is the single source of both the
-//! served routes and `/openapi.json`, so the two cannot drift apart.
+//! render. One file per resource. The route table below is the single source of the served
+//! routes, of who may call each ([`access`]) and of `/openapi.json`, so none can drift apart.
 
+pub mod access;
 mod agencies;
 mod audit;
 mod auth;
@@ -26,6 +27,7 @@ use crate::db::Database;
 use crate::engine::Engine;
 use crate::event_store::EventStore;
 
+pub use access::{Access, route_access, route_roles};
 pub use housekeeping::run as housekeeping;
 pub use metrics::Metrics;
 pub use openapi::{openapi_document, openapi_path};
@@ -76,86 +78,118 @@ impl AppState {
     }
 }
 
-/// One served route: its method, its actix path, what it does, whether it needs a token, and
-/// what `/openapi.json` says about its input and output (generated from the handlers' own
-/// serde types, so the document follows the code).
+/// One served route: its method, its actix path, what it does, who may call it, and what
+/// `/openapi.json` says about its input and output (generated from the handlers' own serde
+/// types, so the document follows the code).
 pub struct RouteSpec {
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
-    pub authenticated: bool,
+    /// Checked in front of the handler by [`access::enforce`].
+    pub access: Access,
     /// The OpenAPI `requestBody` object.
     pub body: Option<fn(&mut schemars::SchemaGenerator) -> serde_json::Value>,
     /// The OpenAPI query parameters.
     pub query: Option<fn(&mut schemars::SchemaGenerator) -> Vec<serde_json::Value>>,
+    /// The JSON Schema of the JSON a success answers with (the type the handler serializes).
+    pub returns: Option<fn(&mut schemars::SchemaGenerator) -> serde_json::Value>,
     /// The OpenAPI success responses, when not the usual JSON 200/201/204.
     pub success: Option<fn() -> serde_json::Value>,
     register: fn(&mut web::ServiceConfig),
 }
 
+/// A row: `method "path" => handler, access, "summary" [, body: …] [, query: …]
+/// [, returns: Type] [, success: …];`
+/// where access is `public` (no token), `any` (any caller with a token) or a list of roles,
+/// `[Admin, Secretariat]`, of which the caller must hold one.
 macro_rules! route_table {
-    ($( $method:ident $path:literal => $handler:path, $auth:literal, $summary:literal
-        $(, body: $body:expr)? $(, query: $query:ty)? $(, success: $success:expr)? ; )*) => {
+    ($( $method:ident $path:literal => $handler:path, $access:tt, $summary:literal
+        $(, body: $body:expr)? $(, query: $query:ty)? $(, returns: $returns:ty)?
+        $(, success: $success:expr)? ; )*) => {
         /// Every route daftar serves, in matching order.
         pub const ROUTES: &[RouteSpec] = &[$(
             RouteSpec {
                 method: stringify!($method),
                 path: $path,
                 summary: $summary,
-                authenticated: $auth,
+                access: route_table!(@access $access),
                 body: route_table!(@some $($body)?),
                 query: route_table!(@some $(openapi::query_parameters::<$query>)?),
+                returns: route_table!(@some $(openapi::response_schema::<$returns>)?),
                 success: route_table!(@some $($success)?),
-                register: |config| { config.route($path, web::$method().to($handler)); },
+                // The method guard sits on the resource (as `ServiceConfig::route` puts it), so
+                // a path served under several methods falls through to the next row instead of
+                // answering 405; the access wrapper runs only for the row that matched.
+                register: |config| {
+                    let method = actix_web::http::Method::from_bytes(
+                        stringify!($method).to_ascii_uppercase().as_bytes(),
+                    )
+                    .expect("an HTTP method");
+                    config.service(
+                        web::resource($path)
+                            .guard(actix_web::guard::Method(method))
+                            .route(web::$method().to($handler))
+                            .wrap(actix_web::middleware::from_fn(|request, next| {
+                                access::enforce(route_table!(@access $access), request, next)
+                            })),
+                    );
+                },
             },
         )*];
     };
+    (@access public) => { Access::Public };
+    (@access any) => { Access::Authenticated };
+    (@access [$($role:ident),+]) => { Access::Roles(&[$(Role::$role),+]) };
     (@some) => { None };
     (@some $value:expr) => { Some($value) };
 }
 
-use crate::engine::{AgencyInput, MemberInput};
+use crate::domain::Role;
+use crate::engine::projection::{CaseView, TaskView};
+use crate::engine::{AgencyInput, Member, MemberInput};
+use crate::event_store::StoredEvent;
 use openapi::{created_or_ok, definition_body, json_body, json_or, optional_json_body};
+use paging::Page;
 
 route_table! {
-    get "/health" => health::health, false, "The process is up";
-    get "/ready" => health::ready, false, "The database answers and is migrated";
-    get "/metrics" => metrics::render, false, "Prometheus metrics", success: || json_or(metrics::CONTENT_TYPE, false);
-    get "/openapi.json" => openapi::serve, false, "This API's OpenAPI 3.1 document";
-    post "/v1/agencies:import" => agencies::import, true, "Import agencies in the shape of fixtures/agencies.json (admin)", body: json_body::<agencies::ImportFile>;
-    post "/v1/agencies" => agencies::create, true, "Register an agency (admin)", body: json_body::<AgencyInput>;
-    get "/v1/agencies" => agencies::list, true, "List agencies", query: paging::PageQuery;
-    post "/v1/members" => members::create, true, "Register a member (admin)", body: json_body::<MemberInput>;
-    post "/v1/members/{id:[^/:]+}:disable" => members::disable, true, "Disable a member: its tokens and sessions stop, its open tasks stay with its agency (admin)";
-    post "/v1/members/{id:[^/:]+}:enable" => members::enable, true, "Enable a disabled member again (admin)";
-    get "/v1/members/{id}" => members::get, true, "A member";
-    post "/v1/members/{id}/tokens" => members::issue_token, true, "Issue a token for a member, shown once; optional expires_at (admin)", body: optional_json_body::<members::IssueTokenBody>;
-    get "/v1/members/{id}/tokens" => members::list_tokens, true, "A member's tokens: ids, issued, last used, expiry, revoked; never the token (admin)";
-    delete "/v1/tokens/{token_id}" => members::revoke_token, true, "Revoke a token (admin)";
-    put "/v1/workflows/{key}" => workflows::put, true, "Register a workflow definition, YAML or JSON (admin)", body: definition_body, success: created_or_ok;
-    get "/v1/workflows" => workflows::list, true, "Workflow definitions, latest versions";
-    get "/v1/workflows/{key}" => workflows::get, true, "A workflow's latest version";
-    get "/v1/workflows/{key}/versions/{n}" => workflows::get_version, true, "One version of a workflow";
-    put "/v1/forms/{key}" => workflows::put_form, true, "Register a form's JSON Schema (admin)", body: openapi::form_body, success: created_or_ok;
-    get "/v1/forms/{key}" => workflows::get_form, true, "A form's latest schema";
-    post "/v1/cases" => cases::create, true, "Open a case (secretariat, admin)", body: json_body::<cases::OpenCaseBody>;
-    get "/v1/cases" => cases::list, true, "List cases", query: cases::CaseFilter;
-    post "/v1/cases/{id:[^/:]+}:cancel" => cases::cancel, true, "Cancel a case (secretariat, admin)", body: optional_json_body::<cases::CancelBody>;
-    get "/v1/cases/{id:[^/:]+}/history" => audit::history, true, "A case's events (auditor, admin)";
-    get "/v1/cases/{id:[^/:]+}/state" => audit::state_at, true, "A case as it was at a position or time (auditor, admin)", query: audit::AtQuery;
-    get "/v1/cases/{id:[^/:]+}/board" => reports::board, true, "The case's status board: one row per participant; ?format=csv, ?locale=fa|en", query: reports::BoardQuery, success: || json_or("text/csv; charset=utf-8", true);
-    get "/v1/cases/{id:[^/:]+}/timeline" => audit::timeline, true, "A case's events as who did what, when, under which versions (auditor, admin)";
-    get "/v1/cases/{id:[^/:]+}" => cases::get, true, "A case";
-    get "/v1/tasks" => tasks::list, true, "Tasks the caller may see", query: tasks::TaskFilter;
-    get "/v1/tasks/{id}" => tasks::get, true, "A task";
-    post "/v1/tasks/{id}/submissions" => tasks::submit, true, "Submit the task's form", body: json_body::<tasks::SubmitBody>;
-    post "/v1/tasks/{id}/review" => tasks::review, true, "Accept or return a submission (secretariat)", body: json_body::<tasks::ReviewBody>;
-    post "/v1/tasks/{id}/vote" => tasks::vote, true, "Cast the task's vote", body: json_body::<tasks::VoteBody>;
-    post "/v1/tasks/{id}/reassign" => tasks::reassign, true, "Reassign a task", body: json_body::<tasks::ReassignBody>;
-    get "/v1/notifications" => metrics::notifications, true, "Notifications (secretariat, admin, auditor)", query: metrics::NotificationFilter;
-    get "/v1/events" => audit::events, true, "The event log (auditor, admin); NDJSON with Accept: application/x-ndjson", query: audit::EventFilter, success: || json_or("application/x-ndjson", true);
-    get "/v1/audit/verify" => audit::verify, true, "Verify the hash chain, against ?expect_head=POSITION:HASH if given (auditor, admin)";
-    get "/v1/exchange-matrix" => reports::exchange_matrix, true, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, success: || json_or("text/csv; charset=utf-8", true);
+    get "/health" => health::health, public, "The process is up", returns: health::Health;
+    get "/ready" => health::ready, public, "The database answers and is migrated", returns: health::Readiness;
+    get "/metrics" => metrics::render, public, "Prometheus metrics", success: || json_or(metrics::CONTENT_TYPE, false);
+    get "/openapi.json" => openapi::serve, public, "This API's OpenAPI 3.1 document", returns: serde_json::Map<String, serde_json::Value>;
+    post "/v1/agencies:import" => agencies::import, [Admin], "Import agencies in the shape of fixtures/agencies.json", body: json_body::<agencies::ImportFile>, returns: agencies::ImportReport;
+    post "/v1/agencies" => agencies::create, [Admin], "Register an agency", body: json_body::<AgencyInput>, returns: AgencyInput;
+    get "/v1/agencies" => agencies::list, any, "List agencies", query: paging::PageQuery, returns: Page<AgencyInput>;
+    post "/v1/members" => members::create, [Admin], "Register a member", body: json_body::<MemberInput>, returns: Member;
+    post "/v1/members/{id:[^/:]+}:disable" => members::disable, [Admin], "Disable a member: its tokens and sessions stop, its open tasks stay with its agency", returns: Member;
+    post "/v1/members/{id:[^/:]+}:enable" => members::enable, [Admin], "Enable a disabled member again", returns: Member;
+    get "/v1/members/{id}" => members::get, any, "A member", returns: Member;
+    post "/v1/members/{id}/tokens" => members::issue_token, [Admin], "Issue a token for a member, shown once; optional expires_at", body: optional_json_body::<members::IssueTokenBody>, returns: members::IssuedToken;
+    get "/v1/members/{id}/tokens" => members::list_tokens, [Admin], "A member's tokens: ids, issued, last used, expiry, revoked; never the token", returns: Page<crate::engine::TokenInfo>;
+    delete "/v1/tokens/{token_id}" => members::revoke_token, [Admin], "Revoke a token";
+    put "/v1/workflows/{key}" => workflows::put, [Admin], "Register a workflow definition, YAML or JSON", body: definition_body, returns: workflows::Registered, success: created_or_ok;
+    get "/v1/workflows" => workflows::list, any, "Workflow definitions, latest versions", returns: Page<workflows::WorkflowView<'static>>;
+    get "/v1/workflows/{key}" => workflows::get, any, "A workflow's latest version", returns: workflows::WorkflowView<'static>;
+    get "/v1/workflows/{key}/versions/{n}" => workflows::get_version, any, "One version of a workflow", returns: workflows::WorkflowView<'static>;
+    put "/v1/forms/{key}" => workflows::put_form, [Admin], "Register a form's JSON Schema", body: openapi::form_body, returns: workflows::Registered, success: created_or_ok;
+    get "/v1/forms/{key}" => workflows::get_form, any, "A form's latest schema", returns: workflows::FormView<'static>;
+    post "/v1/cases" => cases::create, [Secretariat, Admin], "Open a case", body: json_body::<cases::OpenCaseBody>, returns: CaseView<'static>;
+    get "/v1/cases" => cases::list, any, "List cases", query: cases::CaseFilter, returns: Page<CaseView<'static>>;
+    post "/v1/cases/{id:[^/:]+}:cancel" => cases::cancel, [Secretariat, Admin], "Cancel a case", body: optional_json_body::<cases::CancelBody>, returns: CaseView<'static>;
+    get "/v1/cases/{id:[^/:]+}/history" => audit::history, [Auditor, Admin], "A case's events", returns: Page<StoredEvent>;
+    get "/v1/cases/{id:[^/:]+}/state" => audit::state_at, [Auditor, Admin], "A case as it was at a position or time", query: audit::AtQuery, returns: crate::audit::replay::CaseAtView<'static>;
+    get "/v1/cases/{id:[^/:]+}/board" => reports::board, any, "The case's status board: one row per participant; ?format=csv, ?locale=fa|en", query: reports::BoardQuery, returns: crate::reports::board::Board, success: || json_or("text/csv; charset=utf-8", true);
+    get "/v1/cases/{id:[^/:]+}/timeline" => audit::timeline, [Auditor, Admin], "A case's events as who did what, when, under which versions", returns: crate::audit::timeline::Timeline;
+    get "/v1/cases/{id:[^/:]+}" => cases::get, any, "A case", returns: CaseView<'static>;
+    get "/v1/tasks" => tasks::list, any, "Tasks the caller may see", query: tasks::TaskFilter, returns: Page<TaskView<'static>>;
+    get "/v1/tasks/{id}" => tasks::get, any, "A task", returns: TaskView<'static>;
+    post "/v1/tasks/{id}/submissions" => tasks::submit, [Member], "Submit the task's form (a member of the task's agency)", body: json_body::<tasks::SubmitBody>, returns: tasks::Submitted<'static>;
+    post "/v1/tasks/{id}/review" => tasks::review, [Secretariat], "Accept or return a submission", body: json_body::<tasks::ReviewBody>, returns: TaskView<'static>;
+    post "/v1/tasks/{id}/vote" => tasks::vote, any, "Cast the task's vote (its voter)", body: json_body::<tasks::VoteBody>, returns: TaskView<'static>;
+    post "/v1/tasks/{id}/reassign" => tasks::reassign, [Secretariat, Member], "Reassign a task (a member: within its own agency)", body: json_body::<tasks::ReassignBody>, returns: TaskView<'static>;
+    get "/v1/notifications" => metrics::notifications, [Secretariat, Admin, Auditor], "Notifications", query: metrics::NotificationFilter, returns: Page<crate::outbox::Notification>;
+    get "/v1/events" => audit::events, [Auditor, Admin], "The event log; NDJSON with Accept: application/x-ndjson", query: audit::EventFilter, returns: Page<StoredEvent>, success: || json_or("application/x-ndjson", true);
+    get "/v1/audit/verify" => audit::verify, [Auditor, Admin], "Verify the hash chain, against ?expect_head=POSITION:HASH if given", returns: crate::audit::checkpoint::Verification;
+    get "/v1/exchange-matrix" => reports::exchange_matrix, any, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, returns: crate::reports::MatrixDocument, success: || json_or("text/csv; charset=utf-8", true);
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {

@@ -55,6 +55,11 @@ pub fn form_body(_: &mut SchemaGenerator) -> Value {
     json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}})
 }
 
+/// The JSON Schema of a success answer: the type the handler serializes.
+pub fn response_schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
 /// The fields of `T` as optional query parameters (`null` dropped: a query has no null).
 pub fn query_parameters<T: JsonSchema>(generator: &mut SchemaGenerator) -> Vec<Value> {
     let schema = generator.root_schema_for::<T>();
@@ -90,7 +95,7 @@ pub fn json_or(other: &str, also_json: bool) -> Value {
 
 /// PUT of a versioned document: 201 for a new version, 200 when unchanged.
 pub fn created_or_ok() -> Value {
-    let body = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Registered"}}}});
+    let body = json!({"content": {"application/json": {"schema": {}}}});
     let mut created = body.clone();
     created["description"] = json!("A new version was registered");
     let mut unchanged = body;
@@ -124,7 +129,7 @@ fn default_success(method: &str, path: &str) -> Value {
 /// The problem statuses a route can answer, from what it takes.
 fn problem_statuses(route: &RouteSpec, has_path_parameters: bool) -> Vec<u16> {
     let mut statuses = vec![500, 503];
-    if route.authenticated {
+    if route.access.needs_token() {
         statuses.extend([400, 401, 403, 404, 422, 429]);
     } else if route.query.is_some() || has_path_parameters {
         statuses.extend([400, 404]);
@@ -152,17 +157,28 @@ fn operation(route: &RouteSpec, path: &str, generator: &mut SchemaGenerator) -> 
         Some(success) => success(),
         None => default_success(route.method, path),
     };
+    if let Some(returns) = route.returns {
+        let schema = returns(generator);
+        for (_, response) in responses.as_object_mut().into_iter().flatten() {
+            if let Some(json) = response.pointer_mut("/content/application~1json/schema") {
+                *json = schema.clone();
+            }
+        }
+    }
     for status in problem_statuses(route, has_path_parameters) {
         responses[status.to_string()] = json!({"description": "A problem (RFC 9457)", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
     }
     let mut op = json!({
         "summary": route.summary,
+        "description": route.access.describe(),
         "operationId": format!("{}{}", route.method, path.replace(['/', '{', '}', ':', '.', '-'], "_")),
         "parameters": parameters,
         "responses": responses,
     });
-    if route.authenticated {
+    if route.access.needs_token() {
         op["security"] = json!([{"bearer": []}]);
+        let roles: Vec<&str> = route.access.roles().iter().map(|r| r.as_str()).collect();
+        op["x-roles"] = json!(roles);
     }
     if let Some(body) = route.body {
         op["requestBody"] = body(generator);
@@ -190,12 +206,6 @@ fn fixed_schemas() -> Map<String, Value> {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object", "properties": {"instance_path": {"type": "string"}, "schema_path": {"type": "string"}, "message": {"type": "string"}}}}
     }}));
-    schemas.insert(
-        "Registered".into(),
-        json!({"type": "object", "required": ["key", "version", "hash"], "properties": {
-            "key": {"type": "string"}, "version": {"type": "integer"}, "hash": {"type": "string"}
-        }}),
-    );
     schemas.insert("WorkflowDefinition".into(), workflow_definition_schema());
     schemas
 }

@@ -1,8 +1,7 @@
 //! `?limit=&after=` for every list: default 50, at most 500; the answer is
 //! `{items, next}` where `next` is the cursor for the following page or null.
 
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 
@@ -19,14 +18,29 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
+/// The list envelope: a page of `T` and the cursor of the next page (null on the last).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "PageOf{T}")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Everything there is, in one page.
+    pub fn whole(items: Vec<T>) -> Self {
+        Self { items, next: None }
+    }
+}
+
 /// The list envelope; `next` is set when the page is full.
-pub fn page(items: Vec<Value>, limit: i64, cursor: impl Fn(&Value) -> Option<String>) -> Value {
+pub fn page<T>(items: Vec<T>, limit: i64, cursor: impl Fn(&T) -> Option<String>) -> Page<T> {
     let next = if items.len() as i64 >= limit {
         items.last().and_then(&cursor)
     } else {
         None
     };
-    json!({"items": items, "next": next})
+    Page { items, next }
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::{AppState, body, paging};
 use crate::documents::DocumentQuery;
 use crate::domain::{ReviewDecision, VoteChoice};
-use crate::engine::projection::task_view;
+use crate::engine::projection::{TaskView, task_view};
 
 /// `If-Match: "<version>"` must name the resource's current version (412 otherwise).
 pub fn check_if_match(request: &HttpRequest, version: &Value) -> Result<(), ApiError> {
@@ -101,7 +101,7 @@ pub async fn list(
             .as_ref()
             .is_some_and(|a| Some(a) != caller.member.agency.as_ref())
     {
-        return Ok(HttpResponse::Ok().json(json!({"items": [], "next": null})));
+        return Ok(HttpResponse::Ok().json(paging::Page::<Value>::whole(Vec::new())));
     }
     let query = DocumentQuery {
         case_id: case.map(|c| c.to_string()),
@@ -151,6 +151,14 @@ pub struct ReassignBody {
     pub member_id: String,
 }
 
+/// A task command as read: the task's id, the parsed body, its bytes, the task as it stands.
+struct Prepared<T> {
+    task_id: Uuid,
+    input: T,
+    bytes: web::Bytes,
+    current: Value,
+}
+
 /// The shared preamble of a task command: id, visibility, body, If-Match.
 async fn prepare<T: serde::de::DeserializeOwned>(
     state: &AppState,
@@ -158,17 +166,29 @@ async fn prepare<T: serde::de::DeserializeOwned>(
     request: &HttpRequest,
     id: &str,
     payload: web::Payload,
-) -> Result<(Uuid, T, web::Bytes), ApiError> {
+) -> Result<Prepared<T>, ApiError> {
     let task_id = parse_id(id, "task")?;
     let bytes = body::read(payload, state).await?;
     let input: T = body::json(request, &bytes)?;
     let current = load_visible(state, caller, task_id).await?;
     check_if_match(request, &current["version"])?;
-    Ok((task_id, input, bytes))
+    Ok(Prepared {
+        task_id,
+        input,
+        bytes,
+        current,
+    })
 }
 
 fn task_of(case: &crate::domain::CaseState, task_id: Uuid) -> Value {
     case.task(task_id).map(task_view).unwrap_or(Value::Null)
+}
+
+/// The answer to a submission: its id and the task as it now stands.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Submitted<'a> {
+    pub submission_id: Option<Uuid>,
+    pub task: TaskView<'a>,
 }
 
 pub async fn submit(
@@ -178,23 +198,35 @@ pub async fn submit(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (task_id, input, bytes) =
-        prepare::<SubmitBody>(&state, &caller, &request, &id, payload).await?;
+    let Prepared {
+        task_id,
+        input,
+        bytes,
+        current,
+    } = prepare::<SubmitBody>(&state, &caller, &request, &id, payload).await?;
+    // A task reassigned to a colleague: refused before its data is validated, so the caller
+    // learns nothing from the form's answer (the domain refuses it again, under the lock).
+    if current["assignee"]
+        .as_str()
+        .is_some_and(|m| m != caller.member.id)
+    {
+        return Err(ApiError::forbidden(
+            "this task is assigned to another member",
+        ));
+    }
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine
             .submit(&caller.actor, task_id, input.data)
             .await?;
-        let task = task_of(&case, task_id);
-        let submission_id = task["submissions"]
-            .as_array()
-            .and_then(|s| s.last())
-            .map(|s| s["id"].clone())
-            .unwrap_or(Value::Null);
-        Ok((
-            StatusCode::CREATED,
-            json!({"submission_id": submission_id, "task": task}),
-        ))
+        let task = case
+            .task(task_id)
+            .ok_or_else(|| ApiError::not_found(format!("no task {task_id}")))?;
+        let submitted = Submitted {
+            submission_id: task.submissions.last().map(|s| s.id),
+            task: TaskView::of(task),
+        };
+        Ok((StatusCode::CREATED, json!(submitted)))
     })
     .await
 }
@@ -206,8 +238,12 @@ pub async fn review(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (task_id, input, bytes) =
-        prepare::<ReviewBody>(&state, &caller, &request, &id, payload).await?;
+    let Prepared {
+        task_id,
+        input,
+        bytes,
+        ..
+    } = prepare::<ReviewBody>(&state, &caller, &request, &id, payload).await?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine
@@ -225,8 +261,12 @@ pub async fn vote(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (task_id, input, bytes) =
-        prepare::<VoteBody>(&state, &caller, &request, &id, payload).await?;
+    let Prepared {
+        task_id,
+        input,
+        bytes,
+        ..
+    } = prepare::<VoteBody>(&state, &caller, &request, &id, payload).await?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine
@@ -244,8 +284,12 @@ pub async fn reassign(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let (task_id, input, bytes) =
-        prepare::<ReassignBody>(&state, &caller, &request, &id, payload).await?;
+    let Prepared {
+        task_id,
+        input,
+        bytes,
+        ..
+    } = prepare::<ReassignBody>(&state, &caller, &request, &id, payload).await?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine

@@ -3,14 +3,14 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::auth::Caller;
 use super::error::ApiError;
+use super::paging::Page;
 use super::{AppState, body};
-use crate::domain::Role;
 use crate::forms::SchemaViolation;
-use crate::workflow::{DefinitionError, Format, WorkflowVersion};
+use crate::workflow::{DefinitionError, Format, Title, WorkflowVersion};
 
 fn definition_problem(error: DefinitionError) -> ApiError {
     let mut api = ApiError::new(
@@ -59,19 +59,52 @@ fn format_of(request: &HttpRequest) -> Result<Format, ApiError> {
     }
 }
 
-fn view(version: &WorkflowVersion) -> Value {
+/// A workflow version as read: its key, number, content hash, title and the definition as
+/// registered.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct WorkflowView<'a> {
+    pub key: &'a str,
+    pub version: u32,
+    pub hash: &'a str,
+    pub title: &'a Title,
+    /// The definition as registered (`schemas/workflow.schema.json`).
+    pub definition: &'a Value,
+}
+
+fn view(version: &WorkflowVersion) -> WorkflowView<'_> {
     let d = &version.definition;
-    json!({"key": d.key(), "version": version.version, "hash": d.content_hash(), "title": d.title(), "definition": d.source()})
+    WorkflowView {
+        key: d.key(),
+        version: version.version,
+        hash: d.content_hash(),
+        title: d.title(),
+        definition: d.source(),
+    }
+}
+
+/// A form version as read: its JSON Schema and what identifies it.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct FormView<'a> {
+    pub key: &'a str,
+    pub version: u32,
+    pub hash: &'a str,
+    pub schema: &'a Value,
+}
+
+/// What a PUT registered (or found unchanged).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Registered {
+    pub key: String,
+    pub version: u32,
+    pub hash: String,
 }
 
 pub async fn put(
     state: web::Data<AppState>,
-    caller: Caller,
     request: HttpRequest,
     key: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let format = format_of(&request)?;
     let bytes = body::read(payload, &state).await?;
     let text = std::str::from_utf8(&bytes)
@@ -98,12 +131,14 @@ pub async fn put(
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(
-        json!({"key": registered.key, "version": registered.version, "hash": registered.hash}),
-    ))
+    Ok(HttpResponse::build(status).json(Registered {
+        key: registered.key,
+        version: registered.version,
+        hash: registered.hash,
+    }))
 }
 
-pub async fn list(state: web::Data<AppState>, _caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
         .engine
         .catalog
@@ -117,13 +152,12 @@ pub async fn list(state: web::Data<AppState>, _caller: Caller) -> Result<HttpRes
             latest.insert(key, version);
         }
     }
-    let items: Vec<Value> = latest.values().map(view).collect();
-    Ok(HttpResponse::Ok().json(json!({"items": items, "next": null})))
+    let items: Vec<WorkflowView> = latest.values().map(view).collect();
+    Ok(HttpResponse::Ok().json(Page::whole(items)))
 }
 
 pub async fn get(
     state: web::Data<AppState>,
-    _caller: Caller,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let version = state
@@ -139,7 +173,6 @@ pub async fn get(
 
 pub async fn get_version(
     state: web::Data<AppState>,
-    _caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (key, n) = path.into_inner();
@@ -164,12 +197,10 @@ pub async fn get_version(
 
 pub async fn put_form(
     state: web::Data<AppState>,
-    caller: Caller,
     request: HttpRequest,
     key: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let bytes = body::read(payload, &state).await?;
     let schema: Value = body::json(&request, &bytes)?;
     if !schema.is_object() {
@@ -188,14 +219,15 @@ pub async fn put_form(
     } else {
         StatusCode::OK
     };
-    Ok(HttpResponse::build(status).json(
-        json!({"key": registered.key, "version": registered.version, "hash": registered.hash}),
-    ))
+    Ok(HttpResponse::build(status).json(Registered {
+        key: registered.key,
+        version: registered.version,
+        hash: registered.hash,
+    }))
 }
 
 pub async fn get_form(
     state: web::Data<AppState>,
-    _caller: Caller,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     state
@@ -211,5 +243,10 @@ pub async fn get_form(
         .expect("catalog lock")
         .get(&key, None)
         .ok_or_else(|| ApiError::not_found(format!("no form {key}")))?;
-    Ok(HttpResponse::Ok().json(json!({"key": form.key(), "version": form.version(), "hash": form.hash(), "schema": form.schema()})))
+    Ok(HttpResponse::Ok().json(FormView {
+        key: form.key(),
+        version: form.version(),
+        hash: form.hash(),
+        schema: form.schema(),
+    }))
 }

@@ -27,7 +27,7 @@ pub struct OutboxRow {
 }
 
 /// A row as listed for `/v1/notifications`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notification {
     pub id: String,
     pub case_id: Option<String>,

@@ -24,7 +24,7 @@ const STATUSES: [TaskStatus; 7] = [
 ];
 
 /// One participant's position: its task in the case.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BoardRow {
     pub agency: Option<String>,
     /// The agency's name in the reader's language (added when read).
@@ -53,7 +53,7 @@ pub struct BoardRow {
     pub last_activity_jalali: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Totals {
     pub tasks: usize,
     pub by_status: BTreeMap<String, usize>,
@@ -61,7 +61,7 @@ pub struct Totals {
     pub escalated: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Board {
     pub case: Uuid,
     pub title: String,

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::entries::{NeedEntry, OfferEntry, Profile};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DuplicateKind {
     Need,
@@ -23,7 +23,7 @@ pub enum DuplicateKind {
 }
 
 /// A group of needs (or offers) of several agencies for the same data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Duplicate {
     pub kind: DuplicateKind,
     /// The provider the needs name (`None` for offers).

@@ -17,7 +17,7 @@ pub const ANY_CONSUMER: &str = "any_with_legal_basis";
 const OTHER_KEY: &str = "other";
 
 /// One need (اطلاعات مورد نیاز) of one agency's accepted inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NeedEntry {
     /// `AGENCY/needs/INDEX`: the agency and the JSON Pointer into its submission.
     #[serde(rename = "ref")]
@@ -31,7 +31,7 @@ pub struct NeedEntry {
 }
 
 /// Who may receive an offer: listed agencies, or any agency with a legal basis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Consumers {
     Listed(Vec<String>),
@@ -55,7 +55,7 @@ impl Consumers {
 }
 
 /// One offer (اطلاعات قابل عرضه) of one agency's accepted inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OfferEntry {
     /// `AGENCY/offers/INDEX`.
     #[serde(rename = "ref")]

@@ -36,7 +36,7 @@ use super::duplicates::{Duplicate, duplicates};
 use super::entries::{NeedEntry, OfferEntry, Profile, UNKNOWN_PROVIDER, needs_of, offers_of};
 
 /// Why a need found no offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     ProviderUnknown,
@@ -46,7 +46,7 @@ pub enum Reason {
 }
 
 /// What a match rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     DataItems,
@@ -54,7 +54,7 @@ pub enum Basis {
 }
 
 /// A need and an offer that meets it, with what they share.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Match {
     pub need: String,
     pub offer: String,
@@ -65,7 +65,7 @@ pub struct Match {
 
 /// One (consumer, provider) pair: the consumer's needs naming the provider, the provider's
 /// offers that meet them, and the matches.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Cell {
     pub consumer: String,
     pub provider: String,
@@ -74,7 +74,7 @@ pub struct Cell {
     pub matched: Vec<Match>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnmatchedNeed {
     #[serde(flatten)]
     pub need: NeedEntry,
@@ -84,7 +84,7 @@ pub struct UnmatchedNeed {
 }
 
 /// An agency on the matrix's axes: a participant, a submitter, or an agency named by one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgencySummary {
     pub code: String,
     pub participant: bool,
@@ -93,7 +93,7 @@ pub struct AgencySummary {
     pub offers: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExchangeMatrix {
     pub agencies: Vec<AgencySummary>,
     pub cells: Vec<Cell>,

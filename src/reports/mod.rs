@@ -30,7 +30,7 @@ pub use rebuild::{
 pub const INVENTORY_FORM: &str = "data-exchange-inventory";
 
 /// The accepted submission an agency's part of the matrix comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Source {
     pub agency: String,
     pub task: Uuid,
@@ -38,7 +38,7 @@ pub struct Source {
 }
 
 /// The `matrix` document: the matrix and what it was built from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MatrixDocument {
     pub case: Uuid,
     pub sources: Vec<Source>,

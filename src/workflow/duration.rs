@@ -175,6 +175,17 @@ impl Serialize for IsoDuration {
     }
 }
 
+/// Written as its ISO 8601 text.
+impl schemars::JsonSchema for IsoDuration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IsoDuration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "pattern": "^P"})
+    }
+}
+
 impl<'de> Deserialize<'de> for IsoDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;

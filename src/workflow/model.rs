@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::IsoDuration;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Title {
     pub fa: String,
     pub en: String,
@@ -118,7 +118,7 @@ pub struct Voters {
 }
 
 /// A deadline as written; resolved to an instant by the calendar when a task opens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DueRule {
     /// `{after: P7D}`: a fixed length after the task opens.
@@ -132,7 +132,7 @@ pub enum DueRule {
     On(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JalaliPeriod {
     JalaliMonth,

@@ -2,9 +2,11 @@
 //! the admin's bootstrap token.
 
 use std::path::Path;
+use std::sync::LazyLock;
 
 use daftar::config::Settings;
 use daftar::engine::EngineConfig;
+use daftar::http::{ROUTES, openapi_path};
 use daftar::startup::Application;
 use reqwest::{Client, Method, Response};
 use serde_json::{Value, json};
@@ -81,9 +83,17 @@ impl TestApp {
     ) -> Value {
         let response = self.call(method.clone(), path, Some(token), body).await;
         let status = response.status().as_u16();
+        let json = response
+            .headers()
+            .get("content-type")
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
         let text = response.text().await.unwrap_or_default();
         assert_eq!(status, expected, "{method} {path}: {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
+        let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if json && (200..300).contains(&status) {
+            assert_conforms(&method, path, status, &value);
+        }
+        value
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Value {
@@ -141,6 +151,52 @@ impl TestApp {
         )
         .await;
     }
+}
+
+/// Whether `path` (no query) fits the OpenAPI template, `{name}` standing for `[^/:]+`.
+fn fits(template: &str, path: &str) -> bool {
+    let Some((literal, rest)) = template.split_once('{') else {
+        return template == path;
+    };
+    let Some(after) = path.strip_prefix(literal) else {
+        return false;
+    };
+    let rest = rest.split_once('}').map_or("", |(_, r)| r);
+    let end = after.find(['/', ':']).unwrap_or(after.len());
+    end > 0 && fits(rest, &after[end..])
+}
+
+/// A success answer against the schema `/openapi.json` gives it: the contract holds for
+/// every answer the tests see, not only for the fields they assert.
+pub fn assert_conforms(method: &Method, path: &str, status: u16, body: &Value) {
+    static SPEC: LazyLock<Value> = LazyLock::new(daftar::http::openapi_document);
+    let path = path.split('?').next().unwrap_or_default();
+    let route = ROUTES
+        .iter()
+        .find(|r| {
+            r.method.eq_ignore_ascii_case(method.as_str()) && fits(&openapi_path(r.path), path)
+        })
+        .unwrap_or_else(|| panic!("{method} {path} is in no route"));
+    let template = openapi_path(route.path);
+    let schema = &SPEC["paths"][&template][route.method]["responses"][status.to_string()]["content"]
+        ["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "{method} {template} answered {status}, which /openapi.json does not document"
+    );
+    let root = json!({"components": SPEC["components"], "allOf": [schema]});
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("{method} {template}: the schema does not compile: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{e} (at {})", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} {status} does not match /openapi.json: {errors:#?}\n{body}"
+    );
 }
 
 pub fn inventory() -> Value {

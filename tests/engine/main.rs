@@ -6,7 +6,7 @@ mod support;
 
 use daftar::db::DatabaseUrl;
 use daftar::documents::Documents;
-use daftar::domain::{CaseStatus, ReviewDecision, TaskKind, TaskStatus, VoteChoice};
+use daftar::domain::{CaseStatus, DomainError, ReviewDecision, TaskKind, TaskStatus, VoteChoice};
 use daftar::engine::rebuild::rebuild;
 use daftar::engine::{EngineError, ManualClock, OpenCase, ParticipantsInput};
 use daftar::event_store::{AppendRequest, ExpectedVersion, NewEvent, ReadAll};
@@ -302,6 +302,27 @@ async fn refused_commands_append_nothing(db: TestDb) {
     for attempt in attempts {
         assert!(attempt.is_err(), "{attempt:?}");
     }
+    // Refused by role before the workflow or the participants are looked at.
+    let by_a_member = engine
+        .open_case(
+            &member_of("IRICA"),
+            OpenCase {
+                workflow: "nope".into(),
+                title: String::new(),
+                participants: Some(ParticipantsInput::List(vec!["NOPE".into()])),
+                params: json!({}),
+                parent_case: None,
+                case_id: None,
+            },
+        )
+        .await;
+    assert!(
+        matches!(
+            by_a_member,
+            Err(EngineError::Domain(DomainError::Forbidden(_)))
+        ),
+        "{by_a_member:?}"
+    );
     let big = json!({"needs": [], "offers": [], "padding": "x".repeat(5 * 1024 * 1024)});
     assert!(matches!(
         engine.submit(&member_of("IRICA"), irica, big).await,

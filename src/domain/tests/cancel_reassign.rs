@@ -6,7 +6,7 @@ use super::vocabulary::*;
 use super::{admin, given, member, person, secretariat};
 use crate::domain::DomainError::{Conflict, Forbidden, Invalid, NotFound};
 use crate::domain::VoteChoice::Approve;
-use crate::domain::{CaseEvent, CaseStatus, TaskStatus};
+use crate::domain::{CaseEvent, CaseStatus, Command, MemberRef, Role, TaskStatus};
 
 const REASON: &str = "Superseded by resolution 1405/2";
 
@@ -133,6 +133,39 @@ fn an_admin_without_the_secretariat_role_may_not_reassign() {
         .when(reassign(task_of("IRICA"), "irica.deputy"))
         .by(admin())
         .then_refused(Forbidden);
+}
+
+#[test]
+fn an_admin_is_refused_by_role_before_the_case_state_is_told() {
+    given(&cancelled_inventory())
+        .when(reassign(task_of("CBI"), "cbi.focal"))
+        .by(admin())
+        .then_refused(Forbidden);
+}
+
+#[test]
+fn every_unfit_assignee_gets_the_same_answer() {
+    let refusal = |agency: &str, roles: Vec<Role>| {
+        let member = MemberRef {
+            id: "candidate".into(),
+            agency: agency.into(),
+            roles,
+        };
+        let task_id = task_of("MIMT");
+        match given(&[opened_inventory(&["MIMT"])])
+            .when(Command::Reassign { task_id, member })
+            .by(secretariat())
+            .refusal()
+        {
+            Invalid(detail) => detail.clone(),
+            other => panic!("refused with {other:?}, expected Invalid"),
+        }
+    };
+    let of_another_agency = refusal("CBI", vec![Role::Member]);
+    let without_the_role = refusal("MIMT", vec![Role::Secretariat]);
+    let unknown = refusal("", Vec::new());
+    assert_eq!(of_another_agency, without_the_role);
+    assert_eq!(unknown, without_the_role);
 }
 
 #[test]

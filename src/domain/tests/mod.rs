@@ -264,6 +264,15 @@ impl Outcome {
         }
     }
 
+    /// Why the command was refused (panics if it was not).
+    #[track_caller]
+    pub fn refusal(&self) -> &DomainError {
+        match &self.result {
+            Err(error) => error,
+            Ok(events) => panic!("{:?} was accepted with {events:?}", self.command),
+        }
+    }
+
     /// The events the command caused (panics if it was refused).
     #[track_caller]
     pub fn events(&self) -> &[CaseEvent] {

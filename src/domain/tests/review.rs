@@ -83,6 +83,24 @@ fn a_member_may_not_review_their_own_agencys_submission() {
 }
 
 #[test]
+fn a_member_is_refused_by_role_whatever_its_task_awaits() {
+    // MIMT's task is open, not awaiting review: the refusal must not tell.
+    given(&awaiting_review())
+        .when(accept(task_of("MIMT")))
+        .by(member("MIMT"))
+        .then_refused(Forbidden);
+}
+
+#[test]
+fn a_member_is_refused_by_role_in_a_cancelled_case() {
+    let history = [awaiting_review(), vec![cancelled("Superseded")]].concat();
+    given(&history)
+        .when(accept(task_of("IRICA")))
+        .by(member("IRICA"))
+        .then_refused(Forbidden);
+}
+
+#[test]
 fn a_member_of_another_agency_does_not_see_the_submission() {
     given(&awaiting_review())
         .when(accept(task_of("IRICA")))

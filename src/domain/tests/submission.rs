@@ -71,6 +71,14 @@ fn the_secretariat_may_not_submit_for_an_agency() {
 }
 
 #[test]
+fn the_secretariat_is_refused_by_role_whatever_the_task_awaits() {
+    given(&[opened_inventory(&["IRICA", "MIMT"]), submitted("IRICA", 1)])
+        .when(submit(task_of("IRICA"), inventory_data()))
+        .by(secretariat())
+        .then_refused(Forbidden);
+}
+
+#[test]
 fn an_accepted_task_takes_no_submission() {
     given(&[
         opened_inventory(&["IRICA", "MIMT"]),

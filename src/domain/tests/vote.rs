@@ -120,6 +120,19 @@ fn a_rejected_resolution_completes_rejected_and_orders_nothing() {
 }
 
 #[test]
+fn after_the_close_only_the_voter_is_told_the_vote_is_closed() {
+    let closed = vec![
+        vote_closed(Approved, 3, 0, 0),
+        inventory_ordered(),
+        completed(Some("approved")),
+    ];
+    given(&[opened_resolution(), ballots(3, Approve), closed])
+        .when(vote(ballot_of("mimt.focal"), Reject))
+        .by(secretariat())
+        .then_refused(Forbidden);
+}
+
+#[test]
 fn a_vote_after_the_close_is_a_conflict() {
     let closed = vec![
         vote_closed(Approved, 3, 0, 0),
