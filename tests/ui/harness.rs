@@ -206,11 +206,19 @@ impl Ui {
             .await;
     }
 
-    /// Registers a member of a fixture agency (e.g. `IRICA`) and issues a token.
+    /// Registers a member of a fixture agency (e.g. `IRICA`), named «کارشناس ID», and
+    /// issues a token.
     pub async fn member(&self, id: &str, agency: &str, roles: &[&str]) -> Login {
+        self.named_member(id, &format!("کارشناس {id}"), agency, roles)
+            .await
+    }
+
+    /// [`Ui::member`] with a name of one's choosing.
+    pub async fn named_member(&self, id: &str, name: &str, agency: &str, roles: &[&str]) -> Login {
         self.import_agencies().await;
         let email = format!("{id}@{}.example", agency.to_lowercase());
-        let body = json!({"id": id, "name": format!("کارشناس {id}"), "email": email, "agency": agency, "roles": roles});
+        let body =
+            json!({"id": id, "name": name, "email": email, "agency": agency, "roles": roles});
         self.api(Method::POST, "/v1/members", ADMIN_TOKEN, Some(body), 201)
             .await;
         let issued = self

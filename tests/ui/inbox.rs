@@ -56,11 +56,14 @@ pub async fn another_agencys_task_stays_out_of_the_inbox(ui: &'static Ui) {
 }
 
 /// Opens a resolution whose vote falls due before the inventory the same agency has.
-async fn two_tasks_for(ui: &Ui, agency: &str, title: &str) -> String {
+async fn two_tasks_for(ui: &Ui, agency: &str, session: &str) -> String {
     let inventory = ui
-        .open_inventory(&format!("{title} — سیاهه"), &[agency])
+        .open_inventory(
+            &format!("احصای اطلاعات مورد نیاز و قابل عرضه ({session})"),
+            &[agency],
+        )
         .await;
-    let resolution = json!({"workflow": "resolution-approval", "title": format!("{title} — مصوبه"), "params": {"text": "متن مصوبه", "on_approval": {"workflow": "data-exchange-inventory", "participants": [agency]}}});
+    let resolution = json!({"workflow": "resolution-approval", "title": format!("مصوبه جلسه {session} کارگروه"), "params": {"text": "ارسال اطلاعات مورد نیاز و قابل عرضه تا پایان ماه", "on_approval": {"workflow": "data-exchange-inventory", "participants": [agency]}}});
     ui.api(
         Method::POST,
         "/v1/cases",
@@ -73,8 +76,10 @@ async fn two_tasks_for(ui: &Ui, agency: &str, title: &str) -> String {
 }
 
 pub async fn the_inbox_lists_tasks_by_due_date_with_filters(ui: &'static Ui) {
-    let login = ui.member("inbox-sorted", "IDRO", &["member"]).await;
-    let inventory = two_tasks_for(ui, "IDRO", "مرتب").await;
+    let login = ui
+        .named_member("inbox-sorted", "مریم کریمی", "IDRO", &["member"])
+        .await;
+    let inventory = two_tasks_for(ui, "IDRO", "اول").await;
     let driver = ui.browser().await;
     ui.sign_in(&driver, &login).await;
     let rows = driver
@@ -146,7 +151,7 @@ pub async fn the_inbox_lists_tasks_by_due_date_with_filters(ui: &'static Ui) {
 
 pub async fn the_inbox_fits_a_360_pixel_phone(ui: &'static Ui) {
     let login = ui.member("inbox-phone", "IMIDRO", &["member"]).await;
-    two_tasks_for(ui, "IMIDRO", "گوشی").await;
+    two_tasks_for(ui, "IMIDRO", "دوم").await;
     let driver = ui.browser().await;
     driver.set_window_rect(0, 0, 360, 780).await.unwrap();
     ui.sign_in(&driver, &login).await;
