@@ -386,20 +386,7 @@ pub async fn open_session(
     web.store
         .insert_session(&crate::engine::token_hash(&id), &row)
         .await?;
-    let https = web
-        .settings
-        .public_url
-        .as_ref()
-        .is_some_and(|u| u.is_https());
-    let cookie = Cookie::build(COOKIE, id)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(https)
-        .max_age(actix_web::cookie::time::Duration::seconds(
-            web.settings.session_lifetime().as_secs() as i64,
-        ))
-        .finish();
+    let cookie = session_cookie(id, &web.settings);
     let separator = if next.contains('?') { '&' } else { '?' };
     Ok(HttpResponse::SeeOther()
         .cookie(cookie)
@@ -408,6 +395,21 @@ pub async fn open_session(
             format!("{}{separator}notice=signed-in", local_path(next)),
         ))
         .finish())
+}
+
+/// The session cookie: never readable by scripts, not sent on cross-site subrequests,
+/// `Secure` when people reach the server over https.
+fn session_cookie(id: String, settings: &WebSettings) -> Cookie<'static> {
+    let https = settings.public_url.as_ref().is_some_and(|u| u.is_https());
+    Cookie::build(COOKIE, id)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(https)
+        .max_age(actix_web::cookie::time::Duration::seconds(
+            settings.session_lifetime().as_secs() as i64,
+        ))
+        .finish()
 }
 
 /// Ends the viewer's session and clears its cookie.
@@ -467,6 +469,28 @@ mod tests {
             &request("https://daftar.example.org"),
             &proxied
         ));
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_secure_under_https() {
+        let plain = session_cookie("id".into(), &WebSettings::default()).to_string();
+        assert!(
+            plain.contains("HttpOnly") && plain.contains("SameSite=Lax"),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("Path=/") && !plain.contains("Secure"),
+            "{plain}"
+        );
+        let https = WebSettings {
+            public_url: Some(
+                crate::config::PublicUrl::parse("https://daftar.example.org").unwrap(),
+            ),
+            ..WebSettings::default()
+        };
+        let secure = session_cookie("id".into(), &https).to_string();
+        assert!(secure.contains("Secure"), "{secure}");
+        assert!(secure.contains("Max-Age=604800"), "seven days: {secure}");
     }
 
     #[test]

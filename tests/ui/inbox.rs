@@ -173,3 +173,68 @@ pub async fn the_inbox_fits_a_360_pixel_phone(ui: &'static Ui) {
     ui.screenshot(&driver, "inbox-360").await;
     driver.quit().await.unwrap();
 }
+
+pub async fn the_secretariat_sees_what_awaits_review(ui: &'static Ui) {
+    let secretariat = ui
+        .named_member(
+            "inbox-secretariat",
+            "دبیرخانه کارگروه",
+            "MIMT",
+            &["secretariat"],
+        )
+        .await;
+    let focal = ui.member("inbox-submitter", "EGFI", &["member"]).await;
+    let case = ui.open_inventory("سیاهه برای بررسی", &["EGFI"]).await;
+    let tasks = ui
+        .api(
+            Method::GET,
+            &format!("/v1/tasks?case={case}"),
+            ADMIN_TOKEN,
+            None,
+            200,
+        )
+        .await;
+    let task = tasks["items"][0]["id"].as_str().unwrap().to_string();
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/forms/data-exchange-inventory/valid/05-minimal-need.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    ui.api(
+        Method::POST,
+        &format!("/v1/tasks/{task}/submissions"),
+        &focal.token,
+        Some(json!({"data": data})),
+        201,
+    )
+    .await;
+    let inbox_of = |token: String| async move {
+        let response = ui
+            .client()
+            .post(format!("{}/sign-in/token", ui.base))
+            .header("origin", &ui.base)
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let cookie = session_cookie(&response).unwrap();
+        ui.client()
+            .get(format!("{}/", ui.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let page = inbox_of(secretariat.token.clone()).await;
+    assert!(page.contains(&format!("/tasks/{task}/review")), "{page}");
+    assert!(page.contains("در انتظار بررسی"), "{page}");
+    // The member's own inbox no longer waits on it.
+    let page = inbox_of(focal.token.clone()).await;
+    assert!(!page.contains(&task), "{page}");
+}

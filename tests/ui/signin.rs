@@ -463,3 +463,99 @@ pub async fn sign_in_works_with_the_keyboard_alone(ui: &'static Ui) {
     assert_eq!(main.id().await.unwrap().as_deref(), Some("main"));
     driver.quit().await.unwrap();
 }
+
+/// A session row written straight into the server's database, and its cookie.
+async fn stored_session(
+    ui: &Ui,
+    member: &str,
+    last_seen_ago_us: i64,
+    expires_in_us: i64,
+) -> String {
+    let database =
+        daftar::db::Database::connect(&daftar::db::DatabaseUrl::Sqlite(ui.database.clone()))
+            .await
+            .unwrap();
+    let store = daftar::web::store::WebStore::new(database);
+    let id = format!(
+        "{:032x}{:032x}",
+        uuid::Uuid::now_v7().as_u128(),
+        uuid::Uuid::new_v4().as_u128()
+    );
+    let now = chrono::Utc::now().timestamp_micros();
+    let row = daftar::web::store::SessionRow {
+        member_id: member.into(),
+        token_hash: None,
+        csrf_token: "c".repeat(64),
+        created_at_us: now - last_seen_ago_us,
+        last_seen_at_us: now - last_seen_ago_us,
+        expires_at_us: now + expires_in_us,
+    };
+    store
+        .insert_session(&daftar::engine::token_hash(&id), &row)
+        .await
+        .unwrap();
+    format!("daftar_session={id}")
+}
+
+pub async fn sessions_end_when_idle_and_at_their_lifetime(ui: &'static Ui) {
+    let login = ui.member("timeouts", "GTC", &["member"]).await;
+    let hour = 3_600_000_000i64;
+    let fresh = stored_session(ui, &login.id, 0, hour).await;
+    assert_eq!(get(ui, "/", &fresh).await.status(), StatusCode::OK);
+    // Idle past the default 8 hours, though its lifetime is not over.
+    let idle = stored_session(ui, &login.id, 9 * hour, 100 * hour).await;
+    let after = get(ui, "/", &idle).await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert!(
+        after.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("session-ended")
+    );
+    // Active a minute ago, but past its absolute lifetime.
+    let old = stored_session(ui, &login.id, 60_000_000, -1).await;
+    assert_eq!(get(ui, "/", &old).await.status(), StatusCode::SEE_OTHER);
+    // An ended session stays ended.
+    assert_eq!(get(ui, "/", &idle).await.status(), StatusCode::SEE_OTHER);
+}
+
+pub async fn an_english_member_gets_english_left_to_right_pages(ui: &'static Ui) {
+    ui.member("english-agency", "GTC", &["member"]).await;
+    let body = serde_json::json!({"id": "english", "name": "Sara Hosseini", "email": "sara@gtc.example", "agency": "GTC", "roles": ["member"], "locale": "en"});
+    ui.api(Method::POST, "/v1/members", ADMIN_TOKEN, Some(body), 201)
+        .await;
+    let issued = ui
+        .api(
+            Method::POST,
+            "/v1/members/english/tokens",
+            ADMIN_TOKEN,
+            None,
+            201,
+        )
+        .await;
+    let login = Login {
+        id: "english".into(),
+        email: "sara@gtc.example".into(),
+        token: issued["token"].as_str().unwrap().into(),
+        token_id: issued["token_id"].as_str().unwrap().into(),
+    };
+    let cookie = sign_in_by_token(ui, &login, "10.7.0.1").await;
+    let page = get(ui, "/", &cookie).await.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="en" dir="ltr">"#), "{page}");
+    assert!(page.contains("<title>Inbox (0) — daftar</title>"), "{page}");
+    assert!(page.contains("Sign out"));
+    // Its error pages are English too.
+    let refused = ui
+        .client()
+        .post(format!("{}/sign-out", ui.base))
+        .header("cookie", &cookie)
+        .header("origin", &ui.base)
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="en" dir="ltr">"#), "{page}");
+    assert!(page.contains("nothing was changed"), "{page}");
+}
