@@ -31,6 +31,8 @@ use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, WebDriver};
 pub const ADMIN_TOKEN: &str = "bootstrap-token-for-ui-tests-0123456789";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// axe-core, for the tests only.
+const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
 
 /// A member who can sign in.
 #[derive(Debug, Clone)]
@@ -310,6 +312,38 @@ impl Ui {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Fails on any serious or critical accessibility violation of the current page.
+    pub async fn assert_accessible(&self, driver: &WebDriver, page: &str) {
+        let violations = self.accessibility_violations(driver).await;
+        assert!(
+            violations.is_empty(),
+            "{page}: serious accessibility violations:\n{}",
+            violations.join("\n")
+        );
+    }
+
+    /// Runs axe-core (vendored under `tests/ui/vendor/`) on the current page: its serious
+    /// and critical violations, each with the rule and the elements.
+    pub async fn accessibility_violations(&self, driver: &WebDriver) -> Vec<String> {
+        driver
+            .execute(AXE, Vec::new())
+            .await
+            .expect("axe-core loads");
+        let result = driver
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ["violations"]})
+                  .then(r => done(r.violations
+                    .filter(v => v.impact === "serious" || v.impact === "critical")
+                    .map(v => v.id + " (" + v.help + "): " + v.nodes.map(n => n.target.join(" ")).join(", "))))
+                  .catch(e => done(["axe failed: " + e]));"#,
+                Vec::new(),
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(result.json().clone()).expect("a list of violations")
     }
 
     /// Writes `target/ui-screens/<name>.png`.

@@ -112,6 +112,7 @@ pub async fn the_inbox_lists_tasks_by_due_date_with_filters(ui: &'static Ui) {
         "{badge}"
     );
     ui.screenshot(&driver, "inbox").await;
+    ui.assert_accessible(&driver, "the inbox").await;
     // Filter by case: htmx swaps the list and the URL follows.
     let select = driver.find(By::Id("case")).await.unwrap();
     select
@@ -171,6 +172,7 @@ pub async fn the_inbox_fits_a_360_pixel_phone(ui: &'static Ui) {
         "the page scrolls sideways: {scroll} > {inner}"
     );
     ui.screenshot(&driver, "inbox-360").await;
+    ui.assert_accessible(&driver, "the inbox on a phone").await;
     driver.quit().await.unwrap();
 }
 

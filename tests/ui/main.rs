@@ -61,6 +61,7 @@ const TESTS: &[UiTest] = &[
     http!(signin::an_english_member_gets_english_left_to_right_pages),
     http!(inbox::another_agencys_task_stays_out_of_the_inbox),
     http!(inbox::the_secretariat_sees_what_awaits_review),
+    browser!(signin::the_accessibility_check_catches_violations),
     browser!(signin::a_member_signs_in_by_token_and_out_again),
     browser!(signin::a_member_signs_in_by_an_emailed_link),
     browser!(signin::sign_in_works_with_the_keyboard_alone),

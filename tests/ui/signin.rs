@@ -326,6 +326,7 @@ pub async fn a_member_signs_in_by_token_and_out_again(ui: &'static Ui) {
             .contains("/sign-in?next=%2F")
     );
     ui.screenshot(&driver, "sign-in").await;
+    ui.assert_accessible(&driver, "the sign-in page").await;
     ui.sign_in(&driver, &login).await;
     let who = driver
         .find(By::Css("header .who"))
@@ -345,6 +346,7 @@ pub async fn a_member_signs_in_by_token_and_out_again(ui: &'static Ui) {
         .unwrap();
     assert_eq!(notice, "وارد شدید.");
     ui.screenshot(&driver, "inbox-empty").await;
+    ui.assert_accessible(&driver, "the empty inbox").await;
     driver
         .find(By::Css("header form button"))
         .await
@@ -376,9 +378,12 @@ pub async fn a_member_signs_in_by_an_emailed_link(ui: &'static Ui) {
     let sent = ui.wait_for(&driver, By::Css(".sign-in .notice.ok")).await;
     assert!(sent.text().await.unwrap().contains("۱۵ دقیقه"));
     ui.screenshot(&driver, "sign-in-link-sent").await;
+    ui.assert_accessible(&driver, "the link-sent page").await;
     let link = ui.sign_in_link(&login.email).await;
     driver.goto(&link).await.unwrap();
     ui.screenshot(&driver, "sign-in-link-confirm").await;
+    ui.assert_accessible(&driver, "the sign-in link's page")
+        .await;
     driver
         .find(By::Css("main form button"))
         .await
@@ -558,4 +563,19 @@ pub async fn an_english_member_gets_english_left_to_right_pages(ui: &'static Ui)
     let page = refused.text().await.unwrap();
     assert!(page.contains(r#"<html lang="en" dir="ltr">"#), "{page}");
     assert!(page.contains("nothing was changed"), "{page}");
+}
+
+/// The accessibility check itself finds what it should: an image without text and a page
+/// without a language.
+pub async fn the_accessibility_check_catches_violations(ui: &'static Ui) {
+    let driver = ui.browser().await;
+    driver
+        .goto("data:text/html,<!DOCTYPE html><html><body><img src=x.png><input></body></html>")
+        .await
+        .unwrap();
+    let violations = ui.accessibility_violations(&driver).await;
+    let text = violations.join("\n");
+    assert!(text.contains("image-alt"), "{text}");
+    assert!(text.contains("html-has-lang"), "{text}");
+    driver.quit().await.unwrap();
 }
