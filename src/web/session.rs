@@ -63,6 +63,21 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// A viewer outside any request, to render pages in unit tests and benchmarks. (In a
+    /// request a `Viewer` comes only from the extractor, which authenticates.)
+    pub fn rendering_for(member: Member, now: DateTime<Utc>) -> Self {
+        Viewer {
+            actor: member.actor(),
+            locale: Locale::parse(&member.locale),
+            member,
+            csrf: String::new(),
+            path: "/".into(),
+            notice: None,
+            now,
+            session: String::new(),
+        }
+    }
+
     pub fn has_any(&self, roles: &[Role]) -> bool {
         roles.iter().any(|r| self.actor.has(*r))
     }
