@@ -278,31 +278,8 @@ pub fn render(
     let page = filter.page.unwrap_or(1).clamp(1, pages);
     let first = (page - 1) * ROWS_PER_PAGE;
     let shown = &rows[first..rows.len().min(first + ROWS_PER_PAGE)];
-    let mut statuses = BTreeMap::new();
-    let mut workflows = BTreeMap::new();
-    let mut cases: Vec<(String, String)> = Vec::new();
-    for row in all {
-        statuses.insert(row.status.clone(), status_label(locale, &row.status));
-        workflows.insert(row.workflow.clone(), row.workflow_title.clone());
-        let chosen = InboxFilter::value(&filter.case) == Some(row.case_id.as_str());
-        if (cases.len() < CASE_CHOICES || chosen) && !cases.iter().any(|(id, _)| *id == row.case_id)
-        {
-            cases.push((row.case_id.clone(), row.case_title.clone()));
-        }
-    }
-    let options = |map: BTreeMap<String, String>| map.into_iter().collect::<Vec<_>>();
-    let any = locale.pick("همه", "all");
     let body = html! {
-        @if !all.is_empty() {
-        form.filters.panel method="get" action="/" role="search"
-            hx-get="/" hx-trigger="change" hx-target="#inbox-list" hx-select="#inbox-list"
-            hx-swap="outerHTML" hx-push-url="true" {
-            (select("status", locale.pick("وضعیت", "Status"), any, &options(statuses), InboxFilter::value(&filter.status)))
-            (select("case", locale.pick("پرونده", "Case"), any, &cases, InboxFilter::value(&filter.case)))
-            (select("workflow", locale.pick("گردش کار", "Workflow"), any, &options(workflows), InboxFilter::value(&filter.workflow)))
-            noscript { button type="submit" { (locale.pick("اعمال", "Apply")) } }
-        }
-        }
+        @if !all.is_empty() { (filter_form(locale, all, filter)) }
         div #inbox-list {
             @if rows.is_empty() {
                 p.panel role="status" { (locale.pick("کاری در انتظار شما نیست.", "Nothing is waiting for you.")) }
@@ -336,6 +313,35 @@ pub fn render(
         }
     };
     titled_page(viewer, &title, heading, body)
+}
+
+/// The filters: a plain GET form (works without JavaScript) that htmx submits on change,
+/// swapping only the list and pushing the URL.
+fn filter_form(locale: Locale, all: &[InboxRow], filter: &InboxFilter) -> Markup {
+    let mut statuses = BTreeMap::new();
+    let mut workflows = BTreeMap::new();
+    let mut cases: Vec<(String, String)> = Vec::new();
+    for row in all {
+        statuses.insert(row.status.clone(), status_label(locale, &row.status));
+        workflows.insert(row.workflow.clone(), row.workflow_title.clone());
+        let chosen = InboxFilter::value(&filter.case) == Some(row.case_id.as_str());
+        if (cases.len() < CASE_CHOICES || chosen) && !cases.iter().any(|(id, _)| *id == row.case_id)
+        {
+            cases.push((row.case_id.clone(), row.case_title.clone()));
+        }
+    }
+    let options = |map: BTreeMap<String, String>| map.into_iter().collect::<Vec<_>>();
+    let any = locale.pick("همه", "all");
+    html! {
+        form.filters.panel method="get" action="/" role="search"
+            hx-get="/" hx-trigger="change" hx-target="#inbox-list" hx-select="#inbox-list"
+            hx-swap="outerHTML" hx-push-url="true" {
+            (select("status", locale.pick("وضعیت", "Status"), any, &options(statuses), InboxFilter::value(&filter.status)))
+            (select("case", locale.pick("پرونده", "Case"), any, &cases, InboxFilter::value(&filter.case)))
+            (select("workflow", locale.pick("گردش کار", "Workflow"), any, &options(workflows), InboxFilter::value(&filter.workflow)))
+            noscript { button type="submit" { (locale.pick("اعمال", "Apply")) } }
+        }
+    }
 }
 
 /// «۱ تا ۵۰ از ۵۰۰ کار»
@@ -416,109 +422,4 @@ fn render_row(viewer: &Viewer, row: &InboxRow) -> Markup {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::Member;
-
-    fn viewer(locale: &str) -> Viewer {
-        let member = Member {
-            id: "m".into(),
-            name: "مریم کریمی".into(),
-            email: "m@irica.example".into(),
-            agency: Some("IRICA".into()),
-            roles: vec![Role::Member],
-            supervisor_id: None,
-            locale: locale.into(),
-            version: 1,
-        };
-        let now = DateTime::parse_from_rfc3339("2026-12-06T08:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        Viewer::rendering_for(member, now)
-    }
-
-    fn rows(n: usize) -> Vec<InboxRow> {
-        (0..n)
-            .map(|i| InboxRow {
-                task_id: format!("task-{i:04}"),
-                case_id: format!("case-{i:04}"),
-                case_title: format!("پرونده {i}"),
-                workflow: "data-exchange-inventory".into(),
-                workflow_title: "احصای اطلاعات".into(),
-                agency: Some("IRICA".into()),
-                agency_name: Some("گمرک".into()),
-                status: if i % 2 == 0 { "open" } else { "returned" }.into(),
-                vote: false,
-                due_at: Some(
-                    DateTime::parse_from_rfc3339("2026-12-21T20:29:59Z")
-                        .unwrap()
-                        .with_timezone(&Utc),
-                ),
-                overdue: false,
-                escalation_level: (i % 3) as u32,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_long_inbox_is_paged_and_each_page_has_its_url() {
-        let all = rows(120);
-        let filter = InboxFilter {
-            status: Some("open".into()),
-            page: Some(2),
-            ..Default::default()
-        };
-        let open: Vec<InboxRow> = all.iter().filter(|r| filter.admits(r)).cloned().collect();
-        assert_eq!(open.len(), 60);
-        let html = render(&viewer("fa"), &all, &open, &filter).into_string();
-        assert!(
-            html.contains("<title>کارتابل (۶۰) — دفتر</title>"),
-            "{html}"
-        );
-        assert!(html.contains("۵۱ تا ۶۰ از ۶۰ کار"), "{html}");
-        assert_eq!(html.matches("<tr><td").count(), 10);
-        assert!(
-            html.contains(r#"href="/?status=open&amp;page=1""#),
-            "{html}"
-        );
-        assert!(!html.contains("rel=\"next\""), "the last page has no next");
-        assert!(html.contains("ارجاع سطح ۲"));
-        assert!(html.contains("۱۵ روز مانده"));
-    }
-
-    #[test]
-    fn the_case_filter_offers_the_most_urgent_cases_and_keeps_the_chosen_one() {
-        let all = rows(150);
-        let filter = InboxFilter {
-            case: Some("case-0149".into()),
-            ..Default::default()
-        };
-        let chosen: Vec<InboxRow> = all.iter().filter(|r| filter.admits(r)).cloned().collect();
-        let html = render(&viewer("en"), &all, &chosen, &filter).into_string();
-        assert!(html.contains(r#"<html lang="en" dir="ltr">"#));
-        let case_select = html
-            .split(r#"<select id="case""#)
-            .nth(1)
-            .unwrap()
-            .split("</select>")
-            .next()
-            .unwrap();
-        assert_eq!(
-            case_select.matches("<option").count(),
-            CASE_CHOICES + 2,
-            "all, 100 cases, the chosen one"
-        );
-        assert!(
-            case_select.contains(r#"<option value="case-0149" selected>"#),
-            "{case_select}"
-        );
-        assert!(html.contains("1–1 of 1 tasks"));
-    }
-
-    #[test]
-    fn an_empty_inbox_says_so_without_filters() {
-        let html = render(&viewer("fa"), &[], &[], &InboxFilter::default()).into_string();
-        assert!(html.contains("کاری در انتظار شما نیست."));
-        assert!(!html.contains("<form class=\"filters"));
-    }
-}
+mod tests;

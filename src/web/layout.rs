@@ -130,7 +130,7 @@ fn roles_text(locale: Locale, roles: &[Role]) -> String {
 
 /// The hidden field every state-changing form carries (checked by `Posted`).
 pub fn csrf_field(viewer: &Viewer) -> Markup {
-    html! { input type="hidden" name=(super::session::CSRF_FIELD) value=(viewer.csrf); }
+    html! { input type="hidden" name=(super::csrf::CSRF_FIELD) value=(viewer.csrf); }
 }
 
 /// The texts of `?notice=` keys: a page after an action says what happened, from a fixed

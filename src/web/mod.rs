@@ -19,8 +19,8 @@
 //!    429, 500, in the viewer's language).
 //!
 //! # The API of the foundation
-//! - [`session`]: `Viewer { member, actor, csrf, locale, path, notice, now }`,
-//!   `Posted<T> { viewer, form }`, `PublicForm<T>`; the session cookie, CSRF, origin check.
+//! - [`session`]: `Viewer { member, actor, csrf, locale, path, notice, now }`, the session
+//!   cookie; [`csrf`]: `Posted<T> { viewer, form }`, `PublicForm<T>`, the origin check.
 //! - [`layout`]: `page(&viewer, title, body)`, `bare_page(locale, title, body)`,
 //!   `csrf_field(&viewer)` (in every `<form method="post">`), `error_page`, `notice_text`.
 //! - [`format`]: `date(locale, instant)` (Jalali with weekday in a `<time>`),
@@ -34,6 +34,7 @@
 //!   `style=""` attributes in markup; htmx is configured by a meta tag.
 
 pub mod assets;
+pub mod csrf;
 pub mod error;
 pub mod format;
 pub mod i18n;
@@ -50,8 +51,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::domain::Role;
 
+pub use csrf::{Posted, PublicForm};
 pub use error::PageError;
-pub use session::{Posted, PublicForm, Viewer, WebState};
+pub use session::{Viewer, WebState};
 
 /// Who may open a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

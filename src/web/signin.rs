@@ -8,12 +8,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::csrf::{Posted, PublicForm};
 use super::error::PageError;
 use super::i18n::{Locale, Text};
 use super::layout::{bare_page, notice_text};
-use super::session::{
-    Posted, PublicForm, WebState, close_session, local_path, new_secret, open_session,
-};
+use super::session::{WebState, close_session, local_path, new_secret, open_session};
 use crate::engine::token_hash;
 use crate::http::AppState;
 use crate::http::rate_limit::client_address;
