@@ -48,6 +48,8 @@ pub struct Ui {
     pub base: String,
     pub mail_dir: PathBuf,
     pub database: PathBuf,
+    /// The server's log (stdout and stderr).
+    pub log: PathBuf,
     driver_url: Option<String>,
     profiles: PathBuf,
     sessions: Mutex<u32>,
@@ -142,6 +144,7 @@ impl Ui {
             base,
             mail_dir,
             database,
+            log,
             driver_url,
             profiles: dir.path().join("profiles"),
             sessions: Mutex::new(0),

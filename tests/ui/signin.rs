@@ -52,6 +52,15 @@ pub async fn a_link_signs_in_once(ui: &'static Ui) {
     let page = ui.client().get(&link).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let token = token_of(&link);
+    let log = std::fs::read_to_string(&ui.log).unwrap();
+    assert!(
+        log.contains("/sign-in/link?token=***"),
+        "the request is logged"
+    );
+    assert!(
+        !log.contains(&token),
+        "a usable sign-in token is in the server's log"
+    );
     let used = post(ui, "/sign-in/link/use", "10.1.0.1")
         .form(&[("token", token.as_str())])
         .send()
