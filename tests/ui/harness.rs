@@ -12,8 +12,11 @@
 //! - `ui.browser().await` a WebDriver session ([`thirtyfour::WebDriver`]; call `.quit()`),
 //!   `ui.sign_in(&driver, &login)` signs in through the page by token;
 //!   `ui.screenshot(&driver, "name")` writes `target/ui-screens/name.png`;
-//! - `ui.client()` a plain HTTP client (no redirects followed; cookies are handled by hand
-//!   with [`session_cookie`]), `ui.sign_in_link(email)` the newest link mailed to `email`.
+//! - over plain HTTP: `ui.session(&login)` signs in and gives the `Cookie:` value,
+//!   `ui.page(path, &cookie)` GETs a page, `ui.post_form(from, path, &cookie, fields)` posts
+//!   as the page `from` would (its CSRF token, this origin); `ui.client()` is a client that
+//!   follows no redirect; `ui.sign_in_link(email)` the newest link mailed to `email`;
+//! - `ui.assert_accessible(&driver, "what")` runs axe-core on the current page.
 //!
 //! Members, agencies and cases are shared by all tests of the run: give each test its own
 //! member ids and case titles.
@@ -166,6 +169,59 @@ impl Ui {
             .redirect(redirect::Policy::none())
             .build()
             .expect("a client")
+    }
+
+    /// Signs `login` in over HTTP (by token) and returns the session's `Cookie:` value.
+    pub async fn session(&self, login: &Login) -> String {
+        let response = self
+            .client()
+            .post(format!("{}/sign-in/token", self.base))
+            .header("origin", &self.base)
+            .form(&[("token", login.token.as_str())])
+            .send()
+            .await
+            .expect("the sign-in answers");
+        assert_eq!(response.status(), 303, "signing {} in", login.id);
+        session_cookie(&response).expect("a session cookie")
+    }
+
+    /// `GET path` with a session cookie (redirects are not followed).
+    pub async fn page(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client()
+            .get(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("the page answers")
+    }
+
+    /// Posts a form as this server's own page would: with the session's cookie, its CSRF
+    /// token (read from the page at `from`) and this server's `Origin`.
+    pub async fn post_form(
+        &self,
+        from: &str,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let csrf = csrf_of(
+            &self
+                .page(from, cookie)
+                .await
+                .text()
+                .await
+                .unwrap_or_default(),
+        );
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.client()
+            .post(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .header("origin", &self.base)
+            .form(&form)
+            .send()
+            .await
+            .expect("the form is answered")
     }
 
     /// Calls the API; panics with the body unless the status is `expected`.

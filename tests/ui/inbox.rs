@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use thirtyfour::By;
 
-use crate::harness::{ADMIN_TOKEN, Ui, session_cookie};
+use crate::harness::{ADMIN_TOKEN, Ui};
 
 pub async fn another_agencys_task_stays_out_of_the_inbox(ui: &'static Ui) {
     let login = ui.member("inbox-isolation", "GSI", &["member"]).await;
@@ -29,22 +29,8 @@ pub async fn another_agencys_task_stays_out_of_the_inbox(ui: &'static Ui) {
             .unwrap()
             .to_string()
     };
-    let response = ui
-        .client()
-        .post(format!("{}/sign-in/token", ui.base))
-        .header("origin", &ui.base)
-        .form(&[("token", login.token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    let cookie = session_cookie(&response).unwrap();
-    let inbox = ui
-        .client()
-        .get(format!("{}/", ui.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let cookie = ui.session(&login).await;
+    let inbox = ui.page("/", &cookie).await;
     assert_eq!(inbox.status(), StatusCode::OK);
     let html = inbox.text().await.unwrap();
     assert!(html.contains(&format!("/tasks/{}", id_of("GSI"))), "{html}");
@@ -213,30 +199,14 @@ pub async fn the_secretariat_sees_what_awaits_review(ui: &'static Ui) {
         201,
     )
     .await;
-    let inbox_of = |token: String| async move {
-        let response = ui
-            .client()
-            .post(format!("{}/sign-in/token", ui.base))
-            .header("origin", &ui.base)
-            .form(&[("token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        let cookie = session_cookie(&response).unwrap();
-        ui.client()
-            .get(format!("{}/", ui.base))
-            .header("cookie", cookie)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+    let inbox_of = |login: crate::harness::Login| async move {
+        let cookie = ui.session(&login).await;
+        ui.page("/", &cookie).await.text().await.unwrap()
     };
-    let page = inbox_of(secretariat.token.clone()).await;
+    let page = inbox_of(secretariat.clone()).await;
     assert!(page.contains(&format!("/tasks/{task}/review")), "{page}");
     assert!(page.contains("در انتظار بررسی"), "{page}");
     // The member's own inbox no longer waits on it.
-    let page = inbox_of(focal.token.clone()).await;
+    let page = inbox_of(focal.clone()).await;
     assert!(!page.contains(&task), "{page}");
 }

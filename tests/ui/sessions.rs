@@ -50,7 +50,7 @@ pub async fn forms_need_the_sessions_csrf_token_and_this_origin(ui: &'static Ui)
             "{why} changed nothing"
         );
     }
-    let done = sign_out(own, Some(csrf)).await.unwrap();
+    let done = ui.post_form("/", "/sign-out", &cookie, &[]).await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     let after = get(ui, "/", &cookie).await;
     assert_eq!(after.status(), StatusCode::SEE_OTHER);
