@@ -105,11 +105,11 @@ impl Application {
                 App::new()
                     .app_data(data.clone())
                     .app_data(pages.clone())
-                    .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                        http::error::ApiError::bad_request(e.to_string()).into()
+                    .app_data(web::QueryConfig::default().error_handler(|e, request| {
+                        crate::web::bad_request(request, e.to_string())
                     }))
-                    .app_data(web::PathConfig::default().error_handler(|e, _| {
-                        http::error::ApiError::bad_request(e.to_string()).into()
+                    .app_data(web::PathConfig::default().error_handler(|e, request| {
+                        crate::web::bad_request(request, e.to_string())
                     }))
                     .wrap_fn(|request, service| {
                         let call = service.call(request);

@@ -150,17 +150,32 @@ pub fn finish(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     response
 }
 
-/// Unknown paths: a page for browsers, problem+json for programs (and under `/v1/`).
-pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
-    let wants_html = request
+/// Whether the request is a person's browser asking for a page (not the API).
+fn wants_page(request: &HttpRequest) -> bool {
+    let html = request
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    if wants_html && !request.path().starts_with("/v1/") {
+    html && !request.path().starts_with("/v1/")
+}
+
+/// Unknown paths: a page for browsers, problem+json for programs (and under `/v1/`).
+pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
+    if wants_page(&request) {
         Err(PageError::not_found().into())
     } else {
         Err(crate::http::not_found().into())
+    }
+}
+
+/// A query string or path that does not parse: a 400 page for browsers, problem+json
+/// otherwise.
+pub fn bad_request(request: &HttpRequest, detail: String) -> actix_web::Error {
+    if wants_page(request) {
+        PageError::bad_request(detail).into()
+    } else {
+        crate::http::error::ApiError::bad_request(detail).into()
     }
 }
 

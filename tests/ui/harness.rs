@@ -185,11 +185,13 @@ impl Ui {
         session_cookie(&response).expect("a session cookie")
     }
 
-    /// `GET path` with a session cookie (redirects are not followed).
+    /// `GET path` as a browser asks for a page, with a session cookie (redirects are not
+    /// followed).
     pub async fn page(&self, path: &str, cookie: &str) -> reqwest::Response {
         self.client()
             .get(format!("{}{path}", self.base))
             .header("cookie", cookie)
+            .header("accept", "text/html")
             .send()
             .await
             .expect("the page answers")

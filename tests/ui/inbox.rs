@@ -39,6 +39,16 @@ pub async fn another_agencys_task_stays_out_of_the_inbox(ui: &'static Ui) {
         "another agency's task leaked"
     );
     assert!(html.contains("<title>کارتابل (۱) — دفتر</title>"), "{html}");
+    // A query string that does not parse gets a page, not JSON.
+    let bad = ui.page("/?page=abc", &cookie).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        bad.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(bad.text().await.unwrap().contains("درخواست نادرست"));
 }
 
 /// Opens a resolution whose vote falls due before the inventory the same agency has.
