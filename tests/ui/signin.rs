@@ -213,6 +213,21 @@ pub async fn a_member_signs_in_by_token_and_out_again(ui: &'static Ui) {
     ui.screenshot(&driver, "inbox-empty").await;
     ui.assert_accessible(&driver, "the empty inbox").await;
     driver
+        .goto(format!("{}/no-such-page", ui.base))
+        .await
+        .unwrap();
+    let heading = driver
+        .find(By::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "پیدا نشد");
+    ui.screenshot(&driver, "error-404").await;
+    ui.assert_accessible(&driver, "the 404 page").await;
+    driver.goto(format!("{}/", ui.base)).await.unwrap();
+    driver
         .find(By::Css("header form button"))
         .await
         .unwrap()
