@@ -19,11 +19,16 @@
 //!    429, 500, in the viewer's language).
 //!
 //! # The API of the foundation
-//! - [`session`]: `Viewer { member, actor, csrf, locale, path, notice, now }`, the session
-//!   cookie; [`csrf`]: `Posted<T> { viewer, form }`, `PublicForm<T>`, the origin check.
-//! - [`layout`]: `page(&viewer, title, body)`, `bare_page(locale, title, body)`,
-//!   `csrf_field(&viewer)` (in every `<form method="post">`), `error_page`, `notice_text`.
-//! - [`format`]: `date(locale, instant)` (Jalali with weekday in a `<time>`),
+//! - [`session`]: `Viewer { member, actor, csrf, locale, path, notice, now }` (and
+//!   `Viewer::rendering_for(member, now)` to render a page in a unit test), the session
+//!   cookie; [`csrf`]: `Posted<T> { viewer, form }` (the token may also come in the
+//!   `X-CSRF-Token` header, for htmx requests outside a form), `PublicForm<T>`.
+//! - [`layout`]: `page(&viewer, title, body)`, `titled_page(&viewer, title, heading, body)`,
+//!   `bare_page(locale, title, body)`, `csrf_field(&viewer)` (in every
+//!   `<form method="post">`), `error_page`, `notice_text` (add a key there for a new
+//!   notice). An htmx response that is a whole page refreshes the `<title>`; use
+//!   `hx-select` to swap a part of it.
+//! - [`format`](mod@format): `date(locale, instant)` (Jalali with weekday in a `<time>`),
 //!   `jalali_text`, `clock_time`, `Remaining::between(due, now).text(locale)`, `digits`,
 //!   `number`, `bdi`.
 //! - [`i18n`]: `Locale::{Fa, En}`, `locale.pick(fa, en)`, `locale.text(Text::…)`.
@@ -32,6 +37,10 @@
 //! - [`assets`]: htmx, Vazirmatn and `daftar.css` at hashed URLs. The Content-Security-Policy
 //!   allows only this server's scripts, styles and fonts: no inline `<script>` and no
 //!   `style=""` attributes in markup; htmx is configured by a meta tag.
+//! - [`error::PageError`]: `not_found()`, `forbidden()`, `bad_request(detail)`,
+//!   `new(status, detail)`; `From<EngineError>`/`From<ApiError>` for `?`.
+//! - Browser tests: `tests/ui/harness.rs` (one server and one chromedriver for the run;
+//!   see its `//!`), tests listed in `tests/ui/main.rs`.
 
 pub mod assets;
 pub mod csrf;
