@@ -61,6 +61,21 @@ pub async fn forms_need_the_sessions_csrf_token_and_this_origin(ui: &'static Ui)
             .starts_with("/sign-in")
     );
     assert_eq!(get(ui, "/", &other_cookie).await.status(), StatusCode::OK);
+    // htmx sends the token in a header instead of a field.
+    let by_header = ui
+        .client()
+        .post(format!("{}/sign-out", ui.base))
+        .header("cookie", &other_cookie)
+        .header("origin", &ui.base)
+        .header("x-csrf-token", &other_csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_header.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(ui, "/", &other_cookie).await.status(),
+        StatusCode::SEE_OTHER
+    );
 }
 
 pub async fn a_revoked_token_ends_its_session(ui: &'static Ui) {
