@@ -32,7 +32,12 @@ impl Engine {
     /// The member a bearer token stands for, if the token is known, not revoked, not expired
     /// and its member not disabled.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Member>, EngineError> {
-        let hash = token_hash(token);
+        self.authenticate_hash(token_hash(token)).await
+    }
+
+    /// [`Engine::authenticate`] for a token known by its hash (a web session opened with
+    /// the token keeps only the hash, and asks again at every request).
+    pub async fn authenticate_hash(&self, hash: String) -> Result<Option<Member>, EngineError> {
         let now = self.clock.now();
         let cached = self
             .sessions

@@ -6,9 +6,10 @@
 pub mod dispatcher;
 pub mod mailer;
 pub mod recipients;
+pub mod sign_in;
 pub mod templates;
 
 pub use dispatcher::{Dispatcher, mask_email};
 pub use mailer::{LettreMailer, MailSettings, Mailer, SendError};
-pub use recipients::{PlannedMail, mails_for};
+pub use recipients::{PlannedMail, action_path, mails_for};
 pub use templates::{MailContext, Rendered, Template, render};

@@ -1,0 +1,325 @@
+//! Who is looking at a page. A signed-in browser holds a random session id in an
+//! `HttpOnly; SameSite=Lax` cookie (`Secure` under an https `DAFTAR_PUBLIC_URL`); the
+//! database keeps its hash, the member, the token it was opened with (if any) and a CSRF
+//! token. Every request re-authenticates: the session's timeouts, the token (revoked →
+//! signed out) and the member are read again, and the page's roles (from the page table in
+//! [`super`]) are checked here, so no page can forget them.
+//!
+//! [`Viewer`] is the extractor of GET pages; forms come through [`super::csrf`].
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
+use chrono::{DateTime, Utc};
+
+use super::error::PageError;
+use super::i18n::Locale;
+use super::store::{SessionRow, WebStore};
+use super::{Access, page_access};
+use crate::config::WebSettings;
+use crate::domain::{Actor, Role};
+use crate::engine::{Member, token_hash};
+use crate::http::AppState;
+use crate::http::rate_limit::client_address;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "daftar_session";
+/// Activity is written back at most this often (µs), not on every request.
+const TOUCH_EVERY_US: i64 = 60_000_000;
+
+/// What the pages need besides the API's state.
+#[derive(Clone)]
+pub struct WebState {
+    pub store: WebStore,
+    pub settings: WebSettings,
+}
+
+/// The signed-in member looking at a page.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub member: Member,
+    pub actor: Actor,
+    /// The session's CSRF token, for [`super::layout::csrf_field`].
+    pub csrf: String,
+    pub locale: Locale,
+    /// The request's path, for the navigation's `aria-current`.
+    pub path: String,
+    /// A `?notice=` key, shown by the layout if it knows it.
+    pub notice: Option<String>,
+    pub now: DateTime<Utc>,
+    session: String,
+}
+
+impl Viewer {
+    /// A viewer outside any request, to render pages in unit tests and benchmarks. (In a
+    /// request a `Viewer` comes only from the extractor, which authenticates.)
+    pub fn rendering_for(member: Member, now: DateTime<Utc>) -> Self {
+        Viewer {
+            actor: member.actor(),
+            locale: Locale::parse(&member.locale),
+            member,
+            csrf: String::new(),
+            path: "/".into(),
+            notice: None,
+            now,
+            session: String::new(),
+        }
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.actor.has(*r))
+    }
+}
+
+pub(super) fn states(
+    request: &HttpRequest,
+) -> Result<(web::Data<AppState>, web::Data<WebState>), PageError> {
+    let state = request.app_data::<web::Data<AppState>>().cloned();
+    let web = request.app_data::<web::Data<WebState>>().cloned();
+    state
+        .zip(web)
+        .ok_or_else(|| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, ""))
+}
+
+/// The path and query to come back to after signing in.
+fn here(request: &HttpRequest) -> String {
+    match request.uri().query() {
+        Some(query) => format!("{}?{query}", request.path()),
+        None => request.path().to_string(),
+    }
+}
+
+/// `next` if it is a path on this server, `/` otherwise (no open redirect).
+pub fn local_path(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    if local { next } else { "/" }
+}
+
+fn is_htmx(request: &HttpRequest) -> bool {
+    request.headers().contains_key("hx-request")
+}
+
+/// The answer to an unauthenticated request: to the sign-in page, and back afterwards.
+pub fn to_sign_in(next: &str, notice: Option<&str>, htmx: bool) -> HttpResponse {
+    let mut location = format!(
+        "/sign-in?next={}",
+        url::form_urlencoded::byte_serialize(local_path(next).as_bytes()).collect::<String>()
+    );
+    if let Some(notice) = notice {
+        location.push_str("&notice=");
+        location.push_str(notice);
+    }
+    if htmx {
+        // An XHR would follow a redirect and swap the sign-in page into a fragment.
+        HttpResponse::Ok()
+            .insert_header(("hx-redirect", location))
+            .finish()
+    } else {
+        HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, location))
+            .finish()
+    }
+}
+
+/// Reads the session, its member and the page's roles.
+pub(super) async fn authenticate(request: &HttpRequest) -> Result<Viewer, PageError> {
+    let (state, web) = states(request)?;
+    let sign_in = |notice| PageError::SignIn {
+        next: here(request),
+        notice,
+        htmx: is_htmx(request),
+    };
+    let client = client_address(request, &state.protection.trusted_proxies);
+    if let Err(wait) = state.auth_failures.check(client) {
+        return Err(PageError::too_many_requests(wait.as_secs()));
+    }
+    let Some(cookie) = request.cookie(COOKIE) else {
+        return Err(sign_in(None));
+    };
+    let id_hash = token_hash(cookie.value());
+    let Some(row) = web.store.session(&id_hash).await? else {
+        state.auth_failures.record_failure(client);
+        return Err(sign_in(Some("session-ended")));
+    };
+    let now = state.engine.clock.now();
+    let now_us = now.timestamp_micros();
+    let idle_us = web.settings.session_idle().as_micros() as i64;
+    let member = if row.expires_at_us <= now_us || row.last_seen_at_us + idle_us <= now_us {
+        None
+    } else {
+        match &row.token_hash {
+            Some(hash) => state.engine.authenticate_hash(hash.clone()).await?,
+            // A link's session holds no token: the member itself is checked, so disabling it
+            // ends the session at the next request.
+            None => state
+                .engine
+                .member(&row.member_id)
+                .await?
+                .filter(|m| !m.disabled),
+        }
+    };
+    let Some(member) = member.filter(|m| m.id == row.member_id) else {
+        web.store.delete_session(&id_hash).await?;
+        return Err(sign_in(Some("session-ended")));
+    };
+    if now_us - row.last_seen_at_us >= TOUCH_EVERY_US {
+        web.store.touch_session(&id_hash, now_us).await?;
+    }
+    let locale = Locale::parse(&member.locale);
+    request.extensions_mut().insert(locale);
+    let viewer = Viewer {
+        actor: member.actor(),
+        member,
+        csrf: row.csrf_token,
+        locale,
+        path: request.path().to_string(),
+        notice: notice_key(request),
+        now,
+        session: id_hash,
+    };
+    let pattern = request.match_pattern().unwrap_or_default();
+    if let Some(Access::Roles(roles)) = page_access(request.method(), &pattern)
+        && !viewer.has_any(roles)
+    {
+        return Err(PageError::forbidden().in_locale(locale));
+    }
+    Ok(viewer)
+}
+
+fn notice_key(request: &HttpRequest) -> Option<String> {
+    url::form_urlencoded::parse(request.query_string().as_bytes())
+        .find(|(k, _)| k == "notice")
+        .map(|(_, v)| v.into_owned())
+}
+
+impl FromRequest for Viewer {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        Box::pin(async move {
+            if !matches!(*request.method(), Method::GET | Method::HEAD) {
+                // A form must come through `Posted`, which checks its CSRF token.
+                tracing::error!(path = %request.path(), "a page taking a state-changing request uses Viewer, not Posted");
+                return Err(PageError::new(StatusCode::INTERNAL_SERVER_ERROR, ""));
+            }
+            authenticate(&request).await
+        })
+    }
+}
+
+fn random_hex() -> Result<String, PageError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        tracing::error!(error = %e, "no randomness for a session");
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "")
+    })?;
+    Ok(hex::encode(bytes))
+}
+
+/// 256 random bits, hex: session ids, CSRF tokens and sign-in links.
+pub fn new_secret() -> Result<String, PageError> {
+    random_hex()
+}
+
+/// Opens a session for `member_id` and answers with its cookie and a redirect to `next`.
+pub async fn open_session(
+    state: &AppState,
+    web: &WebState,
+    member_id: &str,
+    token_hash: Option<String>,
+    next: &str,
+) -> Result<HttpResponse, PageError> {
+    let id = random_hex()?;
+    let now_us = state.engine.clock.now().timestamp_micros();
+    let lifetime_us = web.settings.session_lifetime().as_micros() as i64;
+    let idle_us = web.settings.session_idle().as_micros() as i64;
+    // Housekeeping rides on sign-ins: they are rare, and this keeps the table small.
+    web.store.delete_stale(now_us, now_us - idle_us).await?;
+    let row = SessionRow {
+        member_id: member_id.to_string(),
+        token_hash,
+        csrf_token: random_hex()?,
+        created_at_us: now_us,
+        last_seen_at_us: now_us,
+        expires_at_us: now_us + lifetime_us,
+    };
+    web.store
+        .insert_session(&crate::engine::token_hash(&id), &row)
+        .await?;
+    let cookie = session_cookie(id, &web.settings);
+    let separator = if next.contains('?') { '&' } else { '?' };
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((
+            header::LOCATION,
+            format!("{}{separator}notice=signed-in", local_path(next)),
+        ))
+        .finish())
+}
+
+/// The session cookie: never readable by scripts, not sent on cross-site subrequests,
+/// `Secure` when people reach the server over https.
+fn session_cookie(id: String, settings: &WebSettings) -> Cookie<'static> {
+    let https = settings.public_url.as_ref().is_some_and(|u| u.is_https());
+    Cookie::build(COOKIE, id)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(https)
+        .max_age(actix_web::cookie::time::Duration::seconds(
+            settings.session_lifetime().as_secs() as i64,
+        ))
+        .finish()
+}
+
+/// Ends the viewer's session and clears its cookie.
+pub async fn close_session(web: &WebState, viewer: &Viewer) -> Result<HttpResponse, PageError> {
+    web.store.delete_session(&viewer.session).await?;
+    let mut gone = Cookie::build(COOKIE, "").path("/").finish();
+    gone.make_removal();
+    Ok(HttpResponse::SeeOther()
+        .cookie(gone)
+        .insert_header((header::LOCATION, "/sign-in?notice=signed-out"))
+        .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(local_path("/tasks/1?x=2"), "/tasks/1?x=2");
+        assert_eq!(local_path("https://evil.example/"), "/");
+        assert_eq!(local_path("//evil.example/"), "/");
+        assert_eq!(local_path("/\\evil.example/"), "/");
+        assert_eq!(local_path(""), "/");
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_secure_under_https() {
+        let plain = session_cookie("id".into(), &WebSettings::default()).to_string();
+        assert!(
+            plain.contains("HttpOnly") && plain.contains("SameSite=Lax"),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("Path=/") && !plain.contains("Secure"),
+            "{plain}"
+        );
+        let https = WebSettings {
+            public_url: Some(
+                crate::config::PublicUrl::parse("https://daftar.example.org").unwrap(),
+            ),
+            ..WebSettings::default()
+        };
+        let secure = session_cookie("id".into(), &https).to_string();
+        assert!(secure.contains("Secure"), "{secure}");
+        assert!(secure.contains("Max-Age=604800"), "seven days: {secure}");
+    }
+}
