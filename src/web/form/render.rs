@@ -174,7 +174,7 @@ impl<'a, 's> Renderer<'a, 's> {
         }
         html! {
             fieldset.object id=(id) tabindex="-1" aria-describedby=[self.described_by(&id, field, &errors)] {
-                legend { (self.label(field, at, required.unwrap_or(false))) }
+                legend { (self.label(field, at, required.unwrap_or(false), true)) }
                 (self.help(&id, field.description))
                 (self.messages(&id, &errors))
                 (children)
@@ -204,7 +204,7 @@ impl<'a, 's> Renderer<'a, 's> {
         let main_value = if chosen.is_some() { None } else { value };
         html! {
             fieldset.alternative id=(id) tabindex="-1" aria-describedby=[self.described_by(&id, field, &errors)] {
-                legend { (self.label(field, at, required)) }
+                legend { (self.label(field, at, required, true)) }
                 (self.help(&id, field.description))
                 (self.messages(&id, &errors))
                 div.choices {
@@ -228,14 +228,17 @@ impl<'a, 's> Renderer<'a, 's> {
         }
     }
 
-    /// `Title *` with the mark read out as «(الزامی)».
-    pub fn label(&self, field: &Field<'_>, at: &Place, required: bool) -> Markup {
+    /// `Title *`. Where the control itself says it is required (`aria-required`) the
+    /// star is only seen; on a group's legend it is also read out («(الزامی)»).
+    pub fn label(&self, field: &Field<'_>, at: &Place, required: bool, spoken: bool) -> Markup {
         let fallback = at.crumbs.last().map_or("", String::as_str);
         html! {
             (field.title.unwrap_or(fallback))
             @if required {
-                " " span.required aria-hidden="true" { "*" }
-                span.visually-hidden { " " (text::REQUIRED.get(self.lang())) }
+                " " b.required aria-hidden="true" { "*" }
+                @if spoken {
+                    span.visually-hidden { " " (text::REQUIRED.get(self.lang())) }
+                }
             }
         }
     }

@@ -33,7 +33,7 @@ impl<'s> Renderer<'_, 's> {
         if let Kind::Choice(choices) = &item_field.kind {
             return html! {
                 fieldset.field.checks.has-error[!errors.is_empty()] id=(id) tabindex="-1" aria-describedby=[described] {
-                    legend { (self.label(field, at, required)) }
+                    legend { (self.label(field, at, required, true)) }
                     (self.help(&id, field.description))
                     (self.messages(&id, &errors))
                     (len_field)
@@ -49,11 +49,24 @@ impl<'s> Renderer<'_, 's> {
             .to_owned();
         let max = field.number("maxItems").map_or(usize::MAX, |n| n as usize);
         let min = field.number("minItems").unwrap_or(0) as usize;
-        let target = format!("#{id}");
+        // The buttons' htmx request swaps this fieldset for its new version (the
+        // attributes are inherited by the buttons inside, the nearest array's winning).
+        let select = format!("#{id}");
+        // An item's own description is said once, for the list, not in every item.
+        let help = field.description.or(item_field.description);
+        let described = self.described_by(
+            &id,
+            &Field {
+                description: help,
+                ..field.clone()
+            },
+            &errors,
+        );
         html! {
-            fieldset.array.has-error[!errors.is_empty()] id=(id) tabindex="-1" aria-describedby=[described] {
-                legend { (self.label(field, at, required)) }
-                (self.help(&id, field.description))
+            fieldset.array.has-error[!errors.is_empty()] id=(id) tabindex="-1" aria-describedby=[described]
+                hx-target="this" hx-select=(select) hx-swap="outerHTML" {
+                legend { (self.label(field, at, required, true)) }
+                (self.help(&id, help))
                 (self.messages(&id, &errors))
                 (len_field)
                 @if values.is_empty() {
@@ -63,25 +76,25 @@ impl<'s> Renderer<'_, 's> {
                     @for (i, item) in values.iter().enumerate() {
                         @let label = format!("{item_title} {}", text::digits(&(i + 1).to_string(), lang));
                         @let place = at.child(&i.to_string(), &label);
-                        @let untitled = Field { title: None, ..item_field.clone() };
+                        @let untitled = Field { title: None, description: None, ..item_field.clone() };
                         li.item {
-                            (self.field(&untitled, &place, Some(item), true))
+                            (self.field(&untitled, &place, Some(item), false))
                             div.item-ops {
                                 @if i > 0 {
-                                    (self.op_button("up", &place.pointer, &target, text::UP.get(lang), &label))
+                                    (self.op_button("up", &place.pointer, text::UP.get(lang), &label))
                                 }
                                 @if i + 1 < values.len() {
-                                    (self.op_button("down", &place.pointer, &target, text::DOWN.get(lang), &label))
+                                    (self.op_button("down", &place.pointer, text::DOWN.get(lang), &label))
                                 }
                                 @if values.len() > min {
-                                    (self.op_button("remove", &place.pointer, &target, text::REMOVE.get(lang), &label))
+                                    (self.op_button("remove", &place.pointer, text::REMOVE.get(lang), &label))
                                 }
                             }
                         }
                     }
                 }
                 @if values.len() < max {
-                    (self.op_button("add", &at.pointer, &target, text::ADD.get(lang), &item_title))
+                    (self.op_button("add", &at.pointer, text::ADD.get(lang), &item_title))
                 } @else {
                     p.help { (text::AT_MOST.get(lang)) " " (text::digits(&max.to_string(), lang)) }
                 }
@@ -90,10 +103,10 @@ impl<'s> Renderer<'_, 's> {
     }
 
     /// A submit button that edits an array; `label` says which item for screen readers.
-    fn op_button(&self, op: &str, pointer: &str, target: &str, verb: &str, label: &str) -> Markup {
+    /// The form has `novalidate`, so saving half a form never stops at a browser check.
+    fn op_button(&self, op: &str, pointer: &str, verb: &str, label: &str) -> Markup {
         html! {
-            button.op type="submit" name="op" value=(format!("{op}:{pointer}")) formnovalidate
-                hx-post=(self.ctx.action) hx-target=(target) hx-select=(target) hx-swap="outerHTML"
+            button.op name="op" value=(format!("{op}:{pointer}")) hx-post=(self.ctx.action)
                 aria-label=(format!("{verb}: {label}")) {
                 (verb)
             }

@@ -62,7 +62,7 @@ impl<'s> Renderer<'_, 's> {
         let described = self.described_by(&id, &shown_field, &errors);
         html! {
             div.field.has-error[!errors.is_empty()] {
-                label for=(id) { (self.label(field, at, required)) }
+                label for=(id) { (self.label(field, at, required, false)) }
                 (self.help(&id, help))
                 (self.messages(&id, &errors))
                 (self.control(field, at, &id, value, required, described, !errors.is_empty()))
@@ -175,7 +175,7 @@ impl<'s> Renderer<'_, 's> {
         html! {
             fieldset.field.radios.has-error[!errors.is_empty()] id=(group)
                 aria-describedby=[described] aria-invalid=[(!errors.is_empty()).then_some("true")] {
-                legend { (self.label(field, at, required)) }
+                legend { (self.label(field, at, required, true)) }
                 (self.help(&group, field.description))
                 (self.messages(&group, &errors))
                 @for (i, (v, title)) in options.iter().enumerate() {
@@ -214,7 +214,7 @@ impl<'s> Renderer<'_, 's> {
                     checked[value == Some(&Value::Bool(true))] aria-describedby=[described]
                     aria-invalid=[(!errors.is_empty()).then_some("true")];
                 " "
-                label for=(id) { (self.label(field, at, false)) }
+                label for=(id) { (self.label(field, at, false, false)) }
                 (self.help(&id, field.description))
                 (self.messages(&id, &errors))
             }
