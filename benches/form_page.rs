@@ -12,7 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Args, server::Server};
-use daftar::web::form::{self, AgencyOption, FormContext, Lang};
+use daftar::web::form::{self, AgencyOption, FormContext, Locale};
 use serde_json::{Value, json};
 
 const TOKEN: &str = "form-page-benchmark-token-0001";
@@ -100,7 +100,7 @@ fn render_and_parse(needs: usize, runs: usize) {
     let data = inventory(needs);
     let agencies = agencies();
     let ctx = FormContext {
-        lang: Lang::Fa,
+        locale: Locale::Fa,
         agencies: &agencies,
         action: "/tasks/bench",
     };

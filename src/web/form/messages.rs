@@ -8,14 +8,14 @@ use serde_json::Value;
 
 use super::FieldError;
 use super::schema::{escape, field_at};
-use super::text::{self, Lang};
+use super::text::{self, Locale};
 use crate::forms::SchemaViolation;
 
 /// One message per violation, at the field it concerns.
 pub fn violations_to_errors(
     schema: &Value,
     violations: &[SchemaViolation],
-    lang: Lang,
+    lang: Locale,
 ) -> Vec<FieldError> {
     violations
         .iter()
@@ -54,12 +54,12 @@ fn quoted(message: &str) -> Option<String> {
     de.next()?.ok()
 }
 
-fn required(lang: Lang, property: &str) -> String {
+fn required(lang: Locale, property: &str) -> String {
     match (lang, property.is_empty()) {
-        (Lang::Fa, true) => "این بخش را پر کنید؛ الزامی است.".into(),
-        (Lang::En, true) => "This is required.".into(),
-        (Lang::Fa, false) => format!("«{property}» الزامی است."),
-        (Lang::En, false) => format!("“{property}” is required."),
+        (Locale::Fa, true) => "این بخش را پر کنید؛ الزامی است.".into(),
+        (Locale::En, true) => "This is required.".into(),
+        (Locale::Fa, false) => format!("«{property}» الزامی است."),
+        (Locale::En, false) => format!("“{property}” is required."),
     }
 }
 
@@ -68,7 +68,7 @@ fn message(
     node: Option<&Value>,
     schema: &Value,
     violation: &SchemaViolation,
-    lang: Lang,
+    lang: Locale,
 ) -> String {
     let limit = |k: &str| {
         let n = node
@@ -77,7 +77,7 @@ fn message(
             .unwrap_or_default();
         text::digits(&n, lang)
     };
-    let fa = lang == Lang::Fa;
+    let fa = lang == Locale::Fa;
     match keyword {
         "minLength" if limit("minLength") == text::digits("1", lang) => pick(
             fa,

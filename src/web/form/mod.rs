@@ -31,7 +31,7 @@ pub use ops::{ArrayOp, apply_op};
 pub use parse::{Parsed, parse};
 pub use render::render;
 pub use schema::field_id;
-pub use text::Lang;
+pub use crate::web::i18n::Locale;
 
 /// A registered agency as the form offers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub struct AgencyOption {
 /// What a form needs besides its schema and data.
 #[derive(Debug, Clone)]
 pub struct FormContext<'a> {
-    pub lang: Lang,
+    pub locale: Locale,
     pub agencies: &'a [AgencyOption],
     /// Where the form posts (the array buttons post there too, through htmx).
     pub action: &'a str,

@@ -248,7 +248,7 @@ impl<'s> Reader<'_, 's> {
         Some(read.unwrap_or_else(|message| {
             self.errors.borrow_mut().push(FieldError {
                 pointer: pointer.to_owned(),
-                message: message.get(self.ctx.lang).to_owned(),
+                message: message.get(self.ctx.locale).to_owned(),
             });
             Value::String(trimmed.to_owned())
         }))

@@ -15,7 +15,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::schema::{Choice, Field, Kind, escape, field_id, form_value};
-use super::text::{self, Lang};
+use super::text::{self, Locale};
 use super::{FieldError, FormContext};
 
 /// Schemas that refer to themselves stop here instead of recursing forever.
@@ -99,8 +99,8 @@ impl<'a, 's> Renderer<'a, 's> {
         }
     }
 
-    pub fn lang(&self) -> Lang {
-        self.ctx.lang
+    pub fn lang(&self) -> Locale {
+        self.ctx.locale
     }
 
     /// The errors at `at` (once: a second call for the same pointer gets none), recorded

@@ -7,7 +7,7 @@ mod shipped;
 
 use serde_json::Value;
 
-use super::{AgencyOption, FieldError, FormContext, Lang, render};
+use super::{AgencyOption, FieldError, FormContext, Locale, render};
 
 fn root() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -44,7 +44,7 @@ fn agencies() -> Vec<AgencyOption> {
 
 fn context(agencies: &[AgencyOption]) -> FormContext<'_> {
     FormContext {
-        lang: Lang::Fa,
+        locale: Locale::Fa,
         agencies,
         action: "/tasks/x",
     }

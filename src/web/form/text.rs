@@ -1,22 +1,16 @@
 //! The form's own words, in Persian and English.
 
-/// The language a form speaks; Persian by default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    Fa,
-    En,
-}
+pub use crate::web::i18n::Locale;
 
 /// One phrase of the form's chrome in both languages.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Phrase(&'static str, &'static str);
 
 impl Phrase {
-    pub fn get(self, lang: Lang) -> &'static str {
+    pub fn get(self, lang: Locale) -> &'static str {
         match lang {
-            Lang::Fa => self.0,
-            Lang::En => self.1,
+            Locale::Fa => self.0,
+            Locale::En => self.1,
         }
     }
 }
@@ -54,11 +48,11 @@ pub(super) const BAD_DATE: Phrase = Phrase(
     "Not a valid date; write it like 1405/09/30.",
 );
 
-/// ASCII digits as Persian ones (for `Lang::Fa`).
-pub(super) fn digits(text: &str, lang: Lang) -> String {
+/// ASCII digits as Persian ones (for `Locale::Fa`).
+pub(super) fn digits(text: &str, lang: Locale) -> String {
     match lang {
-        Lang::Fa => crate::calendar::to_persian_digits(text),
-        Lang::En => text.to_owned(),
+        Locale::Fa => crate::calendar::to_persian_digits(text),
+        Locale::En => text.to_owned(),
     }
 }
 

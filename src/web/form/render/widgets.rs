@@ -4,7 +4,7 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::super::schema::{Choice, Field, Kind, form_value};
-use super::super::text::{self, Lang};
+use super::super::text::{self, Locale};
 use super::{Place, Renderer};
 
 /// Enums with at most this many values are radios; longer ones a select.
@@ -19,7 +19,7 @@ fn shown(value: Option<&Value>) -> String {
 }
 
 /// `1405-09-30` as people write it: ۱۴۰۵/۰۹/۳۰ (or 1405/09/30 in English).
-fn date_shown(value: Option<&Value>, lang: Lang) -> String {
+fn date_shown(value: Option<&Value>, lang: Locale) -> String {
     let raw = shown(value);
     let b = raw.as_bytes();
     let stored_shape = b.len() == 10 && b[4] == b'-' && b[7] == b'-';

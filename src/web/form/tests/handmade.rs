@@ -145,7 +145,7 @@ fn an_emptied_required_field_is_reported_at_that_field_not_its_parent() {
     let mut forms = FormRegistry::new();
     forms.register("projects", schema.clone()).unwrap();
     let violations = forms.validate("projects", None, &parsed.data).unwrap_err();
-    let errors = violations_to_errors(&schema, &violations, Lang::Fa);
+    let errors = violations_to_errors(&schema, &violations, Locale::Fa);
     let mut pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
     pointers.sort();
     assert_eq!(
@@ -175,7 +175,7 @@ fn an_error_at_a_path_with_no_field_is_still_listed_and_linked_to_the_nearest_fi
 fn english_forms_say_it_in_english_with_ascii_digits() {
     let agencies = agencies();
     let ctx = FormContext {
-        lang: Lang::En,
+        locale: Locale::En,
         ..context(&agencies)
     };
     let data = json!({"phases": [{}, {}]});

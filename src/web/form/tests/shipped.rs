@@ -131,7 +131,7 @@ fn fixtures(key: &str, kind: &str) -> Vec<std::path::PathBuf> {
 
 /// Each error is beside the field its pointer names, and the summary links to that field.
 fn assert_errors_land(key: &str, schema: &Value, data: &Value, violations: &[SchemaViolation]) {
-    let errors = violations_to_errors(schema, violations, Lang::Fa);
+    let errors = violations_to_errors(schema, violations, Locale::Fa);
     let page = html(schema, data, &errors);
     let summary = &page[..page.find("</ul>").expect("a summary")];
     assert_eq!(
