@@ -44,6 +44,7 @@ pub mod layout;
 pub mod session;
 mod signin;
 pub mod store;
+mod task;
 
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
@@ -97,6 +98,11 @@ page_table! {
     post "/sign-in/link/use" => signin::use_link, Access::Public;
     post "/sign-out" => signin::sign_out, Access::SignedIn;
     get "/" => inbox::show, Access::SignedIn;
+    get "/tasks/{id}" => task::show, Access::SignedIn;
+    post "/tasks/{id}" => task::act, Access::SignedIn;
+    post "/tasks/{id}/upload" => task::upload, Access::SignedIn;
+    post "/tasks/{id}/vote" => task::vote, Access::SignedIn;
+    get "/tasks/{id}/submission.json" => task::download, Access::SignedIn;
 }
 
 /// Registers every page.

@@ -26,12 +26,12 @@ mod text;
 #[cfg(test)]
 mod tests;
 
+pub use crate::web::i18n::Locale;
 pub use messages::violations_to_errors;
-pub use ops::{ArrayOp, apply_op};
+pub use ops::{ArrayOp, apply_op, oversized};
 pub use parse::{Parsed, parse};
 pub use render::render;
 pub use schema::field_id;
-pub use crate::web::i18n::Locale;
 
 /// A registered agency as the form offers it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -136,3 +136,30 @@ fn skeleton(root: &Value, field: &Field<'_>, depth: usize) -> Value {
         _ => Value::String(String::new()),
     }
 }
+
+/// The first list in `data` longer than its schema's `maxItems`: (pointer, length, max).
+/// Such a document is refused before it is drawn (2,000 needs would be a page of
+/// tens of megabytes), with a message that says which list.
+pub fn oversized(schema: &Value, data: &Value) -> Option<(String, usize, u64)> {
+    let mut stack = vec![(String::new(), data)];
+    while let Some((pointer, value)) = stack.pop() {
+        match value {
+            Value::Array(items) => {
+                let max = field_at(schema, &pointer).and_then(|f| f.number("maxItems"));
+                if let Some(max) = max.filter(|m| items.len() as u64 > *m) {
+                    return Some((pointer, items.len(), max));
+                }
+                let children = items.iter().enumerate();
+                stack.extend(children.map(|(i, v)| (format!("{pointer}/{i}"), v)));
+            }
+            Value::Object(map) => {
+                let children = map.iter();
+                stack.extend(
+                    children.map(|(k, v)| (format!("{pointer}/{}", super::schema::escape(k)), v)),
+                );
+            }
+            _ => {}
+        }
+    }
+    None
+}
