@@ -95,6 +95,11 @@ fn form_of(state: &AppState, view: &Value) -> Option<std::sync::Arc<FormVersion>
         .get(key, None)
 }
 
+/// A new form's document: its required lists, empty.
+fn empty_of(state: &AppState, loaded: &Loaded) -> Value {
+    form_of(state, &loaded.view).map_or(Value::Null, |f| form::empty_document(f.schema()))
+}
+
 pub(super) fn see_task(id: &str, notice: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, format!("/tasks/{id}?notice={notice}")))
@@ -168,7 +173,7 @@ async fn render(
     let editable = acts_for(viewer, task);
     let shown = match shown {
         Some(shown) => shown,
-        None => stored(web_state, loaded, editable).await?,
+        None => stored(web_state, loaded, editable, &empty_of(state, loaded)).await?,
     };
     let form = form_of(state, &loaded.view);
     let body = match (&form, task.kind.as_str()) {
@@ -197,8 +202,13 @@ async fn render(
     }))
 }
 
-/// The agency's draft (only for its own members), else the last submission, else `{}`.
-async fn stored(web_state: &WebState, loaded: &Loaded, own: bool) -> Result<Shown, PageError> {
+/// The agency's draft (only for its own members), else the last submission, else `empty`.
+async fn stored(
+    web_state: &WebState,
+    loaded: &Loaded,
+    own: bool,
+    empty: &Value,
+) -> Result<Shown, PageError> {
     let draft = if own {
         web_state.store.draft(&loaded.task.id).await?
     } else {
@@ -216,7 +226,7 @@ async fn stored(web_state: &WebState, loaded: &Loaded, own: bool) -> Result<Show
                 .task
                 .submissions
                 .last()
-                .map_or_else(|| Value::Object(Default::default()), |s| s.data.clone()),
+                .map_or_else(|| empty.clone(), |s| s.data.clone()),
             None,
         ),
     };
@@ -262,7 +272,10 @@ pub(super) async fn conflict_page(
             problem: None,
             draft_saved_at: None,
         },
-        None => stored(web_state, &loaded, acts_for(viewer, &loaded.task)).await?,
+        None => {
+            let own = acts_for(viewer, &loaded.task);
+            stored(web_state, &loaded, own, &empty_of(state, &loaded)).await?
+        }
     };
     shown.problem = Some(problem.to_owned());
     let markup = render(state, web_state, viewer, &loaded, Some(shown)).await?;
@@ -509,7 +522,7 @@ pub async fn upload(
             }
         }
         Ok(_) | Err(_) => {
-            let mut shown = stored(&web_state, &loaded, true).await?;
+            let mut shown = stored(&web_state, &loaded, true, &empty_of(&state, &loaded)).await?;
             let reason = serde_json::from_str::<Value>(&upload.json)
                 .err()
                 .map(|e| e.to_string())

@@ -28,7 +28,7 @@ mod tests;
 
 pub use crate::web::i18n::Locale;
 pub use messages::violations_to_errors;
-pub use ops::{ArrayOp, apply_op, oversized};
+pub use ops::{ArrayOp, apply_op, empty_document, oversized};
 pub use parse::{Parsed, parse};
 pub use render::render;
 pub use schema::field_id;

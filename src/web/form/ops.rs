@@ -110,6 +110,12 @@ fn array_at<'d>(data: &'d mut Value, pointer: &str) -> Option<&'d mut Vec<Value>
     node.as_array_mut()
 }
 
+/// The document a new form starts from: its required lists present, with the rows their
+/// `minItems` ask for.
+pub fn empty_document(schema: &Value) -> Value {
+    skeleton(schema, &Field::read(schema, schema), 0)
+}
+
 /// A new, empty item: `{}` with the rows its required lists must have (a need starts
 /// with one empty data item and one empty legal basis), `""` for a text item.
 fn skeleton(root: &Value, field: &Field<'_>, depth: usize) -> Value {

@@ -70,9 +70,8 @@ pub fn parse(schema: &Value, fields: &[(String, String)], ctx: &FormContext) -> 
         errors: std::cell::RefCell::default(),
     };
     let root = Field::read(schema, schema);
-    let data = reader
-        .object(&root, "", Some(&posted), 0)
-        .unwrap_or_else(|| Value::Object(Map::new()));
+    // The document itself is there even when nothing in it was filled in.
+    let data = Value::Object(reader.properties(&root, "", Some(&posted), 0));
     Parsed {
         data,
         errors: reader.errors.take(),
@@ -144,6 +143,17 @@ impl<'s> Reader<'_, 's> {
         posted: Option<&Posted>,
         depth: usize,
     ) -> Option<Value> {
+        let object = Value::Object(self.properties(field, pointer, posted, depth));
+        (!is_blank(&object)).then_some(object)
+    }
+
+    fn properties(
+        &self,
+        field: &Field<'s>,
+        pointer: &str,
+        posted: Option<&Posted>,
+        depth: usize,
+    ) -> Map<String, Value> {
         let mut map = Map::new();
         for (name, schema) in field.properties() {
             let child = Field::read(self.root, schema);
@@ -155,14 +165,18 @@ impl<'s> Reader<'_, 's> {
                 None if required && matches!(child.kind, Kind::Object) => {
                     Some(Value::Object(Map::new()))
                 }
+                // A required list the page showed is there, even empty: the validator
+                // then says how many items it needs, at the list.
+                None if required && self.meta.lens.contains_key(&at) => {
+                    Some(Value::Array(Vec::new()))
+                }
                 _ => None,
             };
             if let Some(value) = value {
                 map.insert(name.to_owned(), value);
             }
         }
-        let object = Value::Object(map);
-        (!is_blank(&object)).then_some(object)
+        map
     }
 
     /// Items `0..len:` in order. An object item left empty stays (as `{}`), a text item

@@ -385,6 +385,25 @@ fn array_buttons_add_remove_and_move_within_the_schema_limits() {
 }
 
 #[test]
+fn a_new_form_starts_with_its_required_lists_and_posts_them_even_empty() {
+    let schema = shipped_schema("data-exchange-inventory");
+    let empty = crate::web::form::empty_document(&schema);
+    assert_eq!(empty, json!({"needs": [], "offers": []}));
+    let agencies = agencies();
+    // A page drawn without the lists still posts them: required lists are never "missing".
+    let page = render(&schema, &json!({}), &[], &context(&agencies)).into_string();
+    let parsed = parse(&schema, &submitted(&page), &context(&agencies));
+    assert_eq!(parsed.data, empty);
+    let cards = shipped_schema("service-identity-cards");
+    // services asks for one card at least: a new form starts with it, and its own rows.
+    let card = json!({"legal_basis": [{}], "channels": [{}]});
+    assert_eq!(
+        crate::web::form::empty_document(&cards),
+        json!({"services": [card]})
+    );
+}
+
+#[test]
 fn the_pressed_button_is_read_from_the_post() {
     let (schema, data) = minimal_need();
     let agencies = agencies();
