@@ -55,6 +55,16 @@ impl Place {
         }
     }
 
+    /// Item `index` of this array: its label replaces the array's in the trail
+    /// («اطلاعات مورد نیاز ۱ › رابط», not «اطلاعات مورد نیاز › اطلاعات مورد نیاز ۱ › رابط»).
+    fn item(&self, index: usize, label: &str) -> Place {
+        let mut place = self.child(&index.to_string(), label);
+        if place.crumbs.len() >= 2 {
+            place.crumbs.remove(place.crumbs.len() - 2);
+        }
+        place
+    }
+
     fn id(&self) -> String {
         field_id(&self.pointer)
     }
@@ -246,7 +256,7 @@ impl<'a, 's> Renderer<'a, 's> {
     pub fn help(&self, id: &str, description: Option<&str>) -> Markup {
         html! {
             @if let Some(description) = description {
-                p.help id=(format!("{id}-help")) { (description) }
+                p.help id=(format!("{id}-help")) dir="auto" { (description) }
             }
         }
     }

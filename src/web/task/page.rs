@@ -191,8 +191,11 @@ fn form_section(view: &TaskPage) -> Markup {
                 (upload_form(view))
             } @else {
                 p { (locale.pick("این کار اکنون پذیرای ارسال نیست؛ فرم فقط برای خواندن است.", "This task does not take a submission now; the form is read only.")) }
-                fieldset.read-only disabled {
-                    (form::render(schema, data, errors, &ctx))
+                details.read-only {
+                    summary { (locale.pick("نمایش فرم", "Show the form")) }
+                    fieldset.read-only disabled {
+                        (form::render(schema, data, errors, &ctx))
+                    }
                 }
             }
         }

@@ -72,12 +72,12 @@ impl<'s> Renderer<'_, 's> {
                 @if values.is_empty() {
                     p.empty { (text::NO_ITEMS.get(lang)) }
                 }
-                ol.items {
+                div.items {
                     @for (i, item) in values.iter().enumerate() {
                         @let label = format!("{item_title} {}", text::digits(&(i + 1).to_string(), lang));
-                        @let place = at.child(&i.to_string(), &label);
+                        @let place = at.item(i, &label);
                         @let untitled = Field { title: None, description: None, ..item_field.clone() };
-                        li.item {
+                        div.item {
                             (self.field(&untitled, &place, Some(item), false))
                             div.item-ops {
                                 @if i > 0 {
@@ -94,7 +94,7 @@ impl<'s> Renderer<'_, 's> {
                     }
                 }
                 @if values.len() < max {
-                    (self.op_button("add", &at.pointer, text::ADD.get(lang), &item_title))
+                    (self.add_button(&at.pointer, &item_title))
                 } @else {
                     p.help { (text::AT_MOST.get(lang)) " " (text::digits(&max.to_string(), lang)) }
                 }
@@ -109,6 +109,16 @@ impl<'s> Renderer<'_, 's> {
             button.op name="op" value=(format!("{op}:{pointer}")) hx-post=(self.ctx.action)
                 aria-label=(format!("{verb}: {label}")) {
                 (verb)
+            }
+        }
+    }
+
+    /// «+ افزودن اطلاعات مورد نیاز»: the button names what it adds.
+    fn add_button(&self, pointer: &str, item_title: &str) -> Markup {
+        let verb = text::ADD.get(self.lang());
+        html! {
+            button.op.add name="op" value=(format!("add:{pointer}")) hx-post=(self.ctx.action) {
+                "+ " (verb) " " (item_title)
             }
         }
     }
