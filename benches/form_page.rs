@@ -1,7 +1,8 @@
 //! The task page's form: rendering the data-exchange inventory form with 50 needs (every
 //! field of every need, the agency list, the array buttons) and reading it back from a
-//! post, timed one at a time — p50, p99 and the HTML's size. In the same run, as the
-//! baseline, the real `daftar serve`'s `GET /v1/cases/{id}` for a 31-agency case.
+//! post, timed one at a time — p50, p99 and the HTML's size; then the whole page
+//! `GET /tasks/{id}` of the real `daftar serve` holding such a draft and, in the same run
+//! as the baseline, its `GET /v1/cases/{id}` for a 31-agency case.
 //!
 //! `cargo bench --bench form_page [-- --needs 50 --renders 500]`; `cargo test --bench
 //! form_page` runs a seconds-long smoke version.
@@ -133,11 +134,95 @@ fn render_and_parse(needs: usize, runs: usize) {
     );
 }
 
-async fn api_baseline(runs: usize) {
+/// A signed-in member of IRICA whose task holds a draft of `needs` needs.
+struct Page {
+    cookie: String,
+}
+
+async fn task_page(client: &reqwest::Client, base: &str, task: &str, needs: usize) -> Page {
+    let member = json!({"id": "m-irica", "name": "کارشناس", "email": "m@irica.example", "agency": "IRICA", "roles": ["member"]});
+    client
+        .post(format!("{base}/v1/members"))
+        .bearer_auth(TOKEN)
+        .json(&member)
+        .send()
+        .await
+        .unwrap();
+    let issued: Value = client
+        .post(format!("{base}/v1/members/m-irica/tokens"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let form = |pairs: &[(&str, &str)]| serde_urlencoded::to_string(pairs).unwrap();
+    let signed_in = client
+        .post(format!("{base}/sign-in/token"))
+        .header("origin", base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[("token", issued["token"].as_str().unwrap())]))
+        .send()
+        .await
+        .unwrap();
+    let cookie = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("daftar_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a session")
+        .to_owned();
+    let page = client
+        .get(format!("{base}/tasks/{task}"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("name=\"csrf\" value=\"").expect("a form") + 19;
+    let csrf = page[at..at + 64].to_owned();
+    let data = inventory(needs).to_string();
+    let filled = client
+        .post(format!("{base}/tasks/{task}/upload"))
+        .header("cookie", &cookie)
+        .header("origin", base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(&[("csrf", &csrf), ("json", &data)]))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut fields = posted(&filled);
+    fields.retain(|(name, _)| name != "op");
+    fields.push(("action".into(), "save".into()));
+    let saved = client
+        .post(format!("{base}/tasks/{task}"))
+        .header("cookie", &cookie)
+        .header("origin", base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(&fields).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status().as_u16(), 303, "the draft is saved");
+    Page { cookie }
+}
+
+async fn api_baseline(needs: usize, runs: usize) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("form.db").display());
     let server = Server::start(&url, TOKEN, dir, Duration::from_secs(15)).await;
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let base = &server.base;
     let agencies = fixture("tests/fixtures/agencies.json");
     let imported = client
@@ -159,6 +244,36 @@ async fn api_baseline(runs: usize) {
         .await
         .unwrap();
     let id = case["id"].as_str().expect("a case");
+    let task = case["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["agency"] == "IRICA")
+        .expect("IRICA's task")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = task_page(&client, base, &task, needs).await;
+    let mut latencies = Vec::with_capacity(runs);
+    let mut size = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/tasks/{task}"))
+            .header("cookie", &page.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        size = response.bytes().await.unwrap().len();
+        latencies.push(started.elapsed());
+    }
+    print(
+        &format!("page GET /tasks/{{id}}, {needs}-need draft"),
+        runs,
+        &timed(latencies),
+        Some(size),
+    );
     let mut latencies = Vec::with_capacity(runs);
     let mut size = 0;
     for _ in 0..runs {
@@ -188,5 +303,5 @@ async fn main() {
     let runs = args.number("--renders", 500, 10);
     println!("form page benchmark: {needs} needs, {runs} runs each, one at a time");
     render_and_parse(needs, runs);
-    api_baseline(runs).await;
+    api_baseline(needs, runs).await;
 }

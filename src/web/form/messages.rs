@@ -202,8 +202,8 @@ fn format_message(node: Option<&Value>, fa: bool) -> String {
     match node.and_then(|n| n.get("format")).and_then(Value::as_str) {
         Some("email") => pick(
             fa,
-            "نشانی پست الکترونیکی درست نیست (مانند name@example.ir).".into(),
-            "Not an e-mail address (like name@example.ir).".into(),
+            "نشانی پست الکترونیکی درست نیست.".into(),
+            "This is not an e-mail address.".into(),
         ),
         Some("uri") => pick(
             fa,
