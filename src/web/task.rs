@@ -119,6 +119,8 @@ struct Shown {
     errors: Vec<FieldError>,
     problem: Option<String>,
     draft_saved_at: Option<DateTime<Utc>>,
+    /// Said in the live region after an htmx update («یک مورد افزوده شد»).
+    announce: Option<String>,
 }
 
 /// Renders the page with `shown` (or what is stored when `None`).
@@ -198,6 +200,7 @@ async fn render(
         agency_name: agency_name.as_deref(),
         history: &history,
         problem: shown.problem.as_deref(),
+        announce: shown.announce.as_deref(),
         body,
     }))
 }
@@ -235,6 +238,7 @@ async fn stored(
         errors: Vec::new(),
         problem: None,
         draft_saved_at,
+        announce: None,
     })
 }
 
@@ -271,6 +275,7 @@ pub(super) async fn conflict_page(
             errors: Vec::new(),
             problem: None,
             draft_saved_at: None,
+            announce: None,
         },
         None => {
             let own = acts_for(viewer, &loaded.task);
@@ -305,6 +310,7 @@ fn field<'f>(fields: &'f [(String, String)], name: &str) -> Option<&'f str> {
 
 /// `POST /tasks/{id}`: an array button, "save draft" or "submit".
 pub async fn act(
+    request: actix_web::HttpRequest,
     state: web::Data<AppState>,
     web_state: web::Data<WebState>,
     posted: Posted<Vec<(String, String)>>,
@@ -341,12 +347,15 @@ pub async fn act(
     }
     if let Some(op) = &parsed.op {
         let mut data = parsed.data;
-        apply_op(form.schema(), &mut data, op);
+        let done = apply_op(form.schema(), &mut data, op);
+        let htmx = request.headers().contains_key("hx-request");
+        let announce = htmx.then(|| announcement(locale, op, done).to_owned());
         let shown = Shown {
             data,
             errors: Vec::new(),
             problem: None,
             draft_saved_at: None,
+            announce,
         };
         return Ok(html(
             StatusCode::OK,
@@ -373,6 +382,20 @@ pub async fn act(
             PageError::bad_request(locale.pick("دکمه‌ای شناخته نشد.", "Unknown button."))
                 .in_locale(locale),
         ),
+    }
+}
+
+/// What the live region says after an array button, for those who cannot see it.
+fn announcement(locale: crate::web::i18n::Locale, op: &form::ArrayOp, done: bool) -> &'static str {
+    use form::ArrayOp::{Add, Down, Remove, Up};
+    match (op, done) {
+        (_, false) => locale.pick(
+            "این کار در این فهرست ممکن نیست.",
+            "This list does not allow that.",
+        ),
+        (Add(_), true) => locale.pick("یک مورد افزوده شد.", "An item was added."),
+        (Remove(_), true) => locale.pick("یک مورد حذف شد.", "An item was removed."),
+        (Up(_) | Down(_), true) => locale.pick("جای مورد عوض شد.", "The item was moved."),
     }
 }
 
@@ -422,6 +445,7 @@ async fn submit(
         errors,
         problem: None,
         draft_saved_at: None,
+        announce: None,
     };
     if !parsed.errors.is_empty() {
         // Unreadable values are not sent; the rest of the document is checked beside them
@@ -519,6 +543,7 @@ pub async fn upload(
                 errors: Vec::new(),
                 problem: None,
                 draft_saved_at: None,
+                announce: None,
             }
         }
         Ok(_) | Err(_) => {

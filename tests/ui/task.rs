@@ -87,6 +87,10 @@ pub async fn a_member_fills_the_form_sees_an_error_at_its_field_and_submits(ui: 
     // "Add" swaps in a need (htmx), with its first data item and legal basis.
     click(&driver, "button[value='add:/needs']").await;
     ui.wait_for(&driver, By::Id("f-needs-0-title")).await;
+    // Only the list was swapped, and the live region says what happened.
+    let live = driver.find(By::Id("live")).await.unwrap();
+    assert!(live.text().await.unwrap().contains("افزوده شد"));
+    assert_eq!(driver.find_all(By::Id("live")).await.unwrap().len(), 1);
     type_into(&driver, "f-needs-0-title", "استعلام نشانی").await;
     type_into(&driver, "f-needs-0-data_items-0-name", "کد پستی").await;
     click(&driver, "#f-needs-0-lookup_keys-o2").await;

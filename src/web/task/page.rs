@@ -72,12 +72,17 @@ pub struct TaskPage<'a> {
     pub history: &'a [HistoryItem],
     /// Said at the top in a box: why the page came back (a conflict, a refusal).
     pub problem: Option<&'a str>,
+    /// For an htmx update: the live region's new text (swapped out of band).
+    pub announce: Option<&'a str>,
     pub body: Body<'a>,
 }
 
 pub fn task_page(view: &TaskPage) -> Markup {
     let locale = view.viewer.locale;
     let body = html! {
+        @if let Some(text) = view.announce {
+            div #live hx-swap-oob="true" role="status" aria-live="polite" { (text) }
+        }
         @if let Some(problem) = view.problem {
             div.notice.problem role="alert" { (problem) }
         }
