@@ -29,6 +29,21 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        // Bound first: e-mails link to the address people use, which without
+        // DAFTAR_PUBLIC_URL is the one bound here.
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let public_base = match &settings.web.public_url {
+            Some(url) => url.join(""),
+            None => {
+                let ip = match settings.bind.ip() {
+                    ip if ip.is_unspecified() => std::net::IpAddr::from([127, 0, 0, 1]),
+                    ip => ip,
+                };
+                format!("http://{}", std::net::SocketAddr::new(ip, port))
+            }
+        };
         let database = Database::connect(&settings.database_url).await?;
         database.migrate().await?;
         let store = database.event_store();
@@ -40,7 +55,8 @@ impl Application {
             Arc::new(SystemClock),
         )
         .await
-        .context("loading the workflow catalog")?;
+        .context("loading the workflow catalog")?
+        .with_public_base(&public_base);
         if let Some(token) = &settings.bootstrap_token {
             engine
                 .bootstrap(token)
@@ -78,9 +94,6 @@ impl Application {
             settings.body_limit,
             settings.protection.clone(),
         );
-        let listener = TcpListener::bind(settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
         let pages = web::Data::new(crate::web::WebState {
             store: crate::web::store::WebStore::new(state.database.clone()),
@@ -92,11 +105,11 @@ impl Application {
                 App::new()
                     .app_data(data.clone())
                     .app_data(pages.clone())
-                    .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                        http::error::ApiError::bad_request(e.to_string()).into()
+                    .app_data(web::QueryConfig::default().error_handler(|e, request| {
+                        crate::web::bad_request(request, e.to_string())
                     }))
-                    .app_data(web::PathConfig::default().error_handler(|e, _| {
-                        http::error::ApiError::bad_request(e.to_string()).into()
+                    .app_data(web::PathConfig::default().error_handler(|e, request| {
+                        crate::web::bad_request(request, e.to_string())
                     }))
                     .wrap_fn(|request, service| {
                         let call = service.call(request);
@@ -172,6 +185,43 @@ impl Application {
     }
 }
 
+/// One line per request: method, path and query (a sign-in link's token blanked out, so
+/// the log never holds a usable credential), status, duration.
 fn tracing_actix() -> actix_web::middleware::Logger {
-    actix_web::middleware::Logger::new("%r %s %Dms").log_target("daftar::http")
+    actix_web::middleware::Logger::new("%{request}xi %s %Dms")
+        .custom_request_replace("request", |request| {
+            let target = match request.query_string() {
+                "" => request.path().to_string(),
+                query => format!("{}?{}", request.path(), redact_tokens(query)),
+            };
+            format!("{} {target}", request.method())
+        })
+        .log_target("daftar::http")
+}
+
+/// `token=…` query values replaced by `***`.
+fn redact_tokens(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some(("token", _)) => "token=***",
+            _ => pair,
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_sign_in_links_token_never_reaches_the_log() {
+        assert_eq!(
+            super::redact_tokens("token=abc123&next=%2F"),
+            "token=***&next=%2F"
+        );
+        assert_eq!(
+            super::redact_tokens("status=open&page=2"),
+            "status=open&page=2"
+        );
+    }
 }

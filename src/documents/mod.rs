@@ -140,6 +140,19 @@ impl Documents {
         }
     }
 
+    /// The documents of `kind` among `ids`, by id, in one query (absent ids are left out).
+    pub async fn get_many(
+        &self,
+        kind: &str,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let found = match &self.database {
+            Database::Sqlite(pool) => sqlite::get_many(pool, kind, ids).await?,
+            Database::Postgres(pool) => postgres::get_many(pool, kind, ids).await?,
+        };
+        Ok(found.into_iter().collect())
+    }
+
     /// Which of `ids` have a document of `kind`.
     pub async fn existing(
         &self,

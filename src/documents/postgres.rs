@@ -20,6 +20,20 @@ pub(crate) async fn existing(
     )
 }
 
+pub(crate) async fn get_many(
+    pool: &PgPool,
+    kind: &str,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(
+        sqlx::query_as("select id, doc from documents where kind = $1 and id = any($2)")
+            .bind(kind)
+            .bind(ids)
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
 pub(crate) async fn get(pool: &PgPool, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
     Ok(
         sqlx::query_scalar("select doc from documents where kind = $1 and id = $2")

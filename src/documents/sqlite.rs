@@ -34,6 +34,20 @@ pub(crate) async fn existing(
     .await?)
 }
 
+pub(crate) async fn get_many(
+    pool: &SqlitePool,
+    kind: &str,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "select id, doc from documents where kind = ? and id in (select value from json_each(?))",
+    )
+    .bind(kind)
+    .bind(serde_json::to_string(ids).expect("strings serialize"))
+    .fetch_all(pool)
+    .await?)
+}
+
 pub(crate) async fn list(
     pool: &SqlitePool,
     kind: &str,

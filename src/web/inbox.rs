@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::error::PageError;
 use super::format::{Remaining, bdi, date, number};
 use super::i18n::{Locale, Text};
-use super::layout::page;
+use super::layout::titled_page;
 use super::session::Viewer;
 use crate::documents::DocumentQuery;
 use crate::domain::Role;
@@ -29,11 +29,21 @@ pub struct InboxFilter {
     pub case: Option<String>,
     #[serde(default)]
     pub workflow: Option<String>,
+    /// 1-based.
+    #[serde(default)]
+    pub page: Option<usize>,
 }
 
 impl InboxFilter {
     fn value(field: &Option<String>) -> Option<&str> {
         field.as_deref().filter(|v| !v.is_empty())
+    }
+
+    /// Whether `row` passes every filter that is set.
+    pub fn admits(&self, row: &InboxRow) -> bool {
+        Self::value(&self.status).is_none_or(|s| row.status == s)
+            && Self::value(&self.case).is_none_or(|c| row.case_id == c)
+            && Self::value(&self.workflow).is_none_or(|w| row.workflow == w)
     }
 }
 
@@ -88,6 +98,10 @@ struct CaseDoc {
 }
 
 const PAGE: i64 = 500;
+/// Rows on one page of the inbox: a page stays small (later pages ≤ 30 KB of HTML).
+const ROWS_PER_PAGE: usize = 50;
+/// Cases offered in the filter, most urgent first; any case still filters by its URL.
+const CASE_CHOICES: usize = 100;
 /// More than any inbox should hold; past it the oldest-due are shown and the rest wait.
 const MOST: usize = 5_000;
 
@@ -117,12 +131,8 @@ async fn tasks(
     }
 }
 
-/// The viewer's inbox, filtered and sorted by due date (undated last).
-pub async fn load(
-    state: &AppState,
-    viewer: &Viewer,
-    filter: &InboxFilter,
-) -> Result<Vec<InboxRow>, PageError> {
+/// The viewer's inbox, sorted by due date (undated last).
+pub async fn load(state: &AppState, viewer: &Viewer) -> Result<Vec<InboxRow>, PageError> {
     let mut docs = Vec::new();
     if let Some(agency) = &viewer.member.agency {
         for status in ["open", "returned"] {
@@ -146,15 +156,20 @@ pub async fn load(
             (a.code, name)
         })
         .collect();
-    let mut cases: HashMap<String, Option<CaseDoc>> = HashMap::new();
+    let mut case_ids: Vec<String> = docs.iter().map(|d| d.case.clone()).collect();
+    case_ids.sort();
+    case_ids.dedup();
+    let cases: HashMap<String, CaseDoc> = state
+        .engine
+        .documents
+        .get_many("case", &case_ids)
+        .await?
+        .into_iter()
+        .filter_map(|(id, doc)| Some((id, serde_json::from_str::<CaseDoc>(&doc).ok()?)))
+        .collect();
     let mut rows = Vec::new();
     for doc in docs {
-        if !cases.contains_key(&doc.case) {
-            let case = state.engine.documents.get("case", &doc.case).await?;
-            let case = case.and_then(|c| serde_json::from_str::<CaseDoc>(&c).ok());
-            cases.insert(doc.case.clone(), case);
-        }
-        let (case_title, workflow) = match cases.get(&doc.case).and_then(Option::as_ref) {
+        let (case_title, workflow) = match cases.get(&doc.case) {
             Some(case) => (case.title.clone(), case.workflow.clone()),
             None => (String::new(), String::new()),
         };
@@ -182,11 +197,6 @@ pub async fn load(
             escalation_level: doc.escalation_level,
         });
     }
-    rows.retain(|row| {
-        InboxFilter::value(&filter.status).is_none_or(|s| row.status == s)
-            && InboxFilter::value(&filter.case).is_none_or(|c| row.case_id == c)
-            && InboxFilter::value(&filter.workflow).is_none_or(|w| row.workflow == w)
-    });
     rows.sort_by(|a, b| {
         (a.due_at.is_none(), a.due_at, &a.task_id).cmp(&(b.due_at.is_none(), b.due_at, &b.task_id))
     });
@@ -200,8 +210,12 @@ pub async fn show(
     filter: web::Query<InboxFilter>,
 ) -> Result<Markup, PageError> {
     let filter = filter.into_inner();
-    let all = load(&state, &viewer, &InboxFilter::default()).await?;
-    let rows = load(&state, &viewer, &filter).await?;
+    let all = load(&state, &viewer).await?;
+    let rows: Vec<InboxRow> = all
+        .iter()
+        .filter(|row| filter.admits(row))
+        .cloned()
+        .collect();
     Ok(render(&viewer, &all, &rows, &filter))
 }
 
@@ -258,36 +272,19 @@ pub fn render(
     filter: &InboxFilter,
 ) -> Markup {
     let locale = viewer.locale;
-    let title = format!(
-        "{} ({})",
-        locale.text(Text::Inbox),
-        number(locale, rows.len())
-    );
-    let mut statuses = BTreeMap::new();
-    let mut cases = BTreeMap::new();
-    let mut workflows = BTreeMap::new();
-    for row in all {
-        statuses.insert(row.status.clone(), status_label(locale, &row.status));
-        cases.insert(row.case_id.clone(), row.case_title.clone());
-        workflows.insert(row.workflow.clone(), row.workflow_title.clone());
-    }
-    let options = |map: BTreeMap<String, String>| map.into_iter().collect::<Vec<_>>();
-    let any = locale.pick("همه", "all");
+    let heading = locale.text(Text::Inbox);
+    let title = format!("{heading} ({})", number(locale, rows.len()));
+    let pages = rows.len().div_ceil(ROWS_PER_PAGE).max(1);
+    let page = filter.page.unwrap_or(1).clamp(1, pages);
+    let first = (page - 1) * ROWS_PER_PAGE;
+    let shown = &rows[first..rows.len().min(first + ROWS_PER_PAGE)];
     let body = html! {
-        @if !all.is_empty() {
-        form.filters.panel method="get" action="/" role="search"
-            hx-get="/" hx-trigger="change" hx-target="#inbox-list" hx-select="#inbox-list"
-            hx-swap="outerHTML" hx-push-url="true" {
-            (select("status", locale.pick("وضعیت", "Status"), any, &options(statuses), InboxFilter::value(&filter.status)))
-            (select("case", locale.pick("پرونده", "Case"), any, &options(cases), InboxFilter::value(&filter.case)))
-            (select("workflow", locale.pick("گردش کار", "Workflow"), any, &options(workflows), InboxFilter::value(&filter.workflow)))
-            noscript { button type="submit" { (locale.pick("اعمال", "Apply")) } }
-        }
-        }
+        @if !all.is_empty() { (filter_form(locale, all, filter)) }
         div #inbox-list {
             @if rows.is_empty() {
-                p.panel { (locale.pick("کاری در انتظار شما نیست.", "Nothing is waiting for you.")) }
+                p.panel role="status" { (locale.pick("کاری در انتظار شما نیست.", "Nothing is waiting for you.")) }
             } @else {
+                p.muted role="status" { (range_text(locale, first + 1, first + shown.len(), rows.len())) }
                 div.table-wrap {
                     table.cards {
                         caption.visually-hidden { (title) }
@@ -298,14 +295,85 @@ pub fn render(
                             th scope="col" { (locale.pick("مهلت", "Due")) }
                         } }
                         tbody {
-                            @for row in rows { (render_row(viewer, row)) }
+                            @for row in shown { (render_row(viewer, row)) }
+                        }
+                    }
+                }
+                @if pages > 1 {
+                    nav.actions aria-label=(locale.pick("صفحه‌ها", "Pages")) {
+                        @if page > 1 {
+                            a.button.secondary rel="prev" href=(page_href(filter, page - 1)) { (locale.pick("صفحهٔ قبل", "Previous page")) }
+                        }
+                        @if page < pages {
+                            a.button.secondary rel="next" href=(page_href(filter, page + 1)) { (locale.pick("صفحهٔ بعد", "Next page")) }
                         }
                     }
                 }
             }
         }
     };
-    page(viewer, &title, body)
+    titled_page(viewer, &title, heading, body)
+}
+
+/// The filters: a plain GET form (works without JavaScript) that htmx submits on change,
+/// swapping only the list and pushing the URL.
+fn filter_form(locale: Locale, all: &[InboxRow], filter: &InboxFilter) -> Markup {
+    let mut statuses = BTreeMap::new();
+    let mut workflows = BTreeMap::new();
+    let mut cases: Vec<(String, String)> = Vec::new();
+    for row in all {
+        statuses.insert(row.status.clone(), status_label(locale, &row.status));
+        workflows.insert(row.workflow.clone(), row.workflow_title.clone());
+        let chosen = InboxFilter::value(&filter.case) == Some(row.case_id.as_str());
+        if (cases.len() < CASE_CHOICES || chosen) && !cases.iter().any(|(id, _)| *id == row.case_id)
+        {
+            cases.push((row.case_id.clone(), row.case_title.clone()));
+        }
+    }
+    let options = |map: BTreeMap<String, String>| map.into_iter().collect::<Vec<_>>();
+    let any = locale.pick("همه", "all");
+    html! {
+        form.filters.panel method="get" action="/" role="search"
+            hx-get="/" hx-trigger="change" hx-target="#inbox-list" hx-select="#inbox-list"
+            hx-swap="outerHTML" hx-push-url="true" {
+            (select("status", locale.pick("وضعیت", "Status"), any, &options(statuses), InboxFilter::value(&filter.status)))
+            (select("case", locale.pick("پرونده", "Case"), any, &cases, InboxFilter::value(&filter.case)))
+            (select("workflow", locale.pick("گردش کار", "Workflow"), any, &options(workflows), InboxFilter::value(&filter.workflow)))
+            noscript { button type="submit" { (locale.pick("اعمال", "Apply")) } }
+        }
+    }
+}
+
+/// «۱ تا ۵۰ از ۵۰۰ کار»
+fn range_text(locale: Locale, from: usize, to: usize, total: usize) -> String {
+    match locale {
+        Locale::Fa => format!(
+            "{} تا {} از {} کار",
+            number(locale, from),
+            number(locale, to),
+            number(locale, total)
+        ),
+        Locale::En => format!("{from}–{to} of {total} tasks"),
+    }
+}
+
+/// The URL of `page` with the same filters.
+fn page_href(filter: &InboxFilter, page: usize) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    for (name, value) in [
+        ("status", &filter.status),
+        ("case", &filter.case),
+        ("workflow", &filter.workflow),
+    ] {
+        if let Some(value) = InboxFilter::value(value) {
+            pairs.push((name, value.to_string()));
+        }
+    }
+    pairs.push(("page", page.to_string()));
+    format!(
+        "/?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
 }
 
 fn render_row(viewer: &Viewer, row: &InboxRow) -> Markup {
@@ -352,3 +420,6 @@ fn render_row(viewer: &Viewer, row: &InboxRow) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -46,12 +46,17 @@ fn document(locale: Locale, title: &str, header: Markup, main: Markup) -> Markup
 
 /// A page for a signed-in viewer: `title` is the `<title>` and the `<h1>`.
 pub fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
+    titled_page(viewer, title, title, body)
+}
+
+/// [`page`] with a `<title>` (e.g. with a count that htmx refreshes) other than the `<h1>`.
+pub fn titled_page(viewer: &Viewer, title: &str, heading: &str, body: Markup) -> Markup {
     let locale = viewer.locale;
     let main = html! {
         @if let Some(text) = viewer.notice.as_deref().and_then(|key| notice_text(locale, key)) {
             div.notice.ok role="status" { (text) }
         }
-        h1 { (title) }
+        h1 { (heading) }
         (body)
     };
     document(locale, title, header(viewer), main)
@@ -125,7 +130,7 @@ fn roles_text(locale: Locale, roles: &[Role]) -> String {
 
 /// The hidden field every state-changing form carries (checked by `Posted`).
 pub fn csrf_field(viewer: &Viewer) -> Markup {
-    html! { input type="hidden" name=(super::session::CSRF_FIELD) value=(viewer.csrf); }
+    html! { input type="hidden" name=(super::csrf::CSRF_FIELD) value=(viewer.csrf); }
 }
 
 /// The texts of `?notice=` keys: a page after an action says what happened, from a fixed

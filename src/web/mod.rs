@@ -19,11 +19,16 @@
 //!    429, 500, in the viewer's language).
 //!
 //! # The API of the foundation
-//! - [`session`]: `Viewer { member, actor, csrf, locale, path, notice, now }`,
-//!   `Posted<T> { viewer, form }`, `PublicForm<T>`; the session cookie, CSRF, origin check.
-//! - [`layout`]: `page(&viewer, title, body)`, `bare_page(locale, title, body)`,
-//!   `csrf_field(&viewer)` (in every `<form method="post">`), `error_page`, `notice_text`.
-//! - [`format`]: `date(locale, instant)` (Jalali with weekday in a `<time>`),
+//! - [`session`]: `Viewer { member, actor, csrf, locale, path, notice, now }` (and
+//!   `Viewer::rendering_for(member, now)` to render a page in a unit test), the session
+//!   cookie; [`csrf`]: `Posted<T> { viewer, form }` (the token may also come in the
+//!   `X-CSRF-Token` header, for htmx requests outside a form), `PublicForm<T>`.
+//! - [`layout`]: `page(&viewer, title, body)`, `titled_page(&viewer, title, heading, body)`,
+//!   `bare_page(locale, title, body)`, `csrf_field(&viewer)` (in every
+//!   `<form method="post">`), `error_page`, `notice_text` (add a key there for a new
+//!   notice). An htmx response that is a whole page refreshes the `<title>`; use
+//!   `hx-select` to swap a part of it.
+//! - [`format`](mod@format): `date(locale, instant)` (Jalali with weekday in a `<time>`),
 //!   `jalali_text`, `clock_time`, `Remaining::between(due, now).text(locale)`, `digits`,
 //!   `number`, `bdi`.
 //! - [`i18n`]: `Locale::{Fa, En}`, `locale.pick(fa, en)`, `locale.text(Text::…)`.
@@ -33,8 +38,13 @@
 //! - [`assets`]: htmx, Vazirmatn and `daftar.css` at hashed URLs. The Content-Security-Policy
 //!   allows only this server's scripts, styles and fonts: no inline `<script>` and no
 //!   `style=""` attributes in markup; htmx is configured by a meta tag.
+//! - [`error::PageError`]: `not_found()`, `forbidden()`, `bad_request(detail)`,
+//!   `new(status, detail)`; `From<EngineError>`/`From<ApiError>` for `?`.
+//! - Browser tests: `tests/ui/harness.rs` (one server and one chromedriver for the run;
+//!   see its `//!`), tests listed in `tests/ui/main.rs`.
 
 pub mod assets;
+pub mod csrf;
 pub mod error;
 pub mod form;
 pub mod format;
@@ -53,8 +63,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::domain::Role;
 
+pub use csrf::{Posted, PublicForm};
 pub use error::PageError;
-pub use session::{Posted, PublicForm, Viewer, WebState};
+pub use session::{Viewer, WebState};
 
 /// Who may open a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,17 +167,32 @@ pub fn finish(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     response
 }
 
-/// Unknown paths: a page for browsers, problem+json for programs (and under `/v1/`).
-pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
-    let wants_html = request
+/// Whether the request is a person's browser asking for a page (not the API).
+fn wants_page(request: &HttpRequest) -> bool {
+    let html = request
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    if wants_html && !request.path().starts_with("/v1/") {
+    html && !request.path().starts_with("/v1/")
+}
+
+/// Unknown paths: a page for browsers, problem+json for programs (and under `/v1/`).
+pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
+    if wants_page(&request) {
         Err(PageError::not_found().into())
     } else {
         Err(crate::http::not_found().into())
+    }
+}
+
+/// A query string or path that does not parse: a 400 page for browsers, problem+json
+/// otherwise.
+pub fn bad_request(request: &HttpRequest, detail: String) -> actix_web::Error {
+    if wants_page(request) {
+        PageError::bad_request(detail).into()
+    } else {
+        crate::http::error::ApiError::bad_request(detail).into()
     }
 }
 

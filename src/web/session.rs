@@ -5,10 +5,7 @@
 //! signed out) and the member are read again, and the page's roles (from the page table in
 //! [`super`]) are checked here, so no page can forget them.
 //!
-//! Extractors: [`Viewer`] for GET pages; [`Posted<T>`] for every state-changing form — it
-//! checks the `Origin` (or `Referer`) is this server and the form's `csrf` field (or the
-//! `X-CSRF-Token` header, which htmx sends) is the session's, before `T` is parsed;
-//! [`PublicForm<T>`] for the sign-in forms, which have no session yet (origin only).
+//! [`Viewer`] is the extractor of GET pages; forms come through [`super::csrf`].
 
 use std::future::Future;
 use std::pin::Pin;
@@ -17,8 +14,6 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, dev::Payload, web};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt as _;
-use serde::de::DeserializeOwned;
 
 use super::error::PageError;
 use super::i18n::Locale;
@@ -32,10 +27,6 @@ use crate::http::rate_limit::client_address;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "daftar_session";
-/// The hidden form field carrying the CSRF token.
-pub const CSRF_FIELD: &str = "csrf";
-/// The header carrying the CSRF token on htmx requests.
-pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Activity is written back at most this often (µs), not on every request.
 const TOUCH_EVERY_US: i64 = 60_000_000;
 
@@ -63,23 +54,29 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// A viewer outside any request, to render pages in unit tests and benchmarks. (In a
+    /// request a `Viewer` comes only from the extractor, which authenticates.)
+    pub fn rendering_for(member: Member, now: DateTime<Utc>) -> Self {
+        Viewer {
+            actor: member.actor(),
+            locale: Locale::parse(&member.locale),
+            member,
+            csrf: String::new(),
+            path: "/".into(),
+            notice: None,
+            now,
+            session: String::new(),
+        }
+    }
+
     pub fn has_any(&self, roles: &[Role]) -> bool {
         roles.iter().any(|r| self.actor.has(*r))
     }
 }
 
-/// A state-changing form from a signed-in viewer, CSRF and origin checked.
-pub struct Posted<T> {
-    pub viewer: Viewer,
-    pub form: T,
-}
-
-/// A sign-in form: no session yet, so the origin is what is checked.
-pub struct PublicForm<T> {
-    pub form: T,
-}
-
-fn states(request: &HttpRequest) -> Result<(web::Data<AppState>, web::Data<WebState>), PageError> {
+pub(super) fn states(
+    request: &HttpRequest,
+) -> Result<(web::Data<AppState>, web::Data<WebState>), PageError> {
     let state = request.app_data::<web::Data<AppState>>().cloned();
     let web = request.app_data::<web::Data<WebState>>().cloned();
     state
@@ -128,7 +125,7 @@ pub fn to_sign_in(next: &str, notice: Option<&str>, htmx: bool) -> HttpResponse 
 }
 
 /// Reads the session, its member and the page's roles.
-async fn authenticate(request: &HttpRequest) -> Result<Viewer, PageError> {
+pub(super) async fn authenticate(request: &HttpRequest) -> Result<Viewer, PageError> {
     let (state, web) = states(request)?;
     let sign_in = |notice| PageError::SignIn {
         next: here(request),
@@ -209,144 +206,6 @@ impl FromRequest for Viewer {
     }
 }
 
-/// `Origin` (or, without it, `Referer`) names this server: the `Host` the request was sent
-/// to, or `DAFTAR_PUBLIC_URL`.
-pub fn same_origin(request: &HttpRequest, settings: &WebSettings) -> bool {
-    let headers = request.headers();
-    let Some(claimed) = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| url::Url::parse(v).ok())
-    else {
-        return false;
-    };
-    let Some(host) = claimed.host_str() else {
-        return false;
-    };
-    let authority = match claimed.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host.to_string(),
-    };
-    let requested = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| request.uri().authority().map(|a| a.to_string()));
-    requested.as_deref() == Some(authority.as_str())
-        || settings
-            .public_url
-            .as_ref()
-            .is_some_and(|url| url.authority() == authority)
-}
-
-fn foreign_origin(locale: Locale) -> PageError {
-    PageError::new(
-        StatusCode::FORBIDDEN,
-        locale.pick(
-            "این فرم از صفحه‌ای بیرون از این سامانه فرستاده شده است؛ چیزی ثبت نشد.",
-            "This form was sent from a page outside this server; nothing was changed.",
-        ),
-    )
-    .in_locale(locale)
-}
-
-async fn read_body(mut payload: Payload, limit: usize) -> Result<web::BytesMut, PageError> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| PageError::bad_request(e.to_string()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(PageError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the limit is {limit} bytes"),
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-fn equal_in_constant_time(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
-/// The form's fields without the CSRF token, parsed into `T`.
-fn parse_form<T: DeserializeOwned>(pairs: Vec<(String, String)>) -> Result<T, PageError> {
-    let rest: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != CSRF_FIELD).collect();
-    let encoded =
-        serde_urlencoded::to_string(&rest).map_err(|e| PageError::bad_request(e.to_string()))?;
-    serde_urlencoded::from_str(&encoded).map_err(|e| PageError::bad_request(e.to_string()))
-}
-
-impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
-    type Error = PageError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let request = request.clone();
-        let payload = payload.take();
-        Box::pin(async move {
-            let (state, web) = states(&request)?;
-            let origin_ok = same_origin(&request, &web.settings);
-            let viewer = authenticate(&request).await?;
-            if !origin_ok {
-                return Err(foreign_origin(viewer.locale));
-            }
-            let body = read_body(payload, state.body_limit).await?;
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-                .map_err(|e| PageError::bad_request(e.to_string()))?;
-            let header = request
-                .headers()
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok());
-            let sent = pairs
-                .iter()
-                .find(|(k, _)| k == CSRF_FIELD)
-                .map(|(_, v)| v.as_str())
-                .or(header);
-            if !sent.is_some_and(|token| equal_in_constant_time(token, &viewer.csrf)) {
-                let locale = viewer.locale;
-                return Err(PageError::new(
-                    StatusCode::FORBIDDEN,
-                    locale.pick(
-                        "این فرم کهنه است یا از نشست دیگری آمده است؛ چیزی ثبت نشد. صفحه را دوباره باز کنید.",
-                        "This form is stale or belongs to another session; nothing was changed. Open the page again.",
-                    ),
-                )
-                .in_locale(locale));
-            }
-            let form = parse_form(pairs).map_err(|e| e.in_locale(viewer.locale))?;
-            Ok(Posted { viewer, form })
-        })
-    }
-}
-
-impl<T: DeserializeOwned + 'static> FromRequest for PublicForm<T> {
-    type Error = PageError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let request = request.clone();
-        let payload = payload.take();
-        Box::pin(async move {
-            let (state, web) = states(&request)?;
-            if !same_origin(&request, &web.settings) {
-                return Err(foreign_origin(Locale::Fa));
-            }
-            let body = read_body(payload, state.body_limit.min(64 * 1024)).await?;
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-                .map_err(|e| PageError::bad_request(e.to_string()))?;
-            Ok(PublicForm {
-                form: parse_form(pairs)?,
-            })
-        })
-    }
-}
-
 fn random_hex() -> Result<String, PageError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| {
@@ -386,20 +245,7 @@ pub async fn open_session(
     web.store
         .insert_session(&crate::engine::token_hash(&id), &row)
         .await?;
-    let https = web
-        .settings
-        .public_url
-        .as_ref()
-        .is_some_and(|u| u.is_https());
-    let cookie = Cookie::build(COOKIE, id)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(https)
-        .max_age(actix_web::cookie::time::Duration::seconds(
-            web.settings.session_lifetime().as_secs() as i64,
-        ))
-        .finish();
+    let cookie = session_cookie(id, &web.settings);
     let separator = if next.contains('?') { '&' } else { '?' };
     Ok(HttpResponse::SeeOther()
         .cookie(cookie)
@@ -408,6 +254,21 @@ pub async fn open_session(
             format!("{}{separator}notice=signed-in", local_path(next)),
         ))
         .finish())
+}
+
+/// The session cookie: never readable by scripts, not sent on cross-site subrequests,
+/// `Secure` when people reach the server over https.
+fn session_cookie(id: String, settings: &WebSettings) -> Cookie<'static> {
+    let https = settings.public_url.as_ref().is_some_and(|u| u.is_https());
+    Cookie::build(COOKIE, id)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(https)
+        .max_age(actix_web::cookie::time::Duration::seconds(
+            settings.session_lifetime().as_secs() as i64,
+        ))
+        .finish()
 }
 
 /// Ends the viewer's session and clears its cookie.
@@ -424,7 +285,6 @@ pub async fn close_session(web: &WebState, viewer: &Viewer) -> Result<HttpRespon
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actix_web::test::TestRequest;
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
@@ -436,60 +296,24 @@ mod tests {
     }
 
     #[test]
-    fn the_origin_must_be_this_server() {
-        let settings = WebSettings::default();
-        let request = |origin: &str| {
-            TestRequest::post()
-                .insert_header((header::HOST, "127.0.0.1:8080"))
-                .insert_header((header::ORIGIN, origin))
-                .to_http_request()
-        };
-        assert!(same_origin(&request("http://127.0.0.1:8080"), &settings));
-        assert!(!same_origin(&request("http://evil.example"), &settings));
-        assert!(!same_origin(&request("http://127.0.0.1:9999"), &settings));
-        assert!(!same_origin(&request("null"), &settings));
-        let bare = TestRequest::post()
-            .insert_header((header::HOST, "127.0.0.1:8080"))
-            .to_http_request();
-        assert!(!same_origin(&bare, &settings), "no Origin and no Referer");
-        let referred = TestRequest::post()
-            .insert_header((header::HOST, "127.0.0.1:8080"))
-            .insert_header((header::REFERER, "http://127.0.0.1:8080/tasks/1"))
-            .to_http_request();
-        assert!(same_origin(&referred, &settings));
-        let proxied = WebSettings {
+    fn the_cookie_is_http_only_lax_and_secure_under_https() {
+        let plain = session_cookie("id".into(), &WebSettings::default()).to_string();
+        assert!(
+            plain.contains("HttpOnly") && plain.contains("SameSite=Lax"),
+            "{plain}"
+        );
+        assert!(
+            plain.contains("Path=/") && !plain.contains("Secure"),
+            "{plain}"
+        );
+        let https = WebSettings {
             public_url: Some(
                 crate::config::PublicUrl::parse("https://daftar.example.org").unwrap(),
             ),
             ..WebSettings::default()
         };
-        assert!(same_origin(
-            &request("https://daftar.example.org"),
-            &proxied
-        ));
-    }
-
-    #[test]
-    fn csrf_tokens_compare_whole() {
-        assert!(equal_in_constant_time("abc", "abc"));
-        assert!(!equal_in_constant_time("abc", "abd"));
-        assert!(!equal_in_constant_time("abc", "ab"));
-        assert!(!equal_in_constant_time("", "a"));
-    }
-
-    #[test]
-    fn the_csrf_field_is_checked_and_not_passed_on() {
-        #[derive(serde::Deserialize)]
-        struct Form {
-            comment: String,
-        }
-        let pairs = vec![
-            (CSRF_FIELD.to_string(), "t".to_string()),
-            ("comment".to_string(), "خوب".to_string()),
-        ];
-        let form: Form = parse_form(pairs.clone()).unwrap();
-        assert_eq!(form.comment, "خوب");
-        let all: Vec<(String, String)> = parse_form(pairs).unwrap();
-        assert_eq!(all, vec![("comment".to_string(), "خوب".to_string())]);
+        let secure = session_cookie("id".into(), &https).to_string();
+        assert!(secure.contains("Secure"), "{secure}");
+        assert!(secure.contains("Max-Age=604800"), "seven days: {secure}");
     }
 }

@@ -8,12 +8,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::csrf::{Posted, PublicForm};
 use super::error::PageError;
 use super::i18n::{Locale, Text};
 use super::layout::{bare_page, notice_text};
-use super::session::{
-    Posted, PublicForm, WebState, close_session, local_path, new_secret, open_session,
-};
+use super::session::{WebState, close_session, local_path, new_secret, open_session};
 use crate::engine::token_hash;
 use crate::http::AppState;
 use crate::http::rate_limit::client_address;
@@ -246,24 +245,18 @@ pub struct LinkQuery {
 /// `GET /sign-in/link?token=…`: a button that spends the link. Following the e-mail's link
 /// changes nothing by itself, so a mail scanner that fetches links cannot use it up.
 pub async fn confirm_link(query: web::Query<LinkQuery>) -> HttpResponse {
-    let locale = Locale::Fa;
+    // Whose link it is is not known until it is spent, so the page speaks both languages.
     let body = html! {
         div.sign-in.panel {
-            p { (locale.pick("برای ورود به دفتر دکمهٔ زیر را بزنید.", "Press the button to sign in.")) }
+            p { "برای ورود به دفتر دکمهٔ زیر را بزنید." }
+            p lang="en" dir="ltr" { "Press the button to sign in to daftar." }
             form method="post" action="/sign-in/link/use" {
                 input type="hidden" name="token" value=(query.token);
-                button type="submit" { (locale.text(Text::SignIn)) }
+                button type="submit" { "ورود" " / " span lang="en" { "Sign in" } }
             }
         }
     };
-    page_response(
-        StatusCode::OK,
-        bare_page(
-            locale,
-            locale.pick("ورود به دفتر", "Sign in to daftar"),
-            body,
-        ),
-    )
+    page_response(StatusCode::OK, bare_page(Locale::Fa, "ورود به دفتر", body))
 }
 
 #[derive(Debug, Deserialize)]

@@ -21,9 +21,10 @@ use uuid::Uuid;
 
 use self::history::{HistoryItem, task_history};
 use self::page::{Body, TaskDoc, TaskPage, task_page};
+use super::Posted;
 use super::error::PageError;
 use super::form::{self, AgencyOption, FieldError, FormContext, apply_op, violations_to_errors};
-use super::session::{Posted, Viewer, WebState};
+use super::session::{Viewer, WebState};
 use super::store::Draft;
 use crate::domain::Role;
 use crate::engine::EngineError;

@@ -12,8 +12,11 @@
 //! - `ui.browser().await` a WebDriver session ([`thirtyfour::WebDriver`]; call `.quit()`),
 //!   `ui.sign_in(&driver, &login)` signs in through the page by token;
 //!   `ui.screenshot(&driver, "name")` writes `target/ui-screens/name.png`;
-//! - `ui.client()` a plain HTTP client (no redirects followed; cookies are handled by hand
-//!   with [`session_cookie`]), `ui.sign_in_link(email)` the newest link mailed to `email`.
+//! - over plain HTTP: `ui.session(&login)` signs in and gives the `Cookie:` value,
+//!   `ui.page(path, &cookie)` GETs a page, `ui.post_form(from, path, &cookie, fields)` posts
+//!   as the page `from` would (its CSRF token, this origin); `ui.client()` is a client that
+//!   follows no redirect; `ui.sign_in_link(email)` the newest link mailed to `email`;
+//! - `ui.assert_accessible(&driver, "what")` runs axe-core on the current page.
 //!
 //! Members, agencies and cases are shared by all tests of the run: give each test its own
 //! member ids and case titles.
@@ -31,6 +34,8 @@ use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, WebDriver};
 pub const ADMIN_TOKEN: &str = "bootstrap-token-for-ui-tests-0123456789";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// axe-core, for the tests only.
+const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
 
 /// A member who can sign in.
 #[derive(Debug, Clone)]
@@ -46,6 +51,8 @@ pub struct Ui {
     pub base: String,
     pub mail_dir: PathBuf,
     pub database: PathBuf,
+    /// The server's log (stdout and stderr).
+    pub log: PathBuf,
     driver_url: Option<String>,
     profiles: PathBuf,
     sessions: Mutex<u32>,
@@ -140,6 +147,7 @@ impl Ui {
             base,
             mail_dir,
             database,
+            log,
             driver_url,
             profiles: dir.path().join("profiles"),
             sessions: Mutex::new(0),
@@ -161,6 +169,61 @@ impl Ui {
             .redirect(redirect::Policy::none())
             .build()
             .expect("a client")
+    }
+
+    /// Signs `login` in over HTTP (by token) and returns the session's `Cookie:` value.
+    pub async fn session(&self, login: &Login) -> String {
+        let response = self
+            .client()
+            .post(format!("{}/sign-in/token", self.base))
+            .header("origin", &self.base)
+            .form(&[("token", login.token.as_str())])
+            .send()
+            .await
+            .expect("the sign-in answers");
+        assert_eq!(response.status(), 303, "signing {} in", login.id);
+        session_cookie(&response).expect("a session cookie")
+    }
+
+    /// `GET path` as a browser asks for a page, with a session cookie (redirects are not
+    /// followed).
+    pub async fn page(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.client()
+            .get(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("the page answers")
+    }
+
+    /// Posts a form as this server's own page would: with the session's cookie, its CSRF
+    /// token (read from the page at `from`) and this server's `Origin`.
+    pub async fn post_form(
+        &self,
+        from: &str,
+        path: &str,
+        cookie: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let csrf = csrf_of(
+            &self
+                .page(from, cookie)
+                .await
+                .text()
+                .await
+                .unwrap_or_default(),
+        );
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.client()
+            .post(format!("{}{path}", self.base))
+            .header("cookie", cookie)
+            .header("origin", &self.base)
+            .form(&form)
+            .send()
+            .await
+            .expect("the form is answered")
     }
 
     /// Calls the API; panics with the body unless the status is `expected`.
@@ -206,11 +269,19 @@ impl Ui {
             .await;
     }
 
-    /// Registers a member of a fixture agency (e.g. `IRICA`) and issues a token.
+    /// Registers a member of a fixture agency (e.g. `IRICA`), named «کارشناس ID», and
+    /// issues a token.
     pub async fn member(&self, id: &str, agency: &str, roles: &[&str]) -> Login {
+        self.named_member(id, &format!("کارشناس {id}"), agency, roles)
+            .await
+    }
+
+    /// [`Ui::member`] with a name of one's choosing.
+    pub async fn named_member(&self, id: &str, name: &str, agency: &str, roles: &[&str]) -> Login {
         self.import_agencies().await;
         let email = format!("{id}@{}.example", agency.to_lowercase());
-        let body = json!({"id": id, "name": format!("کارشناس {id}"), "email": email, "agency": agency, "roles": roles});
+        let body =
+            json!({"id": id, "name": name, "email": email, "agency": agency, "roles": roles});
         self.api(Method::POST, "/v1/members", ADMIN_TOKEN, Some(body), 201)
             .await;
         let issued = self
@@ -302,6 +373,38 @@ impl Ui {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Fails on any serious or critical accessibility violation of the current page.
+    pub async fn assert_accessible(&self, driver: &WebDriver, page: &str) {
+        let violations = self.accessibility_violations(driver).await;
+        assert!(
+            violations.is_empty(),
+            "{page}: serious accessibility violations:\n{}",
+            violations.join("\n")
+        );
+    }
+
+    /// Runs axe-core (vendored under `tests/ui/vendor/`) on the current page: its serious
+    /// and critical violations, each with the rule and the elements.
+    pub async fn accessibility_violations(&self, driver: &WebDriver) -> Vec<String> {
+        driver
+            .execute(AXE, Vec::new())
+            .await
+            .expect("axe-core loads");
+        let result = driver
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ["violations"]})
+                  .then(r => done(r.violations
+                    .filter(v => v.impact === "serious" || v.impact === "critical")
+                    .map(v => v.id + " (" + v.help + "): " + v.nodes.map(n => n.target.join(" ")).join(", "))))
+                  .catch(e => done(["axe failed: " + e]));"#,
+                Vec::new(),
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(result.json().clone()).expect("a list of violations")
     }
 
     /// Writes `target/ui-screens/<name>.png`.

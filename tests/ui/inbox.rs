@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use thirtyfour::By;
 
-use crate::harness::{ADMIN_TOKEN, Ui, session_cookie};
+use crate::harness::{ADMIN_TOKEN, Ui};
 
 pub async fn another_agencys_task_stays_out_of_the_inbox(ui: &'static Ui) {
     let login = ui.member("inbox-isolation", "GSI", &["member"]).await;
@@ -29,22 +29,8 @@ pub async fn another_agencys_task_stays_out_of_the_inbox(ui: &'static Ui) {
             .unwrap()
             .to_string()
     };
-    let response = ui
-        .client()
-        .post(format!("{}/sign-in/token", ui.base))
-        .header("origin", &ui.base)
-        .form(&[("token", login.token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    let cookie = session_cookie(&response).unwrap();
-    let inbox = ui
-        .client()
-        .get(format!("{}/", ui.base))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let cookie = ui.session(&login).await;
+    let inbox = ui.page("/", &cookie).await;
     assert_eq!(inbox.status(), StatusCode::OK);
     let html = inbox.text().await.unwrap();
     assert!(html.contains(&format!("/tasks/{}", id_of("GSI"))), "{html}");
@@ -53,14 +39,27 @@ pub async fn another_agencys_task_stays_out_of_the_inbox(ui: &'static Ui) {
         "another agency's task leaked"
     );
     assert!(html.contains("<title>کارتابل (۱) — دفتر</title>"), "{html}");
+    // A query string that does not parse gets a page, not JSON.
+    let bad = ui.page("/?page=abc", &cookie).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        bad.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(bad.text().await.unwrap().contains("درخواست نادرست"));
 }
 
 /// Opens a resolution whose vote falls due before the inventory the same agency has.
-async fn two_tasks_for(ui: &Ui, agency: &str, title: &str) -> String {
+async fn two_tasks_for(ui: &Ui, agency: &str, session: &str) -> String {
     let inventory = ui
-        .open_inventory(&format!("{title} — سیاهه"), &[agency])
+        .open_inventory(
+            &format!("احصای اطلاعات مورد نیاز و قابل عرضه ({session})"),
+            &[agency],
+        )
         .await;
-    let resolution = json!({"workflow": "resolution-approval", "title": format!("{title} — مصوبه"), "params": {"text": "متن مصوبه", "on_approval": {"workflow": "data-exchange-inventory", "participants": [agency]}}});
+    let resolution = json!({"workflow": "resolution-approval", "title": format!("مصوبه جلسه {session} کارگروه"), "params": {"text": "ارسال اطلاعات مورد نیاز و قابل عرضه تا پایان ماه", "on_approval": {"workflow": "data-exchange-inventory", "participants": [agency]}}});
     ui.api(
         Method::POST,
         "/v1/cases",
@@ -73,8 +72,10 @@ async fn two_tasks_for(ui: &Ui, agency: &str, title: &str) -> String {
 }
 
 pub async fn the_inbox_lists_tasks_by_due_date_with_filters(ui: &'static Ui) {
-    let login = ui.member("inbox-sorted", "IDRO", &["member"]).await;
-    let inventory = two_tasks_for(ui, "IDRO", "مرتب").await;
+    let login = ui
+        .named_member("inbox-sorted", "مریم کریمی", "IDRO", &["member"])
+        .await;
+    let inventory = two_tasks_for(ui, "IDRO", "اول").await;
     let driver = ui.browser().await;
     ui.sign_in(&driver, &login).await;
     let rows = driver
@@ -107,6 +108,7 @@ pub async fn the_inbox_lists_tasks_by_due_date_with_filters(ui: &'static Ui) {
         "{badge}"
     );
     ui.screenshot(&driver, "inbox").await;
+    ui.assert_accessible(&driver, "the inbox").await;
     // Filter by case: htmx swaps the list and the URL follows.
     let select = driver.find(By::Id("case")).await.unwrap();
     select
@@ -146,7 +148,7 @@ pub async fn the_inbox_lists_tasks_by_due_date_with_filters(ui: &'static Ui) {
 
 pub async fn the_inbox_fits_a_360_pixel_phone(ui: &'static Ui) {
     let login = ui.member("inbox-phone", "IMIDRO", &["member"]).await;
-    two_tasks_for(ui, "IMIDRO", "گوشی").await;
+    two_tasks_for(ui, "IMIDRO", "دوم").await;
     let driver = ui.browser().await;
     driver.set_window_rect(0, 0, 360, 780).await.unwrap();
     ui.sign_in(&driver, &login).await;
@@ -166,5 +168,55 @@ pub async fn the_inbox_fits_a_360_pixel_phone(ui: &'static Ui) {
         "the page scrolls sideways: {scroll} > {inner}"
     );
     ui.screenshot(&driver, "inbox-360").await;
+    ui.assert_accessible(&driver, "the inbox on a phone").await;
     driver.quit().await.unwrap();
+}
+
+pub async fn the_secretariat_sees_what_awaits_review(ui: &'static Ui) {
+    let secretariat = ui
+        .named_member(
+            "inbox-secretariat",
+            "دبیرخانه کارگروه",
+            "MIMT",
+            &["secretariat"],
+        )
+        .await;
+    let focal = ui.member("inbox-submitter", "EGFI", &["member"]).await;
+    let case = ui.open_inventory("سیاهه برای بررسی", &["EGFI"]).await;
+    let tasks = ui
+        .api(
+            Method::GET,
+            &format!("/v1/tasks?case={case}"),
+            ADMIN_TOKEN,
+            None,
+            200,
+        )
+        .await;
+    let task = tasks["items"][0]["id"].as_str().unwrap().to_string();
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/forms/data-exchange-inventory/valid/05-minimal-need.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    ui.api(
+        Method::POST,
+        &format!("/v1/tasks/{task}/submissions"),
+        &focal.token,
+        Some(json!({"data": data})),
+        201,
+    )
+    .await;
+    let inbox_of = |login: crate::harness::Login| async move {
+        let cookie = ui.session(&login).await;
+        ui.page("/", &cookie).await.text().await.unwrap()
+    };
+    let page = inbox_of(secretariat.clone()).await;
+    assert!(page.contains(&format!("/tasks/{task}/review")), "{page}");
+    assert!(page.contains("در انتظار بررسی"), "{page}");
+    // The member's own inbox no longer waits on it.
+    let page = inbox_of(focal.clone()).await;
+    assert!(!page.contains(&task), "{page}");
 }

@@ -10,6 +10,7 @@
 
 mod harness;
 mod inbox;
+mod sessions;
 mod signin;
 mod task;
 
@@ -54,11 +55,15 @@ const TESTS: &[UiTest] = &[
     http!(signin::a_link_signs_in_once),
     http!(signin::an_expired_or_forged_link_is_refused_clearly),
     http!(signin::asking_for_a_link_answers_the_same_for_unknown_addresses),
-    http!(signin::forms_need_the_sessions_csrf_token_and_this_origin),
-    http!(signin::a_revoked_token_ends_its_session),
+    http!(sessions::forms_need_the_sessions_csrf_token_and_this_origin),
+    http!(sessions::a_revoked_token_ends_its_session),
     http!(signin::failed_sign_ins_are_throttled),
-    http!(signin::pages_carry_a_content_security_policy_and_hashed_assets),
+    http!(sessions::pages_carry_a_content_security_policy_and_hashed_assets),
+    http!(sessions::sessions_end_when_idle_and_at_their_lifetime),
+    http!(sessions::an_english_member_gets_english_left_to_right_pages),
     http!(inbox::another_agencys_task_stays_out_of_the_inbox),
+    http!(inbox::the_secretariat_sees_what_awaits_review),
+    browser!(signin::the_accessibility_check_catches_violations),
     browser!(signin::a_member_signs_in_by_token_and_out_again),
     browser!(signin::a_member_signs_in_by_an_emailed_link),
     browser!(signin::sign_in_works_with_the_keyboard_alone),

@@ -1,21 +1,21 @@
-//! Signing in and out: by an e-mailed one-time link and by token; what a forged, reused or
-//! expired link, a missing or foreign CSRF token, a foreign origin and a revoked token
-//! get; throttling; the page's security headers.
+//! Signing in and out: by an e-mailed one-time link and by token, in the browser and by
+//! keyboard alone; what a forged, reused or expired link gets; asking for a link tells
+//! nothing; throttling; the accessibility check itself.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use thirtyfour::{By, Key};
 
-use crate::harness::{ADMIN_TOKEN, Login, Ui, csrf_of, session_cookie};
+use crate::harness::{Login, Ui, session_cookie};
 
 /// A POST from this server's own pages.
-fn post(ui: &Ui, path: &str, client: &str) -> reqwest::RequestBuilder {
+pub(crate) fn post(ui: &Ui, path: &str, client: &str) -> reqwest::RequestBuilder {
     ui.client()
         .post(format!("{}{path}", ui.base))
         .header("origin", &ui.base)
         .header("x-forwarded-for", client)
 }
 
-async fn sign_in_by_token(ui: &Ui, login: &Login, client: &str) -> String {
+pub(crate) async fn sign_in_by_token(ui: &Ui, login: &Login, client: &str) -> String {
     let response = post(ui, "/sign-in/token", client)
         .form(&[("token", login.token.as_str())])
         .send()
@@ -25,7 +25,7 @@ async fn sign_in_by_token(ui: &Ui, login: &Login, client: &str) -> String {
     session_cookie(&response).expect("a session cookie")
 }
 
-async fn get(ui: &Ui, path: &str, cookie: &str) -> reqwest::Response {
+pub(crate) async fn get(ui: &Ui, path: &str, cookie: &str) -> reqwest::Response {
     ui.client()
         .get(format!("{}{path}", ui.base))
         .header("cookie", cookie)
@@ -52,6 +52,15 @@ pub async fn a_link_signs_in_once(ui: &'static Ui) {
     let page = ui.client().get(&link).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let token = token_of(&link);
+    let log = std::fs::read_to_string(&ui.log).unwrap();
+    assert!(
+        log.contains("/sign-in/link?token=***"),
+        "the request is logged"
+    );
+    assert!(
+        !log.contains(&token),
+        "a usable sign-in token is in the server's log"
+    );
     let used = post(ui, "/sign-in/link/use", "10.1.0.1")
         .form(&[("token", token.as_str())])
         .send()
@@ -140,92 +149,6 @@ pub async fn asking_for_a_link_answers_the_same_for_unknown_addresses(ui: &'stat
     assert_eq!(ui.sign_in_mails("nobody@cppo.example"), 0);
 }
 
-pub async fn forms_need_the_sessions_csrf_token_and_this_origin(ui: &'static Ui) {
-    let login = ui.member("csrf-1", "INSO", &["member"]).await;
-    let other = ui.member("csrf-2", "INSO", &["member"]).await;
-    let cookie = sign_in_by_token(ui, &login, "10.4.0.1").await;
-    let other_cookie = sign_in_by_token(ui, &other, "10.4.0.1").await;
-    let csrf = csrf_of(&get(ui, "/", &cookie).await.text().await.unwrap());
-    let other_csrf = csrf_of(&get(ui, "/", &other_cookie).await.text().await.unwrap());
-    assert_ne!(csrf, other_csrf);
-    let sign_out = |origin: Option<String>, token: Option<String>| {
-        let mut request = ui
-            .client()
-            .post(format!("{}/sign-out", ui.base))
-            .header("cookie", &cookie);
-        if let Some(origin) = origin {
-            request = request.header("origin", origin);
-        }
-        let form: Vec<(&str, String)> = token.into_iter().map(|t| ("csrf", t)).collect();
-        request.form(&form).send()
-    };
-    let own = Some(ui.base.clone());
-    for (origin, token, why) in [
-        (own.clone(), None, "no token"),
-        (
-            own.clone(),
-            Some(other_csrf.clone()),
-            "another session's token",
-        ),
-        (
-            Some("http://evil.example".to_string()),
-            Some(csrf.clone()),
-            "a foreign origin",
-        ),
-        (None, Some(csrf.clone()), "no origin at all"),
-    ] {
-        let refused = sign_out(origin, token).await.unwrap();
-        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{why}");
-        let page = refused.text().await.unwrap();
-        assert!(page.contains("چیزی ثبت نشد"), "{why}: {page}");
-        assert_eq!(
-            get(ui, "/", &cookie).await.status(),
-            StatusCode::OK,
-            "{why} changed nothing"
-        );
-    }
-    let done = sign_out(own, Some(csrf)).await.unwrap();
-    assert_eq!(done.status(), StatusCode::SEE_OTHER);
-    let after = get(ui, "/", &cookie).await;
-    assert_eq!(after.status(), StatusCode::SEE_OTHER);
-    assert!(
-        after.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with("/sign-in")
-    );
-    assert_eq!(get(ui, "/", &other_cookie).await.status(), StatusCode::OK);
-}
-
-pub async fn a_revoked_token_ends_its_session(ui: &'static Ui) {
-    let login = ui.member("revoked", "TPO", &["member"]).await;
-    let cookie = sign_in_by_token(ui, &login, "10.5.0.1").await;
-    assert_eq!(get(ui, "/", &cookie).await.status(), StatusCode::OK);
-    ui.api(
-        Method::DELETE,
-        &format!("/v1/tokens/{}", login.token_id),
-        ADMIN_TOKEN,
-        None,
-        204,
-    )
-    .await;
-    let after = get(ui, "/", &cookie).await;
-    assert_eq!(after.status(), StatusCode::SEE_OTHER);
-    assert!(
-        after.headers()["location"]
-            .to_str()
-            .unwrap()
-            .contains("notice=session-ended")
-    );
-    let again = post(ui, "/sign-in/token", "10.5.0.1")
-        .form(&[("token", login.token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(again.status(), StatusCode::UNAUTHORIZED);
-    assert!(session_cookie(&again).is_none());
-}
-
 pub async fn failed_sign_ins_are_throttled(ui: &'static Ui) {
     let login = ui.member("throttled", "TPO", &["member"]).await;
     let mut throttled = false;
@@ -254,64 +177,6 @@ pub async fn failed_sign_ins_are_throttled(ui: &'static Ui) {
     sign_in_by_token(ui, &login, "10.6.0.2").await;
 }
 
-pub async fn pages_carry_a_content_security_policy_and_hashed_assets(ui: &'static Ui) {
-    let page = ui
-        .client()
-        .get(format!("{}/sign-in", ui.base))
-        .send()
-        .await
-        .unwrap();
-    let csp = page.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        csp.contains("script-src 'self'") && csp.contains("default-src 'none'"),
-        "{csp}"
-    );
-    let html = page.text().await.unwrap();
-    assert!(html.starts_with("<!DOCTYPE html><html lang=\"fa\" dir=\"rtl\">"));
-    let css = html
-        .split("href=\"/assets/daftar.")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .map(|rest| format!("/assets/daftar.{rest}"))
-        .expect("the stylesheet link");
-    let asset = ui
-        .client()
-        .get(format!("{}{css}", ui.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(asset.status(), StatusCode::OK);
-    assert_eq!(
-        asset.headers()["cache-control"],
-        "public, max-age=31536000, immutable"
-    );
-    assert!(
-        asset.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/css")
-    );
-    let stale = ui
-        .client()
-        .get(format!("{}/assets/daftar.0000000000.css", ui.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stale.status(), StatusCode::NOT_FOUND);
-    let missing = ui
-        .client()
-        .get(format!("{}/no-such-page", ui.base))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    assert!(missing.text().await.unwrap().contains("پیدا نشد"));
-}
-
 pub async fn a_member_signs_in_by_token_and_out_again(ui: &'static Ui) {
     let login = ui.member("browser-token", "MIMT", &["member"]).await;
     let driver = ui.browser().await;
@@ -326,6 +191,7 @@ pub async fn a_member_signs_in_by_token_and_out_again(ui: &'static Ui) {
             .contains("/sign-in?next=%2F")
     );
     ui.screenshot(&driver, "sign-in").await;
+    ui.assert_accessible(&driver, "the sign-in page").await;
     ui.sign_in(&driver, &login).await;
     let who = driver
         .find(By::Css("header .who"))
@@ -345,6 +211,22 @@ pub async fn a_member_signs_in_by_token_and_out_again(ui: &'static Ui) {
         .unwrap();
     assert_eq!(notice, "وارد شدید.");
     ui.screenshot(&driver, "inbox-empty").await;
+    ui.assert_accessible(&driver, "the empty inbox").await;
+    driver
+        .goto(format!("{}/no-such-page", ui.base))
+        .await
+        .unwrap();
+    let heading = driver
+        .find(By::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(heading, "پیدا نشد");
+    ui.screenshot(&driver, "error-404").await;
+    ui.assert_accessible(&driver, "the 404 page").await;
+    driver.goto(format!("{}/", ui.base)).await.unwrap();
     driver
         .find(By::Css("header form button"))
         .await
@@ -376,9 +258,12 @@ pub async fn a_member_signs_in_by_an_emailed_link(ui: &'static Ui) {
     let sent = ui.wait_for(&driver, By::Css(".sign-in .notice.ok")).await;
     assert!(sent.text().await.unwrap().contains("۱۵ دقیقه"));
     ui.screenshot(&driver, "sign-in-link-sent").await;
+    ui.assert_accessible(&driver, "the link-sent page").await;
     let link = ui.sign_in_link(&login.email).await;
     driver.goto(&link).await.unwrap();
     ui.screenshot(&driver, "sign-in-link-confirm").await;
+    ui.assert_accessible(&driver, "the sign-in link's page")
+        .await;
     driver
         .find(By::Css("main form button"))
         .await
@@ -461,5 +346,20 @@ pub async fn sign_in_works_with_the_keyboard_alone(ui: &'static Ui) {
         .unwrap();
     let main = driver.active_element().await.unwrap();
     assert_eq!(main.id().await.unwrap().as_deref(), Some("main"));
+    driver.quit().await.unwrap();
+}
+
+/// The accessibility check itself finds what it should: an image without text and a page
+/// without a language.
+pub async fn the_accessibility_check_catches_violations(ui: &'static Ui) {
+    let driver = ui.browser().await;
+    driver
+        .goto("data:text/html,<!DOCTYPE html><html><body><img src=x.png><input></body></html>")
+        .await
+        .unwrap();
+    let violations = ui.accessibility_violations(&driver).await;
+    let text = violations.join("\n");
+    assert!(text.contains("image-alt"), "{text}");
+    assert!(text.contains("html-has-lang"), "{text}");
     driver.quit().await.unwrap();
 }

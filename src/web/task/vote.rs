@@ -9,9 +9,10 @@ use super::page::TaskPage;
 use super::{conflict_page, load, see_task};
 use crate::domain::VoteChoice;
 use crate::http::AppState;
+use crate::web::Posted;
 use crate::web::error::PageError;
 use crate::web::layout::csrf_field;
-use crate::web::session::{Posted, WebState};
+use crate::web::session::WebState;
 
 const CHOICES: [(&str, &str, &str); 3] = [
     ("approve", "موافق", "Approve"),
