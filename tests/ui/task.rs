@@ -84,6 +84,7 @@ pub async fn a_member_fills_the_form_sees_an_error_at_its_field_and_submits(ui: 
         .unwrap();
     ui.wait_for(&driver, By::Id("task-form")).await;
     ui.screenshot(&driver, "task-empty").await;
+    ui.assert_accessible(&driver, "the empty task form").await;
     // "Add" swaps in a need (htmx), with its first data item and legal basis.
     click(&driver, "button[value='add:/needs']").await;
     ui.wait_for(&driver, By::Id("f-needs-0-title")).await;
@@ -146,6 +147,8 @@ pub async fn a_member_fills_the_form_sees_an_error_at_its_field_and_submits(ui: 
         "nothing typed is lost"
     );
     ui.screenshot(&driver, "task-error").await;
+    ui.assert_accessible(&driver, "the task form with an error")
+        .await;
     // The summary's link takes the reader to the field.
     link.click().await.unwrap();
     assert_eq!(
@@ -231,6 +234,8 @@ pub async fn a_draft_is_kept_and_the_form_is_submitted_with_the_keyboard_alone(u
         "a draft is not a submission"
     );
     ui.screenshot(&driver, "task-draft").await;
+    ui.assert_accessible(&driver, "a filled inventory form")
+        .await;
     // From the top of the page, Tab alone reaches "Submit" and Enter presses it.
     driver
         .goto(format!("{}/tasks/{task}", ui.base))
@@ -327,6 +332,7 @@ pub async fn a_member_votes_in_the_browser(ui: &'static Ui) {
     click(&driver, "#vote-reject").await;
     type_into(&driver, "vote-comment", "مهلت کافی نیست").await;
     ui.screenshot(&driver, "vote").await;
+    ui.assert_accessible(&driver, "the vote page").await;
     click(&driver, "section.vote button[type='submit']").await;
     wait_for_url(&driver, "notice=voted").await;
     assert_eq!(task_view(ui, &task).await["vote"], "reject");
