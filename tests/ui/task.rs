@@ -236,6 +236,9 @@ pub async fn a_draft_is_kept_and_the_form_is_submitted_with_the_keyboard_alone(u
     ui.screenshot(&driver, "task-draft").await;
     ui.assert_accessible(&driver, "a filled inventory form")
         .await;
+    let keys = driver.find(By::Id("f-needs-0-lookup_keys")).await.unwrap();
+    keys.scroll_into_view().await.unwrap();
+    ui.screenshot(&driver, "task-draft-lists").await;
     // From the top of the page, Tab alone reaches "Submit" and Enter presses it.
     driver
         .goto(format!("{}/tasks/{task}", ui.base))

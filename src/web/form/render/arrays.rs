@@ -106,7 +106,7 @@ impl<'s> Renderer<'_, 's> {
     /// The form has `novalidate`, so saving half a form never stops at a browser check.
     fn op_button(&self, op: &str, pointer: &str, verb: &str, label: &str) -> Markup {
         html! {
-            button.op name="op" value=(format!("{op}:{pointer}")) hx-post=(self.ctx.action)
+            button.op.secondary name="op" value=(format!("{op}:{pointer}")) hx-post=(self.ctx.action)
                 aria-label=(format!("{verb}: {label}")) {
                 (verb)
             }
@@ -117,7 +117,7 @@ impl<'s> Renderer<'_, 's> {
     fn add_button(&self, pointer: &str, item_title: &str) -> Markup {
         let verb = text::ADD.get(self.lang());
         html! {
-            button.op.add name="op" value=(format!("add:{pointer}")) hx-post=(self.ctx.action) {
+            button.op.add.secondary name="op" value=(format!("add:{pointer}")) hx-post=(self.ctx.action) {
                 "+ " (verb) " " (item_title)
             }
         }
