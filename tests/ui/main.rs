@@ -72,6 +72,7 @@ const TESTS: &[UiTest] = &[
     browser!(task::a_member_fills_the_form_sees_an_error_at_its_field_and_submits),
     browser!(task::a_draft_is_kept_and_the_form_is_submitted_with_the_keyboard_alone),
     browser!(task::a_member_votes_in_the_browser),
+    browser!(task::the_task_form_fits_a_360_pixel_phone),
 ];
 
 fn in_ci() -> bool {

@@ -342,3 +342,31 @@ pub async fn a_member_votes_in_the_browser(ui: &'static Ui) {
     ui.screenshot(&driver, "vote-cast").await;
     driver.quit().await.unwrap();
 }
+
+pub async fn the_task_form_fits_a_360_pixel_phone(ui: &'static Ui) {
+    let login = ui.member("form-phone", "ISIPO", &["member"]).await;
+    let case = ui.open_inventory("سیاهه گوشی", &["ISIPO"]).await;
+    let task = task_of(ui, &case, "ISIPO").await;
+    let driver = ui.browser().await;
+    driver.set_window_rect(0, 0, 360, 780).await.unwrap();
+    ui.sign_in(&driver, &login).await;
+    with_a_draft(ui, &driver, &task).await;
+    let width = driver
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .clone();
+    let (scroll, inner) = (width[0].as_i64().unwrap(), width[1].as_i64().unwrap());
+    assert!(
+        scroll <= inner,
+        "the form scrolls sideways: {scroll} > {inner}"
+    );
+    let keys = driver.find(By::Id("f-needs-0-lookup_keys")).await.unwrap();
+    keys.scroll_into_view().await.unwrap();
+    ui.screenshot(&driver, "task-360").await;
+    driver.quit().await.unwrap();
+}
