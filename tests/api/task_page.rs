@@ -336,6 +336,22 @@ async fn drafts_array_buttons_and_limits(db: TestDb) {
         page.contains("class=\"saved\""),
         "and says when it was saved"
     );
+    // The secretariat reads the task, not the agency's private draft, and cannot fill it.
+    let staff = Browser::sign_in(&app, &secretariat).await;
+    let (status, page) = staff.get(&format!("/tasks/{task}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        !page.contains("نیمه‌کاره"),
+        "a draft is private to the agency"
+    );
+    assert!(
+        !page.contains("id=\"task-form\""),
+        "staff read the form only"
+    );
+    let (status, _) = staff
+        .post(&format!("/tasks/{task}"), &csrf_of(&page), &fields)
+        .await;
+    assert_eq!(status, 403);
     // The draft is not an event: the task is as it was.
     let view = app.get(&format!("/v1/tasks/{task}"), &secretariat).await;
     assert_eq!(view["status"], "open");
