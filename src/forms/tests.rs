@@ -279,3 +279,137 @@ fn a_backtracking_pattern_is_cut_off_at_the_limit() {
         "{violations:?}"
     );
 }
+
+#[test]
+fn an_enum_written_as_labelled_consts_lists_every_option_with_its_label() {
+    let mut forms = FormRegistry::new();
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "mode": {"type": "string", "description": "how", "oneOf": [
+                {"const": "online", "title": "برخط"},
+                {"const": "batch", "title": "دسته‌ای"},
+                {"const": "manual"}
+            ]}
+        }
+    });
+    forms.register("t", schema).unwrap();
+    let long = "x".repeat(300);
+    for (sent, shown) in [("nix", "\"nix\""), (long.as_str(), "the value")] {
+        let errors = forms
+            .validate("t", None, &json!({"mode": sent}))
+            .unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].keyword(), "oneOf");
+        assert_eq!(
+            errors[0].message,
+            format!("{shown} is not one of \"online\" (برخط), \"batch\" (دسته‌ای), \"manual\"")
+        );
+    }
+}
+
+#[test]
+fn every_shipped_inventory_fixture_still_fits_the_inventory_schema() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut forms = FormRegistry::new();
+    forms.load_dir(&root.join("schemas")).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("tests/fixtures/inventories")).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .is_some_and(|n| n == "expected-matrix.json")
+        {
+            continue;
+        }
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let result = forms.validate("data-exchange-inventory", None, &doc);
+        assert_eq!(result, Ok(()), "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 31, "{checked} inventories");
+}
+
+/// The shipped schema as it was written before enum labels moved into it: every
+/// `oneOf` of titled constants back to a plain `enum`, no `x-order`, no branch titles.
+fn with_plain_enums(node: &Value) -> Value {
+    match node {
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in map {
+                let consts = value.as_array().and_then(|branches| {
+                    branches
+                        .iter()
+                        .map(|b| b.get("const").filter(|_| b.get("title").is_some()).cloned())
+                        .collect::<Option<Vec<Value>>>()
+                });
+                match (key.as_str(), consts) {
+                    ("oneOf", Some(values)) => {
+                        out.insert("enum".into(), Value::Array(values));
+                    }
+                    ("x-order", _) => {}
+                    ("title", _) if map.contains_key("const") => {}
+                    _ => {
+                        out.insert(key.clone(), with_plain_enums(value));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(with_plain_enums).collect()),
+        other => other.clone(),
+    }
+}
+
+fn failing_paths(forms: &FormRegistry, key: &str, version: u32, doc: &Value) -> Vec<String> {
+    let mut paths: Vec<String> = match forms.validate(key, Some(version), doc) {
+        Ok(()) => Vec::new(),
+        Err(violations) => violations.into_iter().map(|v| v.instance_path).collect(),
+    };
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+#[test]
+fn labelled_enums_accept_and_refuse_exactly_what_plain_enums_did() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &std::path::Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    for key in ["data-exchange-inventory", "service-identity-cards"] {
+        let labelled = read(&root.join(format!("schemas/{key}.schema.json")));
+        let plain = with_plain_enums(&labelled);
+        assert!(!plain.to_string().contains("oneOf\":[{\"const\""), "{key}");
+        let mut forms = FormRegistry::new();
+        assert_eq!(forms.register(key, plain).unwrap().version, 1);
+        // Registering the labelled schema over it is a new version; the old one stays.
+        assert_eq!(forms.register(key, labelled).unwrap().version, 2);
+        assert!(forms.get(key, Some(1)).is_some());
+        let mut documents = Vec::new();
+        for kind in ["valid", "invalid"] {
+            let dir = root.join(format!("tests/fixtures/forms/{key}/{kind}"));
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let doc = read(&entry.unwrap().path());
+                documents.push(if kind == "invalid" {
+                    doc["data"].clone()
+                } else {
+                    doc
+                });
+            }
+        }
+        if key == "data-exchange-inventory" {
+            for entry in std::fs::read_dir(root.join("tests/fixtures/inventories")).unwrap() {
+                documents.push(read(&entry.unwrap().path()));
+            }
+        }
+        assert!(documents.len() > 20);
+        for doc in &documents {
+            assert_eq!(
+                failing_paths(&forms, key, 1, doc),
+                failing_paths(&forms, key, 2, doc),
+                "{key}: {doc}"
+            );
+        }
+    }
+}

@@ -34,6 +34,7 @@
 //! - [`i18n`]: `Locale::{Fa, En}`, `locale.pick(fa, en)`, `locale.text(Text::…)`.
 //! - [`store`]: the web tables (sessions, sign-in links, `task_drafts`: `save_draft`,
 //!   `draft`, `delete_draft` — reach it through `web::Data<WebState>`'s `store`).
+//! - [`form`]: any form from its JSON Schema (`form::render`) and back (`form::parse`).
 //! - [`assets`]: htmx, Vazirmatn and `daftar.css` at hashed URLs. The Content-Security-Policy
 //!   allows only this server's scripts, styles and fonts: no inline `<script>` and no
 //!   `style=""` attributes in markup; htmx is configured by a meta tag.
@@ -45,6 +46,7 @@
 pub mod assets;
 pub mod csrf;
 pub mod error;
+pub mod form;
 pub mod format;
 pub mod i18n;
 mod inbox;
@@ -52,6 +54,7 @@ pub mod layout;
 pub mod session;
 mod signin;
 pub mod store;
+mod task;
 
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
@@ -106,6 +109,11 @@ page_table! {
     post "/sign-in/link/use" => signin::use_link, Access::Public;
     post "/sign-out" => signin::sign_out, Access::SignedIn;
     get "/" => inbox::show, Access::SignedIn;
+    get "/tasks/{id}" => task::show, Access::SignedIn;
+    post "/tasks/{id}" => task::act, Access::SignedIn;
+    post "/tasks/{id}/upload" => task::upload, Access::SignedIn;
+    post "/tasks/{id}/vote" => task::vote, Access::SignedIn;
+    get "/tasks/{id}/submission.json" => task::download, Access::SignedIn;
 }
 
 /// Registers every page.

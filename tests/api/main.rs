@@ -11,4 +11,5 @@ mod helpers;
 mod limits;
 mod reports;
 mod story;
+mod task_page;
 mod tokens;

@@ -12,6 +12,7 @@ mod harness;
 mod inbox;
 mod sessions;
 mod signin;
+mod task;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -69,6 +70,10 @@ const TESTS: &[UiTest] = &[
     browser!(signin::sign_in_works_with_the_keyboard_alone),
     browser!(inbox::the_inbox_lists_tasks_by_due_date_with_filters),
     browser!(inbox::the_inbox_fits_a_360_pixel_phone),
+    browser!(task::a_member_fills_the_form_sees_an_error_at_its_field_and_submits),
+    browser!(task::a_draft_is_kept_and_the_form_is_submitted_with_the_keyboard_alone),
+    browser!(task::a_member_votes_in_the_browser),
+    browser!(task::the_task_form_fits_a_360_pixel_phone),
 ];
 
 fn in_ci() -> bool {
