@@ -212,6 +212,7 @@ fn side_writes(
     extra: &[SideWrite],
 ) -> Vec<SideWrite> {
     let mut writes = projection::documents(next, before.version);
+    writes.extend(projection::case_agencies(before, next));
     for timer in timers_for(next, events, definition) {
         writes.push(SideWrite::ScheduleTimer(TimerRow {
             id: timer.id.to_string(),
