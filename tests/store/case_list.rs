@@ -17,7 +17,11 @@ fn case_id(n: usize) -> String {
 }
 
 fn status_of(n: usize) -> &'static str {
-    if n.is_multiple_of(2) { "open" } else { "completed" }
+    if n.is_multiple_of(2) {
+        "open"
+    } else {
+        "completed"
+    }
 }
 
 fn agencies_of(n: usize) -> Vec<&'static str> {
