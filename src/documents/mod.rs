@@ -3,6 +3,7 @@
 //! behind the events it is derived from; this module owns the SQL for those writes and the
 //! reads that serve lists and look-ups.
 
+mod case_list;
 mod postgres;
 mod rewrite;
 mod sqlite;
@@ -12,8 +13,12 @@ use serde::Serialize;
 use crate::db::Database;
 use crate::event_store::StoreError;
 
+pub(crate) use case_list::newest_case_agencies;
+pub use case_list::{CaseAgency, CaseList};
+pub(crate) use postgres::upsert_case_agencies as upsert_case_agencies_postgres;
 pub(crate) use postgres::upsert_many as upsert_many_postgres;
 pub use rewrite::Rewrite;
+pub(crate) use sqlite::upsert_case_agencies as upsert_case_agencies_sqlite;
 pub(crate) use sqlite::upsert_many as upsert_many_sqlite;
 
 /// A write that rides along with an append and commits or rolls back with it.
@@ -21,6 +26,8 @@ pub(crate) use sqlite::upsert_many as upsert_many_sqlite;
 pub enum SideWrite {
     /// Insert or replace a document unless a newer version of it is stored.
     Document(Document),
+    /// Insert or update an agency's row in the case list's index, unless a newer one is stored.
+    CaseAgency(CaseAgency),
     /// Schedule a timer (a no-op if one with this id exists).
     ScheduleTimer(crate::timers::TimerRow),
     /// Drop the pending timers of a task, or of the whole case when `task_id` is `None`.

@@ -1,9 +1,9 @@
 //! PostgreSQL SQL for the `documents` table.
 
 use sqlx::postgres::PgPool;
-use sqlx::{Postgres, Transaction};
+use sqlx::{Postgres, QueryBuilder, Transaction};
 
-use super::{Document, DocumentQuery};
+use super::{CaseAgency, CaseList, Document, DocumentQuery};
 use crate::event_store::StoreError;
 
 pub(crate) async fn existing(
@@ -110,4 +110,106 @@ pub(crate) async fn upsert_many(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Upserts case-agency rows in one `unnest` statement (distinct by (agency, case); see
+/// `newest_case_agencies`).
+pub(crate) async fn upsert_case_agencies(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: &[&CaseAgency],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let text = |f: fn(&CaseAgency) -> &str| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
+    sqlx::query(
+        "insert into case_agencies (agency, case_id, workflow, status, version) \
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) \
+         on conflict (agency, case_id) do update set workflow = excluded.workflow, \
+         status = excluded.status, version = excluded.version \
+         where case_agencies.version <= excluded.version",
+    )
+    .bind(text(|r| &r.agency))
+    .bind(text(|r| &r.case_id))
+    .bind(text(|r| &r.workflow))
+    .bind(text(|r| &r.status))
+    .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Deletes every case-agency row inside a rebuild's transaction.
+pub(crate) async fn clear_case_agencies_in(
+    tx: &mut Transaction<'static, Postgres>,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query("delete from case_agencies")
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// The case list as one statement after `prefix` (empty, or `explain …`); only the filters
+/// asked for are written. A member's page is a range of `case_agencies`, joined to at most
+/// `limit` case documents.
+fn case_list_query(prefix: &str, list: &CaseList) -> QueryBuilder<Postgres> {
+    let mut query = QueryBuilder::new(prefix);
+    match &list.agency {
+        Some(agency) => {
+            query
+                .push("select d.id, d.doc from (select case_id from case_agencies where agency = ");
+            query.push_bind(agency);
+            if let Some(status) = &list.status {
+                query.push(" and status = ").push_bind(status);
+            }
+            if let Some(workflow) = &list.workflow {
+                query.push(" and workflow = ").push_bind(workflow);
+            }
+            if let Some(after) = &list.after {
+                query.push(" and case_id > ").push_bind(after);
+            }
+            query.push(" order by case_id limit ").push_bind(list.limit);
+            query.push(
+                ") as page join documents d on d.kind = 'case' and d.id = page.case_id \
+                 order by d.id",
+            );
+        }
+        None => {
+            query.push("select id, doc from documents where kind = 'case'");
+            if let Some(status) = &list.status {
+                query.push(" and status = ").push_bind(status);
+            }
+            if let Some(workflow) = &list.workflow {
+                query
+                    .push(" and (doc::json ->> 'workflow') = ")
+                    .push_bind(workflow);
+            }
+            if let Some(after) = &list.after {
+                query.push(" and id > ").push_bind(after);
+            }
+            query.push(" order by id limit ").push_bind(list.limit);
+        }
+    }
+    query
+}
+
+pub(crate) async fn list_cases(
+    pool: &PgPool,
+    list: &CaseList,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(case_list_query("", list)
+        .build_query_as()
+        .fetch_all(pool)
+        .await?)
+}
+
+pub(crate) async fn explain_list_cases(
+    pool: &PgPool,
+    list: &CaseList,
+) -> Result<String, StoreError> {
+    let plan: serde_json::Value = case_list_query("explain (analyze, format json) ", list)
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await?;
+    Ok(plan.to_string())
 }

@@ -2,12 +2,13 @@
 //! chosen kinds are deleted and the rebuilt ones written in ONE transaction, so a reader sees
 //! either the old model or the new one, never a half-built one. On SQLite the transaction
 //! holds the write lock from the start (appends wait for it, with the pool's busy timeout).
+//! Rewriting the `case` documents rewrites the case list's index (`case_agencies`) with them.
 
 use std::collections::HashSet;
 
 use sqlx::{Postgres, Sqlite, Transaction};
 
-use super::{Document, Documents, postgres, sqlite};
+use super::{CaseAgency, Document, Documents, postgres, sqlite};
 use crate::db::Database;
 use crate::event_store::StoreError;
 
@@ -27,6 +28,8 @@ pub struct Rewrite {
     /// (kind, id) of the buffer: one multi-row upsert may not touch a row twice
     /// (PostgreSQL refuses it), so a repeated document flushes the buffer first.
     keys: HashSet<(&'static str, String)>,
+    /// Case-agency rows, distinct: each case is folded once and lists each agency once.
+    case_agencies: Vec<CaseAgency>,
     written: u64,
     /// SQLite: this process's write turn, held until the rewrite ends.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
@@ -49,10 +52,17 @@ impl Documents {
                 Tx::Postgres(tx) => postgres::clear_in(tx, kind).await?,
             };
         }
+        if kinds.contains(&"case") {
+            match &mut tx {
+                Tx::Sqlite(tx) => sqlite::clear_case_agencies_in(tx).await?,
+                Tx::Postgres(tx) => postgres::clear_case_agencies_in(tx).await?,
+            };
+        }
         Ok(Rewrite {
             tx,
             buffer: Vec::with_capacity(BUFFER),
             keys: HashSet::with_capacity(BUFFER),
+            case_agencies: Vec::with_capacity(BUFFER),
             written: 0,
             _turn: turn,
         })
@@ -84,9 +94,19 @@ impl Rewrite {
         }
     }
 
+    /// Buffers a row of the case list's index (the rewrite must include the `case` kind).
+    pub async fn put_case_agency(&mut self, row: CaseAgency) -> Result<(), StoreError> {
+        self.case_agencies.push(row);
+        if self.case_agencies.len() >= BUFFER {
+            self.flush_case_agencies().await?;
+        }
+        Ok(())
+    }
+
     /// Commits; returns how many documents were written.
     pub async fn commit(mut self) -> Result<u64, StoreError> {
         self.flush().await?;
+        self.flush_case_agencies().await?;
         match self.tx {
             Tx::Sqlite(tx) => tx.commit().await?,
             Tx::Postgres(tx) => tx.commit().await?,
@@ -106,6 +126,16 @@ impl Rewrite {
         self.written += self.buffer.len() as u64;
         self.buffer.clear();
         self.keys.clear();
+        Ok(())
+    }
+
+    async fn flush_case_agencies(&mut self) -> Result<(), StoreError> {
+        let rows: Vec<&CaseAgency> = self.case_agencies.iter().collect();
+        match &mut self.tx {
+            Tx::Sqlite(tx) => sqlite::upsert_case_agencies(tx, &rows).await?,
+            Tx::Postgres(tx) => postgres::upsert_case_agencies(tx, &rows).await?,
+        }
+        self.case_agencies.clear();
         Ok(())
     }
 }

@@ -1,9 +1,9 @@
 //! SQLite SQL for the `documents` table.
 
 use sqlx::sqlite::SqlitePool;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use super::{Document, DocumentQuery};
+use super::{CaseAgency, CaseList, Document, DocumentQuery};
 use crate::event_store::StoreError;
 
 pub(crate) async fn get(
@@ -91,32 +91,137 @@ pub(crate) async fn clear_in(
 }
 
 /// Upserts many documents with multi-row statements (a batch writes dozens, a rebuild
-/// thousands).
+/// thousands). The documents must be distinct by `(kind, id)`; see `newest`.
 pub(crate) async fn upsert_many(
     tx: &mut Transaction<'static, Sqlite>,
     docs: &[&Document],
 ) -> Result<(), StoreError> {
     for range in super::fixed_chunks(docs.len()) {
-        let chunk = &docs[range];
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "insert into documents (kind, id, case_id, agency, status, version, doc) \
-             values {values} on conflict (kind, id) do update set case_id = excluded.case_id, \
-             agency = excluded.agency, status = excluded.status, version = excluded.version, \
-             doc = excluded.doc where documents.version <= excluded.version"
+        let mut upsert = QueryBuilder::<Sqlite>::new(
+            "insert into documents (kind, id, case_id, agency, status, version, doc) ",
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for d in chunk {
-            query = query
-                .bind(d.kind)
-                .bind(&d.id)
-                .bind(&d.case_id)
-                .bind(&d.agency)
-                .bind(&d.status)
-                .bind(d.version)
-                .bind(&d.doc);
-        }
-        query.execute(&mut **tx).await?;
+        upsert.push_values(&docs[range], |mut values, d| {
+            values
+                .push_bind(d.kind)
+                .push_bind(&d.id)
+                .push_bind(&d.case_id)
+                .push_bind(&d.agency)
+                .push_bind(&d.status)
+                .push_bind(d.version)
+                .push_bind(&d.doc);
+        });
+        upsert.push(
+            " on conflict (kind, id) do update set case_id = excluded.case_id, \
+             agency = excluded.agency, status = excluded.status, version = excluded.version, \
+             doc = excluded.doc where documents.version <= excluded.version",
+        );
+        upsert.build().execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// Upserts case-agency rows (distinct by (agency, case); see `newest_case_agencies`).
+pub(crate) async fn upsert_case_agencies(
+    tx: &mut Transaction<'static, Sqlite>,
+    rows: &[&CaseAgency],
+) -> Result<(), StoreError> {
+    for range in super::fixed_chunks(rows.len()) {
+        let mut upsert = QueryBuilder::<Sqlite>::new(
+            "insert into case_agencies (agency, case_id, workflow, status, version) ",
+        );
+        upsert.push_values(&rows[range], |mut values, r| {
+            values
+                .push_bind(&r.agency)
+                .push_bind(&r.case_id)
+                .push_bind(&r.workflow)
+                .push_bind(&r.status)
+                .push_bind(r.version);
+        });
+        upsert.push(
+            " on conflict (agency, case_id) do update set workflow = excluded.workflow, \
+             status = excluded.status, version = excluded.version \
+             where case_agencies.version <= excluded.version",
+        );
+        upsert.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Deletes every case-agency row inside a rebuild's transaction.
+pub(crate) async fn clear_case_agencies_in(
+    tx: &mut Transaction<'static, Sqlite>,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query("delete from case_agencies")
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}
+
+/// The case list as one statement after `prefix` (empty, or `explain query plan`). Only the
+/// filters asked for are written, so SQLite picks the index that answers them: a member's
+/// page is a range of `case_agencies`, joined to at most `limit` case documents.
+fn case_list_query(prefix: &str, list: &CaseList) -> QueryBuilder<Sqlite> {
+    let mut query = QueryBuilder::new(prefix);
+    match &list.agency {
+        Some(agency) => {
+            query
+                .push("select d.id, d.doc from (select case_id from case_agencies where agency = ");
+            query.push_bind(agency);
+            if let Some(status) = &list.status {
+                query.push(" and status = ").push_bind(status);
+            }
+            if let Some(workflow) = &list.workflow {
+                query.push(" and workflow = ").push_bind(workflow);
+            }
+            if let Some(after) = &list.after {
+                query.push(" and case_id > ").push_bind(after);
+            }
+            query.push(" order by case_id limit ").push_bind(list.limit);
+            query.push(
+                ") as page join documents d on d.kind = 'case' and d.id = page.case_id \
+                 order by d.id",
+            );
+        }
+        None => {
+            query.push("select id, doc from documents where kind = 'case'");
+            if let Some(status) = &list.status {
+                query.push(" and status = ").push_bind(status);
+            }
+            if let Some(workflow) = &list.workflow {
+                query
+                    .push(" and json_extract(doc, '$.workflow') = ")
+                    .push_bind(workflow);
+            }
+            if let Some(after) = &list.after {
+                query.push(" and id > ").push_bind(after);
+            }
+            query.push(" order by id limit ").push_bind(list.limit);
+        }
+    }
+    query
+}
+
+pub(crate) async fn list_cases(
+    pool: &SqlitePool,
+    list: &CaseList,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(case_list_query("", list)
+        .build_query_as()
+        .fetch_all(pool)
+        .await?)
+}
+
+pub(crate) async fn explain_list_cases(
+    pool: &SqlitePool,
+    list: &CaseList,
+) -> Result<String, StoreError> {
+    let steps: Vec<(i64, i64, i64, String)> = case_list_query("explain query plan ", list)
+        .build_query_as()
+        .fetch_all(pool)
+        .await?;
+    Ok(steps
+        .into_iter()
+        .map(|(_, _, _, detail)| detail)
+        .collect::<Vec<_>>()
+        .join("\n"))
 }

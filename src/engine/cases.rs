@@ -24,9 +24,11 @@ impl Engine {
     }
 
     /// `read` of the case as it stands now: this node's cached state brought up to date with
-    /// one read of the newer events, or, for a case no command touched lately, a replay of its
-    /// stream that is not kept (reads alone do not fill the cache). `None` when there is no
-    /// such case.
+    /// one read of the newer events, under the case's lock; or, for a case no command touched
+    /// lately, a replay of its stream that is not kept (reads alone do not fill the cache),
+    /// without the lock, so a long stream's read never delays a write. `None` when there is
+    /// no such case. `read` runs under the lock when the case is cached: keep it short, or use
+    /// [`Engine::derive`].
     pub async fn with_case<T>(
         &self,
         case_id: Uuid,
@@ -34,12 +36,14 @@ impl Engine {
     ) -> Result<Option<T>, EngineError> {
         let slot = self.slot(case_id);
         let mut cached = slot.lock().await;
-        let warm = cached.is_some();
+        if cached.is_none() {
+            drop(cached);
+            let state = self.catch_up(case_id, None).await?;
+            return Ok(state.exists().then(|| read(&state)));
+        }
         let state = self.catch_up(case_id, cached.take()).await?;
         let answer = state.exists().then(|| read(&state));
-        if warm {
-            *cached = Some(state);
-        }
+        *cached = Some(state);
         Ok(answer)
     }
 
@@ -212,6 +216,7 @@ fn side_writes(
     extra: &[SideWrite],
 ) -> Vec<SideWrite> {
     let mut writes = projection::documents(next, before.version);
+    writes.extend(projection::case_agencies(before, next));
     for timer in timers_for(next, events, definition) {
         writes.push(SideWrite::ScheduleTimer(TimerRow {
             id: timer.id.to_string(),

@@ -7,6 +7,7 @@ mod cases;
 mod catalog;
 mod clock;
 mod codec;
+mod derived;
 mod directory;
 mod error;
 mod mail;
@@ -81,6 +82,8 @@ pub struct Engine {
     /// Notified when a command queues e-mail, so this node's dispatcher sends it at once.
     pub mail_wake: Arc<tokio::sync::Notify>,
     cases: Arc<Mutex<HashMap<Uuid, CaseSlot>>>,
+    /// Reports of cases, per case version (see [`Engine::derive`]).
+    derived: Arc<derived::DerivedCache>,
     directory: Arc<Mutex<Option<DirectorySnapshot>>>,
     task_facts: Arc<Mutex<HashMap<Uuid, tasks::TaskFacts>>>,
     /// Agency codes seen registered. Agencies are never removed, so a code found here is
@@ -112,6 +115,7 @@ impl Engine {
             timer_wake: Arc::new(tokio::sync::Notify::new()),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
             cases: Arc::new(Mutex::new(HashMap::new())),
+            derived: Arc::new(derived::DerivedCache::default()),
             directory: Arc::new(Mutex::new(None)),
             task_facts: Arc::new(Mutex::new(HashMap::new())),
             known_agencies: Arc::new(Mutex::new(std::collections::HashSet::new())),

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::workflow::DueRule;
 
-use crate::documents::{Document, SideWrite};
+use crate::documents::{CaseAgency, Document, SideWrite};
 use crate::domain::{
     CaseState, CaseStatus, Comment, Submission, Task, TaskKind, TaskStatus, VoteChoice, VoteState,
 };
@@ -182,6 +182,42 @@ pub fn documents(state: &CaseState, since_version: i64) -> Vec<SideWrite> {
         writes.push(SideWrite::Document(doc));
     }
     writes
+}
+
+/// The agencies a case involves: its participants and the agencies its tasks went to (a
+/// member sees exactly these cases), each once, in order.
+fn agencies_of(state: &CaseState) -> std::collections::BTreeSet<&str> {
+    let tasks = state.tasks.iter().filter_map(|t| t.agency.as_deref());
+    state
+        .participants
+        .iter()
+        .map(String::as_str)
+        .chain(tasks)
+        .collect()
+}
+
+/// The case list's index rows that `before → next` changes: every agency's when the case is
+/// new or its status changed, otherwise only those of agencies it newly involves (most
+/// commands write none). A case never stops involving an agency.
+pub fn case_agencies(before: &CaseState, next: &CaseState) -> Vec<SideWrite> {
+    let known = if before.exists() && before.status == next.status {
+        agencies_of(before)
+    } else {
+        Default::default()
+    };
+    let status = status_text(&next.status);
+    agencies_of(next)
+        .difference(&known)
+        .map(|agency| {
+            SideWrite::CaseAgency(CaseAgency {
+                agency: agency.to_string(),
+                case_id: next.id.to_string(),
+                workflow: next.workflow.clone(),
+                status: status.clone(),
+                version: next.version,
+            })
+        })
+        .collect()
 }
 
 fn status_text(status: &crate::domain::CaseStatus) -> String {

@@ -171,7 +171,8 @@ async fn fold_case(store: EventStore, stream_id: String) -> Folded {
     Ok((state, events.len() as u64))
 }
 
-/// Case and task documents of every case, as [`projection::documents`] writes them live.
+/// Case and task documents of every case, and the case list's index, as
+/// [`projection::documents`] and [`projection::case_agencies`] write them live.
 async fn rebuild_cases(
     store: &EventStore,
     rewrite: &mut Rewrite,
@@ -181,11 +182,17 @@ async fn rebuild_cases(
     fold_every_case(store, async |state, events| {
         report.cases += 1;
         report.events += events;
-        for write in projection::documents(&state, 0) {
-            if let SideWrite::Document(doc) = write
-                && kinds.contains(&doc.kind)
-            {
-                rewrite.put(doc).await?;
+        let case_agencies = projection::case_agencies(&CaseState::default(), &state);
+        for write in projection::documents(&state, 0)
+            .into_iter()
+            .chain(case_agencies)
+        {
+            match write {
+                SideWrite::Document(doc) if kinds.contains(&doc.kind) => rewrite.put(doc).await?,
+                SideWrite::CaseAgency(row) if kinds.contains(&"case") => {
+                    rewrite.put_case_agency(row).await?
+                }
+                _ => {}
             }
         }
         Ok(())

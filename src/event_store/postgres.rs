@@ -154,6 +154,8 @@ impl Backend for PostgresBackend {
         if !newest.is_empty() {
             documents::upsert_many_postgres(&mut tx, &newest).await?;
         }
+        let case_agencies = documents::newest_case_agencies(writes());
+        documents::upsert_case_agencies_postgres(&mut tx, &case_agencies).await?;
         let mails = queued(writes());
         if !mails.is_empty() {
             crate::outbox::postgres::enqueue_many(&mut tx, &mails).await?;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use uuid::Uuid;
 
 use crate::documents::{self, SideWrite};
@@ -98,34 +98,32 @@ async fn snapshot(
     })
 }
 
-/// Inserts the planned rows with multi-row statements.
+/// Inserts the planned rows with multi-row statements (11 binds a row: a chunk of 64 stays
+/// far below SQLite's limit on bound parameters).
 async fn insert_rows(
     tx: &mut Transaction<'static, Sqlite>,
     rows: &[RawEvent],
 ) -> Result<(), StoreError> {
     for range in documents::fixed_chunks(rows.len()) {
-        let chunk = &rows[range];
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
+        let mut insert = QueryBuilder::<Sqlite>::new(
             "insert into events (position, stream_id, version, event_id, event_type, \
-             event_version, data, metadata, recorded_at_us, prev_hash, hash) values {values}"
+             event_version, data, metadata, recorded_at_us, prev_hash, hash) ",
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
-            query = query
-                .bind(row.position)
-                .bind(&row.stream_id)
-                .bind(row.version)
-                .bind(row.event_id.hyphenated().to_string())
-                .bind(&row.event_type)
-                .bind(row.event_version)
-                .bind(&row.data)
-                .bind(&row.metadata)
-                .bind(row.recorded_at_us)
-                .bind(&row.prev_hash)
-                .bind(&row.hash);
-        }
-        query.execute(&mut **tx).await?;
+        insert.push_values(&rows[range], |mut values, row| {
+            values
+                .push_bind(row.position)
+                .push_bind(&row.stream_id)
+                .push_bind(row.version)
+                .push_bind(row.event_id.hyphenated().to_string())
+                .push_bind(&row.event_type)
+                .push_bind(row.event_version)
+                .push_bind(&row.data)
+                .push_bind(&row.metadata)
+                .push_bind(row.recorded_at_us)
+                .push_bind(&row.prev_hash)
+                .push_bind(&row.hash);
+        });
+        insert.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -152,6 +150,8 @@ impl Backend for SqliteBackend {
                 .flat_map(|(request, _)| &request.side_writes)
         };
         documents::upsert_many_sqlite(&mut tx, &documents::newest(writes())).await?;
+        documents::upsert_case_agencies_sqlite(&mut tx, &documents::newest_case_agencies(writes()))
+            .await?;
         crate::outbox::sqlite::enqueue_many(&mut tx, &queued(writes())).await?;
         for credential in super::credentials(writes()) {
             crate::credentials::insert_sqlite(&mut tx, credential).await?;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::auth::Caller;
 use super::error::ApiError;
 use super::{AppState, body, paging};
-use crate::documents::DocumentQuery;
+use crate::documents::CaseList;
 use crate::engine::projection::case_view;
 use crate::engine::{OpenCase, ParticipantsInput};
 
@@ -112,29 +112,30 @@ pub async fn list(
             "status must be open, completed or cancelled, not {status:?}"
         )));
     }
-    let mut query = DocumentQuery {
-        status: filter.status.clone(),
-        after: filter.after.clone(),
-        limit: 500,
-        ..Default::default()
+    // Staff see every case; a member the cases its agency takes part in (none without one).
+    let agency = if caller.is_staff() {
+        None
+    } else {
+        let Some(agency) = caller.member.agency.clone() else {
+            return Ok(HttpResponse::Ok().json(paging::Page::<Value>::whole(Vec::new())));
+        };
+        Some(agency)
     };
-    let mut items = Vec::new();
-    // Filters the index cannot answer are applied while paging through it.
-    while (items.len() as i64) < limit {
-        let page = state.engine.documents.list("case", &query).await?;
-        let Some((last, _)) = page.last() else { break };
-        query.after = Some(last.clone());
-        for (_, doc) in page {
-            let case: Value = serde_json::from_str(&doc).unwrap_or_default();
-            let workflow_ok = filter
-                .workflow
-                .as_deref()
-                .is_none_or(|w| case["workflow"] == w);
-            if workflow_ok && visible(&caller, &case) && (items.len() as i64) < limit {
-                items.push(case);
-            }
-        }
-    }
+    let list = CaseList {
+        agency,
+        status: filter.status.clone(),
+        workflow: filter.workflow.clone(),
+        after: filter.after.clone(),
+        limit,
+    };
+    let items: Vec<Value> = state
+        .engine
+        .documents
+        .list_cases(&list)
+        .await?
+        .into_iter()
+        .map(|(_, doc)| serde_json::from_str(&doc).unwrap_or_default())
+        .collect();
     Ok(HttpResponse::Ok().json(paging::page(items, limit, |c| {
         c["id"].as_str().map(str::to_string)
     })))

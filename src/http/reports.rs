@@ -1,8 +1,9 @@
 //! Reports: `GET /v1/exchange-matrix?case=` and `GET /v1/cases/{id}/board`, as JSON or, with
-//! `?format=csv` (or `Accept: text/csv`), as CSV for spreadsheet tools. Both are built from
-//! the case as it stands (the engine's cached state, caught up with the log). Who may read:
-//! the secretariat, admins and auditors every case; a member the cases its agency takes part
-//! in (404 otherwise, as for the case itself).
+//! `?format=csv` (or `Accept: text/csv`), as CSV for spreadsheet tools. Each is built alone
+//! from the case as it stands (the engine's cached state, caught up with the log), outside
+//! the case's lock, and kept until the case changes. Who may read: the secretariat, admins
+//! and auditors every case; a member the cases its agency takes part in (404 otherwise, as
+//! for the case itself).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -11,7 +12,7 @@ use super::AppState;
 use super::auth::Caller;
 use super::cases::{load_visible, parse_id};
 use super::error::ApiError;
-use crate::reports::{self, Locale, agency_names, case_reports};
+use crate::reports::{self, Board, Locale, agency_names, case_board, case_matrix};
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,10 +67,11 @@ pub async fn exchange_matrix(
     })?;
     let case_id = parse_id(raw, "case")?;
     load_visible(&state, &caller, case_id).await?;
-    let reports = case_reports(&state.engine, case_id).await?;
-    let matrix = reports
+    let found = case_matrix(&state.engine, case_id).await?;
+    let matrix = found
         .matrix
-        .ok_or_else(|| reports::not_an_inventory(case_id, &reports.board.workflow))?;
+        .as_ref()
+        .ok_or_else(|| reports::not_an_inventory(case_id, &found.workflow))?;
     if csv {
         Ok(csv_response(
             reports::csv::matrix_csv(&matrix.matrix),
@@ -96,7 +98,7 @@ pub async fn board(
     };
     let case_id = parse_id(&id, "case")?;
     load_visible(&state, &caller, case_id).await?;
-    let mut board = case_reports(&state.engine, case_id).await?.board;
+    let mut board = Board::clone(&*case_board(&state.engine, case_id).await?);
     board.localise(
         locale,
         &agency_names(&state.engine.documents, locale).await?,

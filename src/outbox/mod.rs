@@ -11,7 +11,7 @@ use crate::db::Database;
 use crate::event_store::StoreError;
 
 /// A notification as enqueued: rendered, addressed, waiting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct OutboxRow {
     pub id: String,
     pub case_id: Option<String>,
@@ -30,10 +30,13 @@ pub struct OutboxRow {
 }
 
 /// A row as listed for `/v1/notifications`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, sqlx::FromRow,
+)]
 pub struct Notification {
     pub id: String,
     pub case_id: Option<String>,
+    #[sqlx(rename = "to_address")]
     pub to: String,
     pub member_id: String,
     pub template: String,
@@ -41,12 +44,14 @@ pub struct Notification {
     pub status: String,
     pub attempts: i32,
     pub last_error: Option<String>,
+    #[sqlx(rename = "event_id")]
     pub caused_by_event: String,
 }
 
 /// A claimed row, for sending.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Claimed {
+    #[sqlx(flatten)]
     pub row: OutboxRow,
     pub attempts: i32,
 }

@@ -1,8 +1,8 @@
 //! PostgreSQL SQL for the outbox. Claims use `FOR UPDATE SKIP LOCKED`: several nodes take
 //! disjoint rows, so each e-mail is sent by one of them.
 
-use sqlx::postgres::{PgPool, PgRow};
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::postgres::PgPool;
+use sqlx::{Postgres, Transaction};
 
 use super::{Claimed, Notification, NotificationQuery, OutboxRow};
 use crate::event_store::StoreError;
@@ -84,23 +84,6 @@ pub(crate) async fn retry(
     Ok(())
 }
 
-fn row(r: &PgRow) -> Result<OutboxRow, sqlx::Error> {
-    Ok(OutboxRow {
-        id: r.try_get("id")?,
-        case_id: r.try_get("case_id")?,
-        event_id: r.try_get("event_id")?,
-        member_id: r.try_get("member_id")?,
-        to_address: r.try_get("to_address")?,
-        to_name: r.try_get("to_name")?,
-        locale: r.try_get("locale")?,
-        template: r.try_get("template")?,
-        subject: r.try_get("subject")?,
-        body_text: r.try_get("body_text")?,
-        body_html: r.try_get("body_html")?,
-        created_at_us: r.try_get("created_at_us")?,
-    })
-}
-
 pub(crate) async fn claim_due(
     pool: &PgPool,
     node: &str,
@@ -108,7 +91,7 @@ pub(crate) async fn claim_due(
     lease_us: i64,
     limit: i64,
 ) -> Result<Vec<Claimed>, StoreError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "update outbox set claimed_by = $1, lease_until_us = $2 + $3 where id in ( \
              select id from outbox where status = 'queued' and next_attempt_at_us <= $2 \
              and (lease_until_us is null or lease_until_us < $2) \
@@ -120,22 +103,14 @@ pub(crate) async fn claim_due(
     .bind(lease_us)
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Claimed {
-                row: row(r)?,
-                attempts: r.try_get("attempts")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 pub(crate) async fn list(
     pool: &PgPool,
     q: &NotificationQuery,
 ) -> Result<Vec<Notification>, StoreError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "select id, case_id, to_address, member_id, template, subject, status, attempts, last_error, event_id \
          from outbox where ($1::text is null or case_id = $1) and ($2::text is null or status = $2) \
          and ($3::text is null or id > $3) order by id limit $4",
@@ -145,23 +120,7 @@ pub(crate) async fn list(
     .bind(&q.after)
     .bind(q.limit)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Notification {
-                id: r.try_get(0)?,
-                case_id: r.try_get(1)?,
-                to: r.try_get(2)?,
-                member_id: r.try_get(3)?,
-                template: r.try_get(4)?,
-                subject: r.try_get(5)?,
-                status: r.try_get(6)?,
-                attempts: r.try_get(7)?,
-                last_error: r.try_get(8)?,
-                caused_by_event: r.try_get(9)?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 pub(crate) async fn next_due(pool: &PgPool) -> Result<Option<i64>, StoreError> {

@@ -4,8 +4,8 @@
 //! Both are derived from a case alone and built when asked for, not stored: a case's state
 //! changes with every command, and rewriting a 31-row board and a matrix of every accepted
 //! inventory in each command's transaction was most of the bytes the writer wrote.
-//! [`case_reports`] builds them from the engine's cached case state; `daftar report` from a
-//! replay. Everything here but [`rebuild`] is pure: no I/O, no clock.
+//! [`case_board`] and [`case_matrix`] build each alone from the engine's cached case state,
+//! outside the case's lock, kept per case version; `daftar report` builds from a replay. Everything here but [`rebuild`] is pure: no I/O, no clock.
 
 pub mod board;
 pub mod csv;
@@ -23,7 +23,8 @@ use crate::domain::{CaseState, TaskStatus};
 pub use board::{Board, Locale, build_board};
 pub use matrix::{Basis, ExchangeMatrix, Reason, build_matrix};
 pub use rebuild::{
-    ReportKind, Reports, agency_names, case_reports, export, not_an_inventory, replay_case,
+    CaseMatrix, ReportKind, Reports, agency_names, case_board, case_matrix, case_reports, export,
+    not_an_inventory, replay_case,
 };
 
 /// The form whose accepted submissions feed the matrix.

@@ -3,6 +3,7 @@
 //! ([`replay_case`]), which reads the log directly and writes nothing.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use uuid::Uuid;
 
@@ -33,17 +34,45 @@ pub async fn replay_case(
     Ok(state.exists().then_some(state))
 }
 
-/// The case's board and matrix as they stand now, built from this node's cached state of the
-/// case (caught up with one read of its newer events): nothing is stored, so a report is never
-/// older than the case.
-pub async fn case_reports(engine: &Engine, case_id: Uuid) -> Result<Reports, EngineError> {
+/// The matrix endpoint's answer for a case: its exchange matrix, or the workflow that makes
+/// it a case without one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseMatrix {
+    pub workflow: String,
+    /// `None` when the case collects no data-exchange inventories.
+    pub matrix: Option<MatrixDocument>,
+}
+
+/// The case's board as it stands now, built from this node's cached state of the case
+/// (caught up with one read of its newer events) outside the case's lock, and kept until
+/// the case changes: nothing is stored, so a board is never older than the case.
+pub async fn case_board(engine: &Engine, case_id: Uuid) -> Result<Arc<Board>, EngineError> {
     engine
-        .with_case(case_id, |state| Reports {
-            board: build_board(state),
-            matrix: matrix_document(state),
-        })
+        .derive(case_id, build_board)
         .await?
         .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))
+}
+
+/// The case's exchange matrix as it stands now, as [`case_board`] builds the board.
+pub async fn case_matrix(engine: &Engine, case_id: Uuid) -> Result<Arc<CaseMatrix>, EngineError> {
+    let build = |state: &CaseState| CaseMatrix {
+        workflow: state.workflow.clone(),
+        matrix: matrix_document(state),
+    };
+    engine
+        .derive(case_id, build)
+        .await?
+        .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))
+}
+
+/// Both reports of the case as they stand now (see [`case_board`], [`case_matrix`]).
+pub async fn case_reports(engine: &Engine, case_id: Uuid) -> Result<Reports, EngineError> {
+    let board = case_board(engine, case_id).await?;
+    let matrix = case_matrix(engine, case_id).await?;
+    Ok(Reports {
+        board: Board::clone(&board),
+        matrix: matrix.matrix.clone(),
+    })
 }
 
 /// Agency code → name in the reader's language (the Persian name when no English one).

@@ -15,7 +15,7 @@ use crate::documents::SideWrite;
 use crate::event_store::StoreError;
 
 /// A timer row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct TimerRow {
     pub id: String,
     pub case_id: String,
@@ -94,16 +94,19 @@ pub(crate) enum Step<'a> {
     One(&'a SideWrite),
 }
 
-/// Groups side writes (documents and e-mails left out: a batch writes those first) into
-/// steps that leave the same rows as applying each write in order. A group runs its cancels
-/// and then its schedules; a cancel joins a group only when it matches none of the group's
-/// schedules (so running it before them changes nothing), a schedule always joins (it came
-/// after the group's cancels), and any other write closes the group.
+/// Groups side writes (documents, case agencies and e-mails left out: a batch writes those
+/// first) into steps that leave the same rows as applying each write in order. A group runs
+/// its cancels and then its schedules; a cancel joins a group only when it matches none of
+/// the group's schedules (so running it before them changes nothing), a schedule always joins
+/// (it came after the group's cancels), and any other write closes the group.
 pub(crate) fn steps<'a>(writes: impl IntoIterator<Item = &'a SideWrite>) -> Vec<Step<'a>> {
     let mut grouping = Grouping::default();
     for write in writes {
         match write {
-            SideWrite::Document(_) | SideWrite::Enqueue(_) | SideWrite::Credential(_) => {}
+            SideWrite::Document(_)
+            | SideWrite::CaseAgency(_)
+            | SideWrite::Enqueue(_)
+            | SideWrite::Credential(_) => {}
             SideWrite::ScheduleTimer(timer) => {
                 grouping.cases.insert(&timer.case_id);
                 grouping

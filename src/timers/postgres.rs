@@ -2,7 +2,7 @@
 //! nodes take disjoint sets of due timers without waiting on each other.
 
 use sqlx::postgres::PgPool;
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::{Postgres, Transaction};
 
 use super::{TimerGroup, TimerRow};
 use crate::event_store::StoreError;
@@ -83,7 +83,7 @@ pub(crate) async fn claim_due(
     lease_us: i64,
     limit: i64,
 ) -> Result<Vec<TimerRow>, StoreError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "update timers set claimed_by = $1, lease_until_us = $2 + $3 where id in ( \
              select id from timers where status = 'pending' and due_at_us <= $2 \
              and (lease_until_us is null or lease_until_us < $2) \
@@ -95,18 +95,7 @@ pub(crate) async fn claim_due(
     .bind(lease_us)
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(TimerRow {
-                id: row.try_get(0)?,
-                case_id: row.try_get(1)?,
-                task_id: row.try_get(2)?,
-                kind: row.try_get(3)?,
-                due_at_us: row.try_get(4)?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 pub(crate) async fn next_due(pool: &PgPool) -> Result<Option<i64>, StoreError> {

@@ -2,7 +2,7 @@
 //! across processes sharing the file.
 
 use sqlx::sqlite::SqlitePool;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::{TimerGroup, TimerRow};
 use crate::documents::fixed_chunks;
@@ -15,46 +15,44 @@ pub(crate) async fn apply(
     group: &TimerGroup<'_>,
 ) -> Result<(), StoreError> {
     for range in fixed_chunks(group.cancel_cases.len()) {
-        let chunk = &group.cancel_cases[range];
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let sql = format!(
-            "update timers set status = 'cancelled' where +status = 'pending' and case_id in ({marks})"
+        let mut cancel = QueryBuilder::<Sqlite>::new(
+            "update timers set status = 'cancelled' where +status = 'pending' and case_id in (",
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for case in chunk {
-            query = query.bind(*case);
+        let mut cases = cancel.separated(", ");
+        for case in &group.cancel_cases[range] {
+            cases.push_bind(*case);
         }
-        query.execute(&mut **tx).await?;
+        cancel.push(")").build().execute(&mut **tx).await?;
     }
     for range in fixed_chunks(group.cancel_tasks.len()) {
-        let chunk = &group.cancel_tasks[range];
-        let terms = vec!["(case_id = ? and task_id = ?)"; chunk.len()].join(" or ");
-        let sql = format!(
-            "update timers set status = 'cancelled' where +status = 'pending' and ({terms})"
+        let mut cancel = QueryBuilder::<Sqlite>::new(
+            "update timers set status = 'cancelled' where +status = 'pending' and (",
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (case, task) in chunk {
-            query = query.bind(*case).bind(*task);
+        let mut terms = cancel.separated(" or ");
+        for (case, task) in &group.cancel_tasks[range] {
+            terms
+                .push("(case_id = ")
+                .push_bind_unseparated(*case)
+                .push_unseparated(" and task_id = ")
+                .push_bind_unseparated(*task)
+                .push_unseparated(")");
         }
-        query.execute(&mut **tx).await?;
+        cancel.push(")").build().execute(&mut **tx).await?;
     }
     for range in fixed_chunks(group.schedule.len()) {
-        let chunk = &group.schedule[range];
-        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-        let sql = format!(
-            "insert into timers (id, case_id, task_id, kind, due_at_us) values {values} \
-             on conflict (id) do nothing"
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "insert into timers (id, case_id, task_id, kind, due_at_us) ",
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for t in chunk {
-            query = query
-                .bind(&t.id)
-                .bind(&t.case_id)
-                .bind(&t.task_id)
-                .bind(&t.kind)
-                .bind(t.due_at_us);
-        }
-        query.execute(&mut **tx).await?;
+        insert.push_values(&group.schedule[range], |mut values, t| {
+            values
+                .push_bind(&t.id)
+                .push_bind(&t.case_id)
+                .push_bind(&t.task_id)
+                .push_bind(&t.kind)
+                .push_bind(t.due_at_us);
+        });
+        insert.push(" on conflict (id) do nothing");
+        insert.build().execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -87,7 +85,7 @@ pub(crate) async fn claim_due(
 ) -> Result<Vec<TimerRow>, StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let rows = sqlx::query(
+    let claimed: Vec<TimerRow> = sqlx::query_as(
         "select id, case_id, task_id, kind, due_at_us from timers \
          where (status = 'pending' and due_at_us <= ?1 and (lease_until_us is null or lease_until_us < ?1)) \
          order by due_at_us limit ?2",
@@ -96,22 +94,13 @@ pub(crate) async fn claim_due(
     .bind(limit)
     .fetch_all(&mut *tx)
     .await?;
-    let mut claimed = Vec::with_capacity(rows.len());
-    for row in rows {
-        let timer = TimerRow {
-            id: row.try_get(0)?,
-            case_id: row.try_get(1)?,
-            task_id: row.try_get(2)?,
-            kind: row.try_get(3)?,
-            due_at_us: row.try_get(4)?,
-        };
+    for timer in &claimed {
         sqlx::query("update timers set claimed_by = ?, lease_until_us = ? where id = ?")
             .bind(node)
             .bind(now_us + lease_us)
             .bind(&timer.id)
             .execute(&mut *tx)
             .await?;
-        claimed.push(timer);
     }
     tx.commit().await?;
     Ok(claimed)

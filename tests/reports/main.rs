@@ -8,9 +8,13 @@
 mod support;
 
 mod board;
+mod cached;
 mod expected;
 
 use board::the_board_shows_every_agency_at_a_glance;
+use cached::{
+    a_command_goes_on_while_its_cases_report_is_built, a_report_is_built_once_per_case_version,
+};
 
 use daftar::domain::{CaseState, ReviewDecision};
 use daftar::engine::{Engine, ManualClock, OpenCase, ParticipantsInput};
@@ -210,4 +214,6 @@ on_both_backends!(
     the_matrix_follows_the_case_as_submissions_are_accepted,
     a_case_that_collects_no_inventories_has_a_board_but_no_matrix,
     the_board_shows_every_agency_at_a_glance,
+    a_report_is_built_once_per_case_version,
+    a_command_goes_on_while_its_cases_report_is_built,
 );

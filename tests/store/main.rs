@@ -3,8 +3,14 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod case_list;
 mod concurrency;
 mod properties;
+
+use case_list::{
+    a_members_page_reads_its_agencys_rows_not_every_case, an_older_row_never_replaces_a_newer_one,
+    the_case_list_filters_and_pages_in_sql,
+};
 
 use daftar::db::Database;
 use daftar::event_store::{
@@ -275,4 +281,7 @@ on_both_backends!(
     verify_recomputes_the_chain,
     events_refuse_update_and_delete,
     migrating_twice_is_harmless,
+    a_members_page_reads_its_agencys_rows_not_every_case,
+    the_case_list_filters_and_pages_in_sql,
+    an_older_row_never_replaces_a_newer_one,
 );
