@@ -33,4 +33,5 @@ pub mod scheduler;
 pub mod startup;
 pub mod telemetry;
 pub mod timers;
+pub mod web;
 pub mod workflow;

@@ -1,0 +1,121 @@
+//! The board table from a board report written out by hand.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use super::*;
+use crate::reports::board::{Board, BoardRow, Totals};
+
+fn row(n: u128, agency: &str, status: &str) -> BoardRow {
+    BoardRow {
+        agency: Some(agency.into()),
+        agency_name: None,
+        task: Uuid::from_u128(n),
+        step: "submit".into(),
+        kind: "submission".into(),
+        status: status.into(),
+        assignee: None,
+        due_at: Some("2026-12-21T20:29:59Z".into()),
+        due_jalali: Some("1405-09-30".into()),
+        due_display: None,
+        overdue: false,
+        escalation_level: 0,
+        submissions: 0,
+        returns: 0,
+        last_submission_at: None,
+        last_activity: "2026-11-26T08:00:00Z".into(),
+        last_activity_jalali: Some("1405-09-05".into()),
+    }
+}
+
+/// CPPO waits for review, IRICA was returned once and resubmitted and accepted, MIMT never
+/// submitted and is overdue at escalation level 2.
+fn board(locale: Locale) -> Board {
+    let mut cppo = row(1, "CPPO", "submitted");
+    cppo.submissions = 1;
+    let mut irica = row(2, "IRICA", "accepted");
+    irica.submissions = 2;
+    irica.returns = 1;
+    let mut mimt = row(3, "MIMT", "open");
+    mimt.overdue = true;
+    mimt.escalation_level = 2;
+    let rows = vec![cppo, irica, mimt];
+    let mut by_status = BTreeMap::new();
+    for status in ["open", "submitted", "returned", "accepted"] {
+        let n = rows.iter().filter(|r| r.status == status).count();
+        by_status.insert(status.to_string(), n);
+    }
+    let mut board = Board {
+        case: Uuid::from_u128(7),
+        title: "احصا".into(),
+        workflow: "data-exchange-inventory".into(),
+        status: "open".into(),
+        rows,
+        totals: Totals {
+            tasks: 3,
+            by_status,
+            overdue: 1,
+            escalated: 1,
+        },
+        version: 9,
+    };
+    let names = BTreeMap::from([
+        ("CPPO".to_string(), "سازمان حمایت".to_string()),
+        ("MIMT".to_string(), "وزارت <صمت>".to_string()),
+    ]);
+    board.localise(locale, &names);
+    board
+}
+
+#[test]
+fn one_row_per_agency_with_name_code_and_status() {
+    let html = board_table(&board(Locale::Fa), Locale::Fa).into_string();
+    assert_eq!(html.matches("<tr").count(), 1 + 3 + 1, "head, rows, totals");
+    assert!(html.contains("سازمان حمایت <bdi class=\"code\">CPPO</bdi>"));
+    // A name the registry lacks: the code alone. A name is escaped.
+    assert!(html.contains("><bdi class=\"code\">IRICA</bdi>"));
+    assert!(html.contains("وزارت &lt;صمت&gt;"));
+    assert!(html.contains("<span class=\"chip chip-submitted\">در انتظار بررسی</span>"));
+    assert!(html.contains("<span class=\"chip chip-accepted\">پذیرفته</span>"));
+}
+
+#[test]
+fn a_submission_awaiting_review_links_to_its_review() {
+    let html = board_table(&board(Locale::Fa), Locale::Fa).into_string();
+    assert!(html.contains(&format!("href=\"/tasks/{}/review\"", Uuid::from_u128(1))));
+    assert!(html.contains(&format!("href=\"/tasks/{}\"", Uuid::from_u128(3))));
+}
+
+#[test]
+fn due_days_overdue_and_escalation_read_in_persian() {
+    let html = board_table(&board(Locale::Fa), Locale::Fa).into_string();
+    assert!(html.contains(
+        "<time datetime=\"2026-12-21T20:29:59Z\" title=\"2026-12-21T20:29:59Z\">۳۰ آذر ۱۴۰۵</time>"
+    ));
+    assert!(html.contains("<tr class=\"overdue\">"));
+    assert_eq!(html.matches("badge-overdue").count(), 1);
+    assert!(html.contains("<span class=\"badge badge-escalated\">۲</span>"));
+    assert!(html.contains("۵ آذر ۱۴۰۵"), "last activity");
+}
+
+#[test]
+fn totals_count_statuses_overdue_submissions_and_returns() {
+    let html = board_table(&board(Locale::Fa), Locale::Fa).into_string();
+    let footer = &html[html.find("<tfoot>").unwrap()..];
+    assert!(footer.contains("جمع: ۳"));
+    assert!(footer.contains("<span class=\"chip chip-open\">باز</span> ۱"));
+    assert!(
+        !footer.contains("chip-returned"),
+        "a status no task has is left out"
+    );
+    assert!(footer.contains("<td>۳</td>"), "three submissions in all");
+}
+
+#[test]
+fn english_readers_get_english_and_ascii_digits() {
+    let html = board_table(&board(Locale::En), Locale::En).into_string();
+    assert!(html.contains("30 Azar 1405"));
+    assert!(html.contains(">Awaiting review<"));
+    assert!(html.contains("Total: 3"));
+}

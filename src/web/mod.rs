@@ -1,0 +1,4 @@
+//! The people's pages, served at `/` beside the API.
+
+pub mod board;
+pub mod review;
