@@ -31,6 +31,8 @@ pub struct Settings {
     pub mail: MailSettings,
     /// Limits on slow and hostile clients, and how shutdown drains.
     pub protection: Protection,
+    /// The people's pages: the public address and how long sessions last.
+    pub web: WebSettings,
 }
 
 impl Settings {
@@ -44,6 +46,7 @@ impl Settings {
             body_limit: 1024 * 1024,
             mail: MailSettings::default(),
             protection: Protection::default(),
+            web: WebSettings::default(),
         }
     }
 }
@@ -92,5 +95,100 @@ impl Protection {
 
     pub fn body_timeout(&self) -> Duration {
         Duration::from_secs(self.body_timeout_secs.max(1))
+    }
+}
+
+/// `DAFTAR_PUBLIC_URL`: the server's address as people reach it, e.g.
+/// `https://daftar.example.org`. Built only by [`PublicUrl::parse`]: http or https, a host,
+/// no query; kept without a trailing slash so paths append cleanly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(url::Url);
+
+impl PublicUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let url = url::Url::parse(raw.trim())
+            .map_err(|e| format!("DAFTAR_PUBLIC_URL {raw:?} is not a URL: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(format!(
+                "DAFTAR_PUBLIC_URL {raw:?} must be an http:// or https:// address with a host"
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(format!(
+                "DAFTAR_PUBLIC_URL {raw:?} must not carry a query or a fragment"
+            ));
+        }
+        Ok(Self(url))
+    }
+
+    /// `base` + `path` (`path` starts with `/`).
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.0.as_str().trim_end_matches('/'))
+    }
+
+    /// `host[:port]`, as an `Origin` header names it.
+    pub fn authority(&self) -> String {
+        match self.0.port() {
+            Some(port) => format!("{}:{port}", self.0.host_str().unwrap_or_default()),
+            None => self.0.host_str().unwrap_or_default().to_string(),
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.scheme() == "https"
+    }
+}
+
+/// The people's pages: where they are reached and how long a sign-in lasts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WebSettings {
+    /// The server's address as people reach it (e.g. https://daftar.example.org): the base
+    /// of every link in e-mails; with https, session cookies are marked Secure.
+    #[arg(long, env = "DAFTAR_PUBLIC_URL", value_parser = PublicUrl::parse)]
+    pub public_url: Option<PublicUrl>,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "DAFTAR_SESSION_IDLE_MINUTES", default_value_t = 480)]
+    pub session_idle_minutes: u64,
+    /// Hours after signing in after which a session ends however active it is.
+    #[arg(long, env = "DAFTAR_SESSION_LIFETIME_HOURS", default_value_t = 168)]
+    pub session_lifetime_hours: u64,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            session_idle_minutes: 480,
+            session_lifetime_hours: 168,
+        }
+    }
+}
+
+impl WebSettings {
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_minutes.max(1) * 60)
+    }
+
+    pub fn session_lifetime(&self) -> Duration {
+        Duration::from_secs(self.session_lifetime_hours.max(1) * 3600)
+    }
+}
+
+#[cfg(test)]
+mod web_settings_tests {
+    use super::PublicUrl;
+
+    #[test]
+    fn a_public_url_is_an_http_address_with_a_host() {
+        let url = PublicUrl::parse("https://daftar.example.org/").unwrap();
+        assert_eq!(url.join("/tasks/1"), "https://daftar.example.org/tasks/1");
+        assert_eq!(url.authority(), "daftar.example.org");
+        assert!(url.is_https());
+        let local = PublicUrl::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!(local.authority(), "127.0.0.1:8080");
+        assert!(!local.is_https());
+        assert!(PublicUrl::parse("ftp://example.org").is_err());
+        assert!(PublicUrl::parse("daftar.example.org").is_err());
+        assert!(PublicUrl::parse("https://example.org/?a=1").is_err());
     }
 }

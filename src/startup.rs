@@ -82,17 +82,26 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
+        let pages = web::Data::new(crate::web::WebState {
+            store: crate::web::store::WebStore::new(state.database.clone()),
+            settings: settings.web.clone(),
+        });
         let protection = settings.protection.clone();
         let server =
             HttpServer::new(move || {
                 App::new()
                     .app_data(data.clone())
+                    .app_data(pages.clone())
                     .app_data(web::QueryConfig::default().error_handler(|e, _| {
                         http::error::ApiError::bad_request(e.to_string()).into()
                     }))
                     .app_data(web::PathConfig::default().error_handler(|e, _| {
                         http::error::ApiError::bad_request(e.to_string()).into()
                     }))
+                    .wrap_fn(|request, service| {
+                        let call = service.call(request);
+                        async move { call.await.map(crate::web::finish) }
+                    })
                     .wrap_fn(|request, service| {
                         let started = std::time::Instant::now();
                         let method = request.method().to_string();
@@ -117,9 +126,8 @@ impl Application {
                     })
                     .wrap(tracing_actix())
                     .configure(http::routes)
-                    .default_service(web::to(|| async {
-                        Err::<actix_web::HttpResponse, _>(http::not_found())
-                    }))
+                    .configure(crate::web::pages)
+                    .default_service(web::to(crate::web::not_found))
             })
             // Explicit limits rather than actix's defaults, because operators rely on them:
             // a client must send its headers in time (slowloris), idle connections close,

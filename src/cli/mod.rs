@@ -82,6 +82,8 @@ enum Command {
         body_limit: usize,
         #[command(flatten)]
         protection: config::Protection,
+        #[command(flatten)]
+        web: config::WebSettings,
     },
     /// Apply the database migrations and exit.
     Migrate,
@@ -188,6 +190,7 @@ impl Cli {
                 mail_max_attempts,
                 mail_backoff_secs,
                 protection,
+                web,
             } => {
                 let mail = crate::notify::MailSettings {
                     smtp_url,
@@ -209,6 +212,7 @@ impl Cli {
                     body_limit,
                     mail,
                     protection,
+                    web,
                     ..Settings::for_database(database_url)
                 };
                 Application::build(settings)

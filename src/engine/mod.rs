@@ -14,6 +14,7 @@ mod open;
 pub mod projection;
 pub mod rebuild;
 mod references;
+mod sign_in;
 mod tasks;
 mod tokens;
 

@@ -142,7 +142,12 @@ impl Engine {
     /// A token seen in the last few seconds is answered from memory. Revoking on this node
     /// takes effect at once; another node notices within `SESSION_TTL`.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Member>, EngineError> {
-        let hash = token_hash(token);
+        self.authenticate_hash(token_hash(token)).await
+    }
+
+    /// [`Engine::authenticate`] for a token known by its hash (a web session opened with
+    /// the token keeps only the hash, and asks again at every request).
+    pub async fn authenticate_hash(&self, hash: String) -> Result<Option<Member>, EngineError> {
         if let Some((at, member)) = self.sessions.lock().expect("sessions lock").get(&hash)
             && at.elapsed() < SESSION_TTL
         {

@@ -13,7 +13,7 @@ mod members;
 mod metrics;
 mod openapi;
 mod paging;
-mod rate_limit;
+pub(crate) mod rate_limit;
 mod reports;
 mod tasks;
 mod workflows;

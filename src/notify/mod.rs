@@ -6,6 +6,7 @@
 pub mod dispatcher;
 pub mod mailer;
 pub mod recipients;
+pub mod sign_in;
 pub mod templates;
 
 pub use dispatcher::{Dispatcher, mask_email};

@@ -3,56 +3,40 @@
 //! A function from the board report ([`crate::reports::board`], already localised) to
 //! markup; it decides nothing. The case page polls this table as a fragment.
 
-use chrono::DateTime;
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
+use super::format::{date, jalali_text, number};
+use super::i18n::Locale;
+use super::inbox::status_label;
 use crate::calendar::JalaliDate;
-use crate::calendar::to_persian_digits;
-use crate::reports::board::{Board, BoardRow, Locale, display_date};
+use crate::reports::board::{Board, BoardRow};
 
-/// A task status in the reader's language.
-pub fn status_label(status: &str, locale: Locale) -> &str {
-    let (fa, en) = match status {
-        "open" => ("باز", "Open"),
-        "submitted" => ("در انتظار بررسی", "Awaiting review"),
-        "returned" => ("برگشت برای اصلاح", "Returned"),
-        "accepted" => ("پذیرفته", "Accepted"),
-        "voted" => ("رأی داده", "Voted"),
-        "expired" => ("منقضی", "Expired"),
-        "cancelled" => ("لغوشده", "Cancelled"),
-        other => (other, other),
-    };
+/// The board report's own locale type, for [`Board::localise`] and agency names.
+pub fn report_locale(locale: Locale) -> crate::reports::Locale {
     match locale {
-        Locale::Fa => fa,
-        Locale::En => en,
+        Locale::Fa => crate::reports::Locale::Fa,
+        Locale::En => crate::reports::Locale::En,
     }
 }
 
-/// A status as a chip; the class gives its colour, the word its meaning.
+/// A status as a chip: its tone for the eye, its word for everyone.
 pub fn status_chip(status: &str, locale: Locale) -> Markup {
-    html! { span class={ "chip chip-" (status) } { (status_label(status, locale)) } }
-}
-
-fn words(locale: Locale, fa: &'static str, en: &'static str) -> &'static str {
-    match locale {
-        Locale::Fa => fa,
-        Locale::En => en,
-    }
-}
-
-fn number(locale: Locale, n: impl ToString) -> String {
-    match locale {
-        Locale::Fa => to_persian_digits(&n.to_string()),
-        Locale::En => n.to_string(),
-    }
+    let tone = match status {
+        "returned" | "expired" => "chip danger",
+        "submitted" => "chip warn",
+        "accepted" | "voted" => "chip ok",
+        _ => "chip",
+    };
+    html! { span class=(tone) { (status_label(locale, status)) } }
 }
 
 /// The board's table, with the totals in its footer.
 pub fn board_table(board: &Board, locale: Locale) -> Markup {
-    let w = |fa, en| words(locale, fa, en);
+    let w = |fa, en| locale.pick(fa, en);
     html! {
-        div.table-scroll {
-            table.board {
+        div.table-wrap {
+            table.board.cards {
                 caption { (w("وضعیت دستگاه‌ها", "Where each agency stands")) }
                 thead {
                     tr {
@@ -76,7 +60,7 @@ pub fn board_table(board: &Board, locale: Locale) -> Markup {
 }
 
 fn board_row(row: &BoardRow, locale: Locale) -> Markup {
-    let w = |fa, en| words(locale, fa, en);
+    let w = |fa, en| locale.pick(fa, en);
     // A submission waiting for the secretariat opens on its review page.
     let href = if row.status == "submitted" {
         format!("/tasks/{}/review", row.task)
@@ -88,24 +72,19 @@ fn board_row(row: &BoardRow, locale: Locale) -> Markup {
             th scope="row" {
                 a href=(href) { (agency(row, locale)) }
             }
-            td { (status_chip(&row.status, locale)) }
-            td {
-                @match (&row.due_at, &row.due_display) {
-                    (Some(at), Some(day)) => time datetime=(at) title=(at) { (day) },
-                    _ => "—",
-                }
+            td data-label=(w("وضعیت", "Status")) { (status_chip(&row.status, locale)) }
+            td data-label=(w("مهلت", "Due")) { (due(row, locale)) }
+            td data-label=(w("دیرکرد", "Overdue")) {
+                @if row.overdue { span.badge.danger { (w("دیرکرد", "Overdue")) } } @else { "—" }
             }
-            td {
-                @if row.overdue { span.badge.badge-overdue { (w("دیرکرد", "Overdue")) } } @else { "—" }
-            }
-            td {
+            td data-label=(w("سطح پیگیری", "Escalation")) {
                 @if row.escalation_level > 0 {
-                    span.badge.badge-escalated { (number(locale, row.escalation_level)) }
+                    span.badge.warn { (number(locale, row.escalation_level)) }
                 } @else { (number(locale, 0)) }
             }
-            td { (number(locale, row.submissions)) }
-            td { (number(locale, row.returns)) }
-            td { (last_activity(row, locale)) }
+            td data-label=(w("ارسال‌ها", "Submissions")) { (number(locale, row.submissions)) }
+            td data-label=(w("بازگشت‌ها", "Returns")) { (number(locale, row.returns)) }
+            td data-label=(w("آخرین فعالیت", "Last activity")) { (last_activity(row, locale)) }
         }
     }
 }
@@ -115,33 +94,35 @@ fn agency(row: &BoardRow, locale: Locale) -> Markup {
         (Some(name), Some(code)) => html! { (name) " " bdi.code { (code) } },
         (None, Some(code)) => html! { bdi.code { (code) } },
         // A task of no agency (a secretariat's own step): its step names it.
-        (_, None) => html! { (words(locale, "دبیرخانه", "Secretariat")) " · " bdi { (row.step) } },
+        (_, None) => html! { (locale.pick("دبیرخانه", "Secretariat")) " · " bdi { (row.step) } },
     }
 }
 
-fn last_activity(row: &BoardRow, locale: Locale) -> Markup {
-    let day = row
-        .last_activity_jalali
-        .as_deref()
-        .and_then(|d| d.parse::<JalaliDate>().ok());
-    let valid = DateTime::parse_from_rfc3339(&row.last_activity).is_ok();
-    match day {
-        Some(day) if valid => html! {
-            time datetime=(row.last_activity) title=(row.last_activity) { (display_date(day, locale)) }
-        },
+/// The due day with its weekday, the instant kept in `<time>`.
+fn due(row: &BoardRow, locale: Locale) -> Markup {
+    let day = row.due_jalali.as_deref().and_then(|d| d.parse::<JalaliDate>().ok());
+    match (row.due_at.as_deref(), day) {
+        (Some(at), Some(day)) => html! { time datetime=(at) title=(at) { (jalali_text(locale, day)) } },
         _ => html! { "—" },
     }
 }
 
+fn last_activity(row: &BoardRow, locale: Locale) -> Markup {
+    match row.last_activity.parse::<DateTime<Utc>>() {
+        Ok(at) => date(locale, at),
+        Err(_) => html! { "—" },
+    }
+}
+
 fn totals(board: &Board, locale: Locale) -> Markup {
-    let w = |fa, en| words(locale, fa, en);
+    let w = |fa, en| locale.pick(fa, en);
     let t = &board.totals;
     let submissions: usize = board.rows.iter().map(|r| r.submissions).sum();
     let returns: usize = board.rows.iter().map(|r| r.returns).sum();
     html! {
         tr {
             th scope="row" { (w("جمع", "Total")) ": " (number(locale, t.tasks)) }
-            td {
+            td data-label=(w("وضعیت", "Status")) {
                 ul.totals {
                     @for (status, count) in t.by_status.iter().filter(|(_, n)| **n > 0) {
                         li { (status_chip(status, locale)) " " (number(locale, count)) }
@@ -149,10 +130,10 @@ fn totals(board: &Board, locale: Locale) -> Markup {
                 }
             }
             td {}
-            td { (number(locale, t.overdue)) }
-            td { (number(locale, t.escalated)) }
-            td { (number(locale, submissions)) }
-            td { (number(locale, returns)) }
+            td data-label=(w("دیرکرد", "Overdue")) { (number(locale, t.overdue)) }
+            td data-label=(w("پیگیری‌شده", "Escalated")) { (number(locale, t.escalated)) }
+            td data-label=(w("ارسال‌ها", "Submissions")) { (number(locale, submissions)) }
+            td data-label=(w("بازگشت‌ها", "Returns")) { (number(locale, returns)) }
             td {}
         }
     }

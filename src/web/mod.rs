@@ -1,5 +1,201 @@
-//! The people's pages, served at `/` beside the API.
+//! The people's pages, served by `daftar serve` beside the API: Persian and right to left
+//! first, server-rendered with maud (templates checked at compile time, escaped by
+//! default), enhanced by htmx, no request to anywhere but this server. Pages call the
+//! engine in-process exactly as `src/http` handlers do: same roles, same agency isolation
+//! (another agency's task is a 404 page), same validation and events. No SQL and no rule in
+//! a page.
+//!
+//! # Adding a page
+//! 1. Write the handler in the file of its family (`inbox.rs`, `task.rs`, …): a GET page
+//!    takes [`Viewer`] (signed in, roles checked) and returns `Result<Markup, PageError>`,
+//!    built with [`layout::page`]; a form posts to a handler taking [`Posted<T>`] (origin,
+//!    session and CSRF checked, `T` deserialized from the urlencoded body, e.g.
+//!    `Vec<(String, String)>` for every field) that answers with a redirect (303, with
+//!    `?notice=<key>` from [`layout::notice_text`]) or a page.
+//! 2. Add a line to `page_table!` below: method, path, who may open it
+//!    ([`Access::SignedIn`], [`Access::Roles`], [`Access::Public`]). The roles are checked
+//!    by the extractors from this table, before the handler runs.
+//! 3. Engine refusals convert with `?` into error pages ([`PageError`]: 403, 404, 409, 422,
+//!    429, 500, in the viewer's language).
+//!
+//! # The API of the foundation
+//! - [`session`]: `Viewer { member, actor, csrf, locale, path, notice, now }`,
+//!   `Posted<T> { viewer, form }`, `PublicForm<T>`; the session cookie, CSRF, origin check.
+//! - [`layout`]: `page(&viewer, title, body)`, `bare_page(locale, title, body)`,
+//!   `csrf_field(&viewer)` (in every `<form method="post">`), `error_page`, `notice_text`.
+//! - [`format`]: `date(locale, instant)` (Jalali with weekday in a `<time>`),
+//!   `jalali_text`, `clock_time`, `Remaining::between(due, now).text(locale)`, `digits`,
+//!   `number`, `bdi`.
+//! - [`i18n`]: `Locale::{Fa, En}`, `locale.pick(fa, en)`, `locale.text(Text::…)`.
+//! - [`store`]: the web tables (sessions, sign-in links, `task_drafts`: `save_draft`,
+//!   `draft`, `delete_draft` — reach it through `web::Data<WebState>`'s `store`).
+//! - [`assets`]: htmx, Vazirmatn and `daftar.css` at hashed URLs. The Content-Security-Policy
+//!   allows only this server's scripts, styles and fonts: no inline `<script>` and no
+//!   `style=""` attributes in markup; htmx is configured by a meta tag.
 
+pub mod assets;
 pub mod board;
 pub mod cases;
+pub mod error;
+pub mod format;
+pub mod i18n;
+mod inbox;
+pub mod layout;
 pub mod review;
+pub mod session;
+mod signin;
+pub mod store;
+
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::domain::Role;
+
+pub use error::PageError;
+pub use session::{Posted, PublicForm, Viewer, WebState};
+
+/// Who may open a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in, assets).
+    Public,
+    /// Any signed-in member.
+    SignedIn,
+    /// A signed-in member with one of these roles; others get a 403 page.
+    Roles(&'static [Role]),
+}
+
+/// Who runs cases: the secretariat, and administrators.
+const STAFF: &[Role] = &[Role::Secretariat, Role::Admin];
+
+/// One page route.
+pub struct PageSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    register: fn(&mut web::ServiceConfig),
+}
+
+macro_rules! page_table {
+    ($( $method:ident $path:literal => $handler:path, $access:expr ; )*) => {
+        /// Every page route, in matching order.
+        pub const PAGES: &[PageSpec] = &[$(
+            PageSpec {
+                method: stringify!($method),
+                path: $path,
+                access: $access,
+                register: |config| { config.route($path, web::$method().to($handler)); },
+            },
+        )*];
+    };
+}
+
+page_table! {
+    get "/assets/{file}" => assets::serve, Access::Public;
+    get "/sign-in" => signin::form, Access::Public;
+    post "/sign-in/token" => signin::with_token, Access::Public;
+    post "/sign-in/link" => signin::send_link, Access::Public;
+    get "/sign-in/link" => signin::confirm_link, Access::Public;
+    post "/sign-in/link/use" => signin::use_link, Access::Public;
+    post "/sign-out" => signin::sign_out, Access::SignedIn;
+    get "/" => inbox::show, Access::SignedIn;
+    get "/tasks/{id}/review" => review::page::show, Access::Roles(STAFF);
+    post "/tasks/{id}/review" => review::page::decide, Access::Roles(STAFF);
+}
+
+/// Registers every page.
+pub fn pages(config: &mut web::ServiceConfig) {
+    for page in PAGES {
+        (page.register)(config);
+    }
+}
+
+/// Who may open the page matched by `pattern` (the route's path as in the table).
+pub fn page_access(method: &Method, pattern: &str) -> Option<Access> {
+    let method = if *method == Method::HEAD {
+        "get"
+    } else {
+        method.as_str()
+    };
+    PAGES
+        .iter()
+        .find(|p| p.path == pattern && p.method.eq_ignore_ascii_case(method))
+        .map(|p| p.access)
+}
+
+/// What a browser is sent besides the page: only this server's scripts, styles and fonts;
+/// never inside a frame; no referrer to elsewhere.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Runs on every response: HTML gets the security headers, and an error page is rendered in
+/// the viewer's language.
+pub fn finish(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let mut response = error::localise(response);
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        let headers = response.headers_mut();
+        for (name, value) in [
+            ("content-security-policy", CONTENT_SECURITY_POLICY),
+            ("x-content-type-options", "nosniff"),
+            ("referrer-policy", "same-origin"),
+            ("x-frame-options", "DENY"),
+            ("cache-control", "no-store"),
+        ] {
+            headers.insert(
+                header::HeaderName::from_static(name),
+                header::HeaderValue::from_static(value),
+            );
+        }
+    }
+    response
+}
+
+/// Unknown paths: a page for browsers, problem+json for programs (and under `/v1/`).
+pub async fn not_found(request: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && !request.path().starts_with("/v1/") {
+        Err(PageError::not_found().into())
+    } else {
+        Err(crate::http::not_found().into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_route_is_unique_and_has_its_access() {
+        for (i, page) in PAGES.iter().enumerate() {
+            assert!(
+                !PAGES[..i]
+                    .iter()
+                    .any(|p| p.path == page.path && p.method == page.method),
+                "{} {} twice",
+                page.method,
+                page.path
+            );
+            assert!(
+                !page.path.starts_with("/v1"),
+                "pages stay out of the API's paths"
+            );
+        }
+        assert_eq!(page_access(&Method::GET, "/"), Some(Access::SignedIn));
+        assert_eq!(page_access(&Method::HEAD, "/"), Some(Access::SignedIn));
+        assert_eq!(
+            page_access(&Method::POST, "/sign-in/token"),
+            Some(Access::Public)
+        );
+        assert_eq!(page_access(&Method::DELETE, "/"), None);
+    }
+}

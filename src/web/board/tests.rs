@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::reports::board::{Board, BoardRow, Totals};
+use crate::web::i18n::Locale;
 
 fn row(n: u128, agency: &str, status: &str) -> BoardRow {
     BoardRow {
@@ -64,7 +65,7 @@ fn board(locale: Locale) -> Board {
         ("CPPO".to_string(), "سازمان حمایت".to_string()),
         ("MIMT".to_string(), "وزارت <صمت>".to_string()),
     ]);
-    board.localise(locale, &names);
+    board.localise(report_locale(locale), &names);
     board
 }
 
@@ -76,8 +77,8 @@ fn one_row_per_agency_with_name_code_and_status() {
     // A name the registry lacks: the code alone. A name is escaped.
     assert!(html.contains("><bdi class=\"code\">IRICA</bdi>"));
     assert!(html.contains("وزارت &lt;صمت&gt;"));
-    assert!(html.contains("<span class=\"chip chip-submitted\">در انتظار بررسی</span>"));
-    assert!(html.contains("<span class=\"chip chip-accepted\">پذیرفته</span>"));
+    assert!(html.contains("<span class=\"chip warn\">در انتظار بررسی</span>"));
+    assert!(html.contains("<span class=\"chip ok\">پذیرفته</span>"));
 }
 
 #[test]
@@ -91,12 +92,12 @@ fn a_submission_awaiting_review_links_to_its_review() {
 fn due_days_overdue_and_escalation_read_in_persian() {
     let html = board_table(&board(Locale::Fa), Locale::Fa).into_string();
     assert!(html.contains(
-        "<time datetime=\"2026-12-21T20:29:59Z\" title=\"2026-12-21T20:29:59Z\">۳۰ آذر ۱۴۰۵</time>"
+        "<time datetime=\"2026-12-21T20:29:59Z\" title=\"2026-12-21T20:29:59Z\">۳۰ آذر ۱۴۰۵، دوشنبه</time>"
     ));
     assert!(html.contains("<tr class=\"overdue\">"));
-    assert_eq!(html.matches("badge-overdue").count(), 1);
-    assert!(html.contains("<span class=\"badge badge-escalated\">۲</span>"));
-    assert!(html.contains("۵ آذر ۱۴۰۵"), "last activity");
+    assert_eq!(html.matches("badge danger").count(), 1, "one overdue");
+    assert!(html.contains("<span class=\"badge warn\">۲</span>"));
+    assert!(html.contains("۵ آذر ۱۴۰۵، پنج\u{200c}شنبه"), "last activity");
 }
 
 #[test]
@@ -104,18 +105,21 @@ fn totals_count_statuses_overdue_submissions_and_returns() {
     let html = board_table(&board(Locale::Fa), Locale::Fa).into_string();
     let footer = &html[html.find("<tfoot>").unwrap()..];
     assert!(footer.contains("جمع: ۳"));
-    assert!(footer.contains("<span class=\"chip chip-open\">باز</span> ۱"));
+    assert!(footer.contains("<span class=\"chip\">باز</span> ۱"));
     assert!(
-        !footer.contains("chip-returned"),
+        !footer.contains("بازگشت برای اصلاح"),
         "a status no task has is left out"
     );
-    assert!(footer.contains("<td>۳</td>"), "three submissions in all");
+    assert!(
+        footer.contains("data-label=\"ارسال‌ها\">۳</td>"),
+        "three submissions in all"
+    );
 }
 
 #[test]
 fn english_readers_get_english_and_ascii_digits() {
     let html = board_table(&board(Locale::En), Locale::En).into_string();
-    assert!(html.contains("30 Azar 1405"));
-    assert!(html.contains(">Awaiting review<"));
+    assert!(html.contains("Monday 30 Azar 1405"));
+    assert!(html.contains(">awaiting review<"));
     assert!(html.contains("Total: 3"));
 }

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::diff::{Change, Children, Diff, Item, changes, diff};
 use super::schema::{Field, Schema};
 use super::value::Reading;
-use crate::reports::board::Locale;
+use crate::web::i18n::Locale;
 
 /// What the review page shows of one submission.
 #[derive(Debug, Clone, Copy)]

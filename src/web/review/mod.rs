@@ -1,9 +1,10 @@
-//! The secretariat's review of a submission: the submission as a readable document with what
-//! changed since the agency's previous submission marked ([`document`]), built from a pure,
-//! schema-guided diff ([`diff`]).
+//! The secretariat's review of a submission (`/tasks/{id}/review`, [`page`]): the submission
+//! as a readable document with what changed since the agency's previous submission marked
+//! ([`document`]), built from a pure, schema-guided diff ([`diff`]).
 
 pub mod diff;
 pub mod document;
+pub mod page;
 mod schema;
 mod table;
 mod value;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::diff::{Change, changes, diff};
 use super::*;
-use crate::reports::board::Locale;
+use crate::web::i18n::Locale;
 
 const SCHEMA: &str = include_str!("../../../schemas/data-exchange-inventory.schema.json");
 const AGENCIES: &str = include_str!("../../../tests/fixtures/agencies.json");
@@ -250,7 +250,9 @@ fn jalali_dates_and_text_are_read_safely() {
     after["needs"][0]["needed_by"] = json!("1405-09-30");
     after["needs"][0]["purpose"] = json!("<script>alert(1)</script>");
     let html = render_fa(&schema(), &after, None);
-    assert!(html.contains("<time datetime=\"2026-12-21\" title=\"2026-12-21\">۳۰ آذر ۱۴۰۵</time>"));
+    assert!(html.contains(
+        "<time datetime=\"2026-12-21\" title=\"2026-12-21\">۳۰ آذر ۱۴۰۵، دوشنبه</time>"
+    ));
     assert!(!html.contains("<script>"));
     assert!(html.contains("&lt;script&gt;"));
 }

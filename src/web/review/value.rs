@@ -9,8 +9,9 @@ use maud::{Markup, html};
 use serde_json::Value;
 
 use super::schema::{Field, Kind, Schema};
-use crate::calendar::{JalaliDate, to_persian_digits};
-use crate::reports::board::{Locale, display_date};
+use crate::calendar::JalaliDate;
+use crate::web::format::{digits, jalali_text};
+use crate::web::i18n::Locale;
 
 /// What every value of one document is read with.
 #[derive(Debug, Clone, Copy)]
@@ -24,17 +25,11 @@ pub struct Reading<'a> {
 impl Reading<'_> {
     /// A number as the reader writes it: Persian digits in Persian.
     pub fn number(&self, text: &str) -> String {
-        match self.locale {
-            Locale::Fa => to_persian_digits(text),
-            Locale::En => text.to_string(),
-        }
+        digits(self.locale, text)
     }
 
     pub fn text(&self, fa: &'static str, en: &'static str) -> &'static str {
-        match self.locale {
-            Locale::Fa => fa,
-            Locale::En => en,
-        }
+        self.locale.pick(fa, en)
     }
 
     /// An agency by name, the code beside it; a code the registry does not know, alone.
@@ -71,7 +66,7 @@ impl Reading<'_> {
                     let gregorian = date.to_gregorian().to_string();
                     return html! {
                         time datetime=(gregorian) title=(gregorian) {
-                            (display_date(date, self.locale))
+                            (jalali_text(self.locale, date))
                         }
                     };
                 }

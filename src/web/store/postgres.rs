@@ -1,0 +1,172 @@
+//! PostgreSQL SQL for the pages' tables.
+
+use sqlx::Row;
+use sqlx::postgres::{PgPool, PgRow};
+
+use super::{Draft, SessionRow};
+use crate::event_store::StoreError;
+
+pub(super) async fn insert_session(
+    pool: &PgPool,
+    id_hash: &str,
+    row: &SessionRow,
+) -> Result<(), StoreError> {
+    sqlx::query("insert into web_sessions (id_hash, member_id, token_hash, csrf_token, created_at_us, last_seen_at_us, expires_at_us) values ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id_hash)
+        .bind(&row.member_id)
+        .bind(&row.token_hash)
+        .bind(&row.csrf_token)
+        .bind(row.created_at_us)
+        .bind(row.last_seen_at_us)
+        .bind(row.expires_at_us)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+fn session_row(row: PgRow) -> Result<SessionRow, sqlx::Error> {
+    Ok(SessionRow {
+        member_id: row.try_get("member_id")?,
+        token_hash: row.try_get("token_hash")?,
+        csrf_token: row.try_get("csrf_token")?,
+        created_at_us: row.try_get("created_at_us")?,
+        last_seen_at_us: row.try_get("last_seen_at_us")?,
+        expires_at_us: row.try_get("expires_at_us")?,
+    })
+}
+
+pub(super) async fn session(
+    pool: &PgPool,
+    id_hash: &str,
+) -> Result<Option<SessionRow>, StoreError> {
+    let row = sqlx::query("select member_id, token_hash, csrf_token, created_at_us, last_seen_at_us, expires_at_us from web_sessions where id_hash = $1")
+        .bind(id_hash)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(session_row).transpose()?)
+}
+
+pub(super) async fn touch_session(
+    pool: &PgPool,
+    id_hash: &str,
+    at_us: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("update web_sessions set last_seen_at_us = $1 where id_hash = $2")
+        .bind(at_us)
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn delete_session(pool: &PgPool, id_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("delete from web_sessions where id_hash = $1")
+        .bind(id_hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn delete_stale(
+    pool: &PgPool,
+    now_us: i64,
+    idle_before_us: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("delete from web_sessions where expires_at_us <= $1 or last_seen_at_us < $2")
+        .bind(now_us)
+        .bind(idle_before_us)
+        .execute(pool)
+        .await?;
+    sqlx::query("delete from web_sign_in_links where expires_at_us <= $1")
+        .bind(now_us)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_link(
+    pool: &PgPool,
+    token_hash: &str,
+    member_id: &str,
+    created_at_us: i64,
+    expires_at_us: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("insert into web_sign_in_links (token_hash, member_id, created_at_us, expires_at_us) values ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(member_id)
+        .bind(created_at_us)
+        .bind(expires_at_us)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Marks the link used if it is unused and unexpired, in one statement: two clicks racing
+/// cannot both win.
+pub(super) async fn spend_link(
+    pool: &PgPool,
+    token_hash: &str,
+    now_us: i64,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("update web_sign_in_links set used_at_us = $1 where token_hash = $2 and used_at_us is null and expires_at_us > $3 returning member_id")
+        .bind(now_us)
+        .bind(token_hash)
+        .bind(now_us)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| r.try_get("member_id")).transpose()?)
+}
+
+pub(super) async fn link_state(
+    pool: &PgPool,
+    token_hash: &str,
+) -> Result<Option<(String, Option<i64>)>, StoreError> {
+    let row =
+        sqlx::query("select member_id, used_at_us from web_sign_in_links where token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get("member_id")?, r.try_get("used_at_us")?)))
+        .transpose()?)
+}
+
+pub(super) async fn save_draft(pool: &PgPool, draft: &Draft) -> Result<(), StoreError> {
+    sqlx::query("insert into task_drafts (task_id, agency, data, saved_by, saved_at_us) values ($1, $2, $3, $4, $5) on conflict (task_id) do update set agency = excluded.agency, data = excluded.data, saved_by = excluded.saved_by, saved_at_us = excluded.saved_at_us")
+        .bind(&draft.task_id)
+        .bind(&draft.agency)
+        .bind(&draft.data)
+        .bind(&draft.saved_by)
+        .bind(draft.saved_at_us)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn draft(pool: &PgPool, task_id: &str) -> Result<Option<Draft>, StoreError> {
+    let row = sqlx::query(
+        "select task_id, agency, data, saved_by, saved_at_us from task_drafts where task_id = $1",
+    )
+    .bind(task_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row
+        .map(|r| {
+            Ok::<_, sqlx::Error>(Draft {
+                task_id: r.try_get("task_id")?,
+                agency: r.try_get("agency")?,
+                data: r.try_get("data")?,
+                saved_by: r.try_get("saved_by")?,
+                saved_at_us: r.try_get("saved_at_us")?,
+            })
+        })
+        .transpose()?)
+}
+
+pub(super) async fn delete_draft(pool: &PgPool, task_id: &str) -> Result<(), StoreError> {
+    sqlx::query("delete from task_drafts where task_id = $1")
+        .bind(task_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
