@@ -31,8 +31,9 @@ pub fn status_chip(status: &str, locale: Locale) -> Markup {
     html! { span class=(tone) { (status_label(locale, status)) } }
 }
 
-/// The board's table, with the totals in its footer.
-pub fn board_table(board: &Board, locale: Locale) -> Markup {
+/// The board's table, with the totals in its footer; with `actions`, a link to reassign
+/// each task still waiting for its agency.
+pub fn board_table(board: &Board, locale: Locale, actions: bool) -> Markup {
     let w = |fa, en| locale.pick(fa, en);
     html! {
         div.table-wrap {
@@ -51,7 +52,7 @@ pub fn board_table(board: &Board, locale: Locale) -> Markup {
                     }
                 }
                 tbody {
-                    @for row in &board.rows { (board_row(row, locale)) }
+                    @for row in &board.rows { (board_row(row, locale, actions)) }
                 }
                 tfoot { (totals(board, locale)) }
             }
@@ -59,7 +60,7 @@ pub fn board_table(board: &Board, locale: Locale) -> Markup {
     }
 }
 
-fn board_row(row: &BoardRow, locale: Locale) -> Markup {
+fn board_row(row: &BoardRow, locale: Locale, actions: bool) -> Markup {
     let w = |fa, en| locale.pick(fa, en);
     // A submission waiting for the secretariat opens on its review page.
     let href = if row.status == "submitted" {
@@ -71,6 +72,10 @@ fn board_row(row: &BoardRow, locale: Locale) -> Markup {
         tr class=[row.overdue.then_some("overdue")] {
             th scope="row" {
                 a href=(href) { (agency(row, locale)) }
+                @if actions && row.agency.is_some() && matches!(row.status.as_str(), "open" | "returned") {
+                    br;
+                    a.small href={ "/tasks/" (row.task) "/reassign" } { (w("واگذاری", "Reassign")) }
+                }
             }
             td data-label=(w("وضعیت", "Status")) { (status_chip(&row.status, locale)) }
             td data-label=(w("مهلت", "Due")) { (due(row, locale)) }
@@ -100,9 +105,14 @@ fn agency(row: &BoardRow, locale: Locale) -> Markup {
 
 /// The due day with its weekday, the instant kept in `<time>`.
 fn due(row: &BoardRow, locale: Locale) -> Markup {
-    let day = row.due_jalali.as_deref().and_then(|d| d.parse::<JalaliDate>().ok());
+    let day = row
+        .due_jalali
+        .as_deref()
+        .and_then(|d| d.parse::<JalaliDate>().ok());
     match (row.due_at.as_deref(), day) {
-        (Some(at), Some(day)) => html! { time datetime=(at) title=(at) { (jalali_text(locale, day)) } },
+        (Some(at), Some(day)) => {
+            html! { time datetime=(at) title=(at) { (jalali_text(locale, day)) } }
+        }
         _ => html! { "—" },
     }
 }

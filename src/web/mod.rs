@@ -67,9 +67,6 @@ pub enum Access {
     Roles(&'static [Role]),
 }
 
-/// Who runs cases: the secretariat, and administrators.
-const STAFF: &[Role] = &[Role::Secretariat, Role::Admin];
-
 /// One page route.
 pub struct PageSpec {
     pub method: &'static str,
@@ -101,8 +98,19 @@ page_table! {
     post "/sign-in/link/use" => signin::use_link, Access::Public;
     post "/sign-out" => signin::sign_out, Access::SignedIn;
     get "/" => inbox::show, Access::SignedIn;
-    get "/tasks/{id}/review" => review::page::show, Access::Roles(STAFF);
-    post "/tasks/{id}/review" => review::page::decide, Access::Roles(STAFF);
+    get "/cases" => cases::list, Access::Roles(cases::READERS);
+    get "/cases/new" => cases::open::form, Access::Roles(cases::STAFF);
+    post "/cases/new" => cases::open::open, Access::Roles(cases::STAFF);
+    get "/cases/new/agencies" => cases::open::agencies, Access::Roles(cases::STAFF);
+    get "/cases/{id}" => cases::case::show, Access::Roles(cases::READERS);
+    get "/cases/{id}/board" => cases::case::board_fragment, Access::Roles(cases::READERS);
+    get "/cases/{id}/board.csv" => cases::case::board_csv, Access::Roles(cases::READERS);
+    get "/cases/{id}/cancel" => cases::actions::confirm_cancel, Access::Roles(cases::STAFF);
+    post "/cases/{id}/cancel" => cases::actions::cancel, Access::Roles(cases::STAFF);
+    get "/tasks/{id}/review" => review::page::show, Access::Roles(cases::STAFF);
+    post "/tasks/{id}/review" => review::page::decide, Access::Roles(cases::STAFF);
+    get "/tasks/{id}/reassign" => cases::actions::reassign_form, Access::Roles(cases::STAFF);
+    post "/tasks/{id}/reassign" => cases::actions::reassign, Access::Roles(cases::STAFF);
 }
 
 /// Registers every page.

@@ -71,14 +71,18 @@ async fn context(state: &AppState, task: &Value, locale: Locale) -> Result<Conte
     let case: Value = case
         .and_then(|c| serde_json::from_str(&c).ok())
         .unwrap_or_default();
-    let agencies =
-        crate::reports::agency_names(&state.engine.documents, crate::web::board::report_locale(locale))
-            .await?;
+    let agencies = crate::reports::agency_names(
+        &state.engine.documents,
+        crate::web::board::report_locale(locale),
+    )
+    .await?;
     let last = task["submissions"].as_array().and_then(|s| s.last());
     let schema = last
         .and_then(|s| {
             let form = s["form"].as_str()?;
-            let version = s["form_version"].as_u64().and_then(|v| u32::try_from(v).ok());
+            let version = s["form_version"]
+                .as_u64()
+                .and_then(|v| u32::try_from(v).ok());
             let forms = state.engine.catalog.forms.read().expect("catalog lock");
             forms.get(form, version).map(|f| f.schema().clone())
         })
@@ -129,7 +133,7 @@ pub async fn decide(
 ) -> Result<HttpResponse, PageError> {
     let Posted { viewer, form } = posted;
     let (task_id, task) = load_task(&state, &id).await?;
-    if task["version"].to_string() != form.version.trim() {
+    if !crate::web::cases::version_matches(&task["version"], &form.version) {
         return Ok(stale(&viewer, &id));
     }
     let decision = match form.decision.as_str() {
@@ -143,15 +147,16 @@ pub async fn decide(
         .review(&viewer.actor, task_id, decision, comment)
         .await
     {
-        Ok(case) => {
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("location", format!("/cases/{}?notice=reviewed", case.id)))
-                .finish())
-        }
+        Ok(case) => Ok(HttpResponse::SeeOther()
+            .insert_header(("location", format!("/cases/{}?notice=reviewed", case.id)))
+            .finish()),
         // A refusal about what was typed: the page again, the comment kept, the reason at it.
         Err(crate::engine::EngineError::Domain(crate::domain::DomainError::Invalid(reason))) => {
             let context = context(&state, &task, viewer.locale).await?;
-            let body = review_page(&viewer, &view(&task, &context, &form.comment, Some(&reason)));
+            let body = review_page(
+                &viewer,
+                &view(&task, &context, &form.comment, Some(&reason)),
+            );
             Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
                 .content_type("text/html; charset=utf-8")
                 .body(body.into_string()))
@@ -183,7 +188,10 @@ fn stale(viewer: &Viewer, id: &str) -> HttpResponse {
 pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
     let locale = viewer.locale;
     let task = view.task;
-    let submissions = task["submissions"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let submissions = task["submissions"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     let current = submissions.last();
     let previous = submissions.len().checked_sub(2).map(|i| &submissions[i]);
     let agency = task["agency"].as_str().unwrap_or_default();
@@ -207,7 +215,7 @@ pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
                 current: &current["data"],
                 previous: previous.map(|p| &p["data"]),
                 agencies: view.agencies,
-                locale: locale,
+                locale,
             }))
         } @else {
             p.panel { (locale.pick("این کار هنوز ارسالی ندارد.", "This task has no submission yet.")) }
@@ -218,7 +226,11 @@ pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
 }
 
 fn submission_line(locale: Locale, current: &Value, previous: Option<&Value>) -> Markup {
-    let at = |s: &Value| s["at"].as_str().and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok());
+    let at = |s: &Value| {
+        s["at"]
+            .as_str()
+            .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+    };
     html! {
         p {
             (locale.pick("ارسال شماره ", "Submission "))
@@ -235,7 +247,10 @@ fn submission_line(locale: Locale, current: &Value, previous: Option<&Value>) ->
 
 /// Earlier comments (returns, reminders) on the task, newest last.
 fn history(locale: Locale, task: &Value) -> Markup {
-    let comments = task["comments"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let comments = task["comments"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
     html! {
         @if !comments.is_empty() {
             details.history {
@@ -267,7 +282,10 @@ fn comment_kind(locale: Locale, kind: &str) -> &str {
 
 fn decision_form(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
     let locale = viewer.locale;
-    let action = format!("/tasks/{}/review", view.task["id"].as_str().unwrap_or_default());
+    let action = format!(
+        "/tasks/{}/review",
+        view.task["id"].as_str().unwrap_or_default()
+    );
     html! {
         form.panel.review-decision method="post" action=(action) {
             (csrf_field(viewer))

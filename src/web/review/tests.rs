@@ -250,9 +250,11 @@ fn jalali_dates_and_text_are_read_safely() {
     after["needs"][0]["needed_by"] = json!("1405-09-30");
     after["needs"][0]["purpose"] = json!("<script>alert(1)</script>");
     let html = render_fa(&schema(), &after, None);
-    assert!(html.contains(
-        "<time datetime=\"2026-12-21\" title=\"2026-12-21\">۳۰ آذر ۱۴۰۵، دوشنبه</time>"
-    ));
+    assert!(
+        html.contains(
+            "<time datetime=\"2026-12-21\" title=\"2026-12-21\">۳۰ آذر ۱۴۰۵، دوشنبه</time>"
+        )
+    );
     assert!(!html.contains("<script>"));
     assert!(html.contains("&lt;script&gt;"));
 }
