@@ -3,6 +3,8 @@
 //! A function from the board report ([`crate::reports::board`], already localised) to
 //! markup; it decides nothing. The case page polls this table as a fragment.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
@@ -31,9 +33,16 @@ pub fn status_chip(status: &str, locale: Locale) -> Markup {
     html! { span class=(tone) { (status_label(locale, status)) } }
 }
 
-/// The board's table, with the totals in its footer; with `actions`, a link to reassign
-/// each task still waiting for its agency.
-pub fn board_table(board: &Board, locale: Locale, actions: bool) -> Markup {
+/// What the board shows besides the report: members' names (id → name) for vote rows, and
+/// with `actions`, a link to reassign each submission still waiting for its agency.
+#[derive(Debug, Clone, Copy)]
+pub struct BoardOptions<'a> {
+    pub actions: bool,
+    pub members: &'a BTreeMap<String, String>,
+}
+
+/// The board's table, with the totals in its footer.
+pub fn board_table(board: &Board, locale: Locale, options: BoardOptions<'_>) -> Markup {
     let w = |fa, en| locale.pick(fa, en);
     html! {
         div.table-wrap {
@@ -52,7 +61,7 @@ pub fn board_table(board: &Board, locale: Locale, actions: bool) -> Markup {
                     }
                 }
                 tbody {
-                    @for row in &board.rows { (board_row(row, locale, actions)) }
+                    @for row in &board.rows { (board_row(row, locale, options)) }
                 }
                 tfoot { (totals(board, locale)) }
             }
@@ -60,7 +69,7 @@ pub fn board_table(board: &Board, locale: Locale, actions: bool) -> Markup {
     }
 }
 
-fn board_row(row: &BoardRow, locale: Locale, actions: bool) -> Markup {
+fn board_row(row: &BoardRow, locale: Locale, options: BoardOptions<'_>) -> Markup {
     let w = |fa, en| locale.pick(fa, en);
     // A submission waiting for the secretariat opens on its review page.
     let href = if row.status == "submitted" {
@@ -72,7 +81,17 @@ fn board_row(row: &BoardRow, locale: Locale, actions: bool) -> Markup {
         tr class=[row.overdue.then_some("overdue")] {
             th scope="row" {
                 a href=(href) { (agency(row, locale)) }
-                @if actions && row.agency.is_some() && matches!(row.status.as_str(), "open" | "returned") {
+                @if row.kind == "vote" {
+                    br;
+                    span.muted {
+                        (w("رأی", "Vote"))
+                        @if let Some(member) = &row.assignee {
+                            " · " (options.members.get(member).map_or(member.as_str(), String::as_str))
+                        }
+                    }
+                }
+                @let waiting = matches!(row.status.as_str(), "open" | "returned");
+                @if options.actions && row.kind == "submission" && row.agency.is_some() && waiting {
                     br;
                     a.small href={ "/tasks/" (row.task) "/reassign" } { (w("واگذاری", "Reassign")) }
                 }

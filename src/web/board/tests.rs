@@ -8,6 +8,14 @@ use super::*;
 use crate::reports::board::{Board, BoardRow, Totals};
 use crate::web::i18n::Locale;
 
+fn options(actions: bool) -> BoardOptions<'static> {
+    static NONE: BTreeMap<String, String> = BTreeMap::new();
+    BoardOptions {
+        actions,
+        members: &NONE,
+    }
+}
+
 fn row(n: u128, agency: &str, status: &str) -> BoardRow {
     BoardRow {
         agency: Some(agency.into()),
@@ -71,7 +79,7 @@ fn board(locale: Locale) -> Board {
 
 #[test]
 fn one_row_per_agency_with_name_code_and_status() {
-    let html = board_table(&board(Locale::Fa), Locale::Fa, true).into_string();
+    let html = board_table(&board(Locale::Fa), Locale::Fa, options(true)).into_string();
     assert_eq!(html.matches("<tr").count(), 1 + 3 + 1, "head, rows, totals");
     assert!(html.contains("سازمان حمایت <bdi class=\"code\">CPPO</bdi>"));
     // A name the registry lacks: the code alone. A name is escaped.
@@ -83,14 +91,14 @@ fn one_row_per_agency_with_name_code_and_status() {
 
 #[test]
 fn a_submission_awaiting_review_links_to_its_review() {
-    let html = board_table(&board(Locale::Fa), Locale::Fa, true).into_string();
+    let html = board_table(&board(Locale::Fa), Locale::Fa, options(true)).into_string();
     assert!(html.contains(&format!("href=\"/tasks/{}/review\"", Uuid::from_u128(1))));
     assert!(html.contains(&format!("href=\"/tasks/{}\"", Uuid::from_u128(3))));
 }
 
 #[test]
 fn due_days_overdue_and_escalation_read_in_persian() {
-    let html = board_table(&board(Locale::Fa), Locale::Fa, true).into_string();
+    let html = board_table(&board(Locale::Fa), Locale::Fa, options(true)).into_string();
     assert!(html.contains(
         "<time datetime=\"2026-12-21T20:29:59Z\" title=\"2026-12-21T20:29:59Z\">۳۰ آذر ۱۴۰۵، دوشنبه</time>"
     ));
@@ -105,7 +113,7 @@ fn due_days_overdue_and_escalation_read_in_persian() {
 
 #[test]
 fn totals_count_statuses_overdue_submissions_and_returns() {
-    let html = board_table(&board(Locale::Fa), Locale::Fa, true).into_string();
+    let html = board_table(&board(Locale::Fa), Locale::Fa, options(true)).into_string();
     let footer = &html[html.find("<tfoot>").unwrap()..];
     assert!(footer.contains("جمع: ۳"));
     assert!(footer.contains("<span class=\"chip\">باز</span> ۱"));
@@ -121,7 +129,7 @@ fn totals_count_statuses_overdue_submissions_and_returns() {
 
 #[test]
 fn english_readers_get_english_and_ascii_digits() {
-    let html = board_table(&board(Locale::En), Locale::En, false).into_string();
+    let html = board_table(&board(Locale::En), Locale::En, options(false)).into_string();
     assert!(html.contains("Monday 30 Azar 1405"));
     assert!(html.contains(">awaiting review<"));
     assert!(html.contains("Total: 3"));
@@ -129,13 +137,32 @@ fn english_readers_get_english_and_ascii_digits() {
 
 #[test]
 fn tasks_still_with_their_agency_can_be_reassigned_by_staff() {
-    let html = board_table(&board(Locale::Fa), Locale::Fa, true).into_string();
+    let html = board_table(&board(Locale::Fa), Locale::Fa, options(true)).into_string();
     assert_eq!(
         html.matches("/reassign\"").count(),
         1,
         "only MIMT's open task"
     );
     assert!(html.contains(&format!("/tasks/{}/reassign", Uuid::from_u128(3))));
-    let html = board_table(&board(Locale::Fa), Locale::Fa, false).into_string();
+    let html = board_table(&board(Locale::Fa), Locale::Fa, options(false)).into_string();
     assert!(!html.contains("/reassign"));
+}
+
+#[test]
+fn a_vote_row_says_so_and_names_its_voter() {
+    let mut board = board(Locale::Fa);
+    board.rows[2].kind = "vote".into();
+    board.rows[2].assignee = Some("m-mimt".into());
+    let members = BTreeMap::from([("m-mimt".to_string(), "سارا <احمدی>".to_string())]);
+    let html = board_table(
+        &board,
+        Locale::Fa,
+        BoardOptions {
+            actions: true,
+            members: &members,
+        },
+    )
+    .into_string();
+    assert!(html.contains("<span class=\"muted\">رأی · سارا &lt;احمدی&gt;</span>"));
+    assert!(!html.contains("/reassign"), "a vote is not reassigned");
 }

@@ -4,6 +4,8 @@
 //! 204 and nothing moves; a changed one replaces the table and says what changed in the
 //! page's polite live region. Also the board as CSV (`/cases/{id}/board.csv`).
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
@@ -13,9 +15,9 @@ use uuid::Uuid;
 
 use crate::http::AppState;
 use crate::reports::{Board, agency_names, case_reports};
-use crate::web::board::{board_table, report_locale};
+use crate::web::board::{BoardOptions, board_table, report_locale};
 use crate::web::error::PageError;
-use crate::web::format::{bdi, date, number};
+use crate::web::format::{date, number};
 use crate::web::i18n::Locale;
 use crate::web::inbox::status_label;
 use crate::web::layout::page;
@@ -24,6 +26,13 @@ use crate::web::session::Viewer;
 /// Whether the viewer runs cases (and so sees the links to cancel and reassign).
 fn staff(viewer: &Viewer) -> bool {
     viewer.has_any(super::STAFF)
+}
+
+fn options<'a>(viewer: &Viewer, names: &'a Names) -> BoardOptions<'a> {
+    BoardOptions {
+        actions: staff(viewer),
+        members: &names.members,
+    }
 }
 
 /// How often the board asks whether it changed.
@@ -38,6 +47,33 @@ pub(super) async fn case_document(state: &AppState, id: Uuid) -> Result<Value, P
     let doc = state.engine.documents.get("case", &id.to_string()).await?;
     doc.and_then(|d| serde_json::from_str(&d).ok())
         .ok_or_else(PageError::not_found)
+}
+
+/// What the page shows beside the board: the workflow's title and the members' names.
+pub struct Names {
+    pub workflow: String,
+    pub members: BTreeMap<String, String>,
+}
+
+/// The workflow's title in the viewer's language (its key when unknown) and every member's
+/// name by id.
+pub async fn names(state: &AppState, workflow: &str, locale: Locale) -> Result<Names, PageError> {
+    let members = state
+        .engine
+        .members()
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    let registry = state.engine.catalog.workflows.read().expect("catalog lock");
+    let workflow = registry
+        .latest(workflow)
+        .map(|v| {
+            let title = v.definition.title();
+            locale.pick(&title.fa, &title.en).to_string()
+        })
+        .unwrap_or_else(|| workflow.to_string());
+    Ok(Names { workflow, members })
 }
 
 /// The board as it stands now, with agency names and days in the viewer's language.
@@ -64,7 +100,8 @@ pub async fn show(
     let id = parse_case_id(&id)?;
     let case = case_document(&state, id).await?;
     let board = load_board(&state, id, viewer.locale).await?;
-    Ok(case_page(&viewer, &case, &board))
+    let names = names(&state, &board.workflow, viewer.locale).await?;
+    Ok(case_page(&viewer, &case, &board, &names))
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,8 +121,9 @@ pub async fn board_fragment(
     if since.version == Some(board.version) {
         return Ok(HttpResponse::NoContent().finish());
     }
+    let names = names(&state, &board.workflow, viewer.locale).await?;
     let body = html! {
-        (board_region(&board, viewer.locale, staff(&viewer)))
+        (board_region(&board, viewer.locale, options(&viewer, &names)))
         div #live hx-swap-oob="innerHTML" { (changed_text(&board, viewer.locale)) }
     };
     Ok(HttpResponse::Ok()
@@ -111,11 +149,11 @@ pub async fn board_csv(
 }
 
 /// The polled region: the table, and where to ask next.
-pub fn board_region(board: &Board, locale: Locale, actions: bool) -> Markup {
+pub fn board_region(board: &Board, locale: Locale, options: BoardOptions<'_>) -> Markup {
     let poll = format!("/cases/{}/board?version={}", board.case, board.version);
     html! {
         div #board hx-get=(poll) hx-trigger=(POLL) hx-swap="outerHTML" {
-            (board_table(board, locale, actions))
+            (board_table(board, locale, options))
         }
     }
 }
@@ -137,7 +175,7 @@ fn changed_text(board: &Board, locale: Locale) -> String {
 }
 
 /// The case page: pure, from the case document and its board to markup.
-pub fn case_page(viewer: &Viewer, case: &Value, board: &Board) -> Markup {
+pub fn case_page(viewer: &Viewer, case: &Value, board: &Board, names: &Names) -> Markup {
     let locale = viewer.locale;
     let id = board.case;
     let text = case["params"]["text"].as_str();
@@ -148,7 +186,7 @@ pub fn case_page(viewer: &Viewer, case: &Value, board: &Board) -> Markup {
     let open = case["status"] == "open";
     let body = html! {
         p.context {
-            (locale.pick("گردش کار", "Workflow")) ": " (bdi(&board.workflow))
+            (locale.pick("گردش کار", "Workflow")) ": " (names.workflow)
             " · " (super::case_status(locale, case["status"].as_str().unwrap_or_default()))
             @if let Some(at) = case["opened_at"].as_str().and_then(|t| t.parse().ok()) {
                 " · " (locale.pick("گشایش", "opened")) " " (date(locale, at))
@@ -179,7 +217,7 @@ pub fn case_page(viewer: &Viewer, case: &Value, board: &Board) -> Markup {
             }
         }
         h2 { (locale.pick("جدول وضعیت", "Status board")) }
-        (board_region(board, locale, staff(viewer)))
+        (board_region(board, locale, options(viewer, names)))
         p.muted { (locale.pick("این جدول هر چند ثانیه خودبه‌خود به‌روز می‌شود.", "This board updates itself every few seconds.")) }
     };
     page(viewer, &board.title, body)

@@ -109,14 +109,17 @@ impl NewCaseForm {
 /// Messages shown at the fields, by field name; `""` is the form as a whole.
 pub type FieldErrors = BTreeMap<&'static str, String>;
 
-/// What the form itself can tell before asking the engine: the choices it offered were
-/// taken. (Whether a title is long enough, an agency registered, a workflow known, is the
+/// What the form itself can tell before asking the engine: it was filled in and the
+/// choices it offered were taken. (Whether a title is short enough, an agency registered, a workflow known, is the
 /// engine's to say; see [`place_refusal`].)
 pub fn incomplete(
     form: &NewCaseForm,
     pick: impl Fn(&'static str, &'static str) -> String,
 ) -> FieldErrors {
     let mut errors = FieldErrors::new();
+    if form.title.trim().is_empty() {
+        errors.insert(field::TITLE, pick("عنوان را بنویسید.", "Write a title."));
+    }
     if form.workflow.is_empty() {
         errors.insert(
             field::WORKFLOW,

@@ -37,6 +37,7 @@ pub fn render(document: &Document<'_>) -> Markup {
         schema,
         agencies: document.agencies,
         locale: document.locale,
+        quiet: false,
     };
     // Without a previous submission nothing is marked: the document is compared with itself.
     let tree = diff(
@@ -79,9 +80,9 @@ fn body(reading: &Reading<'_>, field: Option<Field<'_>>, tree: &Diff<'_>) -> Mar
     };
     html! {
         @for (key, child_field, child) in entries(reading, field, fields) {
-            section.doc-section.(class(child.change)) {
+            section.doc-section.(class(reading, child.change)) {
                 h3 { (label(child_field, key)) (badge(reading, child.change)) }
-                (value(reading, child_field, child, 4))
+                (value(&reading.within(child.change), child_field, child, 4))
             }
         }
     }
@@ -131,9 +132,9 @@ fn object(
         dl.doc-fields {
             @for (key, child_field, child) in entries(reading, field, fields) {
                 @if Some(key) != shown {
-                    div.(class(child.change)) {
+                    div.(class(reading, child.change)) {
                         dt { (label(child_field, key)) (badge(reading, child.change)) }
-                        dd { (value(reading, child_field, child, level)) }
+                        dd { (value(&reading.within(child.change), child_field, child, level)) }
                     }
                 }
             }
@@ -143,6 +144,9 @@ fn object(
 
 pub(super) fn leaf(reading: &Reading<'_>, field: Option<Field<'_>>, tree: &Diff<'_>) -> Markup {
     let show = |v: &Value| reading.scalar(field, v);
+    if reading.quiet {
+        return tree.after.or(tree.before).map(show).unwrap_or_default();
+    }
     match (tree.change, tree.before, tree.after) {
         (Change::Changed, Some(before), Some(after)) => {
             html! { del { (show(before)) } " " ins { (show(after)) } }
@@ -164,7 +168,7 @@ fn array(reading: &Reading<'_>, field: Option<Field<'_>>, items: &[Item<'_>], le
         return html! {
             ul.doc-list {
                 @for item in items {
-                    li.(class(item.diff.change)) { (leaf(reading, items_field, &item.diff)) }
+                    li.(class(reading, item.diff.change)) { (leaf(reading, items_field, &item.diff)) }
                 }
             }
         };
@@ -176,13 +180,13 @@ fn array(reading: &Reading<'_>, field: Option<Field<'_>>, items: &[Item<'_>], le
     html! {
         ol.doc-items {
             @for (n, item) in items.iter().enumerate() {
-                li.(class(item.diff.change)) {
+                li.(class(reading, item.diff.change)) {
                     section {
                         (heading(level, html! {
                             (item_title(reading, items_field, &item.diff, n))
                             (badge(reading, item.diff.change))
                         }))
-                        (item_body(reading, items_field, &item.diff, (level + 1).min(6)))
+                        (item_body(&reading.within(item.diff.change), items_field, &item.diff, (level + 1).min(6)))
                     }
                 }
             }
@@ -250,7 +254,10 @@ pub(super) fn label(field: Option<Field<'_>>, key: &str) -> Markup {
     }
 }
 
-pub(super) fn class(change: Change) -> &'static str {
+pub(super) fn class(reading: &Reading<'_>, change: Change) -> &'static str {
+    if reading.quiet {
+        return "diff-same";
+    }
     match change {
         Change::Same => "diff-same",
         Change::Added => "diff-added",
@@ -261,6 +268,9 @@ pub(super) fn class(change: Change) -> &'static str {
 
 /// The word beside a changed entry, for readers who do not see the colour.
 pub(super) fn badge(reading: &Reading<'_>, change: Change) -> Markup {
+    if reading.quiet {
+        return PreEscaped(String::new());
+    }
     let word = match change {
         Change::Same => return PreEscaped(String::new()),
         Change::Added => reading.text("افزوده", "added"),

@@ -142,6 +142,18 @@ pub async fn decide(
         _ => return Err(PageError::bad_request("decision must be accept or return")),
     };
     let comment = Some(form.comment.trim().to_string()).filter(|c| !c.is_empty());
+    if decision == ReviewDecision::Return && comment.is_none() {
+        // The engine refuses this too; saying it here says it in the reader's language.
+        let reason = viewer.locale.pick(
+            "برای بازگرداندن، بنویسید چه چیزی باید اصلاح شود.",
+            "To return it, write what needs fixing.",
+        );
+        let context = context(&state, &task, viewer.locale).await?;
+        let body = review_page(&viewer, &view(&task, &context, &form.comment, Some(reason)));
+        return Ok(HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
+            .content_type("text/html; charset=utf-8")
+            .body(body.into_string()));
+    }
     match state
         .engine
         .review(&viewer.actor, task_id, decision, comment)
@@ -231,15 +243,14 @@ fn submission_line(locale: Locale, current: &Value, previous: Option<&Value>) ->
             .as_str()
             .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
     };
+    let nth = |s: &Value| number(locale, s["number"].as_u64().unwrap_or_default());
+    // Words between the numbers, so that two numbers never read as one in either direction.
     html! {
-        p {
-            (locale.pick("ارسال شماره ", "Submission "))
-            (number(locale, current["number"].as_u64().unwrap_or_default()))
-            @if let Some(at) = at(current) { " · " (date(locale, at)) }
+        p.submission-line {
+            (locale.pick("ارسال شماره ", "Submission ")) (nth(current))
+            @if let Some(at) = at(current) { (locale.pick("، فرستاده در ", ", sent on ")) (date(locale, at)) }
             @if let Some(previous) = previous {
-                " · "
-                (locale.pick("مقایسه با ارسال ", "compared with submission "))
-                (number(locale, previous["number"].as_u64().unwrap_or_default()))
+                (locale.pick("؛ در مقایسه با ارسال شماره ", "; compared with submission ")) (nth(previous))
             }
         }
     }

@@ -21,13 +21,13 @@ pub(super) fn table(reading: &Reading<'_>, field: Option<Field<'_>>, items: &[It
                 }
                 tbody {
                     @for (n, item) in items.iter().enumerate() {
-                        tr.(class(item.diff.change)) {
+                        tr.(class(reading, item.diff.change)) {
                             th scope="row" {
                                 (reading.number(&(n + 1).to_string()))
                                 (badge(reading, item.diff.change))
                             }
                             @for (key, column) in &columns {
-                                td { (cell(reading, *column, item, key)) }
+                                td { (cell(&reading.within(item.diff.change), *column, item, key)) }
                             }
                         }
                     }

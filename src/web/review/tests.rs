@@ -272,8 +272,8 @@ fn english_readers_get_english_words_and_ascii_digits() {
     .into_string();
     assert!(html.contains("1. اظهارنامه‌های صادراتی"));
     assert!(
-        html.contains("<dd><ins>Yes</ins></dd>"),
-        "everything is new"
+        html.contains("<dd>Yes</dd>"),
+        "inside what is new, values are plain"
     );
     assert!(html.contains("2 added"), "{html}");
 }
@@ -298,4 +298,24 @@ fn every_fixture_inventory_renders_each_agency_it_names() {
             );
         }
     }
+}
+
+#[test]
+fn an_added_need_is_marked_once_not_at_every_value_inside_it() {
+    let before = cbi();
+    let mut after = cbi();
+    let mut fresh = before["needs"][1].clone();
+    fresh["title"] = json!("نیاز تازه");
+    after["needs"].as_array_mut().unwrap().push(fresh);
+    let html = render_fa(&schema(), &after, Some(&before));
+    assert_eq!(
+        html.matches("<span class=\"diff-badge\">افزوده</span>")
+            .count(),
+        1
+    );
+    assert!(
+        !html.contains("<ins>"),
+        "the values inside are shown plainly"
+    );
+    assert!(html.contains("<li class=\"diff-added\">"));
 }

@@ -20,9 +20,20 @@ pub struct Reading<'a> {
     /// Agency code → name in the reader's language.
     pub agencies: &'a BTreeMap<String, String>,
     pub locale: Locale,
+    /// Inside an added or removed part: its heading carries the mark, so what is in it is
+    /// shown plainly instead of marking every value again.
+    pub quiet: bool,
 }
 
 impl Reading<'_> {
+    /// The reading of what is inside a node that `change` marks.
+    pub fn within(&self, change: super::diff::Change) -> Self {
+        use super::diff::Change;
+        let mut inner = *self;
+        inner.quiet |= matches!(change, Change::Added | Change::Removed);
+        inner
+    }
+
     /// A number as the reader writes it: Persian digits in Persian.
     pub fn number(&self, text: &str) -> String {
         digits(self.locale, text)

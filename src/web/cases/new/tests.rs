@@ -79,11 +79,11 @@ fn a_direct_case_is_opened_with_its_participants_and_no_vote() {
 
 #[test]
 fn untaken_choices_are_reported_at_their_fields() {
-    let form = NewCaseForm::from_fields(&fields(&[("title", "t"), ("participants", "chosen")]));
+    let form = NewCaseForm::from_fields(&fields(&[("title", " "), ("participants", "chosen")]));
     let errors = incomplete(&form, english);
     assert_eq!(
         errors.keys().copied().collect::<Vec<_>>(),
-        vec!["participants", "text", "workflow"]
+        vec!["participants", "text", "title", "workflow"]
     );
 }
 
