@@ -65,13 +65,9 @@ pub async fn names(state: &AppState, workflow: &str, locale: Locale) -> Result<N
         .into_iter()
         .map(|m| (m.id, m.name))
         .collect();
-    let registry = state.engine.catalog.workflows.read().expect("catalog lock");
-    let workflow = registry
-        .latest(workflow)
-        .map(|v| {
-            let title = v.definition.title();
-            locale.pick(&title.fa, &title.en).to_string()
-        })
+    let workflow = super::workflow_titles(state, locale)
+        .await?
+        .remove(workflow)
         .unwrap_or_else(|| workflow.to_string());
     Ok(Names { workflow, members })
 }

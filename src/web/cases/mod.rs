@@ -12,6 +12,8 @@ pub mod open;
 mod tests;
 
 use actix_web::web;
+use std::collections::BTreeMap;
+
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
@@ -20,7 +22,7 @@ use crate::documents::DocumentQuery;
 use crate::domain::Role;
 use crate::http::AppState;
 use crate::web::error::PageError;
-use crate::web::format::{bdi, date, number};
+use crate::web::format::{date, number};
 use crate::web::i18n::Locale;
 use crate::web::layout::page;
 use crate::web::session::Viewer;
@@ -93,6 +95,28 @@ async fn load(state: &AppState, filter: &CaseFilter) -> Result<(Vec<Value>, bool
     }
 }
 
+/// Every registered workflow's title in the reader's language, by key.
+pub async fn workflow_titles(
+    state: &AppState,
+    locale: Locale,
+) -> Result<BTreeMap<String, String>, PageError> {
+    state
+        .engine
+        .catalog
+        .refresh_if_stale(&state.engine.store)
+        .await?;
+    let registry = state.engine.catalog.workflows.read().expect("catalog lock");
+    Ok(registry
+        .list()
+        .into_iter()
+        .map(|version| {
+            let title = version.definition.title();
+            let key = version.definition.key().to_string();
+            (key, locale.pick(&title.fa, &title.en).to_string())
+        })
+        .collect())
+}
+
 /// `GET /cases`
 pub async fn list(
     state: web::Data<AppState>,
@@ -100,7 +124,8 @@ pub async fn list(
     filter: web::Query<CaseFilter>,
 ) -> Result<Markup, PageError> {
     let (cases, more) = load(&state, &filter).await?;
-    Ok(list_page(&viewer, &cases, more, &filter))
+    let workflows = workflow_titles(&state, viewer.locale).await?;
+    Ok(list_page(&viewer, &cases, more, &filter, &workflows))
 }
 
 pub(super) fn case_status(locale: Locale, status: &str) -> Markup {
@@ -128,7 +153,14 @@ fn list_url(filter: &CaseFilter, after: Option<&str>) -> String {
 }
 
 /// The cases list: pure, from one page of case documents to markup.
-pub fn list_page(viewer: &Viewer, cases: &[Value], more: bool, filter: &CaseFilter) -> Markup {
+pub fn list_page(
+    viewer: &Viewer,
+    cases: &[Value],
+    more: bool,
+    filter: &CaseFilter,
+    workflows: &BTreeMap<String, String>,
+) -> Markup {
+    let workflow_title = |key: &str| workflows.get(key).map_or(key, String::as_str).to_string();
     let locale = viewer.locale;
     let pending = |case: &Value| {
         let tasks = case["tasks"]
@@ -166,7 +198,12 @@ pub fn list_page(viewer: &Viewer, cases: &[Value], more: bool, filter: &CaseFilt
             }
             div.field {
                 label for="workflow" { (locale.pick("گردش کار", "Workflow")) }
-                input #workflow type="text" name="workflow" value=(filter.workflow.as_deref().unwrap_or_default()) dir="ltr";
+                select #workflow name="workflow" {
+                    option value="" { (locale.pick("همه", "all")) }
+                    @for (key, title) in workflows {
+                        option value=(key) selected[chosen(&filter.workflow) == Some(key.as_str())] { (title) }
+                    }
+                }
             }
             button type="submit" { (locale.pick("نمایش", "Show")) }
         }
@@ -189,7 +226,7 @@ pub fn list_page(viewer: &Viewer, cases: &[Value], more: bool, filter: &CaseFilt
                                 td data-label=(locale.pick("عنوان", "Title")) {
                                     a href={ "/cases/" (case["id"].as_str().unwrap_or_default()) } { (case["title"].as_str().unwrap_or_default()) }
                                 }
-                                td data-label=(locale.pick("گردش کار", "Workflow")) { (bdi(case["workflow"].as_str().unwrap_or_default())) }
+                                td data-label=(locale.pick("گردش کار", "Workflow")) { (workflow_title(case["workflow"].as_str().unwrap_or_default())) }
                                 td data-label=(locale.pick("وضعیت", "Status")) { (case_status(locale, case["status"].as_str().unwrap_or_default())) }
                                 td data-label=(locale.pick("گشایش", "Opened")) {
                                     @if let Some(at) = case["opened_at"].as_str().and_then(|t| t.parse().ok()) { (date(locale, at)) }

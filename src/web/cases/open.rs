@@ -25,21 +25,11 @@ pub struct Choices {
 
 async fn choices(state: &AppState, locale: Locale) -> Result<Choices, PageError> {
     let agencies = state.engine.agencies().await?;
-    state
-        .engine
-        .catalog
-        .refresh_if_stale(&state.engine.store)
-        .await?;
-    let registry = state.engine.catalog.workflows.read().expect("catalog lock");
-    let mut workflows: Vec<(String, String)> = Vec::new();
-    for version in registry.list() {
-        let definition = &version.definition;
-        let key = definition.key().to_string();
-        if key != RESOLUTION_WORKFLOW && !workflows.iter().any(|(k, _)| *k == key) {
-            let title = definition.title();
-            workflows.push((key, locale.pick(&title.fa, &title.en).to_string()));
-        }
-    }
+    let workflows = super::workflow_titles(state, locale)
+        .await?
+        .into_iter()
+        .filter(|(key, _)| key != RESOLUTION_WORKFLOW)
+        .collect();
     Ok(Choices {
         agencies,
         workflows,
