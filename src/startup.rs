@@ -29,6 +29,21 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        // Bound first: e-mails link to the address people use, which without
+        // DAFTAR_PUBLIC_URL is the one bound here.
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let public_base = match &settings.web.public_url {
+            Some(url) => url.join(""),
+            None => {
+                let ip = match settings.bind.ip() {
+                    ip if ip.is_unspecified() => std::net::IpAddr::from([127, 0, 0, 1]),
+                    ip => ip,
+                };
+                format!("http://{}", std::net::SocketAddr::new(ip, port))
+            }
+        };
         let database = Database::connect(&settings.database_url).await?;
         database.migrate().await?;
         let store = database.event_store();
@@ -40,7 +55,8 @@ impl Application {
             Arc::new(SystemClock),
         )
         .await
-        .context("loading the workflow catalog")?;
+        .context("loading the workflow catalog")?
+        .with_public_base(&public_base);
         if let Some(token) = &settings.bootstrap_token {
             engine
                 .bootstrap(token)
@@ -78,9 +94,6 @@ impl Application {
             settings.body_limit,
             settings.protection.clone(),
         );
-        let listener = TcpListener::bind(settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
         let pages = web::Data::new(crate::web::WebState {
             store: crate::web::store::WebStore::new(state.database.clone()),

@@ -35,3 +35,7 @@ create table task_drafts (
     saved_by    text    not null,          -- member id
     saved_at_us bigint  not null
 );
+
+-- e-mails are addressed to a person by name ("Maryam Karimi <m.karimi@irica.ir>"), not by
+-- member id; rows queued before this migration have none and go to the bare address.
+alter table outbox add column to_name text;

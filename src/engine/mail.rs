@@ -11,7 +11,7 @@ use super::{Engine, EngineError, Member};
 use crate::documents::SideWrite;
 use crate::domain::{CaseEvent, CaseState, derive_id};
 use crate::event_store::NewEvent;
-use crate::notify::{mails_for, render};
+use crate::notify::{action_path, mails_for, render};
 use crate::outbox::OutboxRow;
 
 const DIRECTORY_TTL: Duration = Duration::from_secs(2);
@@ -61,13 +61,19 @@ impl Engine {
         let mut writes = Vec::new();
         for (event, envelope) in events.iter().zip(stored) {
             for mail in mails_for(event, next, &directory) {
-                let rendered = render(mail.template, &mail.member.locale, &mail.context);
+                let mut context = mail.context.clone();
+                context.link = self
+                    .public_base
+                    .as_ref()
+                    .map(|base| format!("{base}{}", action_path(&context, &mail.member)));
+                let rendered = render(mail.template, &mail.member.locale, &context);
                 writes.push(SideWrite::Enqueue(Box::new(OutboxRow {
                     id: derive_id(envelope.event_id, &["mail", &mail.member.id]).to_string(),
                     case_id: Some(next.id.to_string()),
                     event_id: envelope.event_id.to_string(),
                     member_id: mail.member.id.clone(),
                     to_address: mail.member.email.clone(),
+                    to_name: Some(mail.member.name.clone()),
                     locale: mail.member.locale.clone(),
                     template: mail.template.name(),
                     subject: rendered.subject,

@@ -84,6 +84,8 @@ pub struct Engine {
     known_agencies: Arc<Mutex<std::collections::HashSet<String>>>,
     /// Authenticated tokens (by hash), briefly, so a request costs no token look-up.
     sessions: Arc<Mutex<HashMap<String, (std::time::Instant, Member)>>>,
+    /// The base of links in e-mails (`DAFTAR_PUBLIC_URL`); without it, e-mails carry none.
+    public_base: Option<Arc<str>>,
 }
 
 impl Engine {
@@ -107,6 +109,7 @@ impl Engine {
             task_facts: Arc::new(Mutex::new(HashMap::new())),
             known_agencies: Arc::new(Mutex::new(std::collections::HashSet::new())),
             sessions: Arc::new(Mutex::new(HashMap::new())),
+            public_base: None,
         };
         engine.catalog.load(&engine.store).await?;
         engine
@@ -115,6 +118,12 @@ impl Engine {
             .await?;
         engine.resume_child_cases().await?;
         Ok(engine)
+    }
+
+    /// Links in e-mails start with `base` (e.g. `https://daftar.example.org`).
+    pub fn with_public_base(mut self, base: &str) -> Self {
+        self.public_base = Some(Arc::from(base.trim_end_matches('/')));
+        self
     }
 
     fn metadata(&self, actor: &Actor) -> Metadata {

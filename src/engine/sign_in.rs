@@ -38,6 +38,7 @@ impl Engine {
             event_id: event.event_id.to_string(),
             member_id: member.id.clone(),
             to_address: member.email.clone(),
+            to_name: Some(member.name.clone()),
             locale: member.locale.clone(),
             template: "sign_in_link".into(),
             subject: rendered.subject,

@@ -104,10 +104,12 @@ pub fn message(row: &OutboxRow, from: &Mailbox) -> Result<Message, SendError> {
         permanent: true,
         message,
     };
-    let to: Mailbox = format!("{} <{}>", row.member_id, row.to_address)
+    // lettre encodes a non-ASCII name (RFC 2047), so a Persian name travels as written.
+    let address = row
+        .to_address
         .parse()
-        .or_else(|_| row.to_address.parse())
         .map_err(|e| permanent(format!("invalid recipient: {e}")))?;
+    let to = Mailbox::new(row.to_name.clone(), address);
     Message::builder()
         .from(from.clone())
         .to(to)

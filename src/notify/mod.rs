@@ -11,5 +11,5 @@ pub mod templates;
 
 pub use dispatcher::{Dispatcher, mask_email};
 pub use mailer::{LettreMailer, MailSettings, Mailer, SendError};
-pub use recipients::{PlannedMail, mails_for};
+pub use recipients::{PlannedMail, action_path, mails_for};
 pub use templates::{MailContext, Rendered, Template, render};

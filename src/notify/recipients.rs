@@ -81,6 +81,20 @@ fn context(state: &CaseState, task: Option<&Task>, member: &Member) -> MailConte
             .map(|d| d.due_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         comment: None,
         level: None,
+        link: None,
+    }
+}
+
+/// The page where `member` acts on a message about `context`: the task's page; without a
+/// task, the case's page for the secretariat and administrators, the inbox for others.
+pub fn action_path(context: &MailContext, member: &Member) -> String {
+    if let Some(task) = &context.task_id {
+        return format!("/tasks/{task}");
+    }
+    if has_role(member, "secretariat") || has_role(member, "admin") {
+        format!("/cases/{}", context.case_id)
+    } else {
+        "/".to_string()
     }
 }
 
@@ -204,4 +218,40 @@ pub fn mails_for(event: &CaseEvent, state: &CaseState, directory: &[Member]) -> 
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(roles: Vec<Role>) -> Member {
+        Member {
+            id: "m".into(),
+            name: "مریم".into(),
+            email: "m@example.org".into(),
+            agency: Some("IRICA".into()),
+            roles,
+            supervisor_id: None,
+            locale: "fa".into(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_mail_links_to_the_task_else_to_the_case_for_staff_else_to_the_inbox() {
+        let about_task = MailContext {
+            case_id: "c-1".into(),
+            task_id: Some("t-1".into()),
+            ..MailContext::default()
+        };
+        let about_case = MailContext {
+            case_id: "c-1".into(),
+            ..MailContext::default()
+        };
+        let focal = member(vec![Role::Member]);
+        let secretariat = member(vec![Role::Secretariat]);
+        assert_eq!(action_path(&about_task, &focal), "/tasks/t-1");
+        assert_eq!(action_path(&about_case, &secretariat), "/cases/c-1");
+        assert_eq!(action_path(&about_case, &focal), "/");
+    }
 }

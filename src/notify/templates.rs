@@ -44,6 +44,8 @@ pub struct MailContext {
     pub due_at: Option<String>,
     pub comment: Option<String>,
     pub level: Option<u32>,
+    /// The page where the recipient acts (`DAFTAR_PUBLIC_URL` + path), if known.
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,12 +251,21 @@ pub fn render(template: Template, locale: &str, ctx: &MailContext) -> Rendered {
     } else {
         english(template, ctx)
     };
-    let text = lines.join("\n\n") + "\n";
+    let label = if fa {
+        "باز کردن در دفتر"
+    } else {
+        "Open in daftar"
+    };
+    let mut text = lines.join("\n\n") + "\n";
     let (dir, lang) = if fa { ("rtl", "fa") } else { ("ltr", "en") };
-    let paragraphs: String = lines
+    let mut paragraphs: String = lines
         .iter()
         .map(|l| format!("<p>{}</p>", escape(l)))
         .collect();
+    if let Some(link) = &ctx.link {
+        text.push_str(&format!("\n{label}: {link}\n"));
+        paragraphs.push_str(&format!("<p><a href=\"{}\">{label}</a></p>", escape(link)));
+    }
     let html = format!(
         "<!DOCTYPE html><html dir=\"{dir}\" lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body dir=\"{dir}\">{paragraphs}</body></html>",
         escape(&subject)
@@ -308,6 +319,27 @@ mod tests {
                 .contains("1405-09-30 (Solar Hijri; 2026-12-21T20:29:59Z UTC)")
         );
         assert!(mail.html.contains("dir=\"ltr\""));
+    }
+
+    #[test]
+    fn a_message_links_to_where_the_recipient_acts() {
+        let linked = MailContext {
+            link: Some("https://daftar.example.org/tasks/t-1".into()),
+            ..context()
+        };
+        let mail = render(Template::TaskAssigned, "fa", &linked);
+        assert!(
+            mail.text
+                .contains("باز کردن در دفتر: https://daftar.example.org/tasks/t-1"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            mail.html
+                .contains(r#"<a href="https://daftar.example.org/tasks/t-1">"#)
+        );
+        let without = render(Template::TaskAssigned, "en", &context());
+        assert!(!without.text.contains("Open in daftar"));
     }
 
     #[test]

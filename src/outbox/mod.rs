@@ -18,6 +18,9 @@ pub struct OutboxRow {
     pub event_id: String,
     pub member_id: String,
     pub to_address: String,
+    /// The recipient's name for the `To:` header (`None` on rows queued before names were
+    /// kept).
+    pub to_name: Option<String>,
     pub locale: String,
     pub template: String,
     pub subject: String,

@@ -15,12 +15,12 @@ pub(crate) async fn enqueue_many(
     let text = |f: fn(&OutboxRow) -> &str| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
     sqlx::query(
         "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, \
-         subject, body_text, body_html, next_attempt_at_us, created_at_us) \
+         subject, body_text, body_html, next_attempt_at_us, created_at_us, to_name) \
          select id, case_id, event_id, member_id, to_address, locale, template, subject, \
-         body_text, body_html, at, at from unnest($1::text[], $2::text[], $3::text[], \
+         body_text, body_html, at, at, to_name from unnest($1::text[], $2::text[], $3::text[], \
          $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-         $11::bigint[]) as r(id, case_id, event_id, member_id, to_address, locale, template, \
-         subject, body_text, body_html, at) \
+         $11::bigint[], $12::text[]) as r(id, case_id, event_id, member_id, to_address, locale, \
+         template, subject, body_text, body_html, at, to_name) \
          on conflict (id) do nothing",
     )
     .bind(text(|r| &r.id))
@@ -38,6 +38,11 @@ pub(crate) async fn enqueue_many(
     .bind(text(|r| &r.body_text))
     .bind(text(|r| &r.body_html))
     .bind(rows.iter().map(|r| r.created_at_us).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|r| r.to_name.as_deref())
+            .collect::<Vec<_>>(),
+    )
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -86,6 +91,7 @@ fn row(r: &PgRow) -> Result<OutboxRow, sqlx::Error> {
         event_id: r.try_get("event_id")?,
         member_id: r.try_get("member_id")?,
         to_address: r.try_get("to_address")?,
+        to_name: r.try_get("to_name")?,
         locale: r.try_get("locale")?,
         template: r.try_get("template")?,
         subject: r.try_get("subject")?,

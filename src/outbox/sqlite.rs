@@ -13,10 +13,10 @@ pub(crate) async fn enqueue_many(
 ) -> Result<(), StoreError> {
     for range in crate::documents::fixed_chunks(rows.len()) {
         let chunk = &rows[range];
-        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
             "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, \
-             subject, body_text, body_html, next_attempt_at_us, created_at_us) values {values} \
+             subject, body_text, body_html, next_attempt_at_us, created_at_us, to_name) values {values} \
              on conflict (id) do nothing"
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -33,7 +33,8 @@ pub(crate) async fn enqueue_many(
                 .bind(&r.body_text)
                 .bind(&r.body_html)
                 .bind(r.created_at_us)
-                .bind(r.created_at_us);
+                .bind(r.created_at_us)
+                .bind(&r.to_name);
         }
         query.execute(&mut **tx).await?;
     }
@@ -86,6 +87,7 @@ fn row(r: &SqliteRow) -> Result<OutboxRow, sqlx::Error> {
         event_id: r.try_get("event_id")?,
         member_id: r.try_get("member_id")?,
         to_address: r.try_get("to_address")?,
+        to_name: r.try_get("to_name")?,
         locale: r.try_get("locale")?,
         template: r.try_get("template")?,
         subject: r.try_get("subject")?,

@@ -189,11 +189,7 @@ mod tests {
         assert_eq!(digits(Locale::Fa, "TPO-2"), "TPO-۲");
         assert_eq!(number(Locale::En, 42), "42");
         assert_eq!(bdi("<MIMT>").into_string(), "<bdi>&lt;MIMT&gt;</bdi>");
-        assert_eq!(
-            clock_time(Locale::Fa, at("2026-12-21T07:12:00Z"))
-                .into_string()
-                .contains(">۱۰:۴۲<"),
-            true
-        );
+        let clock = clock_time(Locale::Fa, at("2026-12-21T07:12:00Z")).into_string();
+        assert!(clock.contains(">۱۰:۴۲<"), "{clock}");
     }
 }

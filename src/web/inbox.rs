@@ -44,8 +44,11 @@ pub struct InboxRow {
     pub case_id: String,
     pub case_title: String,
     pub workflow: String,
-    pub step: String,
+    /// The workflow's title in the viewer's language.
+    pub workflow_title: String,
     pub agency: Option<String>,
+    /// The agency's name in the viewer's language.
+    pub agency_name: Option<String>,
     pub status: String,
     pub vote: bool,
     pub due_at: Option<DateTime<Utc>>,
@@ -71,7 +74,6 @@ struct TaskDoc {
     case: String,
     agency: Option<String>,
     status: String,
-    step: String,
     #[serde(rename = "type")]
     kind: String,
     due_at: Option<DateTime<Utc>>,
@@ -130,6 +132,20 @@ pub async fn load(
     if viewer.has_any(&[Role::Secretariat, Role::Admin]) {
         docs.extend(tasks(state, None, "submitted").await?);
     }
+    let locale = viewer.locale;
+    let agencies: HashMap<String, String> = state
+        .engine
+        .agencies()
+        .await?
+        .into_iter()
+        .map(|a| {
+            let name = match locale {
+                Locale::Fa => a.name_fa,
+                Locale::En => a.name_en.unwrap_or(a.name_fa),
+            };
+            (a.code, name)
+        })
+        .collect();
     let mut cases: HashMap<String, Option<CaseDoc>> = HashMap::new();
     let mut rows = Vec::new();
     for doc in docs {
@@ -142,12 +158,22 @@ pub async fn load(
             Some(case) => (case.title.clone(), case.workflow.clone()),
             None => (String::new(), String::new()),
         };
+        let workflow_title = state
+            .engine
+            .catalog
+            .latest_workflow(&workflow)
+            .map(|w| {
+                let title = w.definition.title();
+                locale.pick(&title.fa, &title.en).to_string()
+            })
+            .unwrap_or_else(|| workflow.clone());
         rows.push(InboxRow {
             task_id: doc.id,
             case_id: doc.case,
             case_title,
             workflow,
-            step: doc.step,
+            workflow_title,
+            agency_name: doc.agency.as_ref().and_then(|a| agencies.get(a).cloned()),
             agency: doc.agency,
             status: doc.status,
             vote: doc.kind == "vote",
@@ -243,11 +269,12 @@ pub fn render(
     for row in all {
         statuses.insert(row.status.clone(), status_label(locale, &row.status));
         cases.insert(row.case_id.clone(), row.case_title.clone());
-        workflows.insert(row.workflow.clone(), row.workflow.clone());
+        workflows.insert(row.workflow.clone(), row.workflow_title.clone());
     }
     let options = |map: BTreeMap<String, String>| map.into_iter().collect::<Vec<_>>();
     let any = locale.pick("همه", "all");
     let body = html! {
+        @if !all.is_empty() {
         form.filters.panel method="get" action="/" role="search"
             hx-get="/" hx-trigger="change" hx-target="#inbox-list" hx-select="#inbox-list"
             hx-swap="outerHTML" hx-push-url="true" {
@@ -255,6 +282,7 @@ pub fn render(
             (select("case", locale.pick("پرونده", "Case"), any, &options(cases), InboxFilter::value(&filter.case)))
             (select("workflow", locale.pick("گردش کار", "Workflow"), any, &options(workflows), InboxFilter::value(&filter.workflow)))
             noscript { button type="submit" { (locale.pick("اعمال", "Apply")) } }
+        }
         }
         div #inbox-list {
             @if rows.is_empty() {
@@ -293,10 +321,11 @@ fn render_row(viewer: &Viewer, row: &InboxRow) -> Markup {
             td data-label=(locale.pick("کار", "Task")) {
                 a href=(row.href()) { (row.case_title) }
                 " "
-                span.muted { "(" (what) " · " (bdi(&row.step)) ")" }
+                span.muted { "(" (what) ")" }
             }
             td data-label=(locale.pick("دستگاه", "Agency")) {
-                @if let Some(agency) = &row.agency { (bdi(agency)) }
+                @if let Some(name) = &row.agency_name { (name) " " }
+                @if let Some(agency) = &row.agency { span.muted { "(" (bdi(agency)) ")" } }
             }
             td data-label=(locale.pick("وضعیت", "Status")) {
                 (status_chip(locale, &row.status))

@@ -156,6 +156,35 @@ async fn mail_is_delivered_in_each_recipients_language(db: TestDb) {
     assert!(engine.store.verify(1, None).await.unwrap().ok);
 }
 
+async fn mail_names_its_recipient_and_links_to_the_task(db: TestDb) {
+    let sink = SmtpSink::start().await;
+    let clock = ManualClock::at(now());
+    let engine = start(&db, clock.clone())
+        .await
+        .with_public_base("https://daftar.example.org/");
+    seed(&engine).await;
+    let case = open_inventory(&engine, &["IRICA"]).await;
+    let task = case.tasks[0].id;
+    let dispatcher = dispatcher(&db, &engine, &clock, settings(&sink)).await;
+    assert_eq!(dispatcher.deliver_due().await.unwrap(), 1);
+    let received = sink.received();
+    let parsed = mailparse::parse_mail(received[0].data.as_bytes()).unwrap();
+    let to = parsed
+        .headers
+        .iter()
+        .find(|h| h.get_key() == "To")
+        .unwrap()
+        .get_value();
+    assert!(to.contains("کارشناس IRICA"), "the name, not the id: {to}");
+    assert!(to.contains("<focal@irica.example>"), "{to}");
+    assert!(!to.contains("m-irica"), "{to}");
+    let link = format!("https://daftar.example.org/tasks/{task}");
+    let text = parsed.subparts[0].get_body().unwrap();
+    let html = parsed.subparts[1].get_body().unwrap();
+    assert!(text.contains(&link), "{text}");
+    assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
+}
+
 async fn every_event_kind_mails_the_right_people(db: TestDb) {
     let clock = ManualClock::at(now());
     let engine = start(&db, clock.clone()).await;
@@ -426,6 +455,7 @@ async fn two_nodes_send_each_mail_once(db: TestDb) {
 
 on_both_backends!(
     mail_is_delivered_in_each_recipients_language,
+    mail_names_its_recipient_and_links_to_the_task,
     every_event_kind_mails_the_right_people,
     an_outage_is_retried_and_a_permanent_one_fails,
     a_refused_recipient_fails_at_once_and_a_hanging_server_times_out,

@@ -1,0 +1,141 @@
+//! The people's pages in a real browser (headless Chromium through the Debian
+//! `chromedriver`) and over plain HTTP, against one real `daftar serve` on SQLite.
+//!
+//! This binary runs its own tests (`harness = false`): it starts the server and the driver
+//! once, runs the tests listed in [`TESTS`] one after another (each with its own browser
+//! session), reports, and stops what it started. `cargo test --test ui -- sign_in` runs the
+//! tests whose name contains `sign_in`. Without Chromium the browser tests are skipped and
+//! say so — except under `CI=true`, where a missing browser is a failure
+//! (`scripts/test` installs it).
+
+mod harness;
+mod inbox;
+mod signin;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use harness::{Ui, browser_installed};
+
+type Run = fn(&'static Ui) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// One test: its name, whether it drives the browser, and its body.
+pub struct UiTest {
+    name: &'static str,
+    browser: bool,
+    run: Run,
+}
+
+/// A test that drives the browser.
+macro_rules! browser {
+    ($test:path) => {
+        UiTest {
+            name: stringify!($test),
+            browser: true,
+            run: |ui| Box::pin($test(ui)),
+        }
+    };
+}
+
+/// A test over plain HTTP.
+macro_rules! http {
+    ($test:path) => {
+        UiTest {
+            name: stringify!($test),
+            browser: false,
+            run: |ui| Box::pin($test(ui)),
+        }
+    };
+}
+
+/// Every test of the binary, in the order they run.
+const TESTS: &[UiTest] = &[
+    http!(signin::a_link_signs_in_once),
+    http!(signin::an_expired_or_forged_link_is_refused_clearly),
+    http!(signin::asking_for_a_link_answers_the_same_for_unknown_addresses),
+    http!(signin::forms_need_the_sessions_csrf_token_and_this_origin),
+    http!(signin::a_revoked_token_ends_its_session),
+    http!(signin::failed_sign_ins_are_throttled),
+    http!(signin::pages_carry_a_content_security_policy_and_hashed_assets),
+    http!(inbox::another_agencys_task_stays_out_of_the_inbox),
+    browser!(signin::a_member_signs_in_by_token_and_out_again),
+    browser!(signin::a_member_signs_in_by_an_emailed_link),
+    browser!(signin::sign_in_works_with_the_keyboard_alone),
+    browser!(inbox::the_inbox_lists_tasks_by_due_date_with_filters),
+    browser!(inbox::the_inbox_fits_a_360_pixel_phone),
+];
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let filters: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    let selected: Vec<&UiTest> = TESTS
+        .iter()
+        .filter(|t| filters.is_empty() || filters.iter().any(|f| t.name.contains(f)))
+        .collect();
+    if args.iter().any(|a| a == "--list") {
+        for test in &selected {
+            println!("{}: test", test.name);
+        }
+        return std::process::ExitCode::SUCCESS;
+    }
+    let browser = browser_installed();
+    if !browser {
+        assert!(
+            !in_ci(),
+            "CI=true but Chromium is missing: apt-get install -y chromium chromium-driver"
+        );
+        eprintln!(
+            "skipping the browser tests: /usr/bin/chromium and /usr/bin/chromedriver are not installed (scripts/test installs them)"
+        );
+    }
+    let runnable: Vec<&UiTest> = selected
+        .into_iter()
+        .filter(|t| browser || !t.browser)
+        .collect();
+    if runnable.is_empty() {
+        return std::process::ExitCode::SUCCESS;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(run(runnable, browser))
+}
+
+async fn run(tests: Vec<&UiTest>, browser: bool) -> std::process::ExitCode {
+    let needs_browser = browser && tests.iter().any(|t| t.browser);
+    let (ui, processes) = Ui::start(needs_browser).await;
+    // Tests run as tasks, so a panic fails that test alone; they borrow the harness for
+    // the whole run.
+    let ui: &'static Ui = Box::leak(Box::new(ui));
+    println!("\nrunning {} ui tests", tests.len());
+    let mut failed = Vec::new();
+    for test in &tests {
+        let outcome = tokio::spawn((test.run)(ui)).await;
+        match outcome {
+            Ok(()) => println!("test {} ... ok", test.name),
+            Err(_) => {
+                println!("test {} ... FAILED", test.name);
+                failed.push(test.name);
+            }
+        }
+    }
+    drop(processes);
+    if failed.is_empty() {
+        println!("\nui test result: ok. {} passed", tests.len());
+        std::process::ExitCode::SUCCESS
+    } else {
+        println!("\nfailures:\n    {}", failed.join("\n    "));
+        println!("\nui test result: FAILED. {} failed", failed.len());
+        std::process::ExitCode::FAILURE
+    }
+}
