@@ -10,6 +10,7 @@
 
 mod harness;
 mod inbox;
+mod secretariat;
 mod signin;
 
 use std::future::Future;
@@ -63,6 +64,13 @@ const TESTS: &[UiTest] = &[
     browser!(signin::sign_in_works_with_the_keyboard_alone),
     browser!(inbox::the_inbox_lists_tasks_by_due_date_with_filters),
     browser!(inbox::the_inbox_fits_a_360_pixel_phone),
+    http!(secretariat::a_member_opening_the_review_page_gets_403),
+    http!(secretariat::a_review_from_a_stale_page_is_a_409_and_changes_nothing),
+    http!(secretariat::the_board_fragment_is_204_until_the_case_changes),
+    browser!(secretariat::the_secretariat_opens_a_resolution),
+    browser!(secretariat::the_secretariat_reviews_with_the_changes_marked),
+    browser!(secretariat::the_board_updates_itself_and_fits_a_phone),
+    browser!(secretariat::the_secretariat_reassigns_and_cancels),
 ];
 
 fn in_ci() -> bool {

@@ -174,7 +174,9 @@ pub fn new_case_page(
                 }
             }
         }
-        form.panel method="post" action="/cases/new" {
+        // The server says what is missing, at the field and in the summary above, in the
+        // page's language; the browser's own checks would stop the form before that.
+        form.panel method="post" action="/cases/new" novalidate {
             (csrf_field(viewer))
             div.field {
                 label for=(field::TITLE) { (locale.pick("عنوان", "Title")) span.required-mark aria-hidden="true" { "*" } }
