@@ -47,7 +47,7 @@ pub fn board_table(board: &Board, locale: Locale, options: BoardOptions<'_>) -> 
     html! {
         div.table-wrap {
             table.board.cards {
-                caption { (w("وضعیت دستگاه‌ها", "Where each agency stands")) }
+                caption.visually-hidden { (w("وضعیت دستگاه‌ها", "Where each agency stands")) }
                 thead {
                     tr {
                         th scope="col" { (w("دستگاه", "Agency")) }

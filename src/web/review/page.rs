@@ -214,6 +214,12 @@ pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
     );
     let awaiting = task["status"] == "submitted";
     let body = html! {
+        @if let Some(error) = view.error {
+            div.error-summary role="alert" {
+                h2 { (locale.pick("تصمیم ثبت نشد", "The decision was not recorded")) }
+                p { a href="#comment" { (error) } }
+            }
+        }
         p.context {
             a href={ "/cases/" (task["case"].as_str().unwrap_or_default()) } { (view.case_title) }
             " · " (view.agency_name.unwrap_or_default()) " " (bdi(agency))
