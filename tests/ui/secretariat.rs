@@ -363,7 +363,7 @@ pub async fn the_secretariat_reviews_with_the_changes_marked(ui: &'static Ui) {
     ui.wait_for(&driver, By::Css("#board table")).await;
     ui.screenshot(&driver, "case-board").await;
     driver
-        .find(By::Css(&format!("a[href='/tasks/{id}/review']")))
+        .find(By::Css(format!("a[href='/tasks/{id}/review']")))
         .await
         .unwrap()
         .click()
@@ -489,7 +489,7 @@ pub async fn the_secretariat_reassigns_and_cancels(ui: &'static Ui) {
         .await
         .unwrap();
     driver
-        .find(By::Css(&format!("a[href='/tasks/{id}/reassign']")))
+        .find(By::Css(format!("a[href='/tasks/{id}/reassign']")))
         .await
         .unwrap()
         .click()
@@ -502,7 +502,7 @@ pub async fn the_secretariat_reassigns_and_cancels(ui: &'static Ui) {
         "reassign-a"
     };
     select
-        .find(By::Css(&format!("option[value='{other}']")))
+        .find(By::Css(format!("option[value='{other}']")))
         .await
         .unwrap()
         .click()
