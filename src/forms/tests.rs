@@ -233,3 +233,53 @@ fn messages_list_every_option_and_quote_descriptions() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn an_enum_written_as_labelled_consts_lists_every_option_with_its_label() {
+    let mut forms = FormRegistry::new();
+    let schema = json!({
+        "type": "object",
+        "properties": {
+            "mode": {"type": "string", "description": "how", "oneOf": [
+                {"const": "online", "title": "برخط"},
+                {"const": "batch", "title": "دسته‌ای"},
+                {"const": "manual"}
+            ]}
+        }
+    });
+    forms.register("t", schema).unwrap();
+    let long = "x".repeat(300);
+    for (sent, shown) in [("nix", "\"nix\""), (long.as_str(), "the value")] {
+        let errors = forms
+            .validate("t", None, &json!({"mode": sent}))
+            .unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].keyword(), "oneOf");
+        assert_eq!(
+            errors[0].message,
+            format!("{shown} is not one of \"online\" (برخط), \"batch\" (دسته‌ای), \"manual\"")
+        );
+    }
+}
+
+#[test]
+fn every_shipped_inventory_fixture_still_fits_the_inventory_schema() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut forms = FormRegistry::new();
+    forms.load_dir(&root.join("schemas")).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("tests/fixtures/inventories")).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .is_some_and(|n| n == "expected-matrix.json")
+        {
+            continue;
+        }
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let result = forms.validate("data-exchange-inventory", None, &doc);
+        assert_eq!(result, Ok(()), "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 31, "{checked} inventories");
+}

@@ -40,18 +40,23 @@ impl SchemaViolation {
     /// the meta-schema.
     pub(crate) fn from_validation(error: &ValidationError<'_>, schema: Option<&Value>) -> Self {
         let schema_path = error.schema_path().as_str().to_owned();
-        let mut message = match error.kind() {
+        let labelled = schema.and_then(|s| labelled_options(s, &schema_path));
+        let mut message = match (error.kind(), &labelled) {
             // jsonschema names two options and "N other candidates"; a submitter
             // needs them all.
-            ValidationErrorKind::Enum { options } => {
+            (ValidationErrorKind::Enum { options }, _) => {
                 format!("{} is not one of {}", error.instance(), list(options))
             }
+            // An enum written as `oneOf: [{const, title}]` (forms.md) says the same.
+            // The list of options may be long; only the submitted value needs masking.
+            (_, Some(options)) => format!("{} is not one of {options}", shown_value(error)),
             _ => error.to_string(),
         };
-        if message.len() > MAX_MESSAGE_LEN {
+        if labelled.is_none() && message.len() > MAX_MESSAGE_LEN {
             message = error.masked_with("the value").to_string();
         }
-        if let Some(expected) = schema.and_then(|s| explanation(error, s, &schema_path)) {
+        let explained = labelled.is_none().then_some(schema).flatten();
+        if let Some(expected) = explained.and_then(|s| explanation(error, s, &schema_path)) {
             message = format!("{message} ({expected})");
         }
         SchemaViolation {
@@ -82,6 +87,36 @@ fn explanation<'s>(error: &ValidationError<'_>, schema: &'s Value, path: &str) -
     }
     let parent = path.rsplit_once('/').map_or("", |(parent, _)| parent);
     schema.pointer(parent)?.get("description")?.as_str()
+}
+
+/// The submitted value as JSON, or "the value" when quoting it would echo too much.
+fn shown_value(error: &ValidationError<'_>) -> String {
+    let value = error.instance().to_string();
+    if value.len() > MAX_MESSAGE_LEN / 2 {
+        "the value".to_owned()
+    } else {
+        value
+    }
+}
+
+/// For a failed `oneOf`/`anyOf` whose every branch is a `const`, the allowed values with
+/// their titles: `"daily" (روزانه), "weekly" (هفتگی)`.
+fn labelled_options(schema: &Value, path: &str) -> Option<String> {
+    if !(path.ends_with("/oneOf") || path.ends_with("/anyOf")) {
+        return None;
+    }
+    let branches = schema.pointer(path)?.as_array()?;
+    let options = branches
+        .iter()
+        .map(|branch| {
+            let value = branch.get("const")?;
+            Some(match branch.get("title").and_then(Value::as_str) {
+                Some(title) => format!("{value} ({title})"),
+                None => value.to_string(),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    (!options.is_empty()).then(|| options.join(", "))
 }
 
 fn list(options: &Value) -> String {

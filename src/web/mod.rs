@@ -29,6 +29,7 @@
 //! - [`i18n`]: `Locale::{Fa, En}`, `locale.pick(fa, en)`, `locale.text(Text::…)`.
 //! - [`store`]: the web tables (sessions, sign-in links, `task_drafts`: `save_draft`,
 //!   `draft`, `delete_draft` — reach it through `web::Data<WebState>`'s `store`).
+//! - [`form`]: any form from its JSON Schema (`form::render`) and back (`form::parse`).
 //! - [`assets`]: htmx, Vazirmatn and `daftar.css` at hashed URLs. The Content-Security-Policy
 //!   allows only this server's scripts, styles and fonts: no inline `<script>` and no
 //!   `style=""` attributes in markup; htmx is configured by a meta tag.
@@ -37,6 +38,7 @@ pub mod assets;
 pub mod board;
 pub mod cases;
 pub mod error;
+pub mod form;
 pub mod format;
 pub mod i18n;
 mod inbox;
@@ -45,6 +47,7 @@ pub mod review;
 pub mod session;
 mod signin;
 pub mod store;
+mod task;
 
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
@@ -111,6 +114,11 @@ page_table! {
     post "/tasks/{id}/review" => review::page::decide, Access::Roles(cases::STAFF);
     get "/tasks/{id}/reassign" => cases::actions::reassign_form, Access::Roles(cases::STAFF);
     post "/tasks/{id}/reassign" => cases::actions::reassign, Access::Roles(cases::STAFF);
+    get "/tasks/{id}" => task::show, Access::SignedIn;
+    post "/tasks/{id}" => task::act, Access::SignedIn;
+    post "/tasks/{id}/upload" => task::upload, Access::SignedIn;
+    post "/tasks/{id}/vote" => task::vote, Access::SignedIn;
+    get "/tasks/{id}/submission.json" => task::download, Access::SignedIn;
 }
 
 /// Registers every page.

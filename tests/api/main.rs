@@ -9,3 +9,4 @@ mod bad_input;
 mod helpers;
 mod reports;
 mod story;
+mod task_page;

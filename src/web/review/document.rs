@@ -111,6 +111,12 @@ fn entries<'a, 's>(
 
 /// Any value under its label; `level` is the heading level its sections take.
 fn value(reading: &Reading<'_>, field: Option<Field<'_>>, tree: &Diff<'_>, level: u8) -> Markup {
+    // A value is labelled by the field as the schema gives it (an `anyOf` of an agency
+    // code or `{const: "unknown", title: …}` holds the label); containers read on in the
+    // branch their value takes.
+    if tree.children == Children::Leaf {
+        return leaf(reading, field, tree);
+    }
     let shape = tree.after.or(tree.before).unwrap_or(&Value::Null);
     let field = field.map(|f| reading.schema.for_value(f, shape));
     match &tree.children {

@@ -87,9 +87,15 @@ impl<'s> Schema<'s> {
         if field.node.get("type").is_some() || field.node.get("properties").is_some() {
             return field;
         }
+        // A branch that names the value itself wins over one that merely admits its type.
         let branch = branches(field.node)
             .map(|branch| self.field(branch))
-            .find(|branch| fits(branch.node, value));
+            .find(|branch| branch.node.get("const") == Some(value))
+            .or_else(|| {
+                branches(field.node)
+                    .map(|branch| self.field(branch))
+                    .find(|branch| fits(branch.node, value))
+            });
         match branch {
             Some(branch) => Field {
                 node: branch.node,

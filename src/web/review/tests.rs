@@ -50,25 +50,6 @@ fn changes_between(schema: &Value, before: &Value, after: &Value) -> Vec<(String
     changes(&diff(&Schema::new(schema), before, after))
 }
 
-/// Every enum of `schema` rewritten to the `oneOf: [{const, title}]` convention, each value
-/// titled «برچسب <value>», so a test can see labels whichever convention the file uses.
-fn with_labelled_enums(schema: &mut Value) {
-    match schema {
-        Value::Object(node) => {
-            if let Some(Value::Array(values)) = node.remove("enum") {
-                let branches = values
-                    .iter()
-                    .map(|v| json!({"const": v, "title": format!("برچسب {}", v.as_str().unwrap())}))
-                    .collect();
-                node.insert("oneOf".into(), Value::Array(branches));
-            }
-            node.values_mut().for_each(with_labelled_enums);
-        }
-        Value::Array(items) => items.iter_mut().for_each(with_labelled_enums),
-        _ => {}
-    }
-}
-
 #[test]
 fn a_first_submission_reads_with_the_schema_titles_and_no_marks() {
     let html = render_fa(&schema(), &cbi(), None);
@@ -124,19 +105,23 @@ fn values_read_in_persian() {
 
 #[test]
 fn enum_values_read_by_their_one_of_titles() {
-    let mut labelled = schema();
-    with_labelled_enums(&mut labelled);
-    let html = render_fa(&labelled, &cbi(), None);
-    for label in [
-        "برچسب per_transaction",
-        "برچسب customs_declaration_no",
-        "برچسب nix_gsb",
-        "برچسب confidential",
-        "برچسب decimal",
-    ] {
+    let mut data = cbi();
+    data["needs"][0]["provider_agency"] = json!("unknown");
+    let html = render_fa(&schema(), &data, None);
+    for label in ["به ازای هر تراکنش", "عدد اعشاری", "نامعلوم"] {
         assert!(html.contains(label), "no label {label}");
     }
-    assert!(!html.contains(">per_transaction<"));
+    assert!(!html.contains(">per_transaction<") && !html.contains(">decimal<"));
+}
+
+#[test]
+fn an_enum_without_labels_shows_its_value_isolated() {
+    let schema = json!({
+        "type": "object",
+        "properties": {"level": {"title": "سطح", "type": "string", "enum": ["high", "low"]}}
+    });
+    let html = render_fa(&schema, &json!({"level": "high"}), None);
+    assert!(html.contains("<h3>سطح</h3><bdi>high</bdi>"), "{html}");
 }
 
 #[test]
