@@ -12,6 +12,7 @@ mod harness;
 mod inbox;
 mod secretariat;
 mod signin;
+mod story;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -51,6 +52,8 @@ macro_rules! http {
 
 /// Every test of the binary, in the order they run.
 const TESTS: &[UiTest] = &[
+    // First: its resolution's vote goes to every member registered so far.
+    browser!(story::the_seed_story_through_the_browser),
     http!(signin::a_link_signs_in_once),
     http!(signin::an_expired_or_forged_link_is_refused_clearly),
     http!(signin::asking_for_a_link_answers_the_same_for_unknown_addresses),

@@ -202,7 +202,7 @@ pub fn case_page(viewer: &Viewer, case: &Value, board: &Board, names: &Names) ->
                 (locale.pick("پرونده‌هایی که این مصوبه گشود: ", "Cases this resolution opened: "))
                 @for (n, child) in children.iter().filter_map(Value::as_str).enumerate() {
                     @if n > 0 { "، " }
-                    a href={ "/cases/" (child) } { (locale.pick("پرونده ", "case ")) (number(locale, n + 1)) }
+                    a.child-case href={ "/cases/" (child) } { (locale.pick("پرونده ", "case ")) (number(locale, n + 1)) }
                 }
             }
         }
