@@ -223,7 +223,10 @@ pub async fn the_secretariat_opens_a_resolution(ui: &'static Ui) {
         .unwrap()
         .click()
         .await
-        .ok();
+        .unwrap();
+    // Typing waits for the answer: into the page that left, it would be lost.
+    let summary = ui.wait_for(&driver, By::Css(".error-summary")).await;
+    assert!(summary.text().await.unwrap().contains("عنوان را بنویسید"));
     let title = driver.find(By::Id("title")).await.unwrap();
     title.send_keys("مصوبهٔ آزمایشی احصا").await.unwrap();
     driver
@@ -247,9 +250,14 @@ pub async fn the_secretariat_opens_a_resolution(ui: &'static Ui) {
         .click()
         .await
         .unwrap();
+    // The first answer had a summary too: wait for the second one's words.
+    wait_until(&driver, "the second answer", |html| {
+        html.contains("دست‌کم یک دستگاه")
+    })
+    .await;
     let summary = ui.wait_for(&driver, By::Css(".error-summary")).await;
     let text = summary.text().await.unwrap();
-    assert!(text.contains("دست‌کم یک دستگاه"), "{text}");
+    assert!(!text.contains("عنوان را بنویسید"), "{text}");
     assert!(text.contains("کاری را که آغاز می‌شود"), "{text}");
     let kept = driver
         .find(By::Id("title"))
