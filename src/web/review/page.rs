@@ -227,6 +227,11 @@ pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
         }
         @if let Some(current) = current {
             (submission_line(locale, current, previous))
+            p {
+                a href={ "/tasks/" (task["id"].as_str().unwrap_or_default()) "/submission.json" } download {
+                    (locale.pick("دریافت همین ارسال (JSON)", "Download this submission (JSON)"))
+                }
+            }
             (history(locale, task))
             (render(&Document {
                 schema: view.schema,
