@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod document;
+mod history;
 pub mod page;
 mod schema;
 mod table;
