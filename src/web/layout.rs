@@ -147,6 +147,9 @@ pub fn notice_text(locale: Locale, key: &str) -> Option<&'static str> {
         "submitted" => locale.pick("ارسال شد.", "Submitted."),
         "reviewed" => locale.pick("بررسی ثبت شد.", "The review is recorded."),
         "voted" => locale.pick("رأی شما ثبت شد.", "Your vote is recorded."),
+        "case-opened" => locale.pick("پرونده باز شد.", "The case is open."),
+        "case-cancelled" => locale.pick("پرونده لغو شد.", "The case is cancelled."),
+        "reassigned" => locale.pick("کار واگذار شد.", "The task is reassigned."),
         _ => return None,
     })
 }

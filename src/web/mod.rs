@@ -44,6 +44,8 @@
 //!   see its `//!`), tests listed in `tests/ui/main.rs`.
 
 pub mod assets;
+pub mod board;
+pub mod cases;
 pub mod csrf;
 pub mod error;
 pub mod form;
@@ -51,6 +53,7 @@ pub mod format;
 pub mod i18n;
 mod inbox;
 pub mod layout;
+pub mod review;
 pub mod session;
 mod signin;
 pub mod store;
@@ -109,6 +112,19 @@ page_table! {
     post "/sign-in/link/use" => signin::use_link, Access::Public;
     post "/sign-out" => signin::sign_out, Access::SignedIn;
     get "/" => inbox::show, Access::SignedIn;
+    get "/cases" => cases::list, Access::Roles(cases::READERS);
+    get "/cases/new" => cases::open::form, Access::Roles(cases::STAFF);
+    post "/cases/new" => cases::open::open, Access::Roles(cases::STAFF);
+    get "/cases/new/agencies" => cases::open::agencies, Access::Roles(cases::STAFF);
+    get "/cases/{id}" => cases::case::show, Access::Roles(cases::READERS);
+    get "/cases/{id}/board" => cases::case::board_fragment, Access::Roles(cases::READERS);
+    get "/cases/{id}/board.csv" => cases::case::board_csv, Access::Roles(cases::READERS);
+    get "/cases/{id}/cancel" => cases::actions::confirm_cancel, Access::Roles(cases::STAFF);
+    post "/cases/{id}/cancel" => cases::actions::cancel, Access::Roles(cases::STAFF);
+    get "/tasks/{id}/review" => review::page::show, Access::Roles(cases::STAFF);
+    post "/tasks/{id}/review" => review::page::decide, Access::Roles(cases::STAFF);
+    get "/tasks/{id}/reassign" => cases::actions::reassign_form, Access::Roles(cases::STAFF);
+    post "/tasks/{id}/reassign" => cases::actions::reassign, Access::Roles(cases::STAFF);
     get "/tasks/{id}" => task::show, Access::SignedIn;
     post "/tasks/{id}" => task::act, Access::SignedIn;
     post "/tasks/{id}/upload" => task::upload, Access::SignedIn;

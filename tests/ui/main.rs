@@ -10,8 +10,10 @@
 
 mod harness;
 mod inbox;
+mod secretariat;
 mod sessions;
 mod signin;
+mod story;
 mod task;
 
 use std::future::Future;
@@ -52,6 +54,8 @@ macro_rules! http {
 
 /// Every test of the binary, in the order they run.
 const TESTS: &[UiTest] = &[
+    // First: its resolution's vote goes to every member registered so far.
+    browser!(story::the_seed_story_through_the_browser),
     http!(signin::a_link_signs_in_once),
     http!(signin::an_expired_or_forged_link_is_refused_clearly),
     http!(signin::asking_for_a_link_answers_the_same_for_unknown_addresses),
@@ -74,6 +78,13 @@ const TESTS: &[UiTest] = &[
     browser!(task::a_draft_is_kept_and_the_form_is_submitted_with_the_keyboard_alone),
     browser!(task::a_member_votes_in_the_browser),
     browser!(task::the_task_form_fits_a_360_pixel_phone),
+    http!(secretariat::a_member_opening_the_review_page_gets_403),
+    http!(secretariat::a_review_from_a_stale_page_is_a_409_and_changes_nothing),
+    http!(secretariat::the_board_fragment_is_204_until_the_case_changes),
+    browser!(secretariat::the_secretariat_opens_a_resolution),
+    browser!(secretariat::the_secretariat_reviews_with_the_changes_marked),
+    browser!(secretariat::the_board_updates_itself_and_fits_a_phone),
+    browser!(secretariat::the_secretariat_reassigns_and_cancels),
 ];
 
 fn in_ci() -> bool {
