@@ -19,14 +19,22 @@ pub struct Asset {
 /// Every asset, built once.
 pub struct Assets {
     pub htmx: Asset,
+    /// Our own small script: the unsaved-changes warning.
+    pub script: Asset,
     pub css: Asset,
     pub font_regular: Asset,
     pub font_bold: Asset,
 }
 
 impl Assets {
-    fn all(&self) -> [&Asset; 4] {
-        [&self.htmx, &self.css, &self.font_regular, &self.font_bold]
+    fn all(&self) -> [&Asset; 5] {
+        [
+            &self.htmx,
+            &self.script,
+            &self.css,
+            &self.font_regular,
+            &self.font_bold,
+        ]
     }
 
     /// The asset served at `url`.
@@ -74,6 +82,12 @@ pub static ASSETS: LazyLock<Assets> = LazyLock::new(|| {
             "js",
             "text/javascript; charset=utf-8",
             include_bytes!("../../vendor/web/htmx/htmx.min.js").to_vec(),
+        ),
+        script: asset(
+            "daftar",
+            "js",
+            "text/javascript; charset=utf-8",
+            include_bytes!("daftar.js").to_vec(),
         ),
         css: asset("daftar", "css", "text/css; charset=utf-8", css.into_bytes()),
         font_regular,

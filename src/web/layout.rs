@@ -31,6 +31,7 @@ fn document(locale: Locale, title: &str, header: Markup, main: Markup) -> Markup
                 link rel="preload" href=(assets.font_regular.url) as="font" type="font/woff2" crossorigin;
                 link rel="stylesheet" href=(assets.css.url);
                 script src=(assets.htmx.url) defer {}
+                script src=(assets.script.url) defer {}
             }
             body {
                 a.skip-link href="#main" { (locale.text(Text::SkipToContent)) }
@@ -307,6 +308,7 @@ mod tests {
         let page = bare_page(Locale::Fa, "ورود", html! { p { "x" } }).into_string();
         assert!(page.contains(&ASSETS.css.url));
         assert!(page.contains(&ASSETS.htmx.url));
+        assert!(page.contains(&ASSETS.script.url));
         assert!(
             !page.contains("http://") && !page.contains("https://"),
             "{page}"

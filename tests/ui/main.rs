@@ -153,11 +153,19 @@ async fn run(tests: Vec<&UiTest>, browser: bool) -> std::process::ExitCode {
     }
     drop(processes);
     if failed.is_empty() {
-        println!("\nui test result: ok. {} passed", tests.len());
+        // cargo's own closing line, so whatever reads test output counts these too.
+        println!(
+            "\ntest result: ok. {} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out",
+            tests.len()
+        );
         std::process::ExitCode::SUCCESS
     } else {
         println!("\nfailures:\n    {}", failed.join("\n    "));
-        println!("\nui test result: FAILED. {} failed", failed.len());
+        println!(
+            "\ntest result: FAILED. {} passed; {} failed; 0 ignored; 0 measured; 0 filtered out",
+            tests.len() - failed.len(),
+            failed.len()
+        );
         std::process::ExitCode::FAILURE
     }
 }

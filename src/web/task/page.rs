@@ -178,7 +178,7 @@ fn form_section(view: &TaskPage) -> Markup {
                 }
             }
             @if *editable {
-                form #task-form method="post" action=(action) novalidate {
+                form #task-form method="post" action=(action) novalidate data-warn-unsaved {
                     (csrf_field(view.viewer))
                     input type="hidden" name="version" value=(view.task.version);
                     // Enter in a field saves the draft: without this, the first button in
