@@ -313,7 +313,9 @@ mod tests {
             !page.contains("http://") && !page.contains("https://"),
             "{page}"
         );
-        assert_eq!(page.matches("<script").count(), 1, "{page}");
+        // htmx and our own script, each from its hashed URL; nothing inline.
+        assert_eq!(page.matches("<script").count(), 2, "{page}");
+        assert_eq!(page.matches("<script src=\"/assets/").count(), 2, "{page}");
         assert!(
             !page.contains(" style="),
             "the CSP forbids inline styles: {page}"
