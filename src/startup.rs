@@ -142,6 +142,9 @@ impl Application {
                         }
                     })
                     .wrap(tracing_actix())
+                    // gzip when the client asks for it (browsers do): a long form's page
+                    // is mostly repeated markup and shrinks twenty-fold.
+                    .wrap(actix_web::middleware::Compress::default())
                     .configure(http::routes)
                     .configure(crate::web::pages)
                     .default_service(web::to(crate::web::not_found))

@@ -64,6 +64,7 @@ const TESTS: &[UiTest] = &[
     http!(sessions::disabling_a_member_ends_its_link_session),
     http!(signin::failed_sign_ins_are_throttled),
     http!(sessions::pages_carry_a_content_security_policy_and_hashed_assets),
+    http!(sessions::pages_are_gzipped_for_browsers_that_ask),
     http!(sessions::sessions_end_when_idle_and_at_their_lifetime),
     http!(sessions::an_english_member_gets_english_left_to_right_pages),
     http!(inbox::another_agencys_task_stays_out_of_the_inbox),

@@ -141,6 +141,27 @@ pub async fn disabling_a_member_ends_its_link_session(ui: &'static Ui) {
     );
 }
 
+pub async fn pages_are_gzipped_for_browsers_that_ask(ui: &'static Ui) {
+    let fetch = |encoding: Option<&'static str>| {
+        let mut request = ui.client().get(format!("{}/sign-in", ui.base));
+        if let Some(encoding) = encoding {
+            request = request.header("accept-encoding", encoding);
+        }
+        request.send()
+    };
+    let plain = fetch(None).await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_size = plain.bytes().await.unwrap().len();
+    let zipped = fetch(Some("gzip")).await.unwrap();
+    assert_eq!(zipped.status(), StatusCode::OK);
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let zipped_size = zipped.bytes().await.unwrap().len();
+    assert!(
+        zipped_size * 2 < plain_size,
+        "gzip {zipped_size} bytes against {plain_size}"
+    );
+}
+
 pub async fn pages_carry_a_content_security_policy_and_hashed_assets(ui: &'static Ui) {
     let page = ui
         .client()
