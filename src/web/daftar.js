@@ -1,7 +1,28 @@
 // daftar's own behaviour, beside htmx: ask before leaving a page whose form (marked
-// data-warn-unsaved) has changes that were neither saved as a draft nor submitted.
+// data-warn-unsaved) has changes that were neither saved as a draft nor submitted; and read
+// a chosen file into the text box its input names (data-fills), so a JSON document can be
+// uploaded without the page posting files.
 (function () {
   "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[type=file][data-fills]").forEach(function (input) {
+      var holder = input.closest("[hidden]");
+      if (holder) {
+        holder.hidden = false;
+      }
+      input.addEventListener("change", function () {
+        var target = document.getElementById(input.getAttribute("data-fills"));
+        var file = input.files && input.files[0];
+        if (!target || !file) {
+          return;
+        }
+        file.text().then(function (text) {
+          target.value = text;
+          target.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      });
+    });
+  });
   var dirty = false;
   document.addEventListener("input", function (event) {
     var form = event.target && event.target.form;

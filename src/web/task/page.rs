@@ -215,7 +215,14 @@ fn upload_form(view: &TaskPage) -> Markup {
             summary { (locale.pick("پر کردن فرم از یک سند JSON", "Fill the form from a JSON document")) }
             form method="post" action=(format!("/tasks/{}/upload", view.task.id)) {
                 (csrf_field(view.viewer))
-                label for="upload-json" { (locale.pick("متن JSON را اینجا بچسبانید:", "Paste the JSON here:")) }
+                // Shown by daftar.js, which reads the chosen file into the text box below;
+                // without scripts, pasting the text does the same.
+                p.upload-file hidden {
+                    label for="upload-file" { (locale.pick("یک پرونده JSON برگزینید:", "Choose a JSON file:")) }
+                    " "
+                    input #upload-file type="file" accept=".json,application/json" data-fills="upload-json";
+                }
+                label for="upload-json" { (locale.pick("یا متن JSON را اینجا بچسبانید:", "Or paste the JSON here:")) }
                 textarea #upload-json name="json" rows="6" dir="ltr" {}
                 button.secondary type="submit" { (locale.pick("پر کردن فرم", "Fill the form")) }
             }
