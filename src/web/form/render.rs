@@ -185,7 +185,7 @@ impl<'a, 's> Renderer<'a, 's> {
         html! {
             fieldset.object id=(id) tabindex="-1" aria-describedby=[self.described_by(&id, field, &errors)] {
                 legend { (self.label(field, at, required.unwrap_or(false), true)) }
-                (self.help(&id, field.description))
+                (self.help(&id, field.help(self.ctx.locale)))
                 (self.messages(&id, &errors))
                 (children)
             }
@@ -215,7 +215,7 @@ impl<'a, 's> Renderer<'a, 's> {
         html! {
             fieldset.alternative id=(id) tabindex="-1" aria-describedby=[self.described_by(&id, field, &errors)] {
                 legend { (self.label(field, at, required, true)) }
-                (self.help(&id, field.description))
+                (self.help(&id, field.help(self.ctx.locale)))
                 (self.messages(&id, &errors))
                 div.choices {
                     @for (i, choice) in consts.iter().enumerate() {
@@ -277,7 +277,7 @@ impl<'a, 's> Renderer<'a, 's> {
     /// The ids of the help text and the error message of a field, if it has them.
     pub fn described_by(&self, id: &str, field: &Field<'_>, errors: &[&str]) -> Option<String> {
         let mut ids = Vec::new();
-        if field.description.is_some() {
+        if field.help(self.ctx.locale).is_some() {
             ids.push(format!("{id}-help"));
         }
         if !errors.is_empty() {

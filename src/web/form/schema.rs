@@ -51,6 +51,9 @@ pub(super) struct Field<'s> {
     pub node: &'s Value,
     pub title: Option<&'s str>,
     pub description: Option<&'s str>,
+    /// The Persian help text (`x-help-fa`), where the schema gives one; an empty one means
+    /// the field needs none in Persian (its options are labelled already).
+    pub help_fa: Option<&'s str>,
     pub kind: Kind<'s>,
 }
 
@@ -60,11 +63,13 @@ impl<'s> Field<'s> {
     pub fn read(root: &'s Value, node: &'s Value) -> Self {
         let mut title = None;
         let mut description = None;
+        let mut help_fa = None;
         let mut current = node;
         let mut widget = None;
         for _ in 0..MAX_REF_HOPS {
             title = title.or_else(|| str_of(current, "title"));
             description = description.or_else(|| str_of(current, "description"));
+            help_fa = help_fa.or_else(|| str_of(current, "x-help-fa"));
             let Some(reference) = str_of(current, "$ref") else {
                 break;
             };
@@ -93,7 +98,16 @@ impl<'s> Field<'s> {
             node: current,
             title,
             description,
+            help_fa,
             kind,
+        }
+    }
+
+    /// The help text to show in `locale`: Persian pages prefer `x-help-fa`.
+    pub fn help(&self, locale: crate::web::i18n::Locale) -> Option<&'s str> {
+        match (locale, self.help_fa) {
+            (crate::web::i18n::Locale::Fa, Some(help)) => Some(help).filter(|h| !h.is_empty()),
+            _ => self.description,
         }
     }
 

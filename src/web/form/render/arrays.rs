@@ -34,7 +34,7 @@ impl<'s> Renderer<'_, 's> {
             return html! {
                 fieldset.field.checks.has-error[!errors.is_empty()] id=(id) tabindex="-1" aria-describedby=[described] {
                     legend { (self.label(field, at, required, true)) }
-                    (self.help(&id, field.description))
+                    (self.help(&id, field.help(self.ctx.locale)))
                     (self.messages(&id, &errors))
                     (len_field)
                     (self.check_options(choices, &item_field, at, &id, values))
@@ -53,11 +53,14 @@ impl<'s> Renderer<'_, 's> {
         // attributes are inherited by the buttons inside, the nearest array's winning).
         let select = format!("#{id}");
         // An item's own description is said once, for the list, not in every item.
-        let help = field.description.or(item_field.description);
+        let help = field
+            .help(self.ctx.locale)
+            .or(item_field.help(self.ctx.locale));
         let described = self.described_by(
             &id,
             &Field {
                 description: help,
+                help_fa: None,
                 ..field.clone()
             },
             &errors,
@@ -76,7 +79,7 @@ impl<'s> Renderer<'_, 's> {
                     @for (i, item) in values.iter().enumerate() {
                         @let label = format!("{item_title} {}", text::digits(&(i + 1).to_string(), lang));
                         @let place = at.item(i, &label);
-                        @let untitled = Field { title: None, description: None, ..item_field.clone() };
+                        @let untitled = Field { title: None, description: None, help_fa: None, ..item_field.clone() };
                         div.item {
                             (self.field(&untitled, &place, Some(item), false))
                             div.item-ops {

@@ -54,9 +54,10 @@ impl<'s> Renderer<'_, 's> {
             Kind::Agency(_) => Some(text::AGENCY_HINT.get(lang)),
             _ => None,
         };
-        let help = field.description.or(hint);
+        let help = field.help(self.ctx.locale).or(hint);
         let shown_field = Field {
             description: help,
+            help_fa: None,
             ..field.clone()
         };
         let described = self.described_by(&id, &shown_field, &errors);
@@ -176,7 +177,7 @@ impl<'s> Renderer<'_, 's> {
             fieldset.field.radios.has-error[!errors.is_empty()] id=(group)
                 aria-describedby=[described] aria-invalid=[(!errors.is_empty()).then_some("true")] {
                 legend { (self.label(field, at, required, true)) }
-                (self.help(&group, field.description))
+                (self.help(&group, field.help(self.ctx.locale)))
                 (self.messages(&group, &errors))
                 @for (i, (v, title)) in options.iter().enumerate() {
                     @let radio_id = if i == 0 { id.clone() } else { format!("{id}-{i}") };
@@ -215,7 +216,7 @@ impl<'s> Renderer<'_, 's> {
                     aria-invalid=[(!errors.is_empty()).then_some("true")];
                 " "
                 label for=(id) { (self.label(field, at, false, false)) }
-                (self.help(&id, field.description))
+                (self.help(&id, field.help(self.ctx.locale)))
                 (self.messages(&id, &errors))
             }
         }

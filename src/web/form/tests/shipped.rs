@@ -113,6 +113,31 @@ fn enum_values_show_their_persian_titles_not_their_codes() {
     assert!(page.contains("<option value=\"IRICA\" label=\"گمرک جمهوری اسلامی ایران\">"));
 }
 
+#[test]
+fn help_is_persian_on_persian_pages_and_english_on_english_ones() {
+    let schema = shipped_schema("data-exchange-inventory");
+    let mut fields = Vec::new();
+    let data = sample(&schema, &schema, "", &mut fields);
+    let persian = html(&schema, &data, &[]);
+    assert!(persian.contains("این اطلاعات برای چه کاری به کار می‌رود."));
+    assert!(!persian.contains("What the data is used for."));
+    // Codes explained in English are not repeated: the options carry Persian labels.
+    assert!(!persian.contains("nix_gsb: the national information exchange"));
+    let agencies = agencies();
+    let english = render(
+        &schema,
+        &data,
+        &[],
+        &FormContext {
+            locale: Locale::En,
+            ..context(&agencies)
+        },
+    )
+    .into_string();
+    assert!(english.contains("What the data is used for."));
+    assert!(!english.contains("این اطلاعات برای چه کاری به کار می‌رود."));
+}
+
 fn registry() -> FormRegistry {
     let mut forms = FormRegistry::new();
     forms.load_dir(&root().join("schemas")).unwrap();
