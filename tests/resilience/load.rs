@@ -224,16 +224,26 @@ async fn bad_input_from_200_clients_changes_nothing() {
             .to_string()
     };
     let bad = Arc::new(bad_requests(&tokens, &task("MIMT"), &task("IRICA")));
-    // The new tasks' e-mails append events when sent; let them finish first.
+    // The workflow's tasks fall due after 3 s and escalate at once, and the e-mails of the
+    // new tasks and of the escalations append events when sent: let all of that happen
+    // before the log head is taken, however slow the machine.
+    let case_id = case["id"].as_str().unwrap().to_string();
     crate::checks::eventually(
-        "the queued e-mails are sent",
+        "the deadlines have escalated and the queued e-mails are sent",
         Duration::from_secs(60),
         || {
-            let base = node.base.clone();
+            let (base, case_id) = (node.base.clone(), case_id.clone());
             async move {
+                let path = format!("/v1/tasks?case={case_id}");
+                let tasks = expect(&base, Method::GET, &path, ADMIN_TOKEN, None, 200).await;
+                let escalated = tasks["items"].as_array().is_some_and(|items| {
+                    items
+                        .iter()
+                        .all(|t| t["escalation_level"].as_i64().unwrap_or(0) >= 1)
+                });
                 let path = "/v1/notifications?status=queued&limit=1";
                 let queued = expect(&base, Method::GET, path, ADMIN_TOKEN, None, 200).await;
-                queued["items"].as_array().is_some_and(Vec::is_empty)
+                escalated && queued["items"].as_array().is_some_and(Vec::is_empty)
             }
         },
     )
