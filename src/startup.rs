@@ -99,9 +99,6 @@ impl Application {
             state.clone(),
             stop_scheduler.subscribe(),
         ));
-        let listener = TcpListener::bind(settings.bind)
-            .with_context(|| format!("cannot listen on {}", settings.bind))?;
-        let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
         let pages = web::Data::new(crate::web::WebState {
             store: crate::web::store::WebStore::new(state.database.clone()),

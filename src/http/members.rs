@@ -72,10 +72,11 @@ pub async fn issue_token(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let bytes = body::read(payload, &state).await?;
+    // No body, `null` and `{}` all mean "no options", as before tokens could expire.
     let input: IssueTokenBody = if bytes.is_empty() {
         IssueTokenBody::default()
     } else {
-        body::json(&request, &bytes)?
+        body::json::<Option<IssueTokenBody>>(&request, &bytes)?.unwrap_or_default()
     };
     let (token_id, token) = state
         .engine

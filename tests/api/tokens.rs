@@ -63,6 +63,13 @@ async fn an_admin_lists_and_expires_tokens(db: TestDb) {
         status(&app, "/v1/members/nobody/tokens", ADMIN_TOKEN).await,
         404
     );
+    // Clients written before tokens could expire send `null` or `{}`: no options, as then.
+    for body in [json!(null), json!({})] {
+        let plain = app
+            .expect(Method::POST, path, ADMIN_TOKEN, Some(body), 201)
+            .await;
+        assert_eq!(plain["expires_at"], Value::Null);
+    }
 }
 
 async fn a_disabled_member_is_refused_and_its_task_stays_with_its_agency(db: TestDb) {
