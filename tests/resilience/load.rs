@@ -280,8 +280,10 @@ async fn bad_input_from_200_clients_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
+    // Liveness, not speed (speed is the benchmarks' business): the server still answers
+    // while the bad requests pour in, within a bound no loaded CI machine comes near.
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(30),
         "/health under load took {:?}",
         started.elapsed()
     );
