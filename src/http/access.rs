@@ -95,17 +95,31 @@ pub async fn enforce(
             .map(ServiceResponse::map_into_boxed_body);
     }
     let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(request.error_response(ApiError::unauthorized("no application state")));
+        return Ok(refuse(
+            request,
+            ApiError::unauthorized("no application state"),
+        ));
     };
     let caller = match authenticate(&state, request.request()).await {
         Ok(caller) if access.allows(&caller.actor) => caller,
-        Ok(_) => return Ok(request.error_response(access.refusal())),
-        Err(error) => return Ok(request.error_response(error)),
+        Ok(_) => return Ok(refuse(request, access.refusal())),
+        Err(error) => return Ok(refuse(request, error)),
     };
     request.extensions_mut().insert(caller);
     next.call(request)
         .await
         .map(ServiceResponse::map_into_boxed_body)
+}
+
+/// The refusal, on a connection that then closes: the body was never read, so the
+/// connection cannot carry the client's next request.
+fn refuse(request: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+    let mut response = request.error_response(error);
+    response
+        .response_mut()
+        .head_mut()
+        .set_connection_type(actix_web::http::ConnectionType::Close);
+    response
 }
 
 /// Taken by [`Caller`]'s extractor: the caller [`enforce`] authenticated, if it ran.
