@@ -128,6 +128,18 @@ pub enum CaseEvent {
         level: u32,
         notify: Vec<crate::workflow::Notify>,
     },
+    /// A task's deadline moved: the secretariat extended it, a closure fell on it, or a
+    /// return gave the agency time to correct its submission. The task is no longer overdue
+    /// and its reminders and escalation ladder start again from the new deadline.
+    DeadlineMoved {
+        task_id: Uuid,
+        due: Deadline,
+        previous_due_at: DateTime<Utc>,
+        cause: DeadlineCause,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        by: String,
+    },
 }
 
 impl CaseEvent {
@@ -153,6 +165,28 @@ impl CaseEvent {
 pub enum TaskKind {
     Submission,
     Vote,
+}
+
+/// Why a deadline moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineCause {
+    /// The secretariat extended it.
+    Extension,
+    /// An unplanned closure fell on it.
+    Closure,
+    /// A submission was returned for correction.
+    Return,
+}
+
+impl DeadlineCause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineCause::Extension => "extension",
+            DeadlineCause::Closure => "closure",
+            DeadlineCause::Return => "return",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -21,11 +21,11 @@ pub use actor::{Actor, MemberRef, Role};
 pub use command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
 pub use deadline::{Deadline, resolve_deadline};
 pub use decide::decide;
-pub use events::{CaseEvent, TaskKind, VoteChoice, VoteOutcome};
+pub use events::{CaseEvent, DeadlineCause, TaskKind, VoteChoice, VoteOutcome};
 pub use ids::derive_id;
 pub use permissions::may_open_cases;
 pub use state::{CaseState, CaseStatus, Comment, Submission, Task, TaskStatus, VoteState};
-pub use timers::{TimerKind, TimerPlan, finished, timers_for};
+pub use timers::{TimerKind, TimerPlan, finished, moved, timers_for};
 pub use vote::Tally;
 
 #[cfg(test)]

@@ -341,6 +341,12 @@ impl CaseState {
             CaseEvent::DeadlineEscalated { level, .. } => {
                 task.escalation_level = task.escalation_level.max(*level);
             }
+            CaseEvent::DeadlineMoved { due, .. } => {
+                task.due = Some(due.clone());
+                task.overdue = false;
+                task.reminders_sent.clear();
+                task.escalation_level = 0;
+            }
             CaseEvent::VoteCast {
                 choice,
                 comment,
@@ -385,7 +391,8 @@ fn task_of(event: &CaseEvent) -> Option<Uuid> {
         | CaseEvent::VoteCast { task_id, .. }
         | CaseEvent::TaskReminded { task_id, .. }
         | CaseEvent::TaskOverdue { task_id, .. }
-        | CaseEvent::DeadlineEscalated { task_id, .. } => Some(*task_id),
+        | CaseEvent::DeadlineEscalated { task_id, .. }
+        | CaseEvent::DeadlineMoved { task_id, .. } => Some(*task_id),
         _ => None,
     }
 }

@@ -47,10 +47,22 @@ fn seconds(duration: &IsoDuration) -> Duration {
     Duration::seconds(i64::try_from(duration.as_seconds()).unwrap_or(i64::MAX / 4))
 }
 
-fn plan(case_id: Uuid, task_id: Option<Uuid>, kind: TimerKind, due_at: DateTime<Utc>) -> TimerPlan {
+/// `generation` tells a moved deadline's timers from the first deadline's: timer ids are
+/// unique, and scheduling an id that already exists is a no-op.
+fn plan_for(
+    case_id: Uuid,
+    task_id: Option<Uuid>,
+    kind: TimerKind,
+    due_at: DateTime<Utc>,
+    generation: Option<&str>,
+) -> TimerPlan {
     let owner = task_id.map(|t| t.to_string()).unwrap_or_default();
+    let name = match generation {
+        None => kind.name(),
+        Some(generation) => format!("{}@{generation}", kind.name()),
+    };
     TimerPlan {
-        id: derive_id(case_id, &["timer", &owner, &kind.name()]),
+        id: derive_id(case_id, &["timer", &owner, &name]),
         case_id,
         task_id,
         kind,
@@ -58,7 +70,7 @@ fn plan(case_id: Uuid, task_id: Option<Uuid>, kind: TimerKind, due_at: DateTime<
     }
 }
 
-/// The timers that the tasks assigned by `events` need.
+/// The timers that the tasks assigned by `events`, and the deadlines they moved, need.
 pub fn timers_for(
     state: &CaseState,
     events: &[CaseEvent],
@@ -66,43 +78,108 @@ pub fn timers_for(
 ) -> Vec<TimerPlan> {
     let mut timers = Vec::new();
     for event in events {
-        let CaseEvent::TaskAssigned {
-            task_id,
-            step,
-            kind,
-            due: Some(due),
-            ..
-        } = event
-        else {
-            continue;
-        };
-        let Some(step) = definition.step(step) else {
-            continue;
-        };
-        for (index, before) in step.reminders().iter().enumerate() {
-            timers.push(plan(
-                state.id,
-                Some(*task_id),
-                TimerKind::Remind { index },
-                due.due_at - seconds(before),
-            ));
-        }
-        timers.push(plan(state.id, Some(*task_id), TimerKind::Due, due.due_at));
-        for (i, level) in step.escalations().iter().enumerate() {
-            timers.push(plan(
-                state.id,
-                Some(*task_id),
-                TimerKind::Escalate {
-                    level: i as u32 + 1,
-                },
-                due.due_at + seconds(&level.after),
-            ));
-        }
-        if *kind == TaskKind::Vote {
-            timers.push(plan(state.id, None, TimerKind::VoteDeadline, due.due_at));
+        match event {
+            CaseEvent::TaskAssigned {
+                task_id,
+                step,
+                kind,
+                due: Some(due),
+                ..
+            } => plan_deadline(
+                state,
+                definition,
+                *task_id,
+                step,
+                *kind,
+                due,
+                None,
+                &mut timers,
+            ),
+            CaseEvent::DeadlineMoved { task_id, due, .. } => {
+                let Some(task) = state.task(*task_id) else {
+                    continue;
+                };
+                let generation = due.due_at.timestamp_micros().to_string();
+                plan_deadline(
+                    state,
+                    definition,
+                    *task_id,
+                    &task.origin_step,
+                    task.kind,
+                    due,
+                    Some(&generation),
+                    &mut timers,
+                );
+            }
+            _ => {}
         }
     }
     timers
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_deadline(
+    state: &CaseState,
+    definition: &WorkflowDefinition,
+    task_id: Uuid,
+    step: &str,
+    kind: TaskKind,
+    due: &super::deadline::Deadline,
+    generation: Option<&str>,
+    timers: &mut Vec<TimerPlan>,
+) {
+    let Some(step) = definition.step(step) else {
+        return;
+    };
+    let task = Some(task_id);
+    for (index, before) in step.reminders().iter().enumerate() {
+        timers.push(plan_for(
+            state.id,
+            task,
+            TimerKind::Remind { index },
+            due.due_at - seconds(before),
+            generation,
+        ));
+    }
+    timers.push(plan_for(
+        state.id,
+        task,
+        TimerKind::Due,
+        due.due_at,
+        generation,
+    ));
+    for (i, level) in step.escalations().iter().enumerate() {
+        timers.push(plan_for(
+            state.id,
+            task,
+            TimerKind::Escalate {
+                level: i as u32 + 1,
+            },
+            due.due_at + seconds(&level.after),
+            generation,
+        ));
+    }
+    if kind == TaskKind::Vote {
+        timers.push(plan_for(
+            state.id,
+            None,
+            TimerKind::VoteDeadline,
+            due.due_at,
+            generation,
+        ));
+    }
+}
+
+/// Tasks whose deadline `events` moved: their pending timers are dropped before the new
+/// deadline's are scheduled.
+pub fn moved(events: &[CaseEvent]) -> Vec<Uuid> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            CaseEvent::DeadlineMoved { task_id, .. } => Some(*task_id),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Tasks that `events` finished, whose timers can be dropped; `None` inside means the whole
@@ -160,10 +237,14 @@ pub fn fire(
     let mut events: Vec<CaseEvent> = Vec::new();
     match kind {
         TimerKind::Remind { index } => {
+            // A reminder planned for an earlier deadline (one that moved since) finds its
+            // moment not yet come, and stays silent.
             let before = step.and_then(|s| s.reminders().get(*index));
-            if let Some(before) =
-                before.filter(|_| ctx.now < due.due_at && !task.reminders_sent.contains(index))
-            {
+            if let Some(before) = before.filter(|b| {
+                ctx.now < due.due_at
+                    && ctx.now >= due.due_at - seconds(b)
+                    && !task.reminders_sent.contains(index)
+            }) {
                 events.push(CaseEvent::TaskReminded {
                     task_id: task.id,
                     index: *index,

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::documents::SideWrite;
 use crate::domain::{Actor, CaseEvent, CaseState, Command, Context, DomainError, decide};
-use crate::domain::{finished, timers_for};
+use crate::domain::{finished, moved, timers_for};
 use crate::event_store::{AppendRequest, ExpectedVersion, StoreError};
 use crate::timers::TimerRow;
 use crate::workflow::WorkflowDefinition;
@@ -217,6 +217,12 @@ fn side_writes(
 ) -> Vec<SideWrite> {
     let mut writes = projection::documents(next, before.version);
     writes.extend(projection::case_agencies(before, next));
+    for task in moved(events) {
+        writes.push(SideWrite::CancelTimers {
+            case_id: next.id.to_string(),
+            task_id: Some(task.to_string()),
+        });
+    }
     for timer in timers_for(next, events, definition) {
         writes.push(SideWrite::ScheduleTimer(TimerRow {
             id: timer.id.to_string(),

@@ -7,6 +7,7 @@
 //! them with the code under test.
 
 mod cancel_reassign;
+mod deadline_moved;
 mod determinism;
 mod facts;
 mod history;
