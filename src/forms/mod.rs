@@ -11,6 +11,7 @@ mod agency_refs;
 mod canonical;
 mod error;
 mod load;
+mod nil_return;
 mod version;
 mod violation;
 
@@ -28,6 +29,7 @@ use serde_json::Value;
 pub use agency_refs::{AgencyRefWalk, NOT_AGENCIES, agency_refs, walk as walk_agency_refs};
 pub use canonical::{canonical_json, content_hash};
 pub use error::FormError;
+pub use nil_return::{NOTHING_TO_DECLARE, admits_nil_return, is_nil_return, nil_return_reason};
 pub use version::{FormVersion, REGEX_BACKTRACK_LIMIT};
 pub use violation::{MAX_DEPTH, SchemaViolation};
 

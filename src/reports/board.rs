@@ -11,17 +11,24 @@ use uuid::Uuid;
 
 use crate::calendar::{JalaliDate, format_fa, tehran_date};
 use crate::domain::{CaseState, Task, TaskStatus};
+use crate::forms::is_nil_return;
 
-/// Every task status, in the order a task moves through them; totals list each one.
-const STATUSES: [TaskStatus; 7] = [
-    TaskStatus::Open,
-    TaskStatus::Submitted,
-    TaskStatus::Returned,
-    TaskStatus::Accepted,
-    TaskStatus::Voted,
-    TaskStatus::Expired,
-    TaskStatus::Cancelled,
+/// Every row status, in the order a task moves through them; totals list each one. Besides
+/// the task statuses, an accepted nil return is a status of its own on the board.
+const STATUSES: [&str; 8] = [
+    "open",
+    "submitted",
+    "returned",
+    "accepted",
+    NOTHING_TO_DECLARE,
+    "voted",
+    "expired",
+    "cancelled",
 ];
+
+/// The row status of an agency whose accepted answer is «موردی برای اعلام ندارد»: it has
+/// answered, with nothing to declare, and is counted apart from those that declared data.
+pub const NOTHING_TO_DECLARE: &str = crate::forms::NOTHING_TO_DECLARE;
 
 /// One participant's position: its task in the case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -34,7 +41,11 @@ pub struct BoardRow {
     pub step: String,
     #[serde(rename = "type")]
     pub kind: String,
+    /// The task's status, or `nothing_to_declare` for an accepted nil return.
     pub status: String,
+    /// The task's current submission is a nil return (accepted, or still awaiting review).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nothing_to_declare: bool,
     pub assignee: Option<String>,
     pub due_at: Option<String>,
     pub due_jalali: Option<String>,
@@ -77,7 +88,20 @@ fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// The status a row shows: the task's, except that an accepted nil return is its own.
+fn row_status(task: &Task, nil_return: bool) -> String {
+    match task.status {
+        TaskStatus::Accepted if nil_return => NOTHING_TO_DECLARE.to_string(),
+        status => status.as_str().to_string(),
+    }
+}
+
 fn row(task: &Task) -> BoardRow {
+    let nil_return = task
+        .submissions
+        .last()
+        .is_some_and(|s| is_nil_return(&s.data))
+        && matches!(task.status, TaskStatus::Submitted | TaskStatus::Accepted);
     BoardRow {
         agency: task.agency.clone(),
         agency_name: None,
@@ -87,7 +111,8 @@ fn row(task: &Task) -> BoardRow {
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
-        status: task.status.as_str().to_string(),
+        status: row_status(task, nil_return),
+        nothing_to_declare: nil_return,
         assignee: task.assignee.clone(),
         due_at: task.due.as_ref().map(|d| rfc3339(d.due_at)),
         due_jalali: task.due.as_ref().map(|d| d.due_jalali.clone()),
@@ -115,10 +140,8 @@ pub fn build_board(state: &CaseState) -> Board {
     // A stable sort keeps assignment order among equals.
     tasks.sort_by_key(|t| position(t));
     let rows: Vec<BoardRow> = tasks.into_iter().map(row).collect();
-    let mut by_status: BTreeMap<String, usize> = STATUSES
-        .iter()
-        .map(|s| (s.as_str().to_string(), 0))
-        .collect();
+    let mut by_status: BTreeMap<String, usize> =
+        STATUSES.iter().map(|s| (s.to_string(), 0)).collect();
     for r in &rows {
         *by_status.entry(r.status.clone()).or_default() += 1;
     }

@@ -25,6 +25,8 @@
 //! with no accepted inventory (`provider_has_no_accepted_inventory`). Every unmatched need
 //! lists as `candidates` the offers of other agencies (any, not only the one it named) that
 //! share a data item with it: where the data may be found.
+//! An agency whose accepted inventory is a nil return has answered: it is on the axes with
+//! no needs and no offers, and a need naming it is looked for among its (absent) offers.
 //! An offer that meets no need is unused. Duplicates: see [`super::duplicates`].
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::duplicates::{Duplicate, duplicates};
+use crate::forms::is_nil_return;
 use super::entries::{NeedEntry, OfferEntry, Profile, UNKNOWN_PROVIDER, needs_of, offers_of};
 
 /// Why a need found no offer.
@@ -89,6 +92,9 @@ pub struct AgencySummary {
     pub code: String,
     pub participant: bool,
     pub inventory_accepted: bool,
+    /// Its accepted inventory is a nil return: it answered, with nothing to declare.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nothing_to_declare: bool,
     pub needs: usize,
     pub offers: usize,
 }
@@ -272,6 +278,7 @@ fn agencies(
             code: code.to_string(),
             participant: participants.iter().any(|p| p == code),
             inventory_accepted: by_agency.contains_key(code),
+            nothing_to_declare: by_agency.get(code).is_some_and(|d| is_nil_return(d)),
             needs: needs.iter().filter(|n| n.agency == code).count(),
             offers: offers.iter().filter(|o| o.agency == code).count(),
         })

@@ -41,13 +41,17 @@ fn assigned(n: u128, agency: &str) -> CaseEvent {
 }
 
 fn submitted(n: u128, number: u32) -> CaseEvent {
+    submission(n, number, json!({}))
+}
+
+fn submission(n: u128, number: u32, data: serde_json::Value) -> CaseEvent {
     CaseEvent::SubmissionReceived {
         task_id: task_id(n),
         submission_id: Uuid::from_u128(1000 + n * 10 + u128::from(number)),
         number,
         form: "data-exchange-inventory".into(),
         form_version: 1,
-        data: json!({}).into(),
+        data: data.into(),
         submitted_by: "m".into(),
         review_step: Some("review".into()),
     }
@@ -158,6 +162,7 @@ fn totals_count_every_status_overdue_and_escalated() {
         ("submitted", 1),
         ("returned", 0),
         ("accepted", 1),
+        ("nothing_to_declare", 0),
         ("voted", 0),
         ("expired", 0),
         ("cancelled", 0),
@@ -192,4 +197,44 @@ fn the_stored_board_carries_nothing_reader_specific() {
     assert!(value["rows"][0].get("agency_name").is_none());
     let back: Board = serde_json::from_value(value).unwrap();
     assert_eq!(back, build_board(&case()));
+}
+
+/// The case above, plus NOCR answering «nothing to declare» (accepted) and SSAA sending a
+/// nil return that still awaits review.
+fn case_with_nil_returns() -> CaseState {
+    let nil = |n: u128| {
+        let data = json!({"nothing_to_declare": {"reason": "سامانه‌ای نداریم"}});
+        submission(n, 1, data)
+    };
+    let events = [
+        assigned(4, "NOCR"),
+        nil(4),
+        CaseEvent::SubmissionAccepted {
+            task_id: task_id(4),
+            submission_id: Uuid::from_u128(1041),
+            comment: None,
+            reviewed_by: "sec-1".into(),
+        },
+        assigned(5, "SSAA"),
+        nil(5),
+    ];
+    events
+        .iter()
+        .fold(case(), |state, event| state.apply(event, now()))
+}
+
+#[test]
+fn an_accepted_nil_return_is_a_status_of_its_own() {
+    let board = build_board(&case_with_nil_returns());
+    let status = |agency: &str| {
+        let row = board.rows.iter().find(|r| r.agency.as_deref() == Some(agency));
+        row.map(|r| (r.status.as_str(), r.nothing_to_declare)).unwrap()
+    };
+    assert_eq!(status("NOCR"), ("nothing_to_declare", true));
+    assert_eq!(status("SSAA"), ("submitted", true), "reviewed like any submission");
+    assert_eq!(status("IRICA"), ("accepted", false));
+    let totals = &board.totals.by_status;
+    assert_eq!(totals["nothing_to_declare"], 1);
+    assert_eq!(totals["accepted"], 1);
+    assert_eq!(totals["submitted"], 2);
 }

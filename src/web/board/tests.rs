@@ -24,6 +24,7 @@ fn row(n: u128, agency: &str, status: &str) -> BoardRow {
         step: "submit".into(),
         kind: "submission".into(),
         status: status.into(),
+        nothing_to_declare: status == "nothing_to_declare",
         assignee: None,
         due_at: Some("2026-12-21T20:29:59Z".into()),
         due_jalali: Some("1405-09-30".into()),

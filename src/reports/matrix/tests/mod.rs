@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 mod matching;
+mod nil_return;
 mod shape;
 
 use super::*;
