@@ -35,8 +35,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::duplicates::{Duplicate, duplicates};
-use crate::forms::is_nil_return;
 use super::entries::{NeedEntry, OfferEntry, Profile, UNKNOWN_PROVIDER, needs_of, offers_of};
+use crate::forms::is_nil_return;
 
 /// Why a need found no offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -27,7 +27,7 @@ pub fn status_chip(status: &str, locale: Locale) -> Markup {
     let tone = match status {
         "returned" | "expired" => "chip danger",
         "submitted" => "chip warn",
-        "accepted" | "voted" => "chip ok",
+        "accepted" | "voted" | "nothing_to_declare" => "chip ok",
         _ => "chip",
     };
     html! { span class=(tone) { (status_label(locale, status)) } }
@@ -96,7 +96,14 @@ fn board_row(row: &BoardRow, locale: Locale, options: BoardOptions<'_>) -> Marku
                     a.small href={ "/tasks/" (row.task) "/reassign" } { (w("واگذاری", "Reassign")) }
                 }
             }
-            td data-label=(w("وضعیت", "Status")) { (status_chip(&row.status, locale)) }
+            td data-label=(w("وضعیت", "Status")) {
+                (status_chip(&row.status, locale))
+                // A nil return awaiting review says so beside its status.
+                @if row.nothing_to_declare && row.status == "submitted" {
+                    br;
+                    span.muted { (status_label(locale, "nothing_to_declare")) }
+                }
+            }
             td data-label=(w("مهلت", "Due")) { (due(row, locale)) }
             td data-label=(w("دیرکرد", "Overdue")) {
                 @if row.overdue { span.badge.danger { (w("دیرکرد", "Overdue")) } } @else { "—" }

@@ -225,6 +225,7 @@ pub fn status_label(locale: Locale, status: &str) -> String {
         "returned" => ("بازگشت برای اصلاح", "returned"),
         "submitted" => ("در انتظار بررسی", "awaiting review"),
         "accepted" => ("پذیرفته", "accepted"),
+        "nothing_to_declare" => ("موردی برای اعلام ندارد", "nothing to declare"),
         "voted" => ("رأی داده شد", "voted"),
         "expired" => ("منقضی", "expired"),
         "cancelled" => ("لغو شده", "cancelled"),

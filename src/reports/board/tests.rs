@@ -227,11 +227,19 @@ fn case_with_nil_returns() -> CaseState {
 fn an_accepted_nil_return_is_a_status_of_its_own() {
     let board = build_board(&case_with_nil_returns());
     let status = |agency: &str| {
-        let row = board.rows.iter().find(|r| r.agency.as_deref() == Some(agency));
-        row.map(|r| (r.status.as_str(), r.nothing_to_declare)).unwrap()
+        let row = board
+            .rows
+            .iter()
+            .find(|r| r.agency.as_deref() == Some(agency));
+        row.map(|r| (r.status.as_str(), r.nothing_to_declare))
+            .unwrap()
     };
     assert_eq!(status("NOCR"), ("nothing_to_declare", true));
-    assert_eq!(status("SSAA"), ("submitted", true), "reviewed like any submission");
+    assert_eq!(
+        status("SSAA"),
+        ("submitted", true),
+        "reviewed like any submission"
+    );
     assert_eq!(status("IRICA"), ("accepted", false));
     let totals = &board.totals.by_status;
     assert_eq!(totals["nothing_to_declare"], 1);

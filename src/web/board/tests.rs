@@ -167,3 +167,26 @@ fn a_vote_row_says_so_and_names_its_voter() {
     assert!(html.contains("<span class=\"muted\">رأی · سارا &lt;احمدی&gt;</span>"));
     assert!(!html.contains("/reassign"), "a vote is not reassigned");
 }
+
+#[test]
+fn a_nil_return_reads_nothing_to_declare_in_the_row_and_the_totals() {
+    let mut board = board(Locale::Fa);
+    board.rows[1].status = "nothing_to_declare".into();
+    board.rows[1].nothing_to_declare = true;
+    board.rows[0].nothing_to_declare = true;
+    board.totals.by_status.insert("accepted".into(), 0);
+    board
+        .totals
+        .by_status
+        .insert("nothing_to_declare".into(), 1);
+    let html = board_table(&board, Locale::Fa, options(true)).into_string();
+    assert!(html.contains("<span class=\"chip ok\">موردی برای اعلام ندارد</span>"));
+    let footer = &html[html.find("<tfoot>").unwrap()..];
+    assert!(footer.contains("<span class=\"chip ok\">موردی برای اعلام ندارد</span> ۱"));
+    assert!(
+        html.contains("<span class=\"muted\">موردی برای اعلام ندارد</span>"),
+        "a nil return awaiting review says so beside its status"
+    );
+    let english = board_table(&board, Locale::En, options(true)).into_string();
+    assert!(english.contains(">nothing to declare<"));
+}

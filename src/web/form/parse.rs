@@ -13,10 +13,11 @@ use std::str::FromStr;
 use serde_json::{Map, Number, Value};
 
 use super::ops::ArrayOp;
-use super::schema::{Choice, Field, Kind, escape, form_value};
+use super::schema::{ANSWER_FIELD, Choice, Field, Kind, escape, form_value};
 use super::text::{self, Phrase, ascii_digits, plain_digits};
 use super::{FieldError, FormContext};
 use crate::calendar::JalaliDate;
+use crate::forms::{NOTHING_TO_DECLARE, admits_nil_return};
 
 /// Deeper than this the posted names are ignored (the validator refuses such documents).
 const MAX_DEPTH: usize = 64;
@@ -44,6 +45,8 @@ struct Meta {
     /// `len:` fields: the number of items, `None` for a list the document did not have.
     lens: BTreeMap<String, Option<usize>>,
     choices: BTreeMap<String, String>,
+    /// The answer chosen in a form that admits a nil return.
+    answer: Option<String>,
 }
 
 /// Reads `fields` (name → value, in the order posted) along `schema`.
@@ -59,6 +62,8 @@ pub fn parse(schema: &Value, fields: &[(String, String)], ctx: &FormContext) -> 
             meta.choices.insert(pointer.to_owned(), value.clone());
         } else if name == "op" {
             op = ArrayOp::parse(value);
+        } else if name == ANSWER_FIELD {
+            meta.answer = Some(value.clone());
         } else if name.starts_with('/') {
             posted.insert(name, value.clone());
         }
@@ -71,12 +76,27 @@ pub fn parse(schema: &Value, fields: &[(String, String)], ctx: &FormContext) -> 
     };
     let root = Field::read(schema, schema);
     // The document itself is there even when nothing in it was filled in.
-    let data = Value::Object(reader.properties(&root, "", Some(&posted), 0));
+    let mut data = reader.properties(&root, "", Some(&posted), 0);
+    if admits_nil_return(schema) {
+        data = chosen_answer(data, reader.meta.answer.as_deref());
+    }
+    let data = Value::Object(data);
     Parsed {
         data,
         errors: reader.errors.take(),
         op,
     }
+}
+
+/// Only the part of the form the person chose: the nil return (kept even with its reason
+/// left blank, so that the validator asks for the reason at its field), or the lists.
+fn chosen_answer(mut data: Map<String, Value>, answer: Option<&str>) -> Map<String, Value> {
+    let nil = data.remove(NOTHING_TO_DECLARE);
+    if answer != Some(NOTHING_TO_DECLARE) {
+        return data;
+    }
+    let nil = nil.unwrap_or_else(|| Value::Object(Map::new()));
+    Map::from_iter([(NOTHING_TO_DECLARE.to_owned(), nil)])
 }
 
 impl Posted {

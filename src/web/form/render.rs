@@ -6,6 +6,7 @@
 //! and linked to the nearest enclosing field.
 
 mod arrays;
+mod nil_return;
 mod widgets;
 
 use std::cell::RefCell;
@@ -17,6 +18,7 @@ use serde_json::Value;
 use super::schema::{Choice, Field, Kind, escape, field_id, form_value};
 use super::text::{self, Locale};
 use super::{FieldError, FormContext};
+use crate::forms::{NOTHING_TO_DECLARE, admits_nil_return};
 
 /// Schemas that refer to themselves stop here instead of recursing forever.
 const MAX_DEPTH: usize = 32;
@@ -166,8 +168,12 @@ impl<'a, 's> Renderer<'a, 's> {
     ) -> Markup {
         let id = at.id();
         let errors = self.take_errors(at, &id);
+        // A nil return is chosen apart, at the top of the form ([`Renderer::answer`]).
+        let nil_apart = root && admits_nil_return(field.node);
+        let mut properties = field.properties();
+        properties.retain(|(name, _)| !nil_apart || *name != NOTHING_TO_DECLARE);
         let children = html! {
-            @for (name, schema) in field.properties() {
+            @for (name, schema) in properties {
                 @let child = Field::read(self.root, schema);
                 @let label = child.title.unwrap_or(name);
                 @let place = at.child(name, label);
@@ -178,7 +184,7 @@ impl<'a, 's> Renderer<'a, 's> {
             return html! {
                 div.form-root id=(id) tabindex="-1" {
                     (self.messages(&id, &errors))
-                    (children)
+                    @if nil_apart { (self.answer(field, at, value, children)) } @else { (children) }
                 }
             };
         }

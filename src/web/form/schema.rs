@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use crate::forms::{NOTHING_TO_DECLARE, admits_nil_return};
+
 const MAX_REF_HOPS: usize = 16;
 const AGENCY_REF: &str = "#/$defs/AgencyRef";
 const JALALI_DATE: &str = "#/$defs/JalaliDate";
@@ -141,11 +143,22 @@ impl<'s> Field<'s> {
             .collect()
     }
 
+    /// Listed in `required`; or, in a form that admits a nil return, required by the answer
+    /// with the lists (the `oneOf` branch that does not require `nothing_to_declare`): the
+    /// form shows the lists' answer, and the nil return is chosen apart.
     pub fn is_required(&self, property: &str) -> bool {
-        self.node
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(property)))
+        if requires(self.node, property) {
+            return true;
+        }
+        if !admits_nil_return(self.node) {
+            return false;
+        }
+        let branches = self.node.get("oneOf").and_then(Value::as_array);
+        branches
+            .into_iter()
+            .flatten()
+            .filter(|b| !requires(b, NOTHING_TO_DECLARE))
+            .any(|b| requires(b, property))
     }
 
     pub fn number(&self, keyword: &str) -> Option<u64> {
@@ -157,6 +170,12 @@ impl<'s> Field<'s> {
 enum Widget {
     Agency,
     Date,
+}
+
+fn requires(node: &Value, property: &str) -> bool {
+    node.get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(property)))
 }
 
 fn str_of<'s>(node: &'s Value, key: &str) -> Option<&'s str> {
@@ -270,6 +289,10 @@ pub(super) fn form_value(value: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// The posted field that says which answer a form admitting a nil return carries:
+/// `lists`, or `nothing_to_declare`.
+pub(super) const ANSWER_FIELD: &str = "answer";
 
 /// The segment of a JSON Pointer for a property name (RFC 6901).
 pub(super) fn escape(key: &str) -> String {

@@ -3,6 +3,7 @@
 
 mod browser;
 mod handmade;
+mod nil_return;
 mod shipped;
 
 use serde_json::Value;

@@ -32,6 +32,15 @@ pub(super) const AGENCY_HINT: Phrase = Phrase(
     "کد یا نام دستگاه را بنویسید و از فهرست انتخاب کنید.",
     "Type the agency's code or name and pick it from the list.",
 );
+pub(super) const ANSWER: Phrase = Phrase("پاسخ دستگاه", "The agency's answer");
+pub(super) const ANSWER_LISTS: Phrase = Phrase(
+    "موارد را در فهرست‌های زیر اعلام می‌کنم",
+    "I declare items in the lists below",
+);
+pub(super) const ANSWER_NOTHING: Phrase = Phrase(
+    "موردی برای اعلام ندارد (با ذکر دلیل)",
+    "Nothing to declare (with the reason)",
+);
 pub(super) const OTHER: Phrase = Phrase("فهرست", "A list");
 pub(super) const AT_MOST: Phrase = Phrase("حداکثر", "at most");
 

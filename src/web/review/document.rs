@@ -48,7 +48,22 @@ pub fn render(document: &Document<'_>) -> Markup {
     html! {
         article.document {
             @if document.previous.is_some() { (summary(&reading, &tree)) }
+            (nil_return(&reading, document.current))
             (body(&reading, Some(schema.root()), &tree))
+        }
+    }
+}
+
+/// A nil return says at the top, in plain words, that the agency has nothing to declare and
+/// why; the reason is the whole document, so it is quoted there rather than looked for.
+fn nil_return(reading: &Reading<'_>, current: &Value) -> Markup {
+    let Some(reason) = crate::forms::nil_return_reason(current) else {
+        return html! {};
+    };
+    html! {
+        div.nil-return role="note" {
+            p { strong { (reading.text("این دستگاه موردی برای اعلام ندارد.", "This agency has nothing to declare.")) } }
+            p { (reading.text("دلیل: ", "Reason: ")) q dir="auto" { (reason) } }
         }
     }
 }

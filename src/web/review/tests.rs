@@ -304,3 +304,21 @@ fn an_added_need_is_marked_once_not_at_every_value_inside_it() {
     );
     assert!(html.contains("<li class=\"diff-added\">"));
 }
+
+#[test]
+fn a_nil_return_reads_plainly_with_its_reason() {
+    let nil = json!({"nothing_to_declare": {"reason": "سامانه‌ای <برای> تبادل نداریم"}});
+    let html = render_fa(&schema(), &nil, None);
+    assert!(html.contains("این دستگاه موردی برای اعلام ندارد."), "{html}");
+    assert!(html.contains("<q dir=\"auto\">سامانه‌ای &lt;برای&gt; تبادل نداریم</q>"));
+    assert!(
+        !html.contains("nothing_to_declare"),
+        "the JSON key is shown"
+    );
+    let after_lists = render_fa(&schema(), &nil, Some(&cbi()));
+    assert!(
+        after_lists.contains("diff-summary"),
+        "what changed since the lists"
+    );
+    assert!(!render_fa(&schema(), &cbi(), None).contains("nil-return"));
+}

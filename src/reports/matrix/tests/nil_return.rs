@@ -18,13 +18,21 @@ fn an_accepted_nil_return_is_an_answer_with_no_cells() {
     assert!(nocr.inventory_accepted && nocr.nothing_to_declare);
     assert_eq!((nocr.needs, nocr.offers), (0, 0));
     let ssaa = summary("SSAA");
-    assert!(!ssaa.inventory_accepted && !ssaa.nothing_to_declare, "SSAA has not answered");
+    assert!(
+        !ssaa.inventory_accepted && !ssaa.nothing_to_declare,
+        "SSAA has not answered"
+    );
     assert!(!summary("CPPO").nothing_to_declare);
     assert!(
-        m.cells.iter().all(|c| c.provider != "NOCR" || c.offers.is_empty()),
+        m.cells
+            .iter()
+            .all(|c| c.provider != "NOCR" || c.offers.is_empty()),
         "NOCR offers nothing"
     );
-    assert!(m.cells.iter().all(|c| c.consumer != "NOCR"), "NOCR needs nothing");
+    assert!(
+        m.cells.iter().all(|c| c.consumer != "NOCR"),
+        "NOCR needs nothing"
+    );
     assert!(m.unused_offers.is_empty());
     // CPPO's need names an agency that answered: it found no offer there, which is not
     // the same as an agency that never answered.
