@@ -158,7 +158,10 @@ impl Engine {
         .with_metadata(self.metadata(actor))
         .with_side_writes(vec![SideWrite::Document(doc)]);
         match self.store.append(request).await {
-            Ok(_) => Ok(input),
+            Ok(_) => {
+                self.agency_names_changed();
+                Ok(input)
+            }
             Err(StoreError::VersionConflict { .. }) => Err(EngineError::Conflict(format!(
                 "agency {} already exists",
                 input.code

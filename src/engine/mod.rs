@@ -85,6 +85,8 @@ pub struct Engine {
     /// Reports of cases, per case version (see [`Engine::derive`]).
     derived: Arc<derived::DerivedCache>,
     directory: Arc<Mutex<Option<DirectorySnapshot>>>,
+    /// Agencies by code, as e-mails name them (see [`mail`]).
+    agency_names: Arc<Mutex<Option<mail::AgencyNamesSnapshot>>>,
     task_facts: Arc<Mutex<HashMap<Uuid, tasks::TaskFacts>>>,
     /// Agency codes seen registered. Agencies are never removed, so a code found here is
     /// known; a code not found sends the check to the database.
@@ -117,6 +119,7 @@ impl Engine {
             cases: Arc::new(Mutex::new(HashMap::new())),
             derived: Arc::new(derived::DerivedCache::default()),
             directory: Arc::new(Mutex::new(None)),
+            agency_names: Arc::new(Mutex::new(None)),
             task_facts: Arc::new(Mutex::new(HashMap::new())),
             known_agencies: Arc::new(Mutex::new(std::collections::HashSet::new())),
             sessions: Arc::new(Mutex::new(HashMap::new())),

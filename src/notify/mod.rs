@@ -8,8 +8,10 @@ pub mod mailer;
 pub mod recipients;
 pub mod sign_in;
 pub mod templates;
+pub mod wording;
 
 pub use dispatcher::{Dispatcher, mask_email};
 pub use mailer::{LettreMailer, MailSettings, Mailer, SendError};
 pub use recipients::{PlannedMail, action_path, mails_for};
 pub use templates::{MailContext, Rendered, Template, render};
+pub use wording::{Lang, agency_name, deadline_en, deadline_fa, due, rtl_wrap};

@@ -73,6 +73,8 @@ fn context(state: &CaseState, task: Option<&Task>, member: &Member) -> MailConte
         task_id: task.map(|t| t.id.to_string()),
         step: task.map(|t| t.step.clone()),
         agency: task.and_then(|t| t.agency.clone()),
+        agency_name_fa: None,
+        agency_name_en: None,
         due_jalali: task
             .and_then(|t| t.due.as_ref())
             .map(|d| d.due_jalali.clone()),

@@ -1,10 +1,13 @@
 //! E-mail texts in Persian and English: a plain-text body and an HTML alternative (right to
 //! left for Persian, with Jalali dates in Persian digits). Pure: the same inputs always give
-//! the same message, which is rendered once, when the causing event is appended.
+//! the same message, which is rendered once, when the causing event is appended. The rules
+//! every text follows (agencies by name, deadlines with weekday and time, the right-to-left
+//! wrapper) are the helpers of [`super::wording`].
 
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{JalaliDate, format_fa, to_persian_digits};
+use super::wording::{Lang, agency_name, due, rtl_wrap};
+use crate::calendar::to_persian_digits;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,7 +42,10 @@ pub struct MailContext {
     pub case_id: String,
     pub task_id: Option<String>,
     pub step: Option<String>,
+    /// The agency's code; its names below, from the directory when the mail is composed.
     pub agency: Option<String>,
+    pub agency_name_fa: Option<String>,
+    pub agency_name_en: Option<String>,
     pub due_jalali: Option<String>,
     pub due_at: Option<String>,
     pub comment: Option<String>,
@@ -55,33 +61,17 @@ pub struct Rendered {
     pub html: String,
 }
 
-fn due_fa(ctx: &MailContext) -> String {
-    ctx.due_jalali
-        .as_deref()
-        .and_then(|d| d.parse::<JalaliDate>().ok())
-        .map(format_fa)
-        .unwrap_or_else(|| "—".into())
-}
-
-fn due_en(ctx: &MailContext) -> String {
-    match (&ctx.due_jalali, &ctx.due_at) {
-        (Some(jalali), Some(at)) => format!("{jalali} (Solar Hijri; {at} UTC)"),
-        (Some(jalali), None) => jalali.clone(),
-        _ => "—".into(),
-    }
-}
-
 fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
     let title = &ctx.case_title;
-    let agency = ctx.agency.clone().unwrap_or_default();
-    let due = due_fa(ctx);
+    let agency = agency_name(ctx, Lang::Fa);
+    let due = due(ctx, Lang::Fa);
     let level = to_persian_digits(&ctx.level.unwrap_or(0).to_string());
     let comment = ctx.comment.clone().unwrap_or_default();
     let (subject, lines) = match template {
         Template::TaskAssigned => (
-            format!("وظیفه جدید: {title}"),
+            format!("کار جدید در کارتابل: {title}"),
             vec![
-                format!("برای دستگاه {agency} وظیفه‌ای در پرونده «{title}» ثبت شد."),
+                format!("کار جدیدی برای {agency} در پرونده «{title}» در کارتابل شما قرار گرفت."),
                 format!("مهلت: {due}"),
             ],
         ),
@@ -95,14 +85,14 @@ fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
         Template::Reminder => (
             format!("یادآوری مهلت: {title}"),
             vec![
-                format!("مهلت وظیفه دستگاه {agency} در پرونده «{title}» نزدیک است."),
+                format!("مهلت کار {agency} در پرونده «{title}» نزدیک است."),
                 format!("مهلت: {due}"),
             ],
         ),
         Template::Overdue => (
             format!("مهلت گذشته: {title}"),
             vec![
-                format!("مهلت وظیفه دستگاه {agency} در پرونده «{title}» گذشته است."),
+                format!("مهلت کار {agency} در پرونده «{title}» گذشته است."),
                 format!("مهلت: {due}"),
             ],
         ),
@@ -110,22 +100,23 @@ fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             format!("ارجاع به سطح {level}: {title}"),
             vec![
                 format!(
-                    "وظیفه دستگاه {agency} در پرونده «{title}» پس از مهلت انجام نشده و به سطح {level} ارجاع شد."
+                    "کار {agency} در پرونده «{title}» پس از مهلت انجام نشده و به سطح {level} ارجاع شد."
                 ),
                 format!("مهلت: {due}"),
             ],
         ),
         Template::Returned => (
-            format!("بازگشت برای اصلاح: {title}"),
+            format!("اطلاعات ارسالی «{title}» جهت اصلاح عودت داده شد"),
             vec![
-                format!("ارسال دستگاه {agency} در پرونده «{title}» برای اصلاح بازگردانده شد."),
+                format!("اطلاعات ارسالی {agency} در پرونده «{title}» جهت اصلاح عودت داده شد."),
                 format!("توضیح دبیرخانه: {comment}"),
+                format!("مهلت: {due}"),
             ],
         ),
         Template::Accepted => (
             format!("پذیرفته شد: {title}"),
             vec![format!(
-                "ارسال دستگاه {agency} در پرونده «{title}» پذیرفته شد."
+                "اطلاعات ارسالی {agency} در پرونده «{title}» پذیرفته شد."
             )],
         ),
         Template::ResolutionApproved => (
@@ -133,8 +124,8 @@ fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             vec![format!("مصوبه «{title}» تصویب شد.")],
         ),
         Template::ResolutionRejected => (
-            format!("مصوبه رد شد: {title}"),
-            vec![format!("مصوبه «{title}» رد شد.")],
+            format!("پیش‌نویس مصوبه تصویب نشد: {title}"),
+            vec![format!("پیش‌نویس مصوبه «{title}» تصویب نشد.")],
         ),
         Template::ResolutionExpired => (
             format!("رأی‌گیری بی‌نتیجه ماند: {title}"),
@@ -155,13 +146,13 @@ fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
 
 fn english(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
     let title = &ctx.case_title;
-    let agency = ctx.agency.clone().unwrap_or_default();
-    let due = due_en(ctx);
+    let agency = agency_name(ctx, Lang::En);
+    let due = due(ctx, Lang::En);
     let level = ctx.level.unwrap_or(0);
     let comment = ctx.comment.clone().unwrap_or_default();
     let (subject, lines) = match template {
         Template::TaskAssigned => (
-            format!("New task: {title}"),
+            format!("New task in your inbox: {title}"),
             vec![
                 format!("A task for {agency} was assigned in “{title}”."),
                 format!("Due: {due}"),
@@ -202,6 +193,7 @@ fn english(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             vec![
                 format!("The submission of {agency} in “{title}” was returned for revision."),
                 format!("The secretariat's comment: {comment}"),
+                format!("Due: {due}"),
             ],
         ),
         Template::Accepted => (
@@ -215,8 +207,8 @@ fn english(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             vec![format!("The resolution “{title}” was approved.")],
         ),
         Template::ResolutionRejected => (
-            format!("Resolution rejected: {title}"),
-            vec![format!("The resolution “{title}” was rejected.")],
+            format!("Draft resolution not adopted: {title}"),
+            vec![format!("The draft resolution “{title}” was not adopted.")],
         ),
         Template::ResolutionExpired => (
             format!("Vote expired without quorum: {title}"),
@@ -266,6 +258,9 @@ pub fn render(template: Template, locale: &str, ctx: &MailContext) -> Rendered {
         text.push_str(&format!("\n{label}: {link}\n"));
         paragraphs.push_str(&format!("<p><a href=\"{}\">{label}</a></p>", escape(link)));
     }
+    if fa {
+        paragraphs = rtl_wrap(&paragraphs);
+    }
     let html = format!(
         "<!DOCTYPE html><html dir=\"{dir}\" lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body dir=\"{dir}\">{paragraphs}</body></html>",
         escape(&subject)
@@ -278,81 +273,4 @@ pub fn render(template: Template, locale: &str, ctx: &MailContext) -> Rendered {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn context() -> MailContext {
-        MailContext {
-            recipient: "کارشناس گمرک".into(),
-            case_title: "احصای اطلاعات <مورد نیاز>".into(),
-            case_id: "c-1".into(),
-            agency: Some("IRICA".into()),
-            due_jalali: Some("1405-09-30".into()),
-            due_at: Some("2026-12-21T20:29:59Z".into()),
-            comment: Some("منبع را مشخص کنید".into()),
-            level: Some(2),
-            ..MailContext::default()
-        }
-    }
-
-    #[test]
-    fn persian_mail_is_right_to_left_with_jalali_dates_in_persian_digits() {
-        let mail = render(Template::TaskAssigned, "fa", &context());
-        assert!(mail.subject.starts_with("وظیفه جدید"));
-        assert!(mail.text.contains("۳۰ آذر ۱۴۰۵"), "{}", mail.text);
-        assert!(mail.html.contains("dir=\"rtl\""));
-        assert!(
-            mail.html.contains("&lt;مورد نیاز&gt;"),
-            "titles are escaped in HTML"
-        );
-    }
-
-    #[test]
-    fn english_mail_names_the_jalali_date_and_the_instant() {
-        let mail = render(Template::Escalation, "en", &context());
-        assert_eq!(
-            mail.subject,
-            "Escalated to level 2: احصای اطلاعات <مورد نیاز>"
-        );
-        assert!(
-            mail.text
-                .contains("1405-09-30 (Solar Hijri; 2026-12-21T20:29:59Z UTC)")
-        );
-        assert!(mail.html.contains("dir=\"ltr\""));
-    }
-
-    #[test]
-    fn a_message_links_to_where_the_recipient_acts() {
-        let linked = MailContext {
-            link: Some("https://daftar.example.org/tasks/t-1".into()),
-            ..context()
-        };
-        let mail = render(Template::TaskAssigned, "fa", &linked);
-        assert!(
-            mail.text
-                .contains("باز کردن در دفتر: https://daftar.example.org/tasks/t-1"),
-            "{}",
-            mail.text
-        );
-        assert!(
-            mail.html
-                .contains(r#"<a href="https://daftar.example.org/tasks/t-1">"#)
-        );
-        let without = render(Template::TaskAssigned, "en", &context());
-        assert!(!without.text.contains("Open in daftar"));
-    }
-
-    #[test]
-    fn a_return_carries_the_comment() {
-        assert!(
-            render(Template::Returned, "fa", &context())
-                .text
-                .contains("منبع را مشخص کنید")
-        );
-        assert!(
-            render(Template::Returned, "en", &context())
-                .text
-                .contains("منبع را مشخص کنید")
-        );
-    }
-}
+mod tests;

@@ -132,13 +132,36 @@ async fn mail_is_delivered_in_each_recipients_language(db: TestDb) {
         let text = parsed.subparts[0].get_body().unwrap();
         let html = parsed.subparts[1].get_body().unwrap();
         if mail.to[0].starts_with("english") {
-            assert_eq!(subject, "New task: احصای اطلاعات");
-            assert!(text.contains("1405-09-30 (Solar Hijri"), "{text}");
+            assert_eq!(subject, "New task in your inbox: احصای اطلاعات");
+            assert!(text.contains("Consumers and Producers Protection Organization"));
+            assert!(
+                text.contains("Monday 30 Azar 1405, 23:59 Tehran time"),
+                "{text}"
+            );
             assert!(html.contains("dir=\"ltr\""));
         } else {
-            assert_eq!(subject, "وظیفه جدید: احصای اطلاعات");
-            assert!(text.contains("۳۰ آذر ۱۴۰۵"), "{text}");
-            assert!(html.contains("dir=\"rtl\""));
+            assert_eq!(subject, "کار جدید در کارتابل: احصای اطلاعات");
+            assert!(
+                text.contains("مهلت: دوشنبه ۳۰ آذر ۱۴۰۵، ساعت ۲۳:۵۹"),
+                "{text}"
+            );
+            let name = if mail.to[0].contains("irica") {
+                "گمرک جمهوری اسلامی ایران"
+            } else {
+                "سازمان حمایت مصرف\u{200c}کنندگان و تولیدکنندگان"
+            };
+            assert!(
+                text.contains(name),
+                "the agency by its Persian name: {text}"
+            );
+            assert!(
+                !text.contains("برای IRICA") && !text.contains("برای CPPO"),
+                "{text}"
+            );
+            assert!(
+                html.contains(r#"<div dir="rtl" style="direction:rtl;text-align:right"><p>"#),
+                "{html}"
+            );
         }
     }
     let outbox = Outbox::new(db.connect().await);
@@ -305,7 +328,7 @@ async fn every_event_kind_mails_the_right_people(db: TestDb) {
     );
     assert!(
         all.iter()
-            .any(|n| n.template == "returned" && n.subject.contains("بازگشت"))
+            .any(|n| n.template == "returned" && n.subject.contains("جهت اصلاح عودت داده شد"))
     );
     assert_eq!(
         sent_to("reminder"),
