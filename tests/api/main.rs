@@ -10,6 +10,7 @@ mod case_list;
 mod contract;
 mod helpers;
 mod limits;
+mod nil_return;
 mod reports;
 mod story;
 mod task_page;
