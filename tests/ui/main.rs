@@ -10,6 +10,7 @@
 
 mod harness;
 mod inbox;
+mod nil_return;
 mod secretariat;
 mod sessions;
 mod signin;
@@ -79,6 +80,7 @@ const TESTS: &[UiTest] = &[
     browser!(task::a_draft_is_kept_and_the_form_is_submitted_with_the_keyboard_alone),
     browser!(task::a_member_votes_in_the_browser),
     browser!(task::the_task_form_fits_a_360_pixel_phone),
+    browser!(nil_return::a_member_answers_nothing_to_declare_with_its_reason),
     http!(secretariat::a_member_opening_the_review_page_gets_403),
     http!(secretariat::a_review_from_a_stale_page_is_a_409_and_changes_nothing),
     http!(secretariat::the_board_fragment_is_204_until_the_case_changes),
