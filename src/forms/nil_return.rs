@@ -76,9 +76,8 @@ mod tests {
             for list in form.schema()["oneOf"][0]["required"].as_array().unwrap() {
                 both[list.as_str().unwrap()] = json!([]);
             }
-            assert_eq!(
-                failures(&forms, key, &both),
-                [(String::new(), "oneOf".to_owned())],
+            assert!(
+                failures(&forms, key, &both).contains(&(String::new(), "oneOf".to_owned())),
                 "{key}: the lists and a nil return together"
             );
         }
