@@ -10,7 +10,8 @@
 //!   and is linked from a summary at the top.
 //! - [`parse`]: the posted fields back to a JSON document. Field names are the JSON
 //!   Pointers of the values (`/needs/0/title`); names that are not pointers carry the
-//!   form's own state (`len:/needs`, `choice:/offers/0/consumer_agencies`, `op`).
+//!   form's own state (`len:/needs`, `choice:/offers/0/consumer_agencies`, `op`, and
+//!   `answer` where the form admits a nil return: `lists` or `nothing_to_declare`).
 //! - [`violations_to_errors`]: the validator's violations as messages for people.
 //!
 //! Pure: no I/O, no engine, no rule of its own — whether a document is acceptable is the
