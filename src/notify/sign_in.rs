@@ -1,9 +1,10 @@
 //! The sign-in e-mail: a one-time link to the pages, in the member's language. Pure, like
 //! the other templates; queued through the same outbox.
 
-use maud::{DOCTYPE, html};
+use maud::{DOCTYPE, PreEscaped, html};
 
 use super::Rendered;
+use super::wording::rtl_wrap;
 use crate::calendar::to_persian_digits;
 
 /// The message carrying `url`, valid for `minutes`.
@@ -35,16 +36,22 @@ pub fn render_sign_in(locale: &str, name: &str, url: &str, minutes: u64) -> Rend
     };
     let text = format!("{}\n\n{}\n\n{url}\n\n{}\n", lines[0], lines[1], lines[2]);
     let (dir, lang) = if fa { ("rtl", "fa") } else { ("ltr", "en") };
+    let paragraphs = html! {
+        p { (lines[0]) }
+        p { (lines[1]) }
+        p { a href=(url) { (if fa { "ورود به دفتر" } else { "Sign in" }) } }
+        p { (lines[2]) }
+    };
+    let body = if fa {
+        PreEscaped(rtl_wrap(&paragraphs.into_string()))
+    } else {
+        paragraphs
+    };
     let html = html! {
         (DOCTYPE)
         html dir=(dir) lang=(lang) {
             head { meta charset="utf-8"; title { (subject) } }
-            body dir=(dir) {
-                p { (lines[0]) }
-                p { (lines[1]) }
-                p { a href=(url) { (if fa { "ورود به دفتر" } else { "Sign in" }) } }
-                p { (lines[2]) }
-            }
+            body dir=(dir) { (body) }
         }
     }
     .into_string();
@@ -70,7 +77,10 @@ mod tests {
                 .contains(r#"href="https://daftar.example.org/sign-in/link?token=abc""#)
         );
         assert!(mail.html.contains("&lt;مریم&gt;"));
-        assert!(mail.html.contains(r#"dir="rtl""#));
+        assert!(
+            mail.html
+                .contains(r#"<div dir="rtl" style="direction:rtl;text-align:right"><p>"#)
+        );
         let english = render_sign_in("en", "Maryam", url, 15);
         assert_eq!(english.subject, "Sign in to daftar");
         assert!(english.text.contains("within 15 minutes"));
