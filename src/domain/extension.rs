@@ -182,13 +182,14 @@ pub(super) fn moved_by_return(
     let due = resolve_deadline(&rule, ctx.now, ctx.calendar).map_err(|e| {
         DomainError::Invalid(format!("cannot resolve the deadline a return gives: {e}"))
     })?;
-    Ok((due.due_at > current.due_at).then(|| CaseEvent::DeadlineMoved {
-        task_id: task.id,
-        due,
-        previous_due_at: current.due_at,
-        cause: DeadlineCause::Return,
-        reason: None,
-        by: ctx.actor.member_id.clone(),
-    }))
+    Ok(
+        (due.due_at > current.due_at).then(|| CaseEvent::DeadlineMoved {
+            task_id: task.id,
+            due,
+            previous_due_at: current.due_at,
+            cause: DeadlineCause::Return,
+            reason: None,
+            by: ctx.actor.member_id.clone(),
+        }),
+    )
 }
-

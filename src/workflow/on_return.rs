@@ -132,12 +132,18 @@ mod tests {
         assert_eq!(three.due, Some(ReturnDue::WorkingDays(3)));
         assert_eq!(three.step_key(), "on_return/step");
         let written = serde_json::to_value(&three).unwrap();
-        assert_eq!(written, serde_json::json!({"step": "submit", "due": {"working_days": 3}}));
+        assert_eq!(
+            written,
+            serde_json::json!({"step": "submit", "due": {"working_days": 3}})
+        );
     }
 
     #[test]
     fn a_deadline_not_counted_from_the_return_is_refused() {
-        assert!(yaml_serde::from_str::<OnReturn>("{step: submit, due: {end_of: jalali_month}}").is_err());
+        assert!(
+            yaml_serde::from_str::<OnReturn>("{step: submit, due: {end_of: jalali_month}}")
+                .is_err()
+        );
         assert!(yaml_serde::from_str::<OnReturn>("{step: submit, due: forever}").is_err());
     }
 }
