@@ -9,7 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::AuditError;
-use crate::domain::{CaseEvent, CaseState, Task, TaskKind, VoteChoice};
+use crate::domain::{CaseEvent, CaseState, DeadlineCause, Task, TaskKind, VoteChoice};
 use crate::engine::{case_stream, decode_raw};
 use crate::event_store::{EventStore, Metadata};
 
@@ -49,6 +49,14 @@ pub struct TimelineEntry {
     pub task_agency: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<Uuid>,
+    /// A moved deadline's cause (`extension`, `closure`, `return`) and new instant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    /// The words a person gave with it: an extension's reason, a reminder's message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub version: i64,
     pub workflow: String,
     pub workflow_version: u32,
@@ -86,6 +94,9 @@ pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Timeline, Aud
             summary,
             task_agency: None,
             task_id: None,
+            cause: None,
+            due_at: None,
+            note: None,
             version: raw.version,
             workflow: state.workflow.clone(),
             workflow_version: state.workflow_version,
@@ -120,6 +131,17 @@ fn add_subject(entry: &mut TimelineEntry, state: &CaseState, event: &CaseEvent) 
         entry.form_version = Some(*form_version);
         entry.submission_id = Some(*submission_id);
     }
+    match event {
+        CaseEvent::DeadlineMoved {
+            due, cause, reason, ..
+        } => {
+            entry.cause = Some(cause.as_str().to_string());
+            entry.due_at = Some(due.due_at);
+            entry.note.clone_from(reason);
+        }
+        CaseEvent::TaskRemindedNow { message, .. } => entry.note.clone_from(message),
+        _ => {}
+    }
 }
 
 fn task_of(event: &CaseEvent) -> Option<Uuid> {
@@ -132,7 +154,10 @@ fn task_of(event: &CaseEvent) -> Option<Uuid> {
         | CaseEvent::VoteCast { task_id, .. }
         | CaseEvent::TaskReminded { task_id, .. }
         | CaseEvent::TaskOverdue { task_id, .. }
-        | CaseEvent::DeadlineEscalated { task_id, .. } => Some(*task_id),
+        | CaseEvent::DeadlineEscalated { task_id, .. }
+        | CaseEvent::DeadlineMoved { task_id, .. }
+        | CaseEvent::TaskRemindedNow { task_id, .. }
+        | CaseEvent::SubmissionWithdrawn { task_id, .. } => Some(*task_id),
         _ => None,
     }
 }
@@ -251,8 +276,53 @@ fn task_summary(before: &CaseState, event: &CaseEvent) -> String {
         CaseEvent::DeadlineEscalated { task_id, level, .. } => {
             format!("escalated the task of {} to level {level}", task(task_id))
         }
-        other => case_summary(other),
+        other => practice_summary(before, other).unwrap_or_else(|| case_summary(other)),
     }
+}
+
+/// Deadlines moved, reminders sent now, submissions withdrawn.
+fn practice_summary(before: &CaseState, event: &CaseEvent) -> Option<String> {
+    let task = |id: &Uuid| holder(before.task(*id));
+    Some(match event {
+        CaseEvent::DeadlineMoved {
+            task_id,
+            due,
+            cause,
+            reason,
+            by,
+            ..
+        } => {
+            let why = match cause {
+                DeadlineCause::Extension => "extended",
+                DeadlineCause::Closure => "moved for a closure",
+                DeadlineCause::Return => "moved for the return",
+            };
+            let reason = reason.as_deref().map(clip).map(|r| format!(": {r}"));
+            format!(
+                "{by} {why} the deadline of {} to {} ({}){}",
+                task(task_id),
+                due.due_jalali,
+                due.due_at.to_rfc3339(),
+                reason.unwrap_or_default()
+            )
+        }
+        CaseEvent::TaskRemindedNow {
+            task_id,
+            message,
+            by,
+        } => {
+            let message = message.as_deref().map(clip).map(|m| format!(": {m}"));
+            format!(
+                "{by} reminded {} now{}",
+                task(task_id),
+                message.unwrap_or_default()
+            )
+        }
+        CaseEvent::SubmissionWithdrawn { task_id, by, .. } => {
+            format!("{by} withdrew the submission of {}", task(task_id))
+        }
+        _ => return None,
+    })
 }
 
 fn case_summary(event: &CaseEvent) -> String {
