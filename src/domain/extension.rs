@@ -2,7 +2,7 @@
 //! case) and the time a return gives the agency to correct its submission. Each move is a
 //! `DeadlineMoved` with its cause; the engine re-plans the task's timers from it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -13,6 +13,7 @@ use super::decide::{Decided, require_open};
 use super::events::{CaseEvent, DeadlineCause, TaskKind};
 use super::permissions::visible_task;
 use super::state::{CaseState, Task};
+use crate::calendar::tehran_date;
 use crate::workflow::{DueRule, IsoDuration, ReturnDue};
 
 /// The longest reason an extension may give (characters).
@@ -136,20 +137,30 @@ fn check_reason(reason: String) -> Result<String, DomainError> {
 }
 
 /// The new deadline, resolved and recorded like any other: a Jalali day through
-/// `resolve_deadline`; an instant as written, recorded as the time after now it lies.
+/// `resolve_deadline`; an instant exactly as written (to the second), its rule the time
+/// after now at which it lies.
 fn resolve_new_due(due: &NewDue, ctx: &Context) -> Result<Deadline, DomainError> {
-    let rule = match due {
-        NewDue::On(day) => DueRule::On(day.on.trim().to_string()),
+    let cannot = |e: crate::calendar::CalendarError| {
+        DomainError::Invalid(format!("cannot use this deadline: {e}"))
+    };
+    let deadline = match due {
+        NewDue::On(day) => {
+            let rule = DueRule::On(day.on.trim().to_string());
+            resolve_deadline(&rule, ctx.now, ctx.calendar).map_err(cannot)?
+        }
         NewDue::At(instant) => {
-            let seconds = (*instant - ctx.now).num_seconds();
-            if seconds <= 0 {
-                return Err(past(*instant));
+            let instant = instant.trunc_subsecs(0);
+            if instant <= ctx.now {
+                return Err(past(instant));
             }
-            DueRule::After(IsoDuration::from_seconds(seconds as u64))
+            let seconds = (instant - ctx.now).num_seconds().max(1);
+            let rule = DueRule::After(IsoDuration::from_seconds(seconds as u64));
+            let mut deadline = resolve_deadline(&rule, ctx.now, ctx.calendar).map_err(cannot)?;
+            deadline.due_at = instant;
+            deadline.due_jalali = tehran_date(instant).map_err(cannot)?.to_string();
+            deadline
         }
     };
-    let deadline = resolve_deadline(&rule, ctx.now, ctx.calendar)
-        .map_err(|e| DomainError::Invalid(format!("cannot use this deadline: {e}")))?;
     if deadline.due_at <= ctx.now {
         return Err(past(deadline.due_at));
     }

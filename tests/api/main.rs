@@ -10,6 +10,7 @@ mod case_list;
 mod contract;
 mod helpers;
 mod limits;
+mod practice;
 mod reports;
 mod story;
 mod task_page;

@@ -1,0 +1,437 @@
+//! The process as practised, over HTTP on both backends: the secretariat extends deadlines
+//! and reminds agencies now; an agency withdraws a submission not yet reviewed. Every
+//! refusal is a problem+json and appends nothing.
+
+use chrono::{DateTime, Duration, Utc};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_TOKEN, TestApp, inventory, spawn_app};
+use crate::on_both_backends;
+use crate::support::TestDb;
+
+struct World {
+    app: TestApp,
+    secretariat: String,
+    irica: String,
+    mimt: String,
+    case: String,
+    irica_task: String,
+    mimt_task: String,
+}
+
+async fn world(db: TestDb) -> World {
+    let app = spawn_app(db).await;
+    app.import_agencies().await;
+    let secretariat = app.member("sec", "MIMT", &["secretariat"]).await;
+    let irica = app.member("m-irica", "IRICA", &["member"]).await;
+    let mimt = app.member("m-mimt", "MIMT", &["member"]).await;
+    let body = json!({"workflow": "data-exchange-inventory", "title": "احصا", "participants": ["IRICA", "MIMT"]});
+    let case = app
+        .expect(Method::POST, "/v1/cases", &secretariat, Some(body), 201)
+        .await;
+    let task_of = |code: &str| {
+        let tasks = case["tasks"].as_array().unwrap();
+        let task = tasks.iter().find(|t| t["agency"] == code).unwrap();
+        task["id"].as_str().unwrap().to_string()
+    };
+    World {
+        irica_task: task_of("IRICA"),
+        mimt_task: task_of("MIMT"),
+        case: case["id"].as_str().unwrap().to_string(),
+        app,
+        secretariat,
+        irica,
+        mimt,
+    }
+}
+
+fn due_of(task: &Value) -> DateTime<Utc> {
+    task["due_at"].as_str().unwrap().parse().unwrap()
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The Jalali day (`YYYY-MM-DD`, Tehran) `days` after `at`.
+fn jalali_after(at: DateTime<Utc>, days: i64) -> String {
+    daftar::calendar::tehran_date(at + Duration::days(days))
+        .unwrap()
+        .to_string()
+}
+
+/// Asserts a refusal with `status`, in problem+json.
+async fn refused(app: &TestApp, path: &str, token: &str, body: Option<Value>, status: u16) {
+    let response = app.call(Method::POST, path, Some(token), body).await;
+    assert_eq!(response.status().as_u16(), status, "POST {path}");
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(kind.starts_with("application/problem+json"), "{kind}");
+}
+
+async fn templates_sent(app: &TestApp, case: &str) -> Vec<String> {
+    let page = app
+        .get(
+            &format!("/v1/notifications?case={case}&limit=200"),
+            ADMIN_TOKEN,
+        )
+        .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["template"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn the_secretariat_extends_a_task_and_the_agency_is_told(db: TestDb) {
+    let w = world(db).await;
+    let path = format!("/v1/tasks/{}", w.irica_task);
+    let before = w.app.get(&path, &w.irica).await;
+    let later = due_of(&before) + Duration::days(10);
+    let body = json!({"due": rfc3339(later), "reason": "درخواست دستگاه"});
+    let task = w
+        .app
+        .expect(
+            Method::POST,
+            &format!("{path}/extend"),
+            &w.secretariat,
+            Some(body),
+            200,
+        )
+        .await;
+    assert_eq!(due_of(&task), later);
+    let day = jalali_after(later, 5);
+    let body = json!({"due": {"on": day}, "reason": "باز هم"});
+    let task = w
+        .app
+        .expect(
+            Method::POST,
+            &format!("{path}/extend"),
+            &w.secretariat,
+            Some(body),
+            200,
+        )
+        .await;
+    assert_eq!(task["due_jalali"], day.as_str());
+    assert_eq!(task["due_rule"], json!({"on": day}));
+    let other = w
+        .app
+        .get(&format!("/v1/tasks/{}", w.mimt_task), &w.mimt)
+        .await;
+    assert_eq!(
+        due_of(&other),
+        due_of(&before),
+        "only the chosen task moves"
+    );
+    let _ = w.app.head_position().await;
+    let sent = templates_sent(&w.app, &w.case).await;
+    assert_eq!(sent.iter().filter(|t| *t == "deadline_extended").count(), 2);
+    let timeline = w
+        .app
+        .get(&format!("/v1/cases/{}/timeline", w.case), ADMIN_TOKEN)
+        .await;
+    let moved: Vec<&Value> = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["event_type"] == "DeadlineMoved")
+        .collect();
+    assert_eq!(moved.len(), 2);
+    assert_eq!(moved[0]["cause"], "extension");
+    assert_eq!(moved[0]["actor"], "sec");
+    assert_eq!(moved[1]["note"], "باز هم");
+}
+
+async fn bad_extensions_are_refused_and_append_nothing(db: TestDb) {
+    let w = world(db).await;
+    let path = format!("/v1/tasks/{}/extend", w.irica_task);
+    let due = due_of(
+        &w.app
+            .get(&format!("/v1/tasks/{}", w.irica_task), &w.irica)
+            .await,
+    );
+    let head = w.app.head_position().await;
+    let later = rfc3339(due + Duration::days(3));
+    let cases = [
+        (
+            json!({"due": "2020-01-01T00:00:00Z", "reason": "r"}),
+            &w.secretariat,
+            422,
+        ),
+        (
+            json!({"due": rfc3339(due - Duration::hours(1)), "reason": "r"}),
+            &w.secretariat,
+            422,
+        ),
+        (
+            json!({"due": rfc3339(due), "reason": "r"}),
+            &w.secretariat,
+            422,
+        ),
+        (
+            json!({"due": {"on": "1405-12-30"}, "reason": "r"}),
+            &w.secretariat,
+            422,
+        ),
+        (json!({"due": later, "reason": "   "}), &w.secretariat, 422),
+        (
+            json!({"due": later, "reason": "x".repeat(1001)}),
+            &w.secretariat,
+            422,
+        ),
+        (
+            json!({"due": "next week", "reason": "r"}),
+            &w.secretariat,
+            400,
+        ),
+        (json!({"due": later}), &w.secretariat, 400),
+        (json!({"due": later, "reason": "r"}), &w.irica, 403),
+    ];
+    for (body, token, status) in cases {
+        refused(&w.app, &path, token, Some(body), status).await;
+    }
+    let case_path = format!("/v1/cases/{}:extend", w.case);
+    refused(
+        &w.app,
+        &case_path,
+        &w.irica,
+        Some(json!({"due": later, "reason": "r"})),
+        403,
+    )
+    .await;
+    let unknown = "/v1/tasks/00000000-0000-7000-8000-000000000000/extend";
+    refused(
+        &w.app,
+        unknown,
+        &w.secretariat,
+        Some(json!({"due": later, "reason": "r"})),
+        404,
+    )
+    .await;
+    assert_eq!(
+        w.app.head_position().await,
+        head,
+        "a refusal appends nothing"
+    );
+}
+
+async fn finished_tasks_and_cases_are_not_extended_or_reminded(db: TestDb) {
+    let w = world(db).await;
+    let later = json!({"due": {"on": jalali_after(Utc::now(), 60)}, "reason": "r"});
+    for (task, token) in [(&w.irica_task, &w.irica), (&w.mimt_task, &w.mimt)] {
+        let path = format!("/v1/tasks/{task}/submissions");
+        w.app
+            .expect(
+                Method::POST,
+                &path,
+                token,
+                Some(json!({"data": inventory()})),
+                201,
+            )
+            .await;
+        let review = json!({"decision": "accept"});
+        w.app
+            .expect(
+                Method::POST,
+                &format!("/v1/tasks/{task}/review"),
+                &w.secretariat,
+                Some(review),
+                200,
+            )
+            .await;
+    }
+    let case = w
+        .app
+        .get(&format!("/v1/cases/{}", w.case), &w.secretariat)
+        .await;
+    assert_eq!(case["status"], "completed");
+    let head = w.app.head_position().await;
+    let extend = format!("/v1/tasks/{}/extend", w.irica_task);
+    refused(&w.app, &extend, &w.secretariat, Some(later.clone()), 409).await;
+    let extend_case = format!("/v1/cases/{}:extend", w.case);
+    refused(&w.app, &extend_case, &w.secretariat, Some(later), 409).await;
+    let remind = format!("/v1/cases/{}:remind", w.case);
+    refused(&w.app, &remind, &w.secretariat, None, 409).await;
+    let withdraw = format!("/v1/tasks/{}/withdraw", w.irica_task);
+    refused(&w.app, &withdraw, &w.irica, None, 409).await;
+    assert_eq!(w.app.head_position().await, head);
+}
+
+async fn a_case_extension_moves_every_pending_task(db: TestDb) {
+    let w = world(db).await;
+    let day = jalali_after(Utc::now(), 60);
+    let body = json!({"due": {"on": day}, "reason": "پایان سال"});
+    let extended = w
+        .app
+        .expect(
+            Method::POST,
+            &format!("/v1/cases/{}:extend", w.case),
+            &w.secretariat,
+            Some(body),
+            200,
+        )
+        .await;
+    let tasks = extended["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert!(tasks.iter().all(|t| t["due_jalali"] == day.as_str()));
+}
+
+async fn remind_now_names_the_agencies_still_to_answer(db: TestDb) {
+    let w = world(db).await;
+    let path = format!("/v1/cases/{}:remind", w.case);
+    let body = json!({"message": "لطفاً تا پایان هفته پاسخ دهید"});
+    let answer = w
+        .app
+        .expect(Method::POST, &path, &w.secretariat, Some(body), 200)
+        .await;
+    assert_eq!(answer["reminded"], json!(["IRICA", "MIMT"]));
+    let _ = w.app.head_position().await;
+    let sent = templates_sent(&w.app, &w.case).await;
+    assert_eq!(sent.iter().filter(|t| *t == "reminded_now").count(), 2);
+    let submission = json!({"data": inventory()});
+    w.app
+        .expect(
+            Method::POST,
+            &format!("/v1/tasks/{}/submissions", w.irica_task),
+            &w.irica,
+            Some(submission),
+            201,
+        )
+        .await;
+    let answer = w
+        .app
+        .expect(Method::POST, &path, &w.secretariat, None, 200)
+        .await;
+    assert_eq!(answer["reminded"], json!(["MIMT"]));
+    let submission = json!({"data": inventory()});
+    w.app
+        .expect(
+            Method::POST,
+            &format!("/v1/tasks/{}/submissions", w.mimt_task),
+            &w.mimt,
+            Some(submission),
+            201,
+        )
+        .await;
+    let head = w.app.head_position().await;
+    let answer = w
+        .app
+        .expect(Method::POST, &path, &w.secretariat, None, 200)
+        .await;
+    assert_eq!(answer["reminded"], json!([]));
+    assert_eq!(
+        w.app.head_position().await,
+        head,
+        "nothing to remind records nothing"
+    );
+    let long = json!({"message": "x".repeat(2001)});
+    refused(&w.app, &path, &w.secretariat, Some(long), 422).await;
+    refused(&w.app, &path, &w.irica, None, 403).await;
+    assert_eq!(w.app.head_position().await, head);
+}
+
+async fn a_member_withdraws_a_submission_awaiting_review(db: TestDb) {
+    let w = world(db).await;
+    let task = format!("/v1/tasks/{}", w.irica_task);
+    let head = w.app.head_position().await;
+    refused(&w.app, &format!("{task}/withdraw"), &w.irica, None, 409).await;
+    assert_eq!(
+        w.app.head_position().await,
+        head,
+        "nothing submitted: nothing appended"
+    );
+    let submission = json!({"data": inventory()});
+    w.app
+        .expect(
+            Method::POST,
+            &format!("{task}/submissions"),
+            &w.irica,
+            Some(submission),
+            201,
+        )
+        .await;
+    let head = w.app.head_position().await;
+    refused(&w.app, &format!("{task}/withdraw"), &w.mimt, None, 404).await;
+    refused(
+        &w.app,
+        &format!("{task}/withdraw"),
+        &w.secretariat,
+        None,
+        403,
+    )
+    .await;
+    assert_eq!(w.app.head_position().await, head);
+    let withdrawn = w
+        .app
+        .expect(
+            Method::POST,
+            &format!("{task}/withdraw"),
+            &w.irica,
+            Some(json!({})),
+            200,
+        )
+        .await;
+    assert_eq!(withdrawn["status"], "open");
+    assert_eq!(withdrawn["step"], "submit");
+    assert!(withdrawn["submissions"][0]["withdrawn_at"].is_string());
+    let review = json!({"decision": "accept"});
+    refused(
+        &w.app,
+        &format!("{task}/review"),
+        &w.secretariat,
+        Some(review),
+        409,
+    )
+    .await;
+}
+
+async fn a_withdrawal_racing_a_review_one_wins(db: TestDb) {
+    let w = world(db).await;
+    let task = format!("/v1/tasks/{}", w.irica_task);
+    for round in 0..4 {
+        let submission = json!({"data": inventory()});
+        w.app
+            .expect(
+                Method::POST,
+                &format!("{task}/submissions"),
+                &w.irica,
+                Some(submission),
+                201,
+            )
+            .await;
+        let (withdraw_path, review_path) = (format!("{task}/withdraw"), format!("{task}/review"));
+        let withdraw = w
+            .app
+            .call(Method::POST, &withdraw_path, Some(&w.irica), None);
+        let body = json!({"decision": "return", "comment": format!("round {round}")});
+        let review = w
+            .app
+            .call(Method::POST, &review_path, Some(&w.secretariat), Some(body));
+        let (withdraw, review) = tokio::join!(withdraw, review);
+        let statuses = [withdraw.status().as_u16(), review.status().as_u16()];
+        assert!(
+            statuses == [200, 409] || statuses == [409, 200],
+            "withdraw and review: {statuses:?}"
+        );
+        let now = w.app.get(&task, &w.irica).await;
+        let status = now["status"].as_str().unwrap();
+        assert!(
+            status == "open" || status == "returned",
+            "either way the task is the agency's again, not {status}"
+        );
+    }
+}
+
+on_both_backends!(
+    the_secretariat_extends_a_task_and_the_agency_is_told,
+    bad_extensions_are_refused_and_append_nothing,
+    finished_tasks_and_cases_are_not_extended_or_reminded,
+    a_case_extension_moves_every_pending_task,
+    remind_now_names_the_agencies_still_to_answer,
+    a_member_withdraws_a_submission_awaiting_review,
+    a_withdrawal_racing_a_review_one_wins,
+);
