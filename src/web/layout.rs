@@ -156,7 +156,6 @@ pub fn notice_text(locale: Locale, key: &str) -> Option<&'static str> {
             "مهلت کارهای باز پرونده تمدید شد.",
             "The open tasks' deadlines are extended.",
         ),
-        "reminded" => locale.pick("یادآوری فرستاده شد.", "The reminders are sent."),
         "nothing-to-remind" => locale.pick(
             "همهٔ دستگاه‌ها پاسخ داده‌اند؛ یادآوری لازم نبود.",
             "Every agency has answered; no reminder was needed.",

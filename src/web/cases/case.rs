@@ -203,6 +203,7 @@ pub fn case_page(
         .unwrap_or_default();
     let open = case["status"] == "open";
     let body = html! {
+        (super::practice::reminded_notice(viewer, board, reminded))
         p.context {
             (locale.pick("گردش کار", "Workflow")) ": " (names.workflow)
             " · " (super::case_status(locale, case["status"].as_str().unwrap_or_default()))
@@ -234,12 +235,12 @@ pub fn case_page(
                 a.button.secondary href={ "/cases/" (id) "/cancel" } { (locale.pick("لغو پرونده…", "Cancel the case…")) }
             }
         }
-        @if open && viewer.has_any(&[crate::domain::Role::Secretariat]) {
-            (super::practice::panel(viewer, board, reminded))
-        }
         h2 { (locale.pick("جدول وضعیت", "Status board")) }
         (board_region(board, locale, options(viewer, names)))
         p.muted { (locale.pick("این جدول هر چند ثانیه خودبه‌خود به‌روز می‌شود.", "This board updates itself every few seconds.")) }
+        @if open && viewer.has_any(&[crate::domain::Role::Secretariat]) {
+            (super::practice::panel(viewer, board))
+        }
     };
     page(viewer, &board.title, body)
 }

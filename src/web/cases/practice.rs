@@ -136,10 +136,9 @@ fn remind_form(viewer: &Viewer, id: &str, typed: &str, error: Option<&str>) -> M
     }
 }
 
-/// The case page's section: who was just reminded, and the two forms.
-pub fn panel(viewer: &Viewer, board: &Board, reminded: &[String]) -> Markup {
+/// After "remind now": whom the reminders went to, by name and code.
+pub fn reminded_notice(viewer: &Viewer, board: &Board, reminded: &[String]) -> Markup {
     let locale = viewer.locale;
-    let id = board.case.to_string();
     let name = |code: &str| {
         board
             .rows
@@ -157,6 +156,14 @@ pub fn panel(viewer: &Viewer, board: &Board, reminded: &[String]) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The case page's section with the two forms.
+pub fn panel(viewer: &Viewer, board: &Board) -> Markup {
+    let locale = viewer.locale;
+    let id = board.case.to_string();
+    html! {
         section.practice aria-labelledby="practice-title" {
             h2 #practice-title { (locale.pick("تمدید مهلت و یادآوری", "Extend and remind")) }
             details {
@@ -240,7 +247,6 @@ pub async fn remind(
         Ok(reminded) if reminded.is_empty() => Ok(see_case(id, "notice=nothing-to-remind")),
         Ok(reminded) => {
             let query = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("notice", "reminded")
                 .append_pair("reminded", &reminded.join(","))
                 .finish();
             Ok(see_case(id, &query))
