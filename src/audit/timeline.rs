@@ -9,9 +9,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::AuditError;
-use crate::domain::{CaseEvent, CaseState, DeadlineCause, Task, TaskKind, VoteChoice};
+use crate::domain::{CaseEvent, CaseState, Task, TaskKind, VoteChoice};
 use crate::engine::{case_stream, decode_raw};
 use crate::event_store::{EventStore, Metadata};
+
+mod practice;
 
 /// A case's timeline, oldest first (`next` is always null: it is never paged).
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -276,53 +278,8 @@ fn task_summary(before: &CaseState, event: &CaseEvent) -> String {
         CaseEvent::DeadlineEscalated { task_id, level, .. } => {
             format!("escalated the task of {} to level {level}", task(task_id))
         }
-        other => practice_summary(before, other).unwrap_or_else(|| case_summary(other)),
+        other => practice::summary(before, other).unwrap_or_else(|| case_summary(other)),
     }
-}
-
-/// Deadlines moved, reminders sent now, submissions withdrawn.
-fn practice_summary(before: &CaseState, event: &CaseEvent) -> Option<String> {
-    let task = |id: &Uuid| holder(before.task(*id));
-    Some(match event {
-        CaseEvent::DeadlineMoved {
-            task_id,
-            due,
-            cause,
-            reason,
-            by,
-            ..
-        } => {
-            let why = match cause {
-                DeadlineCause::Extension => "extended",
-                DeadlineCause::Closure => "moved for a closure",
-                DeadlineCause::Return => "moved for the return",
-            };
-            let reason = reason.as_deref().map(clip).map(|r| format!(": {r}"));
-            format!(
-                "{by} {why} the deadline of {} to {} ({}){}",
-                task(task_id),
-                due.due_jalali,
-                due.due_at.to_rfc3339(),
-                reason.unwrap_or_default()
-            )
-        }
-        CaseEvent::TaskRemindedNow {
-            task_id,
-            message,
-            by,
-        } => {
-            let message = message.as_deref().map(clip).map(|m| format!(": {m}"));
-            format!(
-                "{by} reminded {} now{}",
-                task(task_id),
-                message.unwrap_or_default()
-            )
-        }
-        CaseEvent::SubmissionWithdrawn { task_id, by, .. } => {
-            format!("{by} withdrew the submission of {}", task(task_id))
-        }
-        _ => return None,
-    })
 }
 
 fn case_summary(event: &CaseEvent) -> String {

@@ -11,6 +11,7 @@ mod contract;
 mod helpers;
 mod limits;
 mod practice;
+mod remind_withdraw;
 mod reports;
 mod story;
 mod task_page;

@@ -1,6 +1,6 @@
 //! The process as practised, over HTTP on both backends: the secretariat extends deadlines
-//! and reminds agencies now; an agency withdraws a submission not yet reviewed. Every
-//! refusal is a problem+json and appends nothing.
+//! (reminders now and withdrawals are in `remind_withdraw`). Every refusal is a
+//! problem+json and appends nothing.
 
 use chrono::{DateTime, Duration, Utc};
 use reqwest::Method;
@@ -10,17 +10,17 @@ use crate::helpers::{ADMIN_TOKEN, TestApp, inventory, spawn_app};
 use crate::on_both_backends;
 use crate::support::TestDb;
 
-struct World {
-    app: TestApp,
-    secretariat: String,
-    irica: String,
-    mimt: String,
-    case: String,
-    irica_task: String,
-    mimt_task: String,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub secretariat: String,
+    pub irica: String,
+    pub mimt: String,
+    pub case: String,
+    pub irica_task: String,
+    pub mimt_task: String,
 }
 
-async fn world(db: TestDb) -> World {
+pub(crate) async fn world(db: TestDb) -> World {
     let app = spawn_app(db).await;
     app.import_agencies().await;
     let secretariat = app.member("sec", "MIMT", &["secretariat"]).await;
@@ -62,7 +62,13 @@ fn jalali_after(at: DateTime<Utc>, days: i64) -> String {
 }
 
 /// Asserts a refusal with `status`, in problem+json.
-async fn refused(app: &TestApp, path: &str, token: &str, body: Option<Value>, status: u16) {
+pub(crate) async fn refused(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+    status: u16,
+) {
     let response = app.call(Method::POST, path, Some(token), body).await;
     assert_eq!(response.status().as_u16(), status, "POST {path}");
     let kind = response.headers()["content-type"]
@@ -72,7 +78,7 @@ async fn refused(app: &TestApp, path: &str, token: &str, body: Option<Value>, st
     assert!(kind.starts_with("application/problem+json"), "{kind}");
 }
 
-async fn templates_sent(app: &TestApp, case: &str) -> Vec<String> {
+pub(crate) async fn templates_sent(app: &TestApp, case: &str) -> Vec<String> {
     let page = app
         .get(
             &format!("/v1/notifications?case={case}&limit=200"),
@@ -280,158 +286,9 @@ async fn a_case_extension_moves_every_pending_task(db: TestDb) {
     assert!(tasks.iter().all(|t| t["due_jalali"] == day.as_str()));
 }
 
-async fn remind_now_names_the_agencies_still_to_answer(db: TestDb) {
-    let w = world(db).await;
-    let path = format!("/v1/cases/{}:remind", w.case);
-    let body = json!({"message": "لطفاً تا پایان هفته پاسخ دهید"});
-    let answer = w
-        .app
-        .expect(Method::POST, &path, &w.secretariat, Some(body), 200)
-        .await;
-    assert_eq!(answer["reminded"], json!(["IRICA", "MIMT"]));
-    let _ = w.app.head_position().await;
-    let sent = templates_sent(&w.app, &w.case).await;
-    assert_eq!(sent.iter().filter(|t| *t == "reminded_now").count(), 2);
-    let submission = json!({"data": inventory()});
-    w.app
-        .expect(
-            Method::POST,
-            &format!("/v1/tasks/{}/submissions", w.irica_task),
-            &w.irica,
-            Some(submission),
-            201,
-        )
-        .await;
-    let answer = w
-        .app
-        .expect(Method::POST, &path, &w.secretariat, None, 200)
-        .await;
-    assert_eq!(answer["reminded"], json!(["MIMT"]));
-    let submission = json!({"data": inventory()});
-    w.app
-        .expect(
-            Method::POST,
-            &format!("/v1/tasks/{}/submissions", w.mimt_task),
-            &w.mimt,
-            Some(submission),
-            201,
-        )
-        .await;
-    let head = w.app.head_position().await;
-    let answer = w
-        .app
-        .expect(Method::POST, &path, &w.secretariat, None, 200)
-        .await;
-    assert_eq!(answer["reminded"], json!([]));
-    assert_eq!(
-        w.app.head_position().await,
-        head,
-        "nothing to remind records nothing"
-    );
-    let long = json!({"message": "x".repeat(2001)});
-    refused(&w.app, &path, &w.secretariat, Some(long), 422).await;
-    refused(&w.app, &path, &w.irica, None, 403).await;
-    assert_eq!(w.app.head_position().await, head);
-}
-
-async fn a_member_withdraws_a_submission_awaiting_review(db: TestDb) {
-    let w = world(db).await;
-    let task = format!("/v1/tasks/{}", w.irica_task);
-    let head = w.app.head_position().await;
-    refused(&w.app, &format!("{task}/withdraw"), &w.irica, None, 409).await;
-    assert_eq!(
-        w.app.head_position().await,
-        head,
-        "nothing submitted: nothing appended"
-    );
-    let submission = json!({"data": inventory()});
-    w.app
-        .expect(
-            Method::POST,
-            &format!("{task}/submissions"),
-            &w.irica,
-            Some(submission),
-            201,
-        )
-        .await;
-    let head = w.app.head_position().await;
-    refused(&w.app, &format!("{task}/withdraw"), &w.mimt, None, 404).await;
-    refused(
-        &w.app,
-        &format!("{task}/withdraw"),
-        &w.secretariat,
-        None,
-        403,
-    )
-    .await;
-    assert_eq!(w.app.head_position().await, head);
-    let withdrawn = w
-        .app
-        .expect(
-            Method::POST,
-            &format!("{task}/withdraw"),
-            &w.irica,
-            Some(json!({})),
-            200,
-        )
-        .await;
-    assert_eq!(withdrawn["status"], "open");
-    assert_eq!(withdrawn["step"], "submit");
-    assert!(withdrawn["submissions"][0]["withdrawn_at"].is_string());
-    let review = json!({"decision": "accept"});
-    refused(
-        &w.app,
-        &format!("{task}/review"),
-        &w.secretariat,
-        Some(review),
-        409,
-    )
-    .await;
-}
-
-async fn a_withdrawal_racing_a_review_one_wins(db: TestDb) {
-    let w = world(db).await;
-    let task = format!("/v1/tasks/{}", w.irica_task);
-    for round in 0..4 {
-        let submission = json!({"data": inventory()});
-        w.app
-            .expect(
-                Method::POST,
-                &format!("{task}/submissions"),
-                &w.irica,
-                Some(submission),
-                201,
-            )
-            .await;
-        let (withdraw_path, review_path) = (format!("{task}/withdraw"), format!("{task}/review"));
-        let withdraw = w
-            .app
-            .call(Method::POST, &withdraw_path, Some(&w.irica), None);
-        let body = json!({"decision": "return", "comment": format!("round {round}")});
-        let review = w
-            .app
-            .call(Method::POST, &review_path, Some(&w.secretariat), Some(body));
-        let (withdraw, review) = tokio::join!(withdraw, review);
-        let statuses = [withdraw.status().as_u16(), review.status().as_u16()];
-        assert!(
-            statuses == [200, 409] || statuses == [409, 200],
-            "withdraw and review: {statuses:?}"
-        );
-        let now = w.app.get(&task, &w.irica).await;
-        let status = now["status"].as_str().unwrap();
-        assert!(
-            status == "open" || status == "returned",
-            "either way the task is the agency's again, not {status}"
-        );
-    }
-}
-
 on_both_backends!(
     the_secretariat_extends_a_task_and_the_agency_is_told,
     bad_extensions_are_refused_and_append_nothing,
     finished_tasks_and_cases_are_not_extended_or_reminded,
     a_case_extension_moves_every_pending_task,
-    remind_now_names_the_agencies_still_to_answer,
-    a_member_withdraws_a_submission_awaiting_review,
-    a_withdrawal_racing_a_review_one_wins,
 );
