@@ -54,9 +54,13 @@ fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// The Jalali day (`YYYY-MM-DD`, Tehran) `days` after `at`.
+/// The first working day (`YYYY-MM-DD`, Tehran) at least `days` after `at`: a deadline on
+/// it stays where it is put.
 fn jalali_after(at: DateTime<Utc>, days: i64) -> String {
-    daftar::calendar::tehran_date(at + Duration::days(days))
+    let calendar = daftar::calendar::BusinessCalendar::builtin();
+    let day_before = daftar::calendar::tehran_date(at + Duration::days(days - 1)).unwrap();
+    calendar
+        .add_working_days(day_before, 1)
         .unwrap()
         .to_string()
 }

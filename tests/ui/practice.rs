@@ -14,9 +14,15 @@ async fn task(ui: &Ui, case: &str, agency: &str) -> Value {
     tasks["items"][0].clone()
 }
 
-/// The Jalali day `days` from now, as a person types it: `۱۴۰۵/۱۱/۱۵`.
+/// The first working day at least `days` from now (a deadline on it stays where it is
+/// put), as stored and as a person types it: `1405-11-15`, `۱۴۰۵/۱۱/۱۵`.
 fn jalali_in(days: i64) -> (String, String) {
-    let day = daftar::calendar::tehran_date(chrono::Utc::now() + chrono::Duration::days(days))
+    let calendar = daftar::calendar::BusinessCalendar::builtin();
+    let day_before =
+        daftar::calendar::tehran_date(chrono::Utc::now() + chrono::Duration::days(days - 1))
+            .unwrap();
+    let day = calendar
+        .add_working_days(day_before, 1)
         .unwrap()
         .to_string();
     let typed = daftar::calendar::to_persian_digits(&day.replace('-', "/"));

@@ -31,7 +31,7 @@ fn extend_case(due: NewDue, reason: &str) -> Command {
     }
 }
 
-/// 15 Dey 1405, 23:59:59 Tehran, as a `{on: …}` rule resolves it.
+/// Tuesday 15 Dey 1405 (a working day), 23:59:59 Tehran, as a `{on: …}` rule resolves it.
 fn fifteenth_of_dey() -> Deadline {
     Deadline {
         rule: DueRule::On("1405-10-15".into()),
@@ -242,22 +242,23 @@ fn a_case_extension_leaves_tasks_already_due_later() {
         opened_inventory(&["CBI", "IRICA"]),
         vec![extended("IRICA", fifteenth_of_dey(), "Asked first")],
     ];
-    let tenth = Deadline {
-        rule: DueRule::On("1405-10-10".into()),
-        due_at: at("2026-12-31T20:29:59Z"),
-        due_jalali: "1405-10-10".into(),
+    // Tuesday 8 Dey 1405, a working day.
+    let eighth = Deadline {
+        rule: DueRule::On("1405-10-08".into()),
+        due_at: at("2026-12-29T20:29:59Z"),
+        due_jalali: "1405-10-08".into(),
         calendar_version: calendar().version(),
     };
     given(&history)
-        .when(extend_case(on("1405-10-10"), "Everyone"))
+        .when(extend_case(on("1405-10-08"), "Everyone"))
         .by(secretariat())
-        .then(&[extended("CBI", tenth, "Everyone")]);
+        .then(&[extended("CBI", eighth, "Everyone")]);
     let none_earlier = [
         opened_inventory(&["IRICA"]),
         vec![extended("IRICA", fifteenth_of_dey(), "Asked first")],
     ];
     given(&none_earlier)
-        .when(extend_case(on("1405-10-10"), "Everyone"))
+        .when(extend_case(on("1405-10-08"), "Everyone"))
         .by(secretariat())
         .then_refused(Invalid);
 }
