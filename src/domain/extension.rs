@@ -40,6 +40,8 @@ pub struct OnDay {
     pub on: String,
 }
 
+/// One `DeadlineMoved` per task whose deadline the new one is later than: the chosen task,
+/// or every pending submission task of the case. Refused when no task would move.
 pub(super) fn extend(
     state: &CaseState,
     ctx: &Context,
@@ -52,14 +54,16 @@ pub(super) fn extend(
             "only the secretariat extends deadlines".into(),
         ));
     }
-    let chosen = match task_id {
-        Some(id) => vec![visible_task(state, ctx, id)?],
-        None => Vec::new(),
-    };
-    require_open(state)?;
     let tasks = match task_id {
-        Some(_) => extendable(chosen)?,
-        None => extendable_of_case(state)?,
+        Some(id) => {
+            let task = visible_task(state, ctx, id)?;
+            require_open(state)?;
+            extendable(vec![task])?
+        }
+        None => {
+            require_open(state)?;
+            extendable_of_case(state)?
+        }
     };
     let reason = check_reason(reason)?;
     let deadline = resolve_new_due(&due, ctx)?;

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::page::TaskPage;
+use super::page::{TaskDoc, TaskPage};
 use super::{acts_for, html, load, see_task};
 use crate::domain::Role;
 use crate::http::AppState;
@@ -30,6 +30,11 @@ fn may_extend(viewer: &Viewer, kind: &str, status: &str) -> bool {
         && matches!(status, "open" | "returned" | "submitted")
 }
 
+/// A member of the task's agency, while its submission awaits review.
+fn may_withdraw(viewer: &Viewer, task: &TaskDoc) -> bool {
+    viewer.has_any(&[Role::Member]) && acts_for(viewer, task) && task.status == "submitted"
+}
+
 /// The actions the viewer may take on the task now, if any.
 pub(super) fn actions(view: &TaskPage) -> Markup {
     let (viewer, task) = (view.viewer, view.task);
@@ -42,7 +47,7 @@ pub(super) fn actions(view: &TaskPage) -> Markup {
                 (extend_form(viewer, &action, task.version, &ExtendForm::default(), None))
             }
         }
-        @if acts_for(viewer, task) && task.status == "submitted" {
+        @if may_withdraw(viewer, task) {
             form.panel.withdraw method="post" action={ "/tasks/" (task.id) "/withdraw" } {
                 (csrf_field(viewer))
                 input type="hidden" name="version" value=(task.version);
