@@ -13,6 +13,8 @@ use crate::domain::{CaseEvent, CaseState, Task, TaskKind, VoteChoice};
 use crate::engine::{case_stream, decode_raw};
 use crate::event_store::{EventStore, Metadata};
 
+mod practice;
+
 /// A case's timeline, oldest first (`next` is always null: it is never paged).
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Timeline {
@@ -49,6 +51,14 @@ pub struct TimelineEntry {
     pub task_agency: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<Uuid>,
+    /// A moved deadline's cause (`extension`, `closure`, `return`) and new instant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<DateTime<Utc>>,
+    /// The words a person gave with it: an extension's reason, a reminder's message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     pub version: i64,
     pub workflow: String,
     pub workflow_version: u32,
@@ -86,6 +96,9 @@ pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Timeline, Aud
             summary,
             task_agency: None,
             task_id: None,
+            cause: None,
+            due_at: None,
+            note: None,
             version: raw.version,
             workflow: state.workflow.clone(),
             workflow_version: state.workflow_version,
@@ -120,6 +133,17 @@ fn add_subject(entry: &mut TimelineEntry, state: &CaseState, event: &CaseEvent) 
         entry.form_version = Some(*form_version);
         entry.submission_id = Some(*submission_id);
     }
+    match event {
+        CaseEvent::DeadlineMoved {
+            due, cause, reason, ..
+        } => {
+            entry.cause = Some(cause.as_str().to_string());
+            entry.due_at = Some(due.due_at);
+            entry.note.clone_from(reason);
+        }
+        CaseEvent::TaskRemindedNow { message, .. } => entry.note.clone_from(message),
+        _ => {}
+    }
 }
 
 fn task_of(event: &CaseEvent) -> Option<Uuid> {
@@ -132,7 +156,10 @@ fn task_of(event: &CaseEvent) -> Option<Uuid> {
         | CaseEvent::VoteCast { task_id, .. }
         | CaseEvent::TaskReminded { task_id, .. }
         | CaseEvent::TaskOverdue { task_id, .. }
-        | CaseEvent::DeadlineEscalated { task_id, .. } => Some(*task_id),
+        | CaseEvent::DeadlineEscalated { task_id, .. }
+        | CaseEvent::DeadlineMoved { task_id, .. }
+        | CaseEvent::TaskRemindedNow { task_id, .. }
+        | CaseEvent::SubmissionWithdrawn { task_id, .. } => Some(*task_id),
         _ => None,
     }
 }
@@ -251,7 +278,7 @@ fn task_summary(before: &CaseState, event: &CaseEvent) -> String {
         CaseEvent::DeadlineEscalated { task_id, level, .. } => {
             format!("escalated the task of {} to level {level}", task(task_id))
         }
-        other => case_summary(other),
+        other => practice::summary(before, other).unwrap_or_else(|| case_summary(other)),
     }
 }
 

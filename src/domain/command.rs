@@ -58,6 +58,21 @@ pub enum Command {
         task_id: Option<Uuid>,
         kind: super::timers::TimerKind,
     },
+    /// The secretariat moves a deadline later: one task's (`task_id`), or every pending
+    /// submission task's of the case (`None`).
+    Extend {
+        task_id: Option<Uuid>,
+        due: super::extension::NewDue,
+        reason: String,
+    },
+    /// The secretariat reminds, now, every agency whose task waits on it.
+    RemindNow {
+        message: Option<String>,
+    },
+    /// A member of the task's agency takes back a submission not yet reviewed.
+    Withdraw {
+        task_id: Uuid,
+    },
 }
 
 /// Everything a decision depends on besides the state: passed in, never fetched.

@@ -71,6 +71,13 @@ pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
             }
         }
         Command::FireTimer { task_id, kind } => super::timers::fire(state, ctx, task_id, &kind),
+        Command::Extend {
+            task_id,
+            due,
+            reason,
+        } => super::extension::extend(state, ctx, task_id, due, reason),
+        Command::RemindNow { message } => super::practice::remind_now(state, ctx, message),
+        Command::Withdraw { task_id } => super::practice::withdraw(state, ctx, task_id),
     }
 }
 

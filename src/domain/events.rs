@@ -140,6 +140,21 @@ pub enum CaseEvent {
         reason: Option<String>,
         by: String,
     },
+    /// The secretariat reminded the people the task waits on, at a moment of its choosing
+    /// (`TaskReminded` is the step's schedule). Changes nothing about the task.
+    TaskRemindedNow {
+        task_id: Uuid,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+        by: String,
+    },
+    /// A member of the task's agency took back a submission before it was reviewed; the
+    /// task waits on the agency again (open, or returned if it had been returned before).
+    SubmissionWithdrawn {
+        task_id: Uuid,
+        submission_id: Uuid,
+        by: String,
+    },
 }
 
 impl CaseEvent {

@@ -70,6 +70,9 @@ pub struct Submission {
     pub data: Arc<Value>,
     pub submitted_by: String,
     pub at: DateTime<Utc>,
+    /// When its agency took it back, unreviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -299,6 +302,7 @@ impl CaseState {
                     data: data.clone(),
                     submitted_by: submitted_by.clone(),
                     at,
+                    withdrawn_at: None,
                 });
                 task.status = TaskStatus::Submitted;
                 if let Some(step) = review_step {
@@ -347,6 +351,20 @@ impl CaseState {
                 task.reminders_sent.clear();
                 task.escalation_level = 0;
             }
+            CaseEvent::SubmissionWithdrawn { .. } => {
+                // Back to where the agency stood before submitting: a task returned before
+                // is still one to correct.
+                let returned_before = task.comments.iter().any(|c| c.kind == "return");
+                task.status = if returned_before {
+                    TaskStatus::Returned
+                } else {
+                    TaskStatus::Open
+                };
+                task.step.clone_from(&task.origin_step);
+                if let Some(last) = task.submissions.last_mut() {
+                    last.withdrawn_at = Some(at);
+                }
+            }
             CaseEvent::VoteCast {
                 choice,
                 comment,
@@ -392,7 +410,8 @@ fn task_of(event: &CaseEvent) -> Option<Uuid> {
         | CaseEvent::TaskReminded { task_id, .. }
         | CaseEvent::TaskOverdue { task_id, .. }
         | CaseEvent::DeadlineEscalated { task_id, .. }
-        | CaseEvent::DeadlineMoved { task_id, .. } => Some(*task_id),
+        | CaseEvent::DeadlineMoved { task_id, .. }
+        | CaseEvent::SubmissionWithdrawn { task_id, .. } => Some(*task_id),
         _ => None,
     }
 }

@@ -139,14 +139,20 @@ pub(super) fn review(
                     "a return needs a comment saying what to fix".into(),
                 ));
             };
-            match spec.on_return.as_ref().unwrap_or(&Target::End) {
-                Target::Step(back) => decision.emit(CaseEvent::SubmissionReturned {
-                    task_id,
-                    submission_id,
-                    comment,
-                    reviewed_by: ctx.actor.member_id.clone(),
-                    step: back.clone(),
-                }),
+            match spec.on_return.as_ref().map_or(&Target::End, |r| &r.step) {
+                Target::Step(back) => {
+                    decision.emit(CaseEvent::SubmissionReturned {
+                        task_id,
+                        submission_id,
+                        comment,
+                        reviewed_by: ctx.actor.member_id.clone(),
+                        step: back.clone(),
+                    });
+                    let rule = spec.on_return.as_ref().and_then(|r| r.due);
+                    if let Some(moved) = super::extension::moved_by_return(task, rule, ctx)? {
+                        decision.emit(moved);
+                    }
+                }
                 other => decision.enter(other, task.agency.as_deref())?,
             }
         }

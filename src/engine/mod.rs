@@ -13,6 +13,7 @@ mod error;
 mod mail;
 mod membership;
 mod open;
+mod practice;
 pub mod projection;
 pub mod rebuild;
 mod references;

@@ -15,6 +15,7 @@ mod members;
 mod metrics;
 mod openapi;
 mod paging;
+mod practice;
 pub(crate) mod rate_limit;
 mod reports;
 mod tasks;
@@ -186,6 +187,10 @@ route_table! {
     post "/v1/tasks/{id}/review" => tasks::review, [Secretariat], "Accept or return a submission", body: json_body::<tasks::ReviewBody>, returns: TaskView<'static>;
     post "/v1/tasks/{id}/vote" => tasks::vote, any, "Cast the task's vote (its voter)", body: json_body::<tasks::VoteBody>, returns: TaskView<'static>;
     post "/v1/tasks/{id}/reassign" => tasks::reassign, [Secretariat, Member], "Reassign a task (a member: within its own agency)", body: json_body::<tasks::ReassignBody>, returns: TaskView<'static>;
+    post "/v1/tasks/{id}/extend" => practice::extend_task, [Secretariat], "Extend a task's deadline, with a reason: {due: RFC 3339 | {on: Jalali date}, reason}", body: json_body::<practice::ExtendBody>, returns: TaskView<'static>;
+    post "/v1/tasks/{id}/withdraw" => practice::withdraw, [Member], "Withdraw the task's submission while it awaits review (a member of the task's agency)", body: optional_json_body::<practice::WithdrawBody>, returns: TaskView<'static>;
+    post "/v1/cases/{id:[^/:]+}:extend" => practice::extend_case, [Secretariat], "Extend every pending submission task of a case that is due earlier, with a reason", body: json_body::<practice::ExtendBody>, returns: practice::Extended<'static>;
+    post "/v1/cases/{id:[^/:]+}:remind" => practice::remind, [Secretariat], "Remind now every agency whose task is open or returned (optional message); an empty list, recording nothing, when every agency has answered", body: optional_json_body::<practice::RemindBody>, returns: practice::Reminded;
     get "/v1/notifications" => metrics::notifications, [Secretariat, Admin, Auditor], "Notifications", query: metrics::NotificationFilter, returns: Page<crate::outbox::Notification>;
     get "/v1/events" => audit::events, [Auditor, Admin], "The event log; NDJSON with Accept: application/x-ndjson", query: audit::EventFilter, returns: Page<StoredEvent>, success: || json_or("application/x-ndjson", true);
     get "/v1/audit/verify" => audit::verify, [Auditor, Admin], "Verify the hash chain, against ?expect_head=POSITION:HASH if given", returns: crate::audit::checkpoint::Verification;

@@ -106,7 +106,12 @@ pub fn created_or_ok() -> Value {
 fn default_success(method: &str, path: &str) -> Value {
     let code = match method {
         "post" if !path.contains(':') && !path.ends_with("/review") => match path {
-            p if p.ends_with("/vote") || p.ends_with("/reassign") => "200",
+            p if ["/vote", "/reassign", "/extend", "/withdraw"]
+                .iter()
+                .any(|action| p.ends_with(action)) =>
+            {
+                "200"
+            }
             _ => "201",
         },
         "delete" => "204",

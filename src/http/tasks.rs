@@ -38,7 +38,11 @@ pub fn check_if_match(request: &HttpRequest, version: &Value) -> Result<(), ApiE
 }
 
 /// The task's view if the caller may see it (404 otherwise: no existence leak).
-async fn load_visible(state: &AppState, caller: &Caller, id: Uuid) -> Result<Value, ApiError> {
+pub(super) async fn load_visible(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Value, ApiError> {
     let view = match state.engine.task_view(id).await {
         Ok(view) => view,
         Err(crate::engine::EngineError::NotFound(_)) => {

@@ -5,6 +5,7 @@
 
 pub mod dispatcher;
 pub mod mailer;
+mod practice;
 pub mod recipients;
 pub mod sign_in;
 pub mod templates;

@@ -2,7 +2,7 @@
 //! the list of (template, recipient, context). Pure; the engine turns the result into outbox
 //! rows inside the append's transaction.
 
-use crate::domain::{CaseEvent, CaseState, Role, Task, TaskKind, VoteOutcome};
+use crate::domain::{CaseEvent, CaseState, DeadlineCause, Role, Task, TaskKind, VoteOutcome};
 use crate::engine::Member;
 use crate::workflow::Notify;
 
@@ -203,6 +203,39 @@ pub fn mails_for(event: &CaseEvent, state: &CaseState, directory: &[Member]) -> 
             None,
             None,
         ),
+        CaseEvent::DeadlineMoved {
+            task_id,
+            cause: DeadlineCause::Extension,
+            reason,
+            ..
+        } => {
+            let Some(task) = task_of(task_id) else {
+                return Vec::new();
+            };
+            let people = assignees(task, directory);
+            (
+                Template::DeadlineExtended,
+                Some(task),
+                people,
+                reason.clone(),
+                None,
+            )
+        }
+        CaseEvent::TaskRemindedNow {
+            task_id, message, ..
+        } => {
+            let Some(task) = task_of(task_id) else {
+                return Vec::new();
+            };
+            let people = assignees(task, directory);
+            (
+                Template::RemindedNow,
+                Some(task),
+                people,
+                message.clone(),
+                None,
+            )
+        }
         _ => return Vec::new(),
     };
     let mut seen = std::collections::HashSet::new();

@@ -23,6 +23,8 @@ pub enum Template {
     ResolutionRejected,
     ResolutionExpired,
     CaseCompleted,
+    DeadlineExtended,
+    RemindedNow,
 }
 
 impl Template {
@@ -137,6 +139,9 @@ fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             format!("پرونده تکمیل شد: {title}"),
             vec![format!("همه وظایف پرونده «{title}» انجام شد.")],
         ),
+        Template::DeadlineExtended | Template::RemindedNow => {
+            super::practice::persian(template, ctx)
+        }
     };
     let mut body = vec![format!("{} گرامی،", ctx.recipient)];
     body.extend(lines);
@@ -220,6 +225,9 @@ fn english(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             format!("Case completed: {title}"),
             vec![format!("Every task of “{title}” is done.")],
         ),
+        Template::DeadlineExtended | Template::RemindedNow => {
+            super::practice::english(template, ctx)
+        }
     };
     let mut body = vec![format!("Dear {},", ctx.recipient)];
     body.extend(lines);

@@ -151,6 +151,19 @@ pub fn notice_text(locale: Locale, key: &str) -> Option<&'static str> {
         "case-opened" => locale.pick("پرونده باز شد.", "The case is open."),
         "case-cancelled" => locale.pick("پرونده لغو شد.", "The case is cancelled."),
         "reassigned" => locale.pick("کار واگذار شد.", "The task is reassigned."),
+        "deadline-extended" => locale.pick("مهلت تمدید شد.", "The deadline is extended."),
+        "deadlines-extended" => locale.pick(
+            "مهلت کارهای باز پرونده تمدید شد.",
+            "The open tasks' deadlines are extended.",
+        ),
+        "nothing-to-remind" => locale.pick(
+            "همهٔ دستگاه‌ها پاسخ داده‌اند؛ یادآوری لازم نبود.",
+            "Every agency has answered; no reminder was needed.",
+        ),
+        "withdrawn" => locale.pick(
+            "ارسال پس گرفته شد؛ فرم دوباره پذیرای ارسال است.",
+            "The submission is withdrawn; the form takes a submission again.",
+        ),
         _ => return None,
     })
 }

@@ -130,6 +130,10 @@ page_table! {
     post "/tasks/{id}/upload" => task::upload, Access::SignedIn;
     post "/tasks/{id}/vote" => task::vote, Access::SignedIn;
     get "/tasks/{id}/submission.json" => task::download, Access::SignedIn;
+    post "/tasks/{id}/extend" => task::extend, Access::Roles(&[Role::Secretariat]);
+    post "/tasks/{id}/withdraw" => task::withdraw, Access::SignedIn;
+    post "/cases/{id}/extend" => cases::practice::extend, Access::Roles(&[Role::Secretariat]);
+    post "/cases/{id}/remind" => cases::practice::remind, Access::Roles(&[Role::Secretariat]);
 }
 
 /// Registers every page.

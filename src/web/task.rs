@@ -13,6 +13,7 @@ mod act;
 mod files;
 mod history;
 mod page;
+mod practice;
 mod vote;
 
 use actix_web::http::StatusCode;
@@ -33,6 +34,7 @@ use crate::http::AppState;
 
 pub use act::act;
 pub use files::{download, upload};
+pub use practice::{extend, withdraw};
 pub use vote::cast as vote;
 
 /// A post with more fields than this is refused before it is read (50 needs are ≈ 1,600).

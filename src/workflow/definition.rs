@@ -97,7 +97,7 @@ impl Step {
             StepKind::Submission(s) => vec![("next", &s.next)],
             StepKind::Review(r) => {
                 let mut all = vec![("on_accept", &r.on_accept)];
-                all.extend(r.on_return.iter().map(|t| ("on_return", t)));
+                all.extend(r.on_return.iter().map(|t| (t.step_key(), &t.step)));
                 all
             }
             StepKind::Vote(v) => vec![

@@ -14,6 +14,7 @@ mod files;
 mod graph;
 mod load;
 mod model;
+mod on_return;
 mod registry;
 mod schema;
 mod semantic;
@@ -30,5 +31,6 @@ pub use model::{
     Assignee, AssigneeScope, DueRule, Escalation, JalaliPeriod, Notify, Participants, Review,
     StartCases, Step, StepKind, Submission, Target, Title, Vote, Voters,
 };
+pub use on_return::{OnReturn, ReturnDue};
 pub use registry::{Registered, WorkflowRegistry, WorkflowVersion};
 pub use schema::{WORKFLOW_SCHEMA, workflow_schema};

@@ -63,7 +63,7 @@ pub struct Review {
     pub on_accept: Target,
     /// Always present once validated (see [`Submission::form`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_return: Option<Target>,
+    pub on_return: Option<super::on_return::OnReturn>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,6 +11,8 @@ mod contract;
 mod helpers;
 mod limits;
 mod nil_return;
+mod practice;
+mod remind_withdraw;
 mod reports;
 mod story;
 mod task_page;

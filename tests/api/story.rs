@@ -116,6 +116,18 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
         )
         .await;
     assert_eq!(returned["status"], "returned");
+    // The agency asks for time to correct it; the secretariat extends its deadline.
+    let extension = json!({"due": {"on": "1405-10-15"}, "reason": "درخواست دستگاه برای اصلاح"});
+    let extended = app
+        .expect(
+            Method::POST,
+            &format!("/v1/tasks/{first}/extend"),
+            &secretariat,
+            Some(extension),
+            200,
+        )
+        .await;
+    assert_eq!(extended["due_jalali"], "1405-10-15");
     let agency = returned["agency"].as_str().unwrap();
     let token = &members.iter().find(|(c, _)| c == &agency).unwrap().1;
     app.expect(

@@ -11,6 +11,7 @@
 mod harness;
 mod inbox;
 mod nil_return;
+mod practice;
 mod secretariat;
 mod sessions;
 mod signin;
@@ -88,6 +89,7 @@ const TESTS: &[UiTest] = &[
     browser!(secretariat::the_secretariat_reviews_with_the_changes_marked),
     browser!(secretariat::the_board_updates_itself_and_fits_a_phone),
     browser!(secretariat::the_secretariat_reassigns_and_cancels),
+    browser!(practice::the_secretariat_extends_and_reminds_and_a_member_withdraws),
 ];
 
 fn in_ci() -> bool {

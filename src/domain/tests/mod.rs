@@ -9,10 +9,13 @@
 mod cancel_reassign;
 mod deadline_moved;
 mod determinism;
+mod extension;
 mod facts;
 mod history;
 mod open_case;
+mod practice;
 mod properties;
+mod return_deadline;
 mod review;
 mod submission;
 mod vocabulary;

@@ -87,17 +87,30 @@ pub async fn load_board(state: &AppState, id: Uuid, locale: Locale) -> Result<Bo
     Ok(board)
 }
 
+/// After "remind now": the agencies reminded, as `?reminded=IRICA,MIMT`.
+#[derive(Debug, Default, Deserialize)]
+pub struct AfterAction {
+    #[serde(default)]
+    pub reminded: Option<String>,
+}
+
 /// `GET /cases/{id}`
 pub async fn show(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
+    after: web::Query<AfterAction>,
 ) -> Result<Markup, PageError> {
     let id = parse_case_id(&id)?;
     let case = case_document(&state, id).await?;
     let board = load_board(&state, id, viewer.locale).await?;
     let names = names(&state, &board.workflow, viewer.locale).await?;
-    Ok(case_page(&viewer, &case, &board, &names))
+    let reminded: Vec<String> = after
+        .reminded
+        .as_deref()
+        .map(|list| list.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    Ok(case_page(&viewer, &case, &board, &names, &reminded))
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,7 +187,13 @@ fn changed_text(board: &Board, locale: Locale) -> String {
 }
 
 /// The case page: pure, from the case document and its board to markup.
-pub fn case_page(viewer: &Viewer, case: &Value, board: &Board, names: &Names) -> Markup {
+pub fn case_page(
+    viewer: &Viewer,
+    case: &Value,
+    board: &Board,
+    names: &Names,
+    reminded: &[String],
+) -> Markup {
     let locale = viewer.locale;
     let id = board.case;
     let text = case["params"]["text"].as_str();
@@ -184,6 +203,7 @@ pub fn case_page(viewer: &Viewer, case: &Value, board: &Board, names: &Names) ->
         .unwrap_or_default();
     let open = case["status"] == "open";
     let body = html! {
+        (super::practice::reminded_notice(viewer, board, reminded))
         p.context {
             (locale.pick("گردش کار", "Workflow")) ": " (names.workflow)
             " · " (super::case_status(locale, case["status"].as_str().unwrap_or_default()))
@@ -218,6 +238,9 @@ pub fn case_page(viewer: &Viewer, case: &Value, board: &Board, names: &Names) ->
         h2 { (locale.pick("جدول وضعیت", "Status board")) }
         (board_region(board, locale, options(viewer, names)))
         p.muted { (locale.pick("این جدول هر چند ثانیه خودبه‌خود به‌روز می‌شود.", "This board updates itself every few seconds.")) }
+        @if open && viewer.has_any(&[crate::domain::Role::Secretariat]) {
+            (super::practice::panel(viewer, board))
+        }
     };
     page(viewer, &board.title, body)
 }

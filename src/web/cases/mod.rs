@@ -7,6 +7,7 @@ pub mod actions;
 pub mod case;
 pub mod new;
 pub mod open;
+pub mod practice;
 
 #[cfg(test)]
 mod tests;

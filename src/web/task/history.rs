@@ -15,8 +15,12 @@ pub struct HistoryItem {
     pub at: DateTime<Utc>,
     pub event: String,
     pub actor: Option<String>,
-    /// The return comment, review note or vote comment recorded with it.
+    /// The return comment, review note or vote comment recorded with it; an extension's
+    /// reason, a reminder's message.
     pub comment: Option<String>,
+    /// A moved deadline's cause (`extension`, `closure`, `return`) and new instant.
+    pub cause: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -25,6 +29,12 @@ struct Entry {
     decided_at: DateTime<Utc>,
     actor: Option<String>,
     task_id: Option<String>,
+    #[serde(default)]
+    cause: Option<String>,
+    #[serde(default)]
+    due_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -43,10 +53,14 @@ pub fn task_history(timeline: &Value, task_id: &str, comments: &Value) -> Vec<Hi
         .filter_map(|e| serde_json::from_value::<Entry>(e.clone()).ok())
         .filter(|e| e.task_id.as_deref() == Some(task_id))
         .map(|e| HistoryItem {
-            comment: comments
-                .iter()
-                .find(|c| c.at == e.decided_at && !matches!(e.event_type.as_str(), "TaskReminded"))
-                .map(|c| c.text.clone()),
+            comment: e.note.or_else(|| {
+                comments
+                    .iter()
+                    .find(|c| c.at == e.decided_at && !mentions_no_comment(&e.event_type))
+                    .map(|c| c.text.clone())
+            }),
+            cause: e.cause,
+            due_at: e.due_at,
             at: e.decided_at,
             event: e.event_type,
             actor: e.actor.filter(|a| a != "system"),
@@ -54,7 +68,19 @@ pub fn task_history(timeline: &Value, task_id: &str, comments: &Value) -> Vec<Hi
         .collect()
 }
 
-fn describe(locale: Locale, event: &str) -> &'static str {
+/// Events recorded beside a comment of the same moment that is not theirs (a return's
+/// comment and its deadline move share an instant).
+fn mentions_no_comment(event: &str) -> bool {
+    matches!(event, "TaskReminded" | "DeadlineMoved" | "TaskRemindedNow")
+}
+
+fn describe(locale: Locale, item: &HistoryItem) -> &'static str {
+    let event = match (item.event.as_str(), item.cause.as_deref()) {
+        ("DeadlineMoved", Some("extension")) => "DeadlineMoved:extension",
+        ("DeadlineMoved", Some("closure")) => "DeadlineMoved:closure",
+        ("DeadlineMoved", _) => "DeadlineMoved:return",
+        (event, _) => event,
+    };
     match event {
         "TaskAssigned" => locale.pick("کار واگذار شد", "Task assigned"),
         "SubmissionReceived" => locale.pick("فرم ارسال شد", "Form submitted"),
@@ -65,6 +91,16 @@ fn describe(locale: Locale, event: &str) -> &'static str {
         "TaskReminded" => locale.pick("یادآوری فرستاده شد", "Reminder sent"),
         "TaskOverdue" => locale.pick("مهلت گذشت", "Deadline passed"),
         "DeadlineEscalated" => locale.pick("تأخیر به مقام بالاتر گزارش شد", "Escalated"),
+        "DeadlineMoved:extension" => locale.pick("مهلت تمدید شد", "Deadline extended"),
+        "DeadlineMoved:closure" => locale.pick(
+            "مهلت به سبب تعطیلی جابه‌جا شد",
+            "Deadline moved for a closure",
+        ),
+        "DeadlineMoved:return" => {
+            locale.pick("مهلت اصلاح داده شد", "Deadline set for the correction")
+        }
+        "TaskRemindedNow" => locale.pick("دبیرخانه یادآوری کرد", "Reminded by the secretariat"),
+        "SubmissionWithdrawn" => locale.pick("ارسال پس گرفته شد", "Submission withdrawn"),
         _ => locale.pick("رویداد", "Event"),
     }
 }
@@ -80,7 +116,10 @@ pub fn history_list(locale: Locale, items: &[HistoryItem]) -> Markup {
                     @for item in items {
                         li.(format!("event-{}", item.event)) {
                             (date(locale, item.at)) " " (clock_time(locale, item.at)) " — "
-                            strong { (describe(locale, &item.event)) }
+                            strong { (describe(locale, item)) }
+                            @if let Some(due) = item.due_at {
+                                " — " (locale.pick("مهلت تازه: ", "new deadline: ")) (date(locale, due)) " " (clock_time(locale, due))
+                            }
                             @if let Some(actor) = &item.actor { " (" bdi { (actor) } ")" }
                             @if let Some(comment) = &item.comment {
                                 blockquote.comment { p { (comment) } }

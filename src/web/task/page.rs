@@ -87,6 +87,7 @@ pub fn task_page(view: &TaskPage) -> Markup {
             div.notice.problem role="alert" { (problem) }
         }
         (facts(view))
+        (super::practice::actions(view))
         @if let Some(text) = view.resolution {
             section.resolution aria-labelledby="resolution-title" {
                 h2 #resolution-title { (locale.pick("متن مصوبه", "The resolution")) }

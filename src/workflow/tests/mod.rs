@@ -3,6 +3,7 @@
 
 mod files;
 mod load;
+mod on_return;
 mod registry;
 mod semantic;
 mod shipped;
