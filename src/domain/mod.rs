@@ -19,7 +19,7 @@ mod vote;
 
 pub use actor::{Actor, MemberRef, Role};
 pub use command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
-pub use deadline::{Deadline, resolve_deadline};
+pub use deadline::{Deadline, NominalDue, resolve_deadline, resolve_deadline_as};
 pub use decide::decide;
 pub use events::{CaseEvent, DeadlineCause, TaskKind, VoteChoice, VoteOutcome};
 pub use ids::derive_id;

@@ -15,6 +15,7 @@ fn moved_to_end_of_dey() -> CaseEvent {
             due_at: at("2027-01-20T20:29:59Z"),
             due_jalali: "1405-10-30".into(),
             calendar_version: super::calendar().version(),
+            nominal: None,
         },
         previous_due_at: end_of_azar().due_at,
         cause: DeadlineCause::Extension,
