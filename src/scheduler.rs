@@ -36,11 +36,36 @@ pub struct EngineTimers {
     pub timers: Timers,
 }
 
+impl EngineTimers {
+    /// When a reminder or escalation due now may reach people, by the calendar in force:
+    /// `None` when it may go now. Timers are planned for office hours, but a closure
+    /// announced after planning can fall on them; rather than re-plan every timer a closure
+    /// touches, the timer is looked at again when it comes due and waits for offices to open.
+    /// A deadline itself never waits: being overdue is a fact of its instant.
+    async fn later_moment(&self, kind: &TimerKind) -> Result<Option<i64>, EngineError> {
+        let now = self.engine.clock.now();
+        let calendar = self.engine.calendar().await?;
+        let moment = match kind {
+            TimerKind::Remind { .. } => calendar.at_work(now),
+            TimerKind::Escalate { .. } => calendar.escalation_moment(now),
+            TimerKind::Due | TimerKind::VoteDeadline => return Ok(None),
+        };
+        Ok(moment
+            .ok()
+            .filter(|moment| *moment > now)
+            .map(|moment| moment.timestamp_micros()))
+    }
+}
+
 #[async_trait]
 impl TimerHandler for EngineTimers {
     async fn fire(&self, timer: &TimerRow) -> Result<(), EngineError> {
         let kind: TimerKind =
             serde_json::from_str(&timer.kind).map_err(|e| EngineError::Internal(e.into()))?;
+        if let Some(later) = self.later_moment(&kind).await? {
+            self.timers.postpone(&timer.id, later).await?;
+            return Ok(());
+        }
         let case_id: Uuid = timer
             .case_id
             .parse()

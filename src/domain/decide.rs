@@ -71,6 +71,9 @@ pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
             }
         }
         Command::FireTimer { task_id, kind } => super::timers::fire(state, ctx, task_id, &kind),
+        Command::ApplyClosure { date, reason } => {
+            super::closure::apply_closure(state, ctx, date, reason)
+        }
     }
 }
 

@@ -13,7 +13,7 @@ fn jalali(text: &str) -> JalaliDate {
 #[test]
 fn a_moment_in_office_hours_of_a_working_day_stays() {
     let calendar = BusinessCalendar::builtin();
-    // Sunday 9 Azar 1405, 10:00 Tehran.
+    // Monday 9 Azar 1405, 10:00 Tehran.
     let moment = at("2026-11-30T10:00:00+03:30");
     assert_eq!(calendar.at_work(moment).unwrap(), moment);
 }
@@ -25,7 +25,7 @@ fn before_opening_waits_for_eight_and_after_closing_for_the_next_working_day() {
         calendar.at_work(at("2026-11-30T06:15:00+03:30")).unwrap(),
         at("2026-11-30T08:00:00+03:30")
     );
-    // Wednesday 12 Azar at 14:00: Thursday and Friday are off, so Saturday 15 Azar 08:00.
+    // Wednesday 11 Azar at 14:00: Thursday and Friday are off, so Saturday 14 Azar 08:00.
     assert_eq!(
         calendar.at_work(at("2026-12-02T14:00:00+03:30")).unwrap(),
         at("2026-12-05T08:00:00+03:30")
@@ -35,7 +35,7 @@ fn before_opening_waits_for_eight_and_after_closing_for_the_next_working_day() {
 #[test]
 fn a_friday_moment_waits_for_saturday_eight() {
     let calendar = BusinessCalendar::builtin();
-    // Friday 14 Azar 1405, 23:59 Tehran.
+    // Friday 13 Azar 1405, 23:59 Tehran.
     assert_eq!(
         calendar.at_work(at("2026-12-04T23:59:59+03:30")).unwrap(),
         at("2026-12-05T08:00:00+03:30")
@@ -69,11 +69,11 @@ fn a_file_may_change_the_weekend_and_hours_and_the_version_says_so() {
     );
     let mut calendar = BusinessCalendar::default();
     calendar.insert(table);
-    // Thursday 6 Azar 1405 is a working day here, from 07:30.
-    assert!(calendar.is_working_day(jalali("1405-09-06")).unwrap());
+    // Thursday 5 Azar 1405 is a working day here, from 07:30.
+    assert!(calendar.is_working_day(jalali("1405-09-05")).unwrap());
     assert_eq!(
-        calendar.at_work(at("2026-11-27T05:00:00+03:30")).unwrap(),
-        at("2026-11-27T07:30:00+03:30")
+        calendar.at_work(at("2026-11-26T05:00:00+03:30")).unwrap(),
+        at("2026-11-26T07:30:00+03:30")
     );
 }
 
@@ -113,7 +113,7 @@ fn a_closure_is_a_day_off_and_changes_the_version() {
         Err(ClosureRefused::AlreadyOff(_))
     ));
     let friday = Closure {
-        date_jalali: jalali("1405-09-14"),
+        date_jalali: jalali("1405-09-13"),
         reason: "x".into(),
     };
     assert!(matches!(

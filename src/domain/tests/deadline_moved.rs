@@ -59,11 +59,17 @@ fn a_moved_deadline_clears_overdue_reminders_and_escalation() {
 fn the_new_deadline_gets_timers_of_its_own_and_the_old_ones_are_dropped() {
     let case = given(&[opened_inventory(&["IRICA"]), vec![moved_to_end_of_dey()]]);
     let opened = opened_inventory(&["IRICA"]);
-    let first = timers_for(case.state(), &opened, definition(INVENTORY));
+    let first = timers_for(
+        case.state(),
+        &opened,
+        definition(INVENTORY),
+        super::calendar(),
+    );
     let again = timers_for(
         case.state(),
         &[moved_to_end_of_dey()],
         definition(INVENTORY),
+        super::calendar(),
     );
     assert_eq!(first.len(), again.len());
     assert!(first.iter().all(|a| again.iter().all(|b| a.id != b.id)));
