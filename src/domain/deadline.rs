@@ -211,12 +211,22 @@ mod tests {
         let calendar = BusinessCalendar::builtin();
         let now = at("2026-11-26T08:00:00Z");
         let after = resolve_deadline(
+            &DueRule::After(IsoDuration::parse("P6D").unwrap()),
+            now,
+            &calendar,
+        )
+        .unwrap();
+        assert_eq!(after.due_at, at("2026-12-02T08:00:00Z"));
+        assert_eq!(after.nominal, None);
+        // Seven days is Thursday 12 Azar: the end of Saturday 14 Azar instead.
+        let week = resolve_deadline(
             &DueRule::After(IsoDuration::parse("P7D").unwrap()),
             now,
             &calendar,
         )
         .unwrap();
-        assert_eq!(after.due_at, at("2026-12-03T08:00:00Z"));
+        assert_eq!(week.due_at, at("2026-12-05T20:29:59Z"));
+        assert_eq!(week.nominal_at(), at("2026-12-03T08:00:00Z"));
         let on = resolve_deadline(&DueRule::On("1405-09-30".into()), now, &calendar).unwrap();
         assert_eq!(on.due_at, at("2026-12-21T20:29:59Z"));
         assert!(resolve_deadline(&DueRule::On("1405-12-30".into()), now, &calendar).is_err());

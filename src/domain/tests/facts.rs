@@ -65,10 +65,17 @@ pub fn end_of_1405() -> Deadline {
     }
 }
 
-/// Seven days after opening: 12 Azar 1405.
+/// Seven days after opening is Thursday 12 Azar 1405, a day off: the vote is due at the end
+/// of Saturday 14 Azar.
 pub fn vote_deadline() -> Deadline {
     let rule = DueRule::After(IsoDuration::parse("P7D").unwrap());
-    deadline(rule, &days_later(7).to_rfc3339(), "1405-09-12")
+    Deadline {
+        nominal: Some(crate::domain::NominalDue {
+            at: days_later(7),
+            jalali: "1405-09-12".into(),
+        }),
+        ..deadline(rule, "2026-12-05T20:29:59Z", "1405-09-14")
+    }
 }
 
 /// An inventory case with one submission task per agency, due at the end of Azar.
