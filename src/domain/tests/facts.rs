@@ -9,7 +9,7 @@ use super::{member, now, secretariat};
 use crate::domain::{CaseEvent, Deadline, Role, TaskKind, VoteChoice, VoteOutcome, derive_id};
 use crate::workflow::{DueRule, IsoDuration, JalaliPeriod};
 
-fn opened(workflow: &str, title: &str, participants: &[&str], params: Value) -> CaseEvent {
+pub fn opened(workflow: &str, title: &str, participants: &[&str], params: Value) -> CaseEvent {
     CaseEvent::CaseOpened {
         case_id: case_id(),
         workflow: workflow.into(),

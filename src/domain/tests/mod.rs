@@ -17,6 +17,7 @@ mod review;
 mod submission;
 mod vocabulary;
 mod vote;
+mod working_days;
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -40,7 +41,7 @@ struct Fixture {
     directory: Vec<MemberRef>,
 }
 
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
