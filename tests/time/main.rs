@@ -5,6 +5,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod closures;
+
 use std::sync::Arc;
 
 use chrono::Duration;
