@@ -26,10 +26,10 @@ mod tehran;
 
 pub use business::{BusinessCalendar, DayOff};
 pub use closures::{Closure, ClosureRefused};
-pub use rules::{OfficeHours, QuietPeriod, WorkRules};
 pub use error::CalendarError;
 pub use holidays::{Holiday, HolidayKind, HolidayTable};
 pub use jalali::JalaliDate;
+pub use rules::{OfficeHours, QuietPeriod, WorkRules};
 
 pub use jalali::{days_in_month, is_leap_year};
 pub use names::{format_fa, to_persian_digits, weekday_name_fa};

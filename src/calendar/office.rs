@@ -32,7 +32,7 @@ impl BusinessCalendar {
         if self.is_working_day(today)? {
             let hours = self.office_hours(today)?;
             if local < hours.opens {
-                return Ok(self.opening(today)?);
+                return self.opening(today);
             }
             if local < hours.closes {
                 return Ok(instant);

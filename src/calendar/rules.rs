@@ -192,9 +192,7 @@ fn office_hours(hours: &HoursText) -> Result<OfficeHours, String> {
 
 fn quiet_period(year: i32, text: QuietText) -> Result<QuietPeriod, String> {
     let date = |value: &str| -> Result<JalaliDate, String> {
-        let date: JalaliDate = value
-            .parse()
-            .map_err(|e| format!("no_escalation: {e}"))?;
+        let date: JalaliDate = value.parse().map_err(|e| format!("no_escalation: {e}"))?;
         if date.year() != year {
             return Err(format!(
                 "no_escalation: {value} is not in this file's year {year}"

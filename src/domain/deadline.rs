@@ -203,7 +203,10 @@ mod tests {
         assert_eq!(deadline.due_jalali, "1405-12-29");
         assert_eq!(deadline.nominal, None);
         let again = serde_json::to_value(&deadline).unwrap();
-        assert_eq!(again, serde_json::from_str::<serde_json::Value>(old).unwrap());
+        assert_eq!(
+            again,
+            serde_json::from_str::<serde_json::Value>(old).unwrap()
+        );
     }
 
     #[test]

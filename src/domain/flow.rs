@@ -38,7 +38,12 @@ impl<'c> Decision<'c> {
         step: &str,
         rule: &DueRule,
     ) -> Result<super::deadline::Deadline, DomainError> {
-        let roll = self.ctx.definition.step(step).map(|s| s.roll()).unwrap_or_default();
+        let roll = self
+            .ctx
+            .definition
+            .step(step)
+            .map(|s| s.roll())
+            .unwrap_or_default();
         resolve_deadline_as(rule, roll, self.ctx.now, self.ctx.calendar).map_err(|e| {
             DomainError::Invalid(format!("step {step:?}: cannot resolve its deadline: {e}"))
         })

@@ -25,9 +25,7 @@ pub use decide::decide;
 pub use events::{CaseEvent, DeadlineCause, TaskKind, VoteChoice, VoteOutcome};
 pub use ids::derive_id;
 pub use permissions::may_open_cases;
-pub use state::{
-    CaseState, CaseStatus, Comment, DueMove, Submission, Task, TaskStatus, VoteState,
-};
+pub use state::{CaseState, CaseStatus, Comment, DueMove, Submission, Task, TaskStatus, VoteState};
 pub use timers::{TimerKind, TimerPlan, finished, moved, timers_for};
 pub use vote::Tally;
 

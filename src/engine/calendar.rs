@@ -151,8 +151,8 @@ impl Engine {
         let date: JalaliDate = date_jalali
             .parse()
             .map_err(|e| EngineError::Invalid(format!("date_jalali: {e}")))?;
-        let today = tehran_date(self.clock.now())
-            .map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
+        let today =
+            tehran_date(self.clock.now()).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
         // Today is allowed: an unplanned closure is often announced the same morning.
         if date < today {
             return Err(EngineError::Invalid(format!(
@@ -233,7 +233,13 @@ impl Engine {
                 reason: closure.reason.clone(),
             };
             let after = self.execute(case_id, actor, command).await?;
-            moved.extend(after.tasks.iter().filter(|t| moved_by(t, day)).map(|t| t.id));
+            moved.extend(
+                after
+                    .tasks
+                    .iter()
+                    .filter(|t| moved_by(t, day))
+                    .map(|t| t.id),
+            );
         }
         Ok(moved)
     }

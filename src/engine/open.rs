@@ -68,7 +68,15 @@ impl Engine {
         };
         let events = decide(&state, command, &ctx)?;
         let next = self
-            .commit(&state, &events, actor, now, &version.definition, &calendar, &[])
+            .commit(
+                &state,
+                &events,
+                actor,
+                now,
+                &version.definition,
+                &calendar,
+                &[],
+            )
             .await?
             .ok_or_else(|| EngineError::Conflict(format!("case {case_id} already exists")))?;
         *cached = Some(next.clone());

@@ -4,10 +4,10 @@
 
 pub mod access;
 mod agencies;
-mod calendar;
 mod audit;
 mod auth;
 mod body;
+mod calendar;
 mod cases;
 pub mod error;
 mod health;

@@ -85,9 +85,7 @@ impl Timers {
     ) -> Result<Vec<String>, StoreError> {
         match &self.database {
             Database::Sqlite(pool) => sqlite::cases_due_between(pool, after_us, until_us).await,
-            Database::Postgres(pool) => {
-                postgres::cases_due_between(pool, after_us, until_us).await
-            }
+            Database::Postgres(pool) => postgres::cases_due_between(pool, after_us, until_us).await,
         }
     }
 

@@ -122,7 +122,11 @@ pub(crate) async fn pending(pool: &SqlitePool) -> Result<i64, StoreError> {
     )
 }
 
-pub(crate) async fn postpone(pool: &SqlitePool, id: &str, due_at_us: i64) -> Result<(), StoreError> {
+pub(crate) async fn postpone(
+    pool: &SqlitePool,
+    id: &str,
+    due_at_us: i64,
+) -> Result<(), StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     sqlx::query(
         "update timers set due_at_us = ?, claimed_by = null, lease_until_us = null \

@@ -32,7 +32,10 @@ async fn the_calendar_says_what_is_in_force(db: TestDb) {
         json!(["saturday", "sunday", "monday", "tuesday", "wednesday"])
     );
     assert_eq!(year["weekend"], json!(["thursday", "friday"]));
-    assert_eq!(year["office_hours"], json!({"opens": "08:00", "closes": "14:00"}));
+    assert_eq!(
+        year["office_hours"],
+        json!({"opens": "08:00", "closes": "14:00"})
+    );
     assert_eq!(year["no_escalation"][0]["to"], "1407-01-13");
     let eid = year["holidays"]
         .as_array()
@@ -51,7 +54,8 @@ async fn a_closure_moves_an_open_tasks_deadline(db: TestDb) {
     app.import_agencies().await;
     let secretariat = app.member("sec", "MIMT", &["secretariat"]).await;
     let member = app.member("m-irica", "IRICA", &["member"]).await;
-    let body = json!({"workflow": "data-exchange-inventory", "title": "t", "participants": ["IRICA"]});
+    let body =
+        json!({"workflow": "data-exchange-inventory", "title": "t", "participants": ["IRICA"]});
     let case = app
         .expect(Method::POST, "/v1/cases", &secretariat, Some(body), 201)
         .await;
@@ -87,9 +91,7 @@ async fn a_closure_moves_an_open_tasks_deadline(db: TestDb) {
     let calendar = app.get("/v1/calendar", &member).await;
     assert_eq!(calendar["closures"][0]["date_jalali"], due_day);
     // The closure is in the log, for audit.
-    let events = app
-        .get("/v1/events?type=ClosureAdded", ADMIN_TOKEN)
-        .await;
+    let events = app.get("/v1/events?type=ClosureAdded", ADMIN_TOKEN).await;
     assert_eq!(events["items"][0]["stream_id"], "calendar");
     assert_eq!(events["items"][0]["data"]["by"], "admin");
 }
@@ -99,19 +101,48 @@ async fn a_closure_with_a_bad_date_or_reason_is_refused(db: TestDb) {
     let today = tehran_date(chrono::Utc::now()).unwrap();
     let tomorrow = today.next_day().unwrap().to_string();
     for (body, status, says) in [
-        (json!({"date_jalali": "1405-12-30", "reason": "x"}), 422, "not a valid Jalali date"),
-        (json!({"date_jalali": "1404-01-20", "reason": "x"}), 422, "already past"),
-        (json!({"date_jalali": "1420-01-20", "reason": "x"}), 422, "no table"),
-        (json!({"date_jalali": tomorrow, "reason": "  "}), 422, "reason"),
-        (json!({"date_jalali": "1407-01-01", "reason": "x"}), 409, "already a holiday"),
-        (json!({"date_jalali": "30 Azar", "reason": "x"}), 422, "YYYY-MM-DD"),
+        (
+            json!({"date_jalali": "1405-12-30", "reason": "x"}),
+            422,
+            "not a valid Jalali date",
+        ),
+        (
+            json!({"date_jalali": "1404-01-20", "reason": "x"}),
+            422,
+            "already past",
+        ),
+        (
+            json!({"date_jalali": "1420-01-20", "reason": "x"}),
+            422,
+            "no table",
+        ),
+        (
+            json!({"date_jalali": tomorrow, "reason": "  "}),
+            422,
+            "reason",
+        ),
+        (
+            json!({"date_jalali": "1407-01-01", "reason": "x"}),
+            409,
+            "already a holiday",
+        ),
+        (
+            json!({"date_jalali": "30 Azar", "reason": "x"}),
+            422,
+            "YYYY-MM-DD",
+        ),
     ] {
         let problem = refused(&app, body.clone(), status).await;
         let detail = problem["detail"].as_str().unwrap();
         assert!(detail.contains(says), "{body}: {detail}");
     }
     refused(&app, json!({"date_jalali": tomorrow}), 400).await;
-    refused(&app, json!({"date_jalali": tomorrow, "reason": "x", "by": "me"}), 400).await;
+    refused(
+        &app,
+        json!({"date_jalali": tomorrow, "reason": "x", "by": "me"}),
+        400,
+    )
+    .await;
     let events = app.get("/v1/events?type=ClosureAdded", ADMIN_TOKEN).await;
     assert_eq!(events["items"], json!([]), "a refusal appends nothing");
 }

@@ -5,8 +5,8 @@ mod support;
 
 mod access;
 mod agency_codes;
-mod calendar;
 mod bad_input;
+mod calendar;
 mod case_list;
 mod contract;
 mod helpers;

@@ -48,13 +48,19 @@ fn an_escalation_inside_nowruz_waits_until_after_the_13th() {
     // Sunday 8 Farvardin 1406, 10:00: a working day, but inside Nowruz. 14 Farvardin is the
     // martyrdom of Imam Sadegh (forecast), so Sunday 15 Farvardin 08:00.
     let moment = at("2027-03-28T10:00:00+03:30");
-    assert_eq!(jalali("1406-01-08").to_gregorian().to_string(), "2027-03-28");
+    assert_eq!(
+        jalali("1406-01-08").to_gregorian().to_string(),
+        "2027-03-28"
+    );
     assert_eq!(calendar.at_work(moment).unwrap(), moment);
     assert_eq!(
         calendar.escalation_moment(moment).unwrap(),
         at("2027-04-04T08:00:00+03:30")
     );
-    assert_eq!(jalali("1406-01-15").to_gregorian().to_string(), "2027-04-04");
+    assert_eq!(
+        jalali("1406-01-15").to_gregorian().to_string(),
+        "2027-04-04"
+    );
 }
 
 #[test]

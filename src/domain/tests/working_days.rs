@@ -5,9 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::facts::*;
 use super::vocabulary::*;
-use super::{
-    CARDS, INVENTORY, at, calendar, definition, directory, forms, given, secretariat,
-};
+use super::{CARDS, INVENTORY, at, calendar, definition, directory, forms, given, secretariat};
 use crate::calendar::{BusinessCalendar, Closure};
 use crate::domain::{
     Actor, CaseEvent, Command, Context, Deadline, DeadlineCause, NominalDue, Role, TimerKind,
@@ -207,11 +205,14 @@ fn a_closure_moves_a_deadline_that_is_one_hour_away() {
         by: "admin".into(),
     };
     // MIMT submitted: its task waits on the secretariat, not on the agency, and stays.
-    assert_eq!(events, [moved.clone()]);
+    assert_eq!(events, std::slice::from_ref(&moved));
     let after = [history.to_vec(), vec![events]].concat();
     let case = given(&after);
     let task = case.state().task(task_of("IRICA")).unwrap();
-    assert_eq!(task.due_moved.as_ref().unwrap().cause, DeadlineCause::Closure);
+    assert_eq!(
+        task.due_moved.as_ref().unwrap().cause,
+        DeadlineCause::Closure
+    );
     let due = timers_for(case.state(), &[moved], definition(INVENTORY), &calendar)
         .into_iter()
         .find(|t| t.kind == TimerKind::Due)
@@ -224,9 +225,15 @@ fn only_an_administrator_applies_a_closure_and_only_of_a_closed_day() {
     let history = [opened_inventory(&["IRICA"])];
     let now = super::now();
     let refused = apply_closure(&history, now, &secretariat(), &closed_on_30_azar());
-    assert!(matches!(refused, Err(crate::domain::DomainError::Forbidden(_))));
+    assert!(matches!(
+        refused,
+        Err(crate::domain::DomainError::Forbidden(_))
+    ));
     let refused = apply_closure(&history, now, &admin(), calendar());
-    assert!(matches!(refused, Err(crate::domain::DomainError::Invalid(_))));
+    assert!(matches!(
+        refused,
+        Err(crate::domain::DomainError::Invalid(_))
+    ));
 }
 
 #[test]
@@ -242,7 +249,13 @@ fn an_old_log_replays_to_the_same_state() {
     let event = CaseEvent::from_parts("TaskAssigned", &old).unwrap();
     let opened = opened(CARDS, TITLE, &["IRICA"], serde_json::json!({}));
     let case = given(&[vec![opened, event.clone()]]);
-    let due = case.state().task(task_of("IRICA")).unwrap().due.clone().unwrap();
+    let due = case
+        .state()
+        .task(task_of("IRICA"))
+        .unwrap()
+        .due
+        .clone()
+        .unwrap();
     assert_eq!(due.due_jalali, "1405-12-29");
     assert_eq!(due.nominal, None);
     assert_eq!(event.to_parts().1, old);

@@ -102,7 +102,10 @@ mod tests {
         let html = due_note(Locale::En, &task, Some(&off)).into_string();
         assert!(html.contains("Nominally"), "{html}");
         assert!(html.contains("Saturday 29 Esfand 1405"), "{html}");
-        assert!(html.contains("(Oil Industry Nationalisation Day)"), "{html}");
+        assert!(
+            html.contains("(Oil Industry Nationalisation Day)"),
+            "{html}"
+        );
         let fa = due_note(Locale::Fa, &task, None).into_string();
         assert!(fa.contains("موعد مقرر"), "{fa}");
     }
@@ -119,6 +122,9 @@ mod tests {
         assert!(html.contains("۳۰ آذر ۱۴۰۵"), "{html}");
         // The nominal day is the day the closure moved it from: said once.
         assert!(!html.contains("موعد مقرر"), "{html}");
-        assert_eq!(due_note(Locale::Fa, &self::task(serde_json::json!({})), None).into_string(), "");
+        assert_eq!(
+            due_note(Locale::Fa, &self::task(serde_json::json!({})), None).into_string(),
+            ""
+        );
     }
 }
