@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use crate::documents::SideWrite;
-use crate::domain::{Actor, Command, TimerKind};
+use crate::domain::{Actor, TimerKind};
 use crate::engine::{Engine, EngineError};
 use crate::timers::{TimerRow, Timers};
 
@@ -22,6 +22,8 @@ const POLL: Duration = Duration::from_millis(500);
 const LEASE: Duration = Duration::from_secs(30);
 const BATCH: i64 = 256;
 const PARALLEL: usize = 32;
+
+mod working_hours;
 
 /// What firing a timer does.
 #[async_trait]
@@ -34,27 +36,6 @@ pub trait TimerHandler: Send + Sync + 'static {
 pub struct EngineTimers {
     pub engine: Engine,
     pub timers: Timers,
-}
-
-impl EngineTimers {
-    /// When a reminder or escalation due now may reach people, by the calendar in force:
-    /// `None` when it may go now. Timers are planned for office hours, but a closure
-    /// announced after planning can fall on them; rather than re-plan every timer a closure
-    /// touches, the timer is looked at again when it comes due and waits for offices to open.
-    /// A deadline itself never waits: being overdue is a fact of its instant.
-    async fn later_moment(&self, kind: &TimerKind) -> Result<Option<i64>, EngineError> {
-        let now = self.engine.clock.now();
-        let calendar = self.engine.calendar().await?;
-        let moment = match kind {
-            TimerKind::Remind { .. } => calendar.at_work(now),
-            TimerKind::Escalate { .. } => calendar.escalation_moment(now),
-            TimerKind::Due | TimerKind::VoteDeadline => return Ok(None),
-        };
-        Ok(moment
-            .ok()
-            .filter(|moment| *moment > now)
-            .map(|moment| moment.timestamp_micros()))
-    }
 }
 
 #[async_trait]
@@ -74,14 +55,10 @@ impl TimerHandler for EngineTimers {
         let done = [SideWrite::CompleteTimer {
             id: timer.id.clone(),
         }];
+        let command = self.command_for(timer, task_id, kind).await?;
         match self
             .engine
-            .execute_with(
-                case_id,
-                &Actor::system(),
-                Command::FireTimer { task_id, kind },
-                &done,
-            )
+            .execute_with(case_id, &Actor::system(), command, &done)
             .await
         {
             Ok(_) | Err(EngineError::Domain(_)) | Err(EngineError::NotFound(_)) => {

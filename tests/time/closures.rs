@@ -63,7 +63,36 @@ async fn a_closure_on_the_due_day_moves_the_deadline_and_its_timers(db: TestDb) 
     assert!(engine.store.verify(1, None).await.unwrap().ok);
 }
 
+async fn a_deadline_on_a_closed_day_the_request_missed_moves_when_it_comes_due(db: TestDb) {
+    use daftar::event_store::{AppendRequest, ExpectedVersion, NewEvent};
+    let clock = daftar::engine::ManualClock::at(now());
+    let engine = start(&db, clock.clone()).await;
+    seed(&engine).await;
+    let scheduler = scheduler(&db, &engine, &clock).await;
+    let case = inventory_case(&engine, &["IRICA"]).await;
+    let due = case.tasks[0].due.as_ref().unwrap().due_at;
+    // The closure is in the log, but the node stopped before moving any deadline.
+    let closure = json!({"date_jalali": "1405-09-30", "reason": "برف", "by": "admin"});
+    let request = AppendRequest::new(
+        daftar::engine::CALENDAR_STREAM,
+        ExpectedVersion::NoStream,
+        vec![NewEvent::new("ClosureAdded", closure)],
+    );
+    engine.store.append(request).await.unwrap();
+    let restarted = start(&db, clock.clone()).await;
+    let scheduler_after = super::scheduler(&db, &restarted, &clock).await;
+    drop(scheduler);
+    clock.set(due + Duration::seconds(1));
+    scheduler_after.fire_due().await.unwrap();
+    assert!(events_of(&restarted, "TaskOverdue").await.is_empty());
+    let moved = events_of(&restarted, "DeadlineMoved").await;
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].data["reason"], "برف");
+    assert_eq!(moved[0].data["due"]["due_jalali"], "1405-10-01");
+}
+
 on_both_backends!(
     a_reminder_on_a_closed_day_waits_for_the_next_working_day,
     a_closure_on_the_due_day_moves_the_deadline_and_its_timers,
+    a_deadline_on_a_closed_day_the_request_missed_moves_when_it_comes_due,
 );
