@@ -210,7 +210,8 @@ impl Engine {
     }
 
     /// Sends `ApplyClosure` to every case with a timer pending on the closed day (its
-    /// tasks' deadlines are among them); returns the tasks whose deadline moved.
+    /// tasks' deadlines are among them, found by the timers' due index, not by reading the
+    /// log); returns the tasks whose deadline moved.
     async fn move_deadlines_off(
         &self,
         actor: &Actor,
@@ -232,14 +233,21 @@ impl Engine {
                 date: day,
                 reason: closure.reason.clone(),
             };
-            let after = self.execute(case_id, actor, command).await?;
-            moved.extend(
-                after
-                    .tasks
-                    .iter()
-                    .filter(|t| moved_by(t, day))
-                    .map(|t| t.id),
-            );
+            // The closure is recorded: a case that cannot be moved now is no reason to fail
+            // the request. Its deadline moves when its timer comes due
+            // (`scheduler::working_hours`).
+            match self.execute(case_id, actor, command).await {
+                Ok(after) => moved.extend(
+                    after
+                        .tasks
+                        .iter()
+                        .filter(|t| moved_by(t, day))
+                        .map(|t| t.id),
+                ),
+                Err(error) => {
+                    tracing::warn!(%error, %case_id, "a closure could not move the case's deadlines yet");
+                }
+            }
         }
         Ok(moved)
     }
