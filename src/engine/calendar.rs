@@ -56,6 +56,22 @@ impl LiveCalendar {
         self.snapshot.read().expect("calendar lock").clone()
     }
 
+    /// The snapshot, and whether this caller should read the stream's tail: only the first
+    /// caller after [`REFRESH`] does (it marks the snapshot read), so concurrent commands do
+    /// not all query the log at once.
+    fn get_or_claim_refresh(&self) -> (Snapshot, bool) {
+        let snapshot = self.get();
+        if snapshot.read_at.elapsed() < REFRESH {
+            return (snapshot, false);
+        }
+        let mut current = self.snapshot.write().expect("calendar lock");
+        if current.read_at.elapsed() < REFRESH {
+            return (current.clone(), false);
+        }
+        current.read_at = Instant::now();
+        (current.clone(), true)
+    }
+
     /// Keeps the newer of the snapshot in place and `next`.
     fn offer(&self, next: Snapshot) {
         let mut snapshot = self.snapshot.write().expect("calendar lock");
@@ -88,11 +104,10 @@ impl Engine {
     /// The calendar in force, with every closure recorded up to a few seconds ago (and every
     /// closure this node recorded).
     pub async fn calendar(&self) -> Result<Arc<BusinessCalendar>, EngineError> {
-        let snapshot = self.calendar.get();
-        if snapshot.read_at.elapsed() < REFRESH {
-            return Ok(snapshot.calendar);
+        match self.calendar.get_or_claim_refresh() {
+            (snapshot, false) => Ok(snapshot.calendar),
+            (snapshot, true) => Ok(self.refresh_calendar(snapshot).await?.calendar),
         }
-        Ok(self.refresh_calendar(snapshot).await?.calendar)
     }
 
     /// Folds the closures appended since `snapshot` into it.
