@@ -7,7 +7,7 @@ use super::command::{Context, DomainError};
 use super::decide::Decided;
 use super::events::{CaseEvent, DeadlineCause};
 use super::state::{CaseState, CaseStatus, Task, TaskStatus};
-use crate::calendar::{JalaliDate, tehran_date};
+use crate::calendar::{DayOff, JalaliDate, tehran_date};
 
 pub(super) fn apply_closure(
     state: &CaseState,
@@ -20,7 +20,7 @@ pub(super) fn apply_closure(
             "only an administrator closes offices".into(),
         ));
     }
-    if ctx.calendar.is_working_day(date).unwrap_or(true) {
+    if !matches!(ctx.calendar.day_off(date), Ok(Some(DayOff::Closure(_)))) {
         return Err(DomainError::Invalid(format!(
             "{date} is not closed in the calendar in force"
         )));
