@@ -123,13 +123,17 @@ impl Engine {
         if !newer.is_empty() {
             let mut calendar = (*next.calendar).clone();
             for event in &newer {
+                next.version = event.version;
+                // The stream holds closures only; another kind would be a later version's.
+                if event.event_type != "ClosureAdded" {
+                    continue;
+                }
                 let added: ClosureAdded = serde_json::from_value(event.data.clone())
                     .map_err(|e| EngineError::Internal(e.into()))?;
                 calendar.add_closure(Closure {
                     date_jalali: added.date_jalali,
                     reason: added.reason,
                 });
-                next.version = event.version;
             }
             next.calendar = Arc::new(calendar);
         }
