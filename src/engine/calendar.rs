@@ -38,7 +38,14 @@ struct Snapshot {
     calendar: Arc<BusinessCalendar>,
     /// The `calendar` stream version folded in.
     version: i64,
-    read_at: Instant,
+    /// When the stream was last read; `None` before the first read.
+    read_at: Option<Instant>,
+}
+
+impl Snapshot {
+    fn is_fresh(&self) -> bool {
+        self.read_at.is_some_and(|at| at.elapsed() < REFRESH)
+    }
 }
 
 impl LiveCalendar {
@@ -47,7 +54,7 @@ impl LiveCalendar {
             snapshot: RwLock::new(Snapshot {
                 calendar: Arc::new(tables),
                 version: 0,
-                read_at: Instant::now() - REFRESH,
+                read_at: None,
             }),
         }
     }
@@ -61,14 +68,14 @@ impl LiveCalendar {
     /// not all query the log at once.
     fn get_or_claim_refresh(&self) -> (Snapshot, bool) {
         let snapshot = self.get();
-        if snapshot.read_at.elapsed() < REFRESH {
+        if snapshot.is_fresh() {
             return (snapshot, false);
         }
         let mut current = self.snapshot.write().expect("calendar lock");
-        if current.read_at.elapsed() < REFRESH {
+        if current.is_fresh() {
             return (current.clone(), false);
         }
-        current.read_at = Instant::now();
+        current.read_at = Some(Instant::now());
         (current.clone(), true)
     }
 
@@ -117,7 +124,7 @@ impl Engine {
             .read_stream(CALENDAR_STREAM, snapshot.version + 1)
             .await?;
         let mut next = Snapshot {
-            read_at: Instant::now(),
+            read_at: Some(Instant::now()),
             ..snapshot
         };
         if !newer.is_empty() {
