@@ -64,8 +64,8 @@ impl LiveCalendar {
     }
 
     /// The snapshot, and whether this caller should read the stream's tail: only the first
-    /// caller after [`REFRESH`] does (it marks the snapshot read), so concurrent commands do
-    /// not all query the log at once.
+    /// caller after [`REFRESH`] does (it marks the snapshot read, and the others go on with
+    /// one a little older), so concurrent commands do not all query the log at once.
     fn get_or_claim_refresh(&self) -> (Snapshot, bool) {
         let snapshot = self.get();
         if snapshot.is_fresh() {
@@ -75,7 +75,10 @@ impl LiveCalendar {
         if current.is_fresh() {
             return (current.clone(), false);
         }
-        current.read_at = Some(Instant::now());
+        // Never read yet: every caller reads, as none may go on without the closures.
+        if current.read_at.is_some() {
+            current.read_at = Some(Instant::now());
+        }
         (current.clone(), true)
     }
 
