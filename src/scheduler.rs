@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use crate::documents::SideWrite;
-use crate::domain::{Actor, Command, TimerKind};
+use crate::domain::{Actor, TimerKind};
 use crate::engine::{Engine, EngineError};
 use crate::timers::{TimerRow, Timers};
 
@@ -22,6 +22,8 @@ const POLL: Duration = Duration::from_millis(500);
 const LEASE: Duration = Duration::from_secs(30);
 const BATCH: i64 = 256;
 const PARALLEL: usize = 32;
+
+mod working_hours;
 
 /// What firing a timer does.
 #[async_trait]
@@ -41,6 +43,10 @@ impl TimerHandler for EngineTimers {
     async fn fire(&self, timer: &TimerRow) -> Result<(), EngineError> {
         let kind: TimerKind =
             serde_json::from_str(&timer.kind).map_err(|e| EngineError::Internal(e.into()))?;
+        if let Some(later) = self.later_moment(&kind).await? {
+            self.timers.postpone(&timer.id, later).await?;
+            return Ok(());
+        }
         let case_id: Uuid = timer
             .case_id
             .parse()
@@ -49,14 +55,10 @@ impl TimerHandler for EngineTimers {
         let done = [SideWrite::CompleteTimer {
             id: timer.id.clone(),
         }];
+        let command = self.command_for(timer, task_id, kind).await?;
         match self
             .engine
-            .execute_with(
-                case_id,
-                &Actor::system(),
-                Command::FireTimer { task_id, kind },
-                &done,
-            )
+            .execute_with(case_id, &Actor::system(), command, &done)
             .await
         {
             Ok(_) | Err(EngineError::Domain(_)) | Err(EngineError::NotFound(_)) => {

@@ -1,11 +1,14 @@
 //! [`BusinessCalendar`]: which Jalali days are working days, and counting them.
 //!
-//! Iranian government offices work Saturday to Wednesday; Thursday and Friday are off, and so
-//! are the official holidays of each year's [`HolidayTable`]. The calendar refuses to answer
-//! for a year it has no table for, because "no holidays" would be a silent, wrong answer.
+//! Iranian government offices work Saturday to Wednesday; Thursday and Friday are off (each
+//! year's table may say otherwise), and so are the official holidays of each year's
+//! [`HolidayTable`] and the unplanned closures an administrator announces at run time. The
+//! calendar refuses to answer for a year it has no table for, because "no holidays" would be
+//! a silent, wrong answer.
 //!
-//! [`BusinessCalendar::version`] names the exact tables in use; it is recorded with every
-//! resolved deadline so that a replay years later can tell which holidays applied.
+//! [`BusinessCalendar::version`] names the exact tables, rules and closures in use; it is
+//! recorded with every resolved deadline so that a replay years later can tell which days
+//! were off.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -13,11 +16,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::Weekday;
 
-use super::{CalendarError, Holiday, HolidayTable, JalaliDate};
+use super::{CalendarError, Closure, Holiday, HolidayTable, JalaliDate};
 
 /// The holiday tables shipped with daftar. The paths are relative to this file, which lives in
 /// `src/calendar/`; the data lives in `workflows/calendar/` where administrators find it.
-const BUILTIN_TABLES: [(&str, &str); 3] = [
+const BUILTIN_TABLES: [(&str, &str); 4] = [
     (
         "workflows/calendar/1404.json",
         include_str!("../../workflows/calendar/1404.json"),
@@ -30,6 +33,10 @@ const BUILTIN_TABLES: [(&str, &str); 3] = [
         "workflows/calendar/1406.json",
         include_str!("../../workflows/calendar/1406.json"),
     ),
+    (
+        "workflows/calendar/1407.json",
+        include_str!("../../workflows/calendar/1407.json"),
+    ),
 ];
 
 /// Working days from per-year holiday tables. `Default` is an empty calendar, which knows no
@@ -37,10 +44,11 @@ const BUILTIN_TABLES: [(&str, &str); 3] = [
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BusinessCalendar {
     tables: BTreeMap<i32, HolidayTable>,
+    pub(super) closures: BTreeMap<JalaliDate, Closure>,
 }
 
 impl BusinessCalendar {
-    /// The calendar shipped with daftar: the official holidays of 1404, 1405 and 1406.
+    /// The calendar shipped with daftar: the official holidays of 1404 to 1407.
     ///
     /// # Panics
     /// Only if a shipped table is invalid, which the unit tests rule out.
@@ -98,13 +106,26 @@ impl BusinessCalendar {
     }
 
     /// Identifies the whole calendar: the per-year versions in year order, joined by `+`,
-    /// e.g. `1404.1+1405.1+1406.1`; `none` when no table is loaded.
+    /// e.g. `1404.1+1405.1+1406.1`, then `+closures.N` once N closures were announced;
+    /// `none` when no table is loaded.
     pub fn version(&self) -> String {
         if self.tables.is_empty() {
             return "none".to_owned();
         }
-        let versions: Vec<&str> = self.tables.values().map(HolidayTable::version).collect();
+        let mut versions: Vec<String> = self
+            .tables
+            .values()
+            .map(HolidayTable::calendar_version)
+            .collect();
+        if !self.closures.is_empty() {
+            versions.push(format!("closures.{}", self.closures.len()));
+        }
         versions.join("+")
+    }
+
+    /// The years loaded, in order.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.tables.keys().copied()
     }
 
     /// The official holidays on `date`.
@@ -112,11 +133,26 @@ impl BusinessCalendar {
         Ok(self.table_for(date)?.holidays_on(date))
     }
 
-    /// Saturday to Wednesday and not an official holiday.
+    /// Not on the year's weekend, not an official holiday and not closed.
     pub fn is_working_day(&self, date: JalaliDate) -> Result<bool, CalendarError> {
+        Ok(self.day_off(date)?.is_none())
+    }
+
+    /// Why `date` is not a working day, or `None` when it is one. A closure is named before a
+    /// holiday, and a holiday before the weekend: the most particular reason first.
+    pub fn day_off(&self, date: JalaliDate) -> Result<Option<DayOff<'_>>, CalendarError> {
         let table = self.table_for(date)?;
-        let weekend = matches!(date.weekday(), Weekday::Thu | Weekday::Fri);
-        Ok(!weekend && table.holidays_on(date).is_empty())
+        if let Some(closure) = self.closures.get(&date) {
+            return Ok(Some(DayOff::Closure(closure)));
+        }
+        if let Some(holiday) = table.holidays_on(date).first() {
+            return Ok(Some(DayOff::Holiday(holiday)));
+        }
+        let weekday = date.weekday();
+        Ok(table
+            .rules()
+            .is_weekend(weekday)
+            .then_some(DayOff::Weekend(weekday)))
     }
 
     /// The `n`-th working day after `date` (`date` itself is not counted), so
@@ -152,10 +188,18 @@ impl BusinessCalendar {
         Ok(day)
     }
 
-    fn table_for(&self, date: JalaliDate) -> Result<&HolidayTable, CalendarError> {
+    pub(super) fn table_for(&self, date: JalaliDate) -> Result<&HolidayTable, CalendarError> {
         self.table(date.year())
             .ok_or(CalendarError::NoHolidayTable { year: date.year() })
     }
+}
+
+/// Why a day is not a working day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayOff<'a> {
+    Weekend(Weekday),
+    Holiday(&'a Holiday),
+    Closure(&'a Closure),
 }
 
 /// The `*.json` files directly inside `dir`, sorted so that errors are reproducible.

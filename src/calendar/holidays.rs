@@ -7,11 +7,16 @@
 //!  "holidays": [{"date": "1405-01-01", "kind": "solar", "name_fa": "…", "name_en": "Nowruz"}]}
 //! ```
 //!
+//! A holiday whose date is not yet official (a lunar one before the year's calendar is
+//! published) says `"forecast": true`. The year's weekend, office hours and no-escalation
+//! periods are optional keys beside `holidays` (see [`super::rules`]).
+//!
 //! A table is only ever built by [`HolidayTable::from_json`], so a table that exists has been
 //! checked: real dates, all in its own year, no repeats, a version to record in events.
 
 use serde::{Deserialize, Serialize};
 
+use super::rules::{HoursText, QuietText, RulesText, WorkRules};
 use super::{CalendarError, JalaliDate, MAX_YEAR, MIN_YEAR};
 
 /// Whether a holiday is fixed in the solar calendar or follows the Hijri lunar calendar
@@ -40,15 +45,19 @@ pub struct Holiday {
     pub kind: HolidayKind,
     pub name_fa: String,
     pub name_en: String,
+    /// The date is a forecast, not yet officially announced.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub forecast: bool,
 }
 
-/// The validated holidays of one Jalali year, sorted by date.
+/// The validated holidays of one Jalali year, sorted by date, with the year's working rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HolidayTable {
     year: i32,
     version: String,
     description: Option<String>,
     holidays: Vec<Holiday>,
+    rules: WorkRules,
 }
 
 /// The file as written, before validation. Unknown keys are refused so that a misspelt
@@ -61,6 +70,12 @@ struct HolidayFile {
     #[serde(default)]
     description: Option<String>,
     holidays: Vec<HolidayEntry>,
+    #[serde(default)]
+    weekend: Option<Vec<String>>,
+    #[serde(default)]
+    office_hours: Option<HoursText>,
+    #[serde(default)]
+    no_escalation: Option<Vec<QuietText>>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +86,8 @@ struct HolidayEntry {
     kind: HolidayKind,
     name_fa: String,
     name_en: String,
+    #[serde(default)]
+    forecast: bool,
 }
 
 impl HolidayTable {
@@ -93,6 +110,13 @@ impl HolidayTable {
                 "\"version\" must not be empty: it is recorded with every deadline".into(),
             ));
         }
+        let rules = RulesText {
+            weekend: raw.weekend,
+            office_hours: raw.office_hours,
+            no_escalation: raw.no_escalation,
+        }
+        .into_rules(raw.year)
+        .map_err(fail)?;
         let mut holidays: Vec<Holiday> = Vec::with_capacity(raw.holidays.len());
         for (index, entry) in raw.holidays.into_iter().enumerate() {
             let holiday = check_entry(raw.year, &holidays, entry).map_err(|(date, reason)| {
@@ -107,6 +131,7 @@ impl HolidayTable {
             version: raw.version,
             description: raw.description,
             holidays,
+            rules,
         })
     }
 
@@ -120,6 +145,20 @@ impl HolidayTable {
 
     pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
+    }
+
+    /// The version as recorded with deadlines: the file's `version`, followed by the
+    /// working rules where they differ from the defaults (see [`WorkRules::fingerprint`]).
+    pub fn calendar_version(&self) -> String {
+        match self.rules.fingerprint(self.year) {
+            None => self.version.clone(),
+            Some(rules) => format!("{}[{rules}]", self.version),
+        }
+    }
+
+    /// The year's weekend, office hours and no-escalation periods.
+    pub fn rules(&self) -> &WorkRules {
+        &self.rules
     }
 
     /// All holidays of the year, in date order.
@@ -175,6 +214,7 @@ fn check_entry(
         kind: entry.kind,
         name_fa: entry.name_fa,
         name_en: entry.name_en,
+        forecast: entry.forecast,
     })
 }
 

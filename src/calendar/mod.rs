@@ -5,8 +5,9 @@
 //!   (`icu_calendar`), which is correct around 1404 where some crates are off by a day;
 //! - Tehran civil time ([`tehran_date`], [`end_of_day`]): a fixed UTC+03:30, as Iran has kept
 //!   no daylight saving time since 2022;
-//! - [`BusinessCalendar`]: working days (Saturday–Wednesday, minus official holidays) from
-//!   versioned per-year holiday tables, which are data, not code;
+//! - [`BusinessCalendar`]: working days (Saturday–Wednesday, minus official holidays and
+//!   announced closures) and office hours from versioned per-year tables, which are data, not
+//!   code; when a deadline rolls and when a reminder or escalation may reach people at work;
 //! - Persian names and digits for display ([`format_fa`]).
 //!
 //! Everything here is pure and synchronous. The one exception is
@@ -14,16 +15,21 @@
 //! never reads the clock: callers pass the instant in, so replays give the same answers.
 
 mod business;
+mod closures;
 mod error;
 mod holidays;
 mod jalali;
 mod names;
+mod office;
+mod rules;
 mod tehran;
 
-pub use business::BusinessCalendar;
+pub use business::{BusinessCalendar, DayOff};
+pub use closures::{Closure, ClosureRefused};
 pub use error::CalendarError;
 pub use holidays::{Holiday, HolidayKind, HolidayTable};
 pub use jalali::JalaliDate;
+pub use rules::{OfficeHours, QuietPeriod, WorkRules};
 
 pub use jalali::{days_in_month, is_leap_year};
 pub use names::{format_fa, to_persian_digits, weekday_name_fa};

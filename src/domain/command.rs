@@ -73,6 +73,12 @@ pub enum Command {
     Withdraw {
         task_id: Uuid,
     },
+    /// An administrator closed offices on `date` (already in the context's calendar): the
+    /// deadlines of the case's pending tasks that fall on it move to the next working day.
+    ApplyClosure {
+        date: crate::calendar::JalaliDate,
+        reason: String,
+    },
 }
 
 /// Everything a decision depends on besides the state: passed in, never fetched.

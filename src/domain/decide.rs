@@ -78,6 +78,9 @@ pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
         } => super::extension::extend(state, ctx, task_id, due, reason),
         Command::RemindNow { message } => super::practice::remind_now(state, ctx, message),
         Command::Withdraw { task_id } => super::practice::withdraw(state, ctx, task_id),
+        Command::ApplyClosure { date, reason } => {
+            super::closure::apply_closure(state, ctx, date, reason)
+        }
     }
 }
 

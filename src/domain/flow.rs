@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::command::{Context, DomainError};
-use super::deadline::resolve_deadline;
+use super::deadline::resolve_deadline_as;
 use super::events::{CaseEvent, TaskKind};
 use super::ids::derive_id;
 use super::state::{CaseState, CaseStatus};
@@ -38,7 +38,13 @@ impl<'c> Decision<'c> {
         step: &str,
         rule: &DueRule,
     ) -> Result<super::deadline::Deadline, DomainError> {
-        resolve_deadline(rule, self.ctx.now, self.ctx.calendar).map_err(|e| {
+        let roll = self
+            .ctx
+            .definition
+            .step(step)
+            .map(|s| s.roll())
+            .unwrap_or_default();
+        resolve_deadline_as(rule, roll, self.ctx.now, self.ctx.calendar).map_err(|e| {
             DomainError::Invalid(format!("step {step:?}: cannot resolve its deadline: {e}"))
         })
     }

@@ -5,6 +5,7 @@
 //! `state.apply(&event, at) -> state`.
 
 mod actor;
+mod closure;
 mod command;
 mod deadline;
 mod decide;
@@ -21,14 +22,14 @@ mod vote;
 
 pub use actor::{Actor, MemberRef, Role};
 pub use command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
-pub use deadline::{Deadline, resolve_deadline};
+pub use deadline::{Deadline, NominalDue, resolve_deadline, resolve_deadline_as};
 pub use decide::decide;
 pub use events::{CaseEvent, DeadlineCause, TaskKind, VoteChoice, VoteOutcome};
 pub use extension::{MAX_REASON_CHARS, NewDue, OnDay};
 pub use ids::derive_id;
 pub use permissions::may_open_cases;
 pub use practice::MAX_MESSAGE_CHARS;
-pub use state::{CaseState, CaseStatus, Comment, Submission, Task, TaskStatus, VoteState};
+pub use state::{CaseState, CaseStatus, Comment, DueMove, Submission, Task, TaskStatus, VoteState};
 pub use timers::{TimerKind, TimerPlan, finished, moved, timers_for};
 pub use vote::Tally;
 

@@ -83,6 +83,15 @@ pub struct Comment {
     pub at: DateTime<Utc>,
 }
 
+/// The last move of a task's deadline (`DeadlineMoved`): why, by whom, from when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueMove {
+    pub cause: super::events::DeadlineCause,
+    pub reason: Option<String>,
+    pub previous_due_at: DateTime<Utc>,
+    pub by: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     pub id: Uuid,
@@ -105,6 +114,9 @@ pub struct Task {
     pub escalation_level: u32,
     /// Which of the step's reminders went out (indexes into `remind`).
     pub reminders_sent: Vec<usize>,
+    /// Why the deadline last moved after the task opened, for people to see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_moved: Option<DueMove>,
     pub updated_at: DateTime<Utc>,
     /// The case version at which this task last changed.
     pub version: i64,
@@ -219,6 +231,7 @@ impl CaseState {
                     overdue: false,
                     escalation_level: 0,
                     reminders_sent: Vec::new(),
+                    due_moved: None,
                     updated_at: at,
                     version,
                 });
@@ -345,7 +358,20 @@ impl CaseState {
             CaseEvent::DeadlineEscalated { level, .. } => {
                 task.escalation_level = task.escalation_level.max(*level);
             }
-            CaseEvent::DeadlineMoved { due, .. } => {
+            CaseEvent::DeadlineMoved {
+                due,
+                previous_due_at,
+                cause,
+                reason,
+                by,
+                ..
+            } => {
+                task.due_moved = Some(DueMove {
+                    cause: *cause,
+                    reason: reason.clone(),
+                    previous_due_at: *previous_due_at,
+                    by: by.clone(),
+                });
                 task.due = Some(due.clone());
                 task.overdue = false;
                 task.reminders_sent.clear();

@@ -2,6 +2,11 @@
 //! ladder after it, a vote's close) and what firing one decides. Firing is idempotent — the
 //! state records what already happened — so a timer fired twice by two nodes after a crash
 //! still yields its events once.
+//!
+//! Reminders and escalations are for people at work: one whose moment falls on a day off or
+//! outside office hours is planned for the next office hour of a working day, and an
+//! escalation also waits out a no-escalation period (Nowruz). The deadline and a vote's close
+//! stay at the deadline itself: being overdue is a fact of that instant, not a message.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,6 +16,7 @@ use super::command::{Context, DomainError};
 use super::events::{CaseEvent, TaskKind};
 use super::ids::derive_id;
 use super::state::{CaseState, CaseStatus, Task, TaskStatus};
+use crate::calendar::BusinessCalendar;
 use crate::workflow::{IsoDuration, WorkflowDefinition};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,12 +76,19 @@ fn plan_for(
     }
 }
 
-/// The timers that the tasks assigned by `events`, and the deadlines they moved, need.
+/// The timers that the tasks assigned by `events`, and the deadlines they moved, need, with
+/// reminders and escalations moved to when `calendar` says people are at work.
 pub fn timers_for(
     state: &CaseState,
     events: &[CaseEvent],
     definition: &WorkflowDefinition,
+    calendar: &BusinessCalendar,
 ) -> Vec<TimerPlan> {
+    let planner = Planner {
+        state,
+        definition,
+        calendar,
+    };
     let mut timers = Vec::new();
     for event in events {
         match event {
@@ -85,24 +98,13 @@ pub fn timers_for(
                 kind,
                 due: Some(due),
                 ..
-            } => plan_deadline(
-                state,
-                definition,
-                *task_id,
-                step,
-                *kind,
-                due,
-                None,
-                &mut timers,
-            ),
+            } => planner.plan_deadline(*task_id, step, *kind, due, None, &mut timers),
             CaseEvent::DeadlineMoved { task_id, due, .. } => {
                 let Some(task) = state.task(*task_id) else {
                     continue;
                 };
                 let generation = due.due_at.timestamp_micros().to_string();
-                plan_deadline(
-                    state,
-                    definition,
+                planner.plan_deadline(
                     *task_id,
                     &task.origin_step,
                     task.kind,
@@ -117,56 +119,55 @@ pub fn timers_for(
     timers
 }
 
-#[allow(clippy::too_many_arguments)]
-fn plan_deadline(
-    state: &CaseState,
-    definition: &WorkflowDefinition,
-    task_id: Uuid,
-    step: &str,
-    kind: TaskKind,
-    due: &super::deadline::Deadline,
-    generation: Option<&str>,
-    timers: &mut Vec<TimerPlan>,
-) {
-    let Some(step) = definition.step(step) else {
-        return;
-    };
-    let task = Some(task_id);
-    for (index, before) in step.reminders().iter().enumerate() {
-        timers.push(plan_for(
-            state.id,
-            task,
-            TimerKind::Remind { index },
-            due.due_at - seconds(before),
-            generation,
-        ));
-    }
-    timers.push(plan_for(
-        state.id,
-        task,
-        TimerKind::Due,
-        due.due_at,
-        generation,
-    ));
-    for (i, level) in step.escalations().iter().enumerate() {
-        timers.push(plan_for(
-            state.id,
-            task,
-            TimerKind::Escalate {
+/// What planning a deadline's timers needs besides the deadline.
+struct Planner<'a> {
+    state: &'a CaseState,
+    definition: &'a WorkflowDefinition,
+    calendar: &'a BusinessCalendar,
+}
+
+impl Planner<'_> {
+    fn plan_deadline(
+        &self,
+        task_id: Uuid,
+        step: &str,
+        kind: TaskKind,
+        due: &super::deadline::Deadline,
+        generation: Option<&str>,
+        timers: &mut Vec<TimerPlan>,
+    ) {
+        let Some(step) = self.definition.step(step) else {
+            return;
+        };
+        let (case, task) = (self.state.id, Some(task_id));
+        for (index, before) in step.reminders().iter().enumerate() {
+            let moment = self.reminder_moment(due.due_at - seconds(before));
+            let kind = TimerKind::Remind { index };
+            timers.push(plan_for(case, task, kind, moment, generation));
+        }
+        timers.push(plan_for(case, task, TimerKind::Due, due.due_at, generation));
+        for (i, level) in step.escalations().iter().enumerate() {
+            let moment = self.escalation_moment(due.due_at + seconds(&level.after));
+            let kind = TimerKind::Escalate {
                 level: i as u32 + 1,
-            },
-            due.due_at + seconds(&level.after),
-            generation,
-        ));
+            };
+            timers.push(plan_for(case, task, kind, moment, generation));
+        }
+        if kind == TaskKind::Vote {
+            let kind = TimerKind::VoteDeadline;
+            timers.push(plan_for(case, None, kind, due.due_at, generation));
+        }
     }
-    if kind == TaskKind::Vote {
-        timers.push(plan_for(
-            state.id,
-            None,
-            TimerKind::VoteDeadline,
-            due.due_at,
-            generation,
-        ));
+
+    /// The next office hour of a working day from `moment`; `moment` itself for a year the
+    /// calendar has no table for (it cannot tell, so it does not delay).
+    fn reminder_moment(&self, moment: DateTime<Utc>) -> DateTime<Utc> {
+        self.calendar.at_work(moment).unwrap_or(moment)
+    }
+
+    /// Like [`Planner::reminder_moment`], and after any no-escalation period.
+    fn escalation_moment(&self, moment: DateTime<Utc>) -> DateTime<Utc> {
+        self.calendar.escalation_moment(moment).unwrap_or(moment)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use uuid::Uuid;
 
+use crate::calendar::BusinessCalendar;
 use crate::documents::SideWrite;
 use crate::domain::{Actor, CaseEvent, CaseState, Command, Context, DomainError, decide};
 use crate::domain::{finished, moved, timers_for};
@@ -135,17 +136,18 @@ impl Engine {
             } else {
                 Vec::new()
             };
+            let calendar = self.calendar().await?;
             let now = self.clock.now();
             let ctx = Context {
                 now,
                 actor,
                 definition: &definition,
-                calendar: &self.calendar,
+                calendar: &calendar,
                 members: &members,
             };
             let events = decide(&state, command.clone(), &ctx)?;
             match self
-                .commit(&state, &events, actor, now, &definition, extra)
+                .commit(&state, &events, actor, now, &definition, &calendar, extra)
                 .await?
             {
                 Some(next) => {
@@ -163,6 +165,7 @@ impl Engine {
     }
 
     /// Appends the events and read models; `None` when another writer got there first.
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn commit(
         &self,
         state: &CaseState,
@@ -170,6 +173,7 @@ impl Engine {
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
         definition: &WorkflowDefinition,
+        calendar: &BusinessCalendar,
         extra: &[SideWrite],
     ) -> Result<Option<CaseState>, EngineError> {
         if events.is_empty() {
@@ -182,7 +186,7 @@ impl Engine {
             ExpectedVersion::NoStream
         };
         let stored: Vec<_> = events.iter().map(|e| encode(e, now)).collect();
-        let mut writes = side_writes(state, &next, events, definition, extra);
+        let mut writes = side_writes(state, &next, events, definition, calendar, extra);
         writes.extend(self.mail_writes(&next, events, &stored, now).await?);
         let schedules = writes
             .iter()
@@ -213,6 +217,7 @@ fn side_writes(
     next: &CaseState,
     events: &[CaseEvent],
     definition: &WorkflowDefinition,
+    calendar: &BusinessCalendar,
     extra: &[SideWrite],
 ) -> Vec<SideWrite> {
     let mut writes = projection::documents(next, before.version);
@@ -223,7 +228,7 @@ fn side_writes(
             task_id: Some(task.to_string()),
         });
     }
-    for timer in timers_for(next, events, definition) {
+    for timer in timers_for(next, events, definition, calendar) {
         writes.push(SideWrite::ScheduleTimer(TimerRow {
             id: timer.id.to_string(),
             case_id: timer.case_id.to_string(),

@@ -3,6 +3,7 @@
 //! events together with the read models they imply, in one transaction. A stream conflict
 //! (another node wrote first) is retried here and never reaches the caller.
 
+mod calendar;
 mod cases;
 mod catalog;
 mod clock;
@@ -28,6 +29,7 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
+pub use calendar::{CALENDAR_STREAM, ClosureView, LiveCalendar};
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};
@@ -76,7 +78,8 @@ pub struct Engine {
     pub store: EventStore,
     pub documents: Documents,
     pub catalog: Arc<Catalog>,
-    pub calendar: Arc<BusinessCalendar>,
+    /// The tables and the closures announced; read it with [`Engine::calendar`].
+    calendar: Arc<LiveCalendar>,
     pub clock: Arc<dyn Clock>,
     /// Notified when a command schedules timers, so this node's scheduler looks again.
     pub timer_wake: Arc<tokio::sync::Notify>,
@@ -113,7 +116,7 @@ impl Engine {
             store,
             documents,
             catalog: Arc::new(Catalog::default()),
-            calendar: Arc::new(load_calendar(config)?),
+            calendar: Arc::new(LiveCalendar::new(load_calendar(config)?)),
             clock,
             timer_wake: Arc::new(tokio::sync::Notify::new()),
             mail_wake: Arc::new(tokio::sync::Notify::new()),

@@ -57,17 +57,26 @@ impl Engine {
         let mut cached = slot.lock().await;
         let state = self.catch_up(case_id, cached.take()).await?;
         let members = self.member_refs().await?;
+        let calendar = self.calendar().await?;
         let now = self.clock.now();
         let ctx = Context {
             now,
             actor,
             definition: &version.definition,
-            calendar: &self.calendar,
+            calendar: &calendar,
             members: &members,
         };
         let events = decide(&state, command, &ctx)?;
         let next = self
-            .commit(&state, &events, actor, now, &version.definition, &[])
+            .commit(
+                &state,
+                &events,
+                actor,
+                now,
+                &version.definition,
+                &calendar,
+                &[],
+            )
             .await?
             .ok_or_else(|| EngineError::Conflict(format!("case {case_id} already exists")))?;
         *cached = Some(next.clone());

@@ -11,7 +11,8 @@ use crate::workflow::DueRule;
 
 use crate::documents::{CaseAgency, Document, SideWrite};
 use crate::domain::{
-    CaseState, CaseStatus, Comment, Submission, Task, TaskKind, TaskStatus, VoteChoice, VoteState,
+    CaseState, CaseStatus, Comment, DeadlineCause, DueMove, Submission, Task, TaskKind, TaskStatus,
+    VoteChoice, VoteState,
 };
 
 // Fields are in alphabetical order, as a `serde_json::Value` map keeps them, so a document
@@ -26,6 +27,15 @@ pub struct TaskView<'a> {
     comments: &'a [Comment],
     due_at: Option<String>,
     due_jalali: Option<&'a str>,
+    /// The last move of the deadline after the task opened (extension, closure, return).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_moved: Option<DueMoveView<'a>>,
+    /// Where the rule put the deadline, when that was a day off and it moved to the next
+    /// working day (`due_at` is when the task is due).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_nominal_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due_nominal_jalali: Option<&'a str>,
     due_rule: Option<&'a DueRule>,
     escalation_level: u32,
     form: &'a Option<String>,
@@ -44,6 +54,7 @@ pub struct TaskView<'a> {
 
 impl<'a> TaskView<'a> {
     pub fn of(task: &'a Task) -> Self {
+        let nominal = task.due.as_ref().and_then(|d| d.nominal.as_ref());
         Self {
             agency: &task.agency,
             assignee: &task.assignee,
@@ -52,6 +63,9 @@ impl<'a> TaskView<'a> {
             comments: &task.comments,
             due_at: task.due.as_ref().map(|d| due_text(d.due_at)),
             due_jalali: task.due.as_ref().map(|d| d.due_jalali.as_str()),
+            due_moved: task.due_moved.as_ref().map(DueMoveView::of),
+            due_nominal_at: nominal.map(|n| due_text(n.at)),
+            due_nominal_jalali: nominal.map(|n| n.jalali.as_str()),
             due_rule: task.due.as_ref().map(|d| &d.rule),
             escalation_level: task.escalation_level,
             form: &task.form,
@@ -65,6 +79,26 @@ impl<'a> TaskView<'a> {
             updated_at: task.updated_at,
             version: task.version,
             vote: task.vote,
+        }
+    }
+}
+
+/// Why and from when a task's deadline last moved.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct DueMoveView<'a> {
+    by: &'a str,
+    cause: DeadlineCause,
+    previous_due_at: String,
+    reason: Option<&'a str>,
+}
+
+impl<'a> DueMoveView<'a> {
+    fn of(moved: &'a DueMove) -> Self {
+        Self {
+            by: &moved.by,
+            cause: moved.cause,
+            previous_due_at: due_text(moved.previous_due_at),
+            reason: moved.reason.as_deref(),
         }
     }
 }

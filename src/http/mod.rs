@@ -7,6 +7,7 @@ mod agencies;
 mod audit;
 mod auth;
 mod body;
+mod calendar;
 mod cases;
 pub mod error;
 mod health;
@@ -194,6 +195,8 @@ route_table! {
     get "/v1/notifications" => metrics::notifications, [Secretariat, Admin, Auditor], "Notifications", query: metrics::NotificationFilter, returns: Page<crate::outbox::Notification>;
     get "/v1/events" => audit::events, [Auditor, Admin], "The event log; NDJSON with Accept: application/x-ndjson", query: audit::EventFilter, returns: Page<StoredEvent>, success: || json_or("application/x-ndjson", true);
     get "/v1/audit/verify" => audit::verify, [Auditor, Admin], "Verify the hash chain, against ?expect_head=POSITION:HASH if given", returns: crate::audit::checkpoint::Verification;
+    post "/v1/calendar/closures" => calendar::add_closure, [Admin], "Close offices on a day (today or later): deadlines of pending tasks due that day move to the next working day", body: json_body::<calendar::ClosureBody>, returns: crate::engine::ClosureView;
+    get "/v1/calendar" => calendar::get, any, "The business calendar in force: version, working weekdays, office hours, holidays, closures; ?year=", query: calendar::CalendarQuery, returns: calendar::CalendarView;
     get "/v1/exchange-matrix" => reports::exchange_matrix, any, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, returns: crate::reports::MatrixDocument, success: || json_or("text/csv; charset=utf-8", true);
 }
 

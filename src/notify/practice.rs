@@ -20,6 +20,16 @@ pub fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             lines.extend(note.map(|n| format!("دلیل تمدید: {n}")));
             (format!("مهلت «{title}» تمدید شد"), lines)
         }
+        Template::DeadlineMovedByClosure => {
+            let mut lines = vec![
+                format!(
+                    "به سبب تعطیلی اداری، مهلت دستگاه {agency} در پرونده «{title}» به روز کاری بعد منتقل شد."
+                ),
+                format!("مهلت جدید: {due}"),
+            ];
+            lines.extend(note.map(|n| format!("علت تعطیلی: {n}")));
+            (format!("مهلت «{title}» به سبب تعطیلی منتقل شد"), lines)
+        }
         _ => {
             let mut lines = vec![
                 format!(
@@ -47,6 +57,16 @@ pub fn english(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             ];
             lines.extend(note.map(|n| format!("Why: {n}")));
             (format!("Deadline extended: {title}"), lines)
+        }
+        Template::DeadlineMovedByClosure => {
+            let mut lines = vec![
+                format!(
+                    "Offices are closed on the day {agency} was due in “{title}”; the deadline moved to the next working day."
+                ),
+                format!("New deadline: {due}"),
+            ];
+            lines.extend(note.map(|n| format!("The closure: {n}")));
+            (format!("Deadline moved by a closure: {title}"), lines)
         }
         _ => {
             let mut lines = vec![
@@ -98,6 +118,20 @@ mod tests {
             "{}",
             english.text
         );
+    }
+
+    #[test]
+    fn a_closure_moving_a_deadline_says_so_with_the_closure_and_the_new_deadline() {
+        let mail = render(Template::DeadlineMovedByClosure, "fa", &context());
+        assert_eq!(mail.subject, "مهلت «احصای اطلاعات» به سبب تعطیلی منتقل شد");
+        assert!(
+            mail.text.contains("مهلت جدید: سه\u{200c}شنبه ۱۵ دی ۱۴۰۵"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.text.contains("علت تعطیلی: درخواست دستگاه"));
+        let english = render(Template::DeadlineMovedByClosure, "en", &context());
+        assert!(english.subject.starts_with("Deadline moved by a closure"));
     }
 
     #[test]

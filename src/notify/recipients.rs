@@ -205,7 +205,7 @@ pub fn mails_for(event: &CaseEvent, state: &CaseState, directory: &[Member]) -> 
         ),
         CaseEvent::DeadlineMoved {
             task_id,
-            cause: DeadlineCause::Extension,
+            cause: cause @ (DeadlineCause::Extension | DeadlineCause::Closure),
             reason,
             ..
         } => {
@@ -213,13 +213,11 @@ pub fn mails_for(event: &CaseEvent, state: &CaseState, directory: &[Member]) -> 
                 return Vec::new();
             };
             let people = assignees(task, directory);
-            (
-                Template::DeadlineExtended,
-                Some(task),
-                people,
-                reason.clone(),
-                None,
-            )
+            let template = match cause {
+                DeadlineCause::Closure => Template::DeadlineMovedByClosure,
+                _ => Template::DeadlineExtended,
+            };
+            (template, Some(task), people, reason.clone(), None)
         }
         CaseEvent::TaskRemindedNow {
             task_id, message, ..

@@ -25,6 +25,7 @@ pub enum Template {
     CaseCompleted,
     DeadlineExtended,
     RemindedNow,
+    DeadlineMovedByClosure,
 }
 
 impl Template {
@@ -139,7 +140,7 @@ fn persian(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             format!("پرونده تکمیل شد: {title}"),
             vec![format!("همه وظایف پرونده «{title}» انجام شد.")],
         ),
-        Template::DeadlineExtended | Template::RemindedNow => {
+        Template::DeadlineExtended | Template::RemindedNow | Template::DeadlineMovedByClosure => {
             super::practice::persian(template, ctx)
         }
     };
@@ -225,7 +226,7 @@ fn english(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
             format!("Case completed: {title}"),
             vec![format!("Every task of “{title}” is done.")],
         ),
-        Template::DeadlineExtended | Template::RemindedNow => {
+        Template::DeadlineExtended | Template::RemindedNow | Template::DeadlineMovedByClosure => {
             super::practice::english(template, ctx)
         }
     };

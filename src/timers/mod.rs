@@ -67,6 +67,28 @@ impl Timers {
         }
     }
 
+    /// Moves a pending timer to `due_at_us` and frees its claim: a reminder or escalation
+    /// that came due while offices are closed waits for them to open.
+    pub async fn postpone(&self, id: &str, due_at_us: i64) -> Result<(), StoreError> {
+        match &self.database {
+            Database::Sqlite(pool) => sqlite::postpone(pool, id, due_at_us).await,
+            Database::Postgres(pool) => postgres::postpone(pool, id, due_at_us).await,
+        }
+    }
+
+    /// The cases with a timer pending in `(after_us, until_us]`: those a closure of that
+    /// span may touch (by the `(status, due_at_us)` index).
+    pub async fn cases_due_between(
+        &self,
+        after_us: i64,
+        until_us: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        match &self.database {
+            Database::Sqlite(pool) => sqlite::cases_due_between(pool, after_us, until_us).await,
+            Database::Postgres(pool) => postgres::cases_due_between(pool, after_us, until_us).await,
+        }
+    }
+
     /// How many timers wait (for `/metrics`).
     pub async fn pending(&self) -> Result<i64, StoreError> {
         match &self.database {

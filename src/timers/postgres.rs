@@ -113,3 +113,30 @@ pub(crate) async fn pending(pool: &PgPool) -> Result<i64, StoreError> {
             .await?,
     )
 }
+
+pub(crate) async fn postpone(pool: &PgPool, id: &str, due_at_us: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "update timers set due_at_us = $1, claimed_by = null, lease_until_us = null \
+         where id = $2 and status = 'pending'",
+    )
+    .bind(due_at_us)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn cases_due_between(
+    pool: &PgPool,
+    after_us: i64,
+    until_us: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select distinct case_id from timers \
+         where status = 'pending' and due_at_us > $1 and due_at_us <= $2 order by case_id",
+    )
+    .bind(after_us)
+    .bind(until_us)
+    .fetch_all(pool)
+    .await?)
+}

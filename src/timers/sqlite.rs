@@ -121,3 +121,35 @@ pub(crate) async fn pending(pool: &SqlitePool) -> Result<i64, StoreError> {
             .await?,
     )
 }
+
+pub(crate) async fn postpone(
+    pool: &SqlitePool,
+    id: &str,
+    due_at_us: i64,
+) -> Result<(), StoreError> {
+    let _turn = crate::db::sqlite_write_turn(pool).await;
+    sqlx::query(
+        "update timers set due_at_us = ?, claimed_by = null, lease_until_us = null \
+         where id = ? and status = 'pending'",
+    )
+    .bind(due_at_us)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn cases_due_between(
+    pool: &SqlitePool,
+    after_us: i64,
+    until_us: i64,
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select distinct case_id from timers \
+         where status = 'pending' and due_at_us > ? and due_at_us <= ? order by case_id",
+    )
+    .bind(after_us)
+    .bind(until_us)
+    .fetch_all(pool)
+    .await?)
+}

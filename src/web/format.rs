@@ -43,7 +43,7 @@ pub fn jalali_text(locale: Locale, date: JalaliDate) -> String {
     }
 }
 
-fn english_weekday(weekday: chrono::Weekday) -> &'static str {
+pub fn english_weekday(weekday: chrono::Weekday) -> &'static str {
     use chrono::Weekday::*;
     match weekday {
         Mon => "Monday",

@@ -10,6 +10,7 @@
 //! its own data already submitted is told so instead.
 
 mod act;
+mod due;
 mod files;
 mod history;
 mod page;
@@ -199,12 +200,17 @@ async fn render(
         },
         _ => Body::Nothing,
     };
+    let calendar = state.engine.calendar().await?;
+    let nominal_day_off = task
+        .due_nominal_at
+        .and_then(|nominal| due::day_off_text(&calendar, viewer.locale, nominal));
     Ok(task_page(&TaskPage {
         viewer,
         task,
         case_title: &case_title,
         resolution: resolution.as_deref(),
         agency_name: agency_name.as_deref(),
+        nominal_day_off: nominal_day_off.as_deref(),
         history: &history,
         problem: shown.problem.as_deref(),
         announce: shown.announce.as_deref(),

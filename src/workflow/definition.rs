@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::IsoDuration;
-use super::model::{Assignee, DueRule, Escalation, Participants, Step, StepKind, Target, Title};
+use super::model::{
+    Assignee, DueRule, Escalation, Participants, Roll, Step, StepKind, Target, Title,
+};
 use crate::forms::content_hash;
 
 /// A validated workflow definition at one content version.
@@ -131,6 +133,16 @@ impl Step {
             StepKind::Submission(s) => Some(&s.due),
             StepKind::Vote(v) => Some(&v.due),
             StepKind::Review(_) | StepKind::StartCases(_) => None,
+        }
+    }
+
+    /// Whether the step's deadline moves off a day off (`roll`; `next_working_day` unless
+    /// the step says `none`).
+    pub fn roll(&self) -> Roll {
+        match &self.kind {
+            StepKind::Submission(s) => s.roll,
+            StepKind::Vote(v) => v.roll,
+            StepKind::Review(_) | StepKind::StartCases(_) => Roll::default(),
         }
     }
 

@@ -28,7 +28,7 @@ pub use error::{DefinitionError, Issue, IssueKind};
 pub use files::{format_of, load_dir, load_file};
 pub use load::Format;
 pub use model::{
-    Assignee, AssigneeScope, DueRule, Escalation, JalaliPeriod, Notify, Participants, Review,
+    Assignee, AssigneeScope, DueRule, Escalation, JalaliPeriod, Notify, Participants, Review, Roll,
     StartCases, Step, StepKind, Submission, Target, Title, Vote, Voters,
 };
 pub use on_return::{OnReturn, ReturnDue};

@@ -49,6 +49,8 @@ pub struct Submission {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
     pub due: DueRule,
+    #[serde(default, skip_serializing_if = "Roll::is_default")]
+    pub roll: Roll,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remind: Vec<IsoDuration>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -74,6 +76,8 @@ pub struct Vote {
     /// Approve must exceed this share of approve + reject, 0..=1.
     pub pass: f64,
     pub due: DueRule,
+    #[serde(default, skip_serializing_if = "Roll::is_default")]
+    pub roll: Roll,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remind: Vec<IsoDuration>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -137,6 +141,23 @@ pub enum DueRule {
 pub enum JalaliPeriod {
     JalaliMonth,
     JalaliYear,
+}
+
+/// What happens to a deadline that lands on a day off (a weekend day, a holiday, a closure).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Roll {
+    /// It moves to the end of the next working day, as Iranian offices count deadlines.
+    #[default]
+    NextWorkingDay,
+    /// `roll: none`: it stays where the rule put it (e.g. a date fixed by law).
+    None,
+}
+
+impl Roll {
+    fn is_default(&self) -> bool {
+        *self == Roll::default()
+    }
 }
 
 /// One escalation level: `after` this long past due, notify these.

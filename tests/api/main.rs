@@ -6,6 +6,7 @@ mod support;
 mod access;
 mod agency_codes;
 mod bad_input;
+mod calendar;
 mod case_list;
 mod contract;
 mod helpers;

@@ -288,9 +288,12 @@ async fn every_event_kind_mails_the_right_people(db: TestDb) {
         Arc::new(clock.clone()),
         engine.timer_wake.clone(),
     );
-    clock.set(due - chrono::Duration::hours(20));
+    // The P1D reminder would go at 23:59:59 the day before, after hours: it waits for
+    // 08:00 on the due day (a Monday), so by noon it has gone.
+    clock.set(due - chrono::Duration::hours(12));
     scheduler.fire_due().await.unwrap();
-    clock.set(due + chrono::Duration::seconds(1));
+    // Overdue at the deadline; the escalation waits for 08:00 the next working day.
+    clock.set(due + chrono::Duration::hours(9));
     scheduler.fire_due().await.unwrap();
     engine
         .review(&secretariat(), irica, ReviewDecision::Accept, None)

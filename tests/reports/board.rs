@@ -16,7 +16,8 @@ use crate::support::seed::*;
 use crate::{assert_served_equals_replayed, inventory_of, open_inventory, served};
 use crate::{submit_and_accept, task_of};
 
-/// Runs the case up to a day past its deadline, timers fired.
+/// Runs the case up to noon the day after its deadline (office hours, when the escalation
+/// goes), timers fired.
 async fn part_way(db: &TestDb) -> (Engine, CaseState) {
     let clock = ManualClock::at(now());
     let engine = start(db, clock.clone()).await;
@@ -38,7 +39,7 @@ async fn part_way(db: &TestDb) -> (Engine, CaseState) {
     let returned = engine.review(&sec, inso, ReviewDecision::Return, comment);
     returned.await.unwrap();
     let due = case.tasks[0].due.as_ref().unwrap().due_at;
-    clock.set(due + Duration::days(1));
+    clock.set(due + Duration::hours(12));
     let timers = Timers::new(db.connect().await);
     let engine_timers = EngineTimers {
         engine: engine.clone(),

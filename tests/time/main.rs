@@ -5,6 +5,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod closures;
+
 use std::sync::Arc;
 
 use chrono::Duration;
@@ -16,6 +18,11 @@ use daftar::timers::Timers;
 use serde_json::json;
 use support::TestDb;
 use support::seed::*;
+
+/// An instant written in RFC 3339, e.g. with Tehran's offset.
+fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text).unwrap().to_utc()
+}
 
 async fn scheduler(db: &TestDb, engine: &Engine, clock: &ManualClock) -> Scheduler {
     let timers = Timers::new(db.connect().await);
@@ -60,7 +67,10 @@ async fn reminders_overdue_and_escalation_fire_once_each(db: TestDb) {
     assert_eq!(due.to_rfc3339(), "2026-12-21T20:29:59+00:00");
     assert_eq!(scheduler.fire_due().await.unwrap(), 0, "nothing is due yet");
 
+    // Three days before is Friday 27 Azar: the P3D reminder waits for Saturday at eight.
     clock.set(due - Duration::days(3) + Duration::seconds(1));
+    assert_eq!(scheduler.fire_due().await.unwrap(), 0, "not on a Friday");
+    clock.set(at("2026-12-19T08:00:00+03:30"));
     scheduler.fire_due().await.unwrap();
     assert_eq!(
         events_of(&engine, "TaskReminded").await.len(),
@@ -91,6 +101,13 @@ async fn reminders_overdue_and_escalation_fire_once_each(db: TestDb) {
     let overdue = events_of(&engine, "TaskOverdue").await;
     assert_eq!(overdue.len(), 1);
     assert_eq!(overdue[0].data["task_id"], json!(mimt));
+    assert!(
+        events_of(&engine, "DeadlineEscalated").await.is_empty(),
+        "no escalation at midnight"
+    );
+    // Tuesday 1 Dey at eight, when offices open.
+    clock.set(at("2026-12-22T08:00:00+03:30"));
+    scheduler.fire_due().await.unwrap();
     let escalated = events_of(&engine, "DeadlineEscalated").await;
     assert_eq!(escalated.len(), 1);
     assert_eq!(escalated[0].data["level"], 1);
@@ -99,7 +116,8 @@ async fn reminders_overdue_and_escalation_fire_once_each(db: TestDb) {
         json!(["supervisor", {"role": "secretariat"}])
     );
 
-    clock.set(due + Duration::days(7) + Duration::seconds(1));
+    // A week after the deadline, at eight the next morning.
+    clock.set(at("2026-12-29T08:00:00+03:30"));
     scheduler.fire_due().await.unwrap();
     scheduler.fire_due().await.unwrap();
     let escalated = events_of(&engine, "DeadlineEscalated").await;
@@ -150,7 +168,11 @@ async fn a_vote_without_quorum_expires_at_its_deadline(db: TestDb) {
         )
         .await
         .unwrap();
+    // Seven days is Thursday 12 Azar: the vote is due at the end of Saturday 14 Azar.
     clock.advance(Duration::days(7) + Duration::seconds(1));
+    scheduler.fire_due().await.unwrap();
+    assert_eq!(events_of(&engine, "VoteClosed").await.len(), 0);
+    clock.set(at("2026-12-05T20:30:00Z"));
     scheduler.fire_due().await.unwrap();
     let closed = engine.case(case.id).await.unwrap().unwrap();
     assert_eq!(closed.outcome.as_deref(), Some("expired"));
@@ -165,8 +187,8 @@ async fn a_timer_due_while_the_server_was_down_fires_once_on_start(db: TestDb) {
     let case = inventory_case(&engine, &["CPPO"]).await;
     let due = case.tasks[0].due.as_ref().unwrap().due_at;
     drop(engine);
-    // Restarted a day after the deadline.
-    let later = ManualClock::at(due + Duration::days(1));
+    // Restarted at noon the day after the deadline, in office hours.
+    let later = ManualClock::at(due + Duration::hours(12));
     let restarted = start(&db, later.clone()).await;
     let scheduler = scheduler(&db, &restarted, &later).await;
     scheduler.fire_due().await.unwrap();

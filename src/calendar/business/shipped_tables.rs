@@ -16,18 +16,18 @@ fn gregorian(year: i32, month: u32, day: u32) -> NaiveDate {
 }
 
 #[test]
-fn the_builtin_calendar_covers_1404_to_1406() {
+fn the_builtin_calendar_covers_1404_to_1407() {
     let calendar = BusinessCalendar::builtin();
-    assert_eq!(calendar.version(), "1404.1+1405.1+1406.1");
+    assert_eq!(calendar.version(), "1404.1+1405.1+1406.1+1407.1");
     assert!(calendar.table(1403).is_none());
-    assert!(calendar.table(1407).is_none());
+    assert!(calendar.table(1408).is_none());
     assert_eq!(BusinessCalendar::default().version(), "none");
 }
 
 #[test]
 fn every_shipped_year_has_the_fixed_solar_holidays() {
     let calendar = BusinessCalendar::builtin();
-    for year in 1404..=1406 {
+    for year in 1404..=1407 {
         for (month, day) in [
             (1, 1),
             (1, 2),
@@ -77,7 +77,7 @@ fn every_shipped_year_has_each_lunar_holiday() {
         "Eid al-Ghadir",
     ];
     let calendar = BusinessCalendar::builtin();
-    for year in 1404..=1406 {
+    for year in 1404..=1407 {
         let lunar: Vec<&Holiday> = calendar
             .table(year)
             .unwrap()
@@ -153,4 +153,36 @@ fn lunar_holidays_of_1405_match_the_published_official_calendar() {
         let names = holidays_on(&calendar, date);
         assert!(names.iter().any(|n| n == name), "{date}: {names:?}");
     }
+}
+
+#[test]
+fn forecast_holidays_are_marked_and_official_ones_are_not() {
+    let calendar = BusinessCalendar::builtin();
+    for year in 1404..=1407 {
+        for holiday in calendar.table(year).unwrap().holidays() {
+            // 1404 and 1405 are official; the lunar dates of 1406 and 1407 are forecasts.
+            let forecast = year >= 1406 && holiday.kind == HolidayKind::Lunar;
+            assert_eq!(holiday.forecast, forecast, "{year}: {}", holiday.name_en);
+        }
+    }
+}
+
+#[test]
+fn lunar_holidays_of_1407_follow_the_forecast() {
+    let calendar = BusinessCalendar::builtin();
+    let expected = [
+        ("1407-01-03", "Martyrdom of Imam Sadegh (25 Shawwal 1449)"),
+        ("1407-02-16", "Eid al-Adha (10 Dhu al-Hijjah 1449)"),
+        ("1407-03-15", "Ashura (10 Muharram 1450)"),
+        ("1407-11-27", "Eid al-Fitr (1 Shawwal 1450)"),
+        ("1407-12-21", "Martyrdom of Imam Sadegh (25 Shawwal 1450)"),
+    ];
+    for (date, name) in expected {
+        let names = holidays_on(&calendar, date);
+        assert!(names.iter().any(|n| n == name), "{date}: {names:?}");
+    }
+    // The shipped tables keep today's rules: Thursday and Friday off, 08:00-14:00, and no
+    // escalation from 1 to 13 Farvardin.
+    let rules = calendar.table(1407).unwrap().rules();
+    assert_eq!(rules, &crate::calendar::WorkRules::default_for(1407));
 }

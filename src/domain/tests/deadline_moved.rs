@@ -15,6 +15,7 @@ fn moved_to_end_of_dey() -> CaseEvent {
             due_at: at("2027-01-20T20:29:59Z"),
             due_jalali: "1405-10-30".into(),
             calendar_version: super::calendar().version(),
+            nominal: None,
         },
         previous_due_at: end_of_azar().due_at,
         cause: DeadlineCause::Extension,
@@ -58,11 +59,17 @@ fn a_moved_deadline_clears_overdue_reminders_and_escalation() {
 fn the_new_deadline_gets_timers_of_its_own_and_the_old_ones_are_dropped() {
     let case = given(&[opened_inventory(&["IRICA"]), vec![moved_to_end_of_dey()]]);
     let opened = opened_inventory(&["IRICA"]);
-    let first = timers_for(case.state(), &opened, definition(INVENTORY));
+    let first = timers_for(
+        case.state(),
+        &opened,
+        definition(INVENTORY),
+        super::calendar(),
+    );
     let again = timers_for(
         case.state(),
         &[moved_to_end_of_dey()],
         definition(INVENTORY),
+        super::calendar(),
     );
     assert_eq!(first.len(), again.len());
     assert!(first.iter().all(|a| again.iter().all(|b| a.id != b.id)));

@@ -78,11 +78,11 @@ fn the_deadline_close_is_the_same_twice() {
     let first = case
         .clone()
         .when(close_vote())
-        .at(days_later(9))
+        .at(days_later(10))
         .by(Actor::system());
     let second = case
         .when(close_vote())
-        .at(days_later(9))
+        .at(days_later(10))
         .by(Actor::system());
     assert_eq!(first.events(), second.events());
 }

@@ -38,6 +38,7 @@ fn fifteenth_of_dey() -> Deadline {
         due_at: at("2027-01-05T20:29:59Z"),
         due_jalali: "1405-10-15".into(),
         calendar_version: calendar().version(),
+        nominal: None,
     }
 }
 
@@ -86,6 +87,7 @@ fn an_instant_is_kept_as_written_to_the_second() {
                 due_at: instant,
                 due_jalali: "1405-10-03".into(),
                 calendar_version: calendar().version(),
+                nominal: None,
             },
             "Network outage",
         )]);
@@ -98,7 +100,7 @@ fn the_extended_deadline_gets_its_own_timers() {
         .by(secretariat())
         .accepted();
     let events = [extended("IRICA", fifteenth_of_dey(), "More time")];
-    let timers = timers_for(moved.state(), &events, definition(INVENTORY));
+    let timers = timers_for(moved.state(), &events, definition(INVENTORY), calendar());
     let due = timers.iter().find(|t| t.kind == TimerKind::Due).unwrap();
     assert_eq!(due.due_at, fifteenth_of_dey().due_at);
 }
@@ -248,6 +250,7 @@ fn a_case_extension_leaves_tasks_already_due_later() {
         due_at: at("2026-12-29T20:29:59Z"),
         due_jalali: "1405-10-08".into(),
         calendar_version: calendar().version(),
+        nominal: None,
     };
     given(&history)
         .when(extend_case(on("1405-10-08"), "Everyone"))

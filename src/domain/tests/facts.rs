@@ -9,7 +9,7 @@ use super::{member, now, secretariat};
 use crate::domain::{CaseEvent, Deadline, Role, TaskKind, VoteChoice, VoteOutcome, derive_id};
 use crate::workflow::{DueRule, IsoDuration, JalaliPeriod};
 
-fn opened(workflow: &str, title: &str, participants: &[&str], params: Value) -> CaseEvent {
+pub fn opened(workflow: &str, title: &str, participants: &[&str], params: Value) -> CaseEvent {
     CaseEvent::CaseOpened {
         case_id: case_id(),
         workflow: workflow.into(),
@@ -42,6 +42,7 @@ fn deadline(rule: DueRule, due_at: &str, due_jalali: &str) -> Deadline {
         due_at: at(due_at),
         due_jalali: due_jalali.into(),
         calendar_version: calendar().version(),
+        nominal: None,
     }
 }
 
@@ -51,16 +52,30 @@ pub fn end_of_azar() -> Deadline {
     deadline(rule, "2026-12-21T20:29:59Z", "1405-09-30")
 }
 
-/// 29 Esfand 1405, 23:59:59 Tehran.
+/// The end of 1405: nominally 29 Esfand, a holiday, moved past Nowruz to Saturday
+/// 7 Farvardin 1406, 23:59:59 Tehran.
 pub fn end_of_1405() -> Deadline {
     let rule = DueRule::EndOf(JalaliPeriod::JalaliYear);
-    deadline(rule, "2027-03-20T20:29:59Z", "1405-12-29")
+    Deadline {
+        nominal: Some(crate::domain::NominalDue {
+            at: at("2027-03-20T20:29:59Z"),
+            jalali: "1405-12-29".into(),
+        }),
+        ..deadline(rule, "2027-03-27T20:29:59Z", "1406-01-07")
+    }
 }
 
-/// Seven days after opening: 12 Azar 1405.
+/// Seven days after opening is Thursday 12 Azar 1405, a day off: the vote is due at the end
+/// of Saturday 14 Azar.
 pub fn vote_deadline() -> Deadline {
     let rule = DueRule::After(IsoDuration::parse("P7D").unwrap());
-    deadline(rule, &days_later(7).to_rfc3339(), "1405-09-12")
+    Deadline {
+        nominal: Some(crate::domain::NominalDue {
+            at: days_later(7),
+            jalali: "1405-09-12".into(),
+        }),
+        ..deadline(rule, "2026-12-05T20:29:59Z", "1405-09-14")
+    }
 }
 
 /// An inventory case with one submission task per agency, due at the end of Azar.

@@ -20,6 +20,7 @@ mod review;
 mod submission;
 mod vocabulary;
 mod vote;
+mod working_days;
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -43,7 +44,7 @@ struct Fixture {
     directory: Vec<MemberRef>,
 }
 
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 

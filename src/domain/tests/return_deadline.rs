@@ -56,6 +56,7 @@ fn a_late_return_gives_three_working_days() {
                 due_at: at("2026-12-26T20:29:59Z"),
                 due_jalali: "1405-10-05".into(),
                 calendar_version: calendar().version(),
+                nominal: None,
             }),
         ]);
     let task = case.state().task(task_of("IRICA")).unwrap();
@@ -83,6 +84,7 @@ fn the_step_alone_means_the_default() {
                 due_at: at("2026-12-26T20:29:59Z"),
                 due_jalali: "1405-10-05".into(),
                 calendar_version: calendar().version(),
+                nominal: None,
             }),
         ]);
 }
@@ -111,6 +113,7 @@ fn after_gives_that_long_from_the_return() {
                 due_at: at("2026-12-22T08:00:00Z"),
                 due_jalali: "1405-10-01".into(),
                 calendar_version: calendar().version(),
+                nominal: None,
             }),
         ]);
 }

@@ -158,7 +158,7 @@ fn closing_at_the_deadline_before_it_is_due_is_a_conflict() {
 fn without_quorum_at_the_deadline_the_vote_expires() {
     let case = given(&[opened_resolution(), ballots(2, Approve)])
         .when(close_vote())
-        .at(days_later(7))
+        .at(days_later(10))
         .by(Actor::system())
         .then(&[vote_closed(Expired, 2, 0, 0), completed(Some("expired"))]);
     assert!(case.state().children.is_empty());
@@ -180,7 +180,7 @@ fn abstentions_count_towards_the_quorum() {
     ];
     given(&history)
         .when(close_vote())
-        .at(days_later(8))
+        .at(days_later(10))
         .by(Actor::system())
         .then(&[
             vote_closed(Approved, 1, 0, 2),
@@ -194,7 +194,7 @@ fn once_the_vote_is_closed_there_is_nothing_to_close_at_the_deadline() {
     let closed = vec![vote_closed(Rejected, 0, 3, 0), completed(Some("rejected"))];
     given(&[opened_resolution(), ballots(3, Reject), closed])
         .when(close_vote())
-        .at(days_later(8))
+        .at(days_later(10))
         .by(Actor::system())
         .then_refused(Conflict);
 }

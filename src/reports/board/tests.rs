@@ -36,6 +36,7 @@ fn assigned(n: u128, agency: &str) -> CaseEvent {
                 .with_timezone(&Utc),
             due_jalali: "1405-09-30".into(),
             calendar_version: "test".into(),
+            nominal: None,
         }),
     }
 }

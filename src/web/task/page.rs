@@ -24,6 +24,11 @@ pub struct TaskDoc {
     #[serde(rename = "type")]
     pub kind: String,
     pub due_at: Option<DateTime<Utc>>,
+    /// Where the rule put the deadline, when that was a day off and it rolled.
+    #[serde(default)]
+    pub due_nominal_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub due_moved: Option<super::due::DueMovedDoc>,
     #[serde(default)]
     pub escalation_level: u32,
     pub version: i64,
@@ -69,6 +74,8 @@ pub struct TaskPage<'a> {
     pub case_title: &'a str,
     pub resolution: Option<&'a str>,
     pub agency_name: Option<&'a str>,
+    /// What made the nominal due day a day off (see [`super::due::day_off_text`]).
+    pub nominal_day_off: Option<&'a str>,
     pub history: &'a [HistoryItem],
     /// Said at the top in a box: why the page came back (a conflict, a refusal).
     pub problem: Option<&'a str>,
@@ -141,6 +148,7 @@ fn facts(view: &TaskPage) -> Markup {
                             (locale.pick("سطح پیگیری ", "escalation level ")) (number(locale, task.escalation_level))
                         }
                     }
+                    (super::due::due_note(locale, task, view.nominal_day_off))
                 }
             }
         }
