@@ -70,6 +70,8 @@ pub struct Submission {
     pub data: Arc<Value>,
     pub submitted_by: String,
     pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<super::Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -289,6 +291,7 @@ impl CaseState {
                 data,
                 submitted_by,
                 review_step,
+                attachments,
                 ..
             } => {
                 task.submissions.push(Submission {
@@ -299,6 +302,7 @@ impl CaseState {
                     data: data.clone(),
                     submitted_by: submitted_by.clone(),
                     at,
+                    attachments: attachments.clone(),
                 });
                 task.status = TaskStatus::Submitted;
                 if let Some(step) = review_step {

@@ -3,6 +3,7 @@
 //! events together with the read models they imply, in one transaction. A stream conflict
 //! (another node wrote first) is retried here and never reaches the caller.
 
+mod attachments;
 mod cases;
 mod catalog;
 mod clock;
@@ -27,6 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
+pub use attachments::CASE_ATTACHMENT_LISTS;
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};

@@ -9,6 +9,7 @@ mod auth;
 mod body;
 mod cases;
 pub mod error;
+mod files;
 mod health;
 mod housekeeping;
 mod members;
@@ -189,6 +190,8 @@ route_table! {
     get "/v1/notifications" => metrics::notifications, [Secretariat, Admin, Auditor], "Notifications", query: metrics::NotificationFilter, returns: Page<crate::outbox::Notification>;
     get "/v1/events" => audit::events, [Auditor, Admin], "The event log; NDJSON with Accept: application/x-ndjson", query: audit::EventFilter, returns: Page<StoredEvent>, success: || json_or("application/x-ndjson", true);
     get "/v1/audit/verify" => audit::verify, [Auditor, Admin], "Verify the hash chain, against ?expect_head=POSITION:HASH if given", returns: crate::audit::checkpoint::Verification;
+    post "/v1/files" => files::upload, any, "Upload an attachment (PDF, PNG or JPEG, up to DAFTAR_ATTACHMENT_MAX_BYTES): the raw bytes with Content-Type and Content-Disposition; the same bytes again answer 200 with the same sha256", body: files::binary_body, returns: files::UploadedFile, success: files::created_or_stored;
+    get "/v1/files/{sha256}" => files::download, any, "An attachment's bytes, for whoever may see the submission or case that names it (a file nothing names: its uploaders); 404 otherwise", success: files::file_content;
     get "/v1/exchange-matrix" => reports::exchange_matrix, any, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, returns: crate::reports::MatrixDocument, success: || json_or("text/csv; charset=utf-8", true);
 }
 

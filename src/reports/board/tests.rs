@@ -50,6 +50,7 @@ fn submitted(n: u128, number: u32) -> CaseEvent {
         data: json!({}).into(),
         submitted_by: "m".into(),
         review_step: Some("review".into()),
+        attachments: Vec::new(),
     }
 }
 
