@@ -8,6 +8,7 @@ mod agency_codes;
 mod bad_input;
 mod case_list;
 mod contract;
+mod files;
 mod helpers;
 mod limits;
 mod reports;

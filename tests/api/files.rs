@@ -1,0 +1,407 @@
+//! Attachments: `POST /v1/files` checks what it is given (type by the bytes, the header and
+//! the name; size; an unsafe name) and stores the same bytes once; a submission or a case
+//! names files, each of which must exist; `GET /v1/files/{sha256}` answers whoever may see
+//! what names the file, its uploader before that, and 404 to everyone else.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{ADMIN_TOKEN, TestApp, assert_conforms};
+use crate::on_both_backends;
+use crate::reports::world;
+use crate::support::TestDb;
+
+pub const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
+fn sha256_of(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A PDF whose bytes differ by `n`.
+fn pdf(n: u32) -> Vec<u8> {
+    let mut bytes = PDF.to_vec();
+    bytes.extend(format!("% {n}\n").bytes());
+    bytes
+}
+
+/// Uploads `bytes`; the status and the JSON answer.
+pub async fn upload(
+    app: &TestApp,
+    token: &str,
+    content_type: &str,
+    disposition: Option<&str>,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .post(format!("{}/v1/files", app.address))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(bytes);
+    if let Some(disposition) = disposition {
+        request = request.header("content-disposition", disposition);
+    }
+    let response = request.send().await.expect("the upload is sent");
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if (200..300).contains(&status) {
+        assert_conforms(&Method::POST, "/v1/files", status, &body);
+    }
+    (status, body)
+}
+
+/// A PDF named `name`, uploaded by `token`: its sha256.
+pub async fn upload_pdf(app: &TestApp, token: &str, bytes: Vec<u8>, name: &str) -> String {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    let (status, body) = upload(app, token, "application/pdf", Some(&disposition), bytes).await;
+    assert_eq!(status, 201, "{body}");
+    body["sha256"].as_str().unwrap().to_string()
+}
+
+/// Status, headers and bytes of a download.
+async fn download(
+    app: &TestApp,
+    sha256: &str,
+    token: &str,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let response = app
+        .call(
+            Method::GET,
+            &format!("/v1/files/{sha256}"),
+            Some(token),
+            None,
+        )
+        .await;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.bytes().await.unwrap().to_vec())
+}
+
+async fn status_of_download(app: &TestApp, sha256: &str, token: &str) -> u16 {
+    download(app, sha256, token).await.0
+}
+
+async fn uploads_are_checked_and_the_same_bytes_stored_once(db: TestDb) {
+    let w = world(db).await;
+    let app = &w.app;
+    let persian = "attachment; filename*=UTF-8''%D9%86%D8%A7%D9%85%D9%87%20%DB%B1.png";
+    let (status, first) = upload(app, &w.irica, "image/png", Some(persian), PNG.to_vec()).await;
+    assert_eq!(status, 201, "{first}");
+    let sha = sha256_of(PNG);
+    assert_eq!(
+        first,
+        json!({"sha256": sha, "size": PNG.len(), "content_type": "image/png", "filename": "نامه ۱.png"})
+    );
+    let again = "attachment; filename=\"copy.png\"";
+    let (status, second) = upload(app, &w.irica, "image/png", Some(again), PNG.to_vec()).await;
+    assert_eq!(
+        (status, &second["sha256"]),
+        (200, &json!(sha)),
+        "stored once"
+    );
+
+    let (status, headers, bytes) = download(app, &sha, &w.irica).await;
+    assert_eq!((status, bytes.as_slice()), (200, PNG));
+    assert_eq!(headers["content-type"], "image/png");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["etag"].to_str().unwrap(), format!("\"{sha}\""));
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.ends_with("filename*=UTF-8''%D9%86%D8%A7%D9%85%D9%87%20%DB%B1.png"),
+        "{disposition}"
+    );
+    let cached = app
+        .client
+        .get(format!("{}/v1/files/{sha}", app.address))
+        .bearer_auth(&w.irica)
+        .header("if-none-match", format!("\"{sha}\""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cached.status().as_u16(), 304);
+
+    // Nothing names it yet: its uploader only. An unknown or malformed hash: the same 404.
+    assert_eq!(status_of_download(app, &sha, &w.cppo).await, 404);
+    assert_eq!(status_of_download(app, &sha, &w.secretariat).await, 404);
+    assert_eq!(
+        status_of_download(app, &"0".repeat(64), &w.irica).await,
+        404
+    );
+    assert_eq!(
+        status_of_download(app, "../../etc/passwd", &w.irica).await,
+        404
+    );
+    assert_eq!(
+        status_of_download(app, &sha.to_uppercase(), &w.irica).await,
+        404
+    );
+}
+
+async fn what_is_not_a_safe_pdf_png_or_jpeg_is_refused(db: TestDb) {
+    let w = world(db).await;
+    let app = &w.app;
+    let named = |name: &str| format!("attachment; filename=\"{name}\"");
+    let cases: Vec<(&str, String, Vec<u8>, u16)> = vec![
+        ("application/pdf", named("scan.pdf"), PNG.to_vec(), 415),
+        ("image/png", named("scan.pdf"), PNG.to_vec(), 415),
+        (
+            "application/pdf",
+            named("virus.pdf"),
+            b"MZ\x90\0\x03".to_vec(),
+            415,
+        ),
+        ("text/html", named("page.pdf"), PDF.to_vec(), 415),
+        ("application/pdf", named("letter.exe"), PDF.to_vec(), 415),
+        ("application/pdf", named("empty.pdf"), Vec::new(), 422),
+        (
+            "application/pdf",
+            named("../../letter.pdf"),
+            PDF.to_vec(),
+            422,
+        ),
+        ("application/pdf", named("a\\\\b.pdf"), PDF.to_vec(), 422),
+        (
+            "application/pdf",
+            "attachment; filename*=UTF-8''a%0Ab.pdf".into(),
+            PDF.to_vec(),
+            422,
+        ),
+        (
+            "application/pdf",
+            "attachment; filename*=UTF-8''%E2%80%AEfdp.exe.pdf".into(),
+            PDF.to_vec(),
+            422,
+        ),
+        (
+            "application/pdf",
+            named(&format!("{}.pdf", "a".repeat(252))),
+            PDF.to_vec(),
+            422,
+        ),
+    ];
+    for (content_type, disposition, bytes, expected) in cases {
+        let (status, problem) =
+            upload(app, &w.irica, content_type, Some(&disposition), bytes).await;
+        assert_eq!(status, expected, "{content_type} {disposition}: {problem}");
+        assert!(problem["detail"].is_string(), "{problem}");
+    }
+    let (status, _) = upload(app, &w.irica, "application/pdf", None, PDF.to_vec()).await;
+    assert_eq!(status, 422, "a file needs its name");
+    // Refused files were not stored: not even their sender can read them.
+    assert_eq!(
+        status_of_download(app, &sha256_of(PNG), &w.irica).await,
+        404
+    );
+    assert_eq!(
+        status_of_download(app, &sha256_of(PDF), &w.irica).await,
+        404
+    );
+}
+
+async fn a_file_over_the_limit_is_refused_before_it_is_read(db: TestDb) {
+    let w = world(db).await;
+    let mut big = PDF.to_vec();
+    big.resize(50 * 1024 * 1024, b' ');
+    let sha = sha256_of(&big);
+    let response = w
+        .app
+        .client
+        .post(format!("{}/v1/files", w.app.address))
+        .bearer_auth(&w.irica)
+        .header("content-type", "application/pdf")
+        .header("content-disposition", "attachment; filename=\"big.pdf\"")
+        .body(big)
+        .send()
+        .await;
+    // The server answers before reading the body and closes the connection; a client still
+    // sending may see the close before the answer.
+    if let Ok(response) = response {
+        assert_eq!(response.status().as_u16(), 413);
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["status"], 413);
+    }
+    assert_eq!(
+        status_of_download(&w.app, &sha, &w.irica).await,
+        404,
+        "nothing stored"
+    );
+    let (status, _) = upload(
+        &w.app,
+        &w.irica,
+        "application/pdf",
+        Some("attachment; filename=\"ok.pdf\""),
+        PDF.to_vec(),
+    )
+    .await;
+    assert_eq!(status, 201, "the server takes the next upload");
+}
+
+fn attachment(sha256: &str) -> Value {
+    json!({"sha256": sha256, "filename": "نامه.pdf", "letter_no": "۱۲۳۴/ص/۱۴۰۵", "letter_date_jalali": "1405-09-30"})
+}
+
+async fn a_submission_names_files_that_exist(db: TestDb) {
+    let w = world(db).await;
+    let app = &w.app;
+    let mut files = Vec::new();
+    for n in 0..6 {
+        files.push(upload_pdf(app, &w.irica, pdf(n), &format!("letter-{n}.pdf")).await);
+    }
+    let path = format!("/v1/tasks/{}/submissions", w.irica_task);
+    let data = crate::support::seed::fixture("tests/fixtures/inventories/IRICA.json");
+    let head = app.head_position().await;
+    let submit = |attachments: Value| json!({"data": data, "attachments": attachments});
+    let six: Vec<Value> = files.iter().map(|s| attachment(s)).collect();
+    let mut late = attachment(&files[0]);
+    late["letter_date_jalali"] = json!("1405-12-30");
+    let mut unsafe_name = attachment(&files[0]);
+    unsafe_name["filename"] = json!("../x.pdf");
+    let refused = [
+        (submit(json!(six)), "at most 5"),
+        (
+            submit(json!([attachment(&files[0]), attachment(&"e".repeat(64))])),
+            "attachments/1",
+        ),
+        (submit(json!([late])), "1405 is not a leap year"),
+        (submit(json!([unsafe_name])), "attachments/0"),
+        (
+            submit(json!([attachment(&files[0]), attachment(&files[0])])),
+            "twice",
+        ),
+        (
+            submit(json!([{"sha256": files[0], "filename": "a.pdf", "size": 3}])),
+            "",
+        ),
+    ];
+    for (body, says) in refused {
+        let status = if says.is_empty() { 400 } else { 422 };
+        let problem = app
+            .expect(Method::POST, &path, &w.irica, Some(body), status)
+            .await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(says),
+            "{problem}"
+        );
+    }
+    assert_eq!(
+        app.head_position().await,
+        head,
+        "a refused submission appends nothing"
+    );
+
+    let named: Vec<Value> = files[..5].iter().map(|s| attachment(s)).collect();
+    let answer = app
+        .expect(
+            Method::POST,
+            &path,
+            &w.irica,
+            Some(submit(json!(named))),
+            201,
+        )
+        .await;
+    let recorded = &answer["task"]["submissions"][0]["attachments"];
+    assert_eq!(recorded.as_array().unwrap().len(), 5);
+    assert_eq!(recorded[0]["size"], pdf(0).len());
+    assert_eq!(recorded[0]["content_type"], "application/pdf");
+    assert_eq!(recorded[0]["letter_no"], "۱۲۳۴/ص/۱۴۰۵");
+    let task = app
+        .get(&format!("/v1/tasks/{}", w.irica_task), &w.secretariat)
+        .await;
+    assert_eq!(&task["submissions"][0]["attachments"], recorded);
+    let events = app
+        .get("/v1/events?type=SubmissionReceived", ADMIN_TOKEN)
+        .await;
+    let event = events["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        event["data"]["attachments"][4]["sha256"],
+        json!(files[4]),
+        "the chain covers it"
+    );
+
+    // The task's readers read its files; another agency's member and the sixth file's
+    // uploader aside, nobody else.
+    let auditor = app.member("aud", "MIMT", &["auditor"]).await;
+    for token in [&w.irica, &w.secretariat, &auditor, &ADMIN_TOKEN.to_string()] {
+        assert_eq!(status_of_download(app, &files[0], token).await, 200);
+    }
+    assert_eq!(status_of_download(app, &files[0], &w.cppo).await, 404);
+    assert_eq!(
+        status_of_download(app, &files[5], &w.secretariat).await,
+        404
+    );
+    let (_, headers, _) = download(app, &files[0], &w.secretariat).await;
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains("%D9%86%D8%A7%D9%85%D9%87.pdf"),
+        "the name the submission gave: {disposition}"
+    );
+}
+
+async fn a_case_names_files_in_its_params(db: TestDb) {
+    let w = world(db).await;
+    let app = &w.app;
+    let minutes = upload_pdf(app, &w.secretariat, pdf(7), "minutes.pdf").await;
+    let letter = upload_pdf(app, &w.secretariat, pdf(8), "letter.pdf").await;
+    let params = |attachments: Value| json!({"attachments": attachments});
+    let open = |params: Value| json!({"workflow": "data-exchange-inventory", "title": "احصا با پیوست", "participants": ["IRICA", "MIMT"], "params": params});
+    let head = app.head_position().await;
+    let unknown = open(params(json!([attachment(&"f".repeat(64))])));
+    let problem = app
+        .expect(
+            Method::POST,
+            "/v1/cases",
+            &w.secretariat,
+            Some(unknown),
+            422,
+        )
+        .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("params/attachments/0"),
+        "{problem}"
+    );
+    let six: Vec<Value> = (0..6).map(|_| attachment(&minutes)).collect();
+    app.expect(
+        Method::POST,
+        "/v1/cases",
+        &w.secretariat,
+        Some(open(params(json!(six)))),
+        422,
+    )
+    .await;
+    let not_a_list = open(params(json!({"sha256": minutes})));
+    app.expect(
+        Method::POST,
+        "/v1/cases",
+        &w.secretariat,
+        Some(not_a_list),
+        422,
+    )
+    .await;
+    assert_eq!(app.head_position().await, head, "nothing appended");
+
+    let body = open(params(json!([attachment(&minutes), attachment(&letter)])));
+    let case = app
+        .expect(Method::POST, "/v1/cases", &w.secretariat, Some(body), 201)
+        .await;
+    let recorded = &case["params"]["attachments"];
+    assert_eq!(recorded[1]["sha256"], json!(letter));
+    assert_eq!(recorded[1]["size"], pdf(8).len());
+    assert_eq!(recorded[1]["content_type"], "application/pdf");
+    // Whoever may see the case: its participants; not an agency outside it.
+    assert_eq!(status_of_download(app, &minutes, &w.irica).await, 200);
+    assert_eq!(status_of_download(app, &minutes, &w.cppo).await, 404);
+}
+
+on_both_backends!(
+    uploads_are_checked_and_the_same_bytes_stored_once,
+    what_is_not_a_safe_pdf_png_or_jpeg_is_refused,
+    a_file_over_the_limit_is_refused_before_it_is_read,
+    a_submission_names_files_that_exist,
+    a_case_names_files_in_its_params,
+);
