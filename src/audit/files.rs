@@ -179,7 +179,10 @@ mod tests {
         let a = "a".repeat(64);
         let b = "b".repeat(64);
         let submission = json!({"attachments": [{"sha256": a}]});
-        assert_eq!(named_files("SubmissionReceived", &submission), [a.clone()]);
+        assert_eq!(
+            named_files("SubmissionReceived", &submission),
+            vec![a.clone()]
+        );
         let opened = json!({"params": {"attachments": [{"sha256": a}],
             "adopted_in_meeting": {"attachments": [{"sha256": b}]}}});
         assert_eq!(named_files("CaseOpened", &opened), [a, b]);

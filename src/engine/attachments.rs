@@ -18,17 +18,19 @@ impl Engine {
         Files::new(self.documents.database().clone())
     }
 
-    /// Checks each reference and finds its file; `what` names the list in a refusal.
+    /// Checks each reference and finds its file; `what` names the list in a refusal. The
+    /// actor must be able to read each file (its uploader, or a reader of what names it):
+    /// knowing a hash is not enough to attach, and so to read, someone else's file.
     pub async fn attachments_of(
         &self,
+        actor: &Actor,
         what: &str,
         refs: Vec<AttachmentRef>,
     ) -> Result<Vec<Attachment>, EngineError> {
         check_refs(what, &refs)?;
-        let files = self.files();
         let mut attachments = Vec::with_capacity(refs.len());
         for (index, reference) in refs.into_iter().enumerate() {
-            let Some(meta) = files.meta(&reference.sha256).await? else {
+            let Some((meta, _)) = self.readable_file(actor, &reference.sha256).await? else {
                 return Err(DomainError::Invalid(format!(
                     "{what}/{index}: no file with sha256 {} was uploaded (POST /v1/files first)",
                     reference.sha256
@@ -44,6 +46,7 @@ impl Engine {
     /// its file's size and type, so the `CaseOpened` event records them.
     pub(super) async fn record_case_attachments(
         &self,
+        actor: &Actor,
         params: &mut Value,
     ) -> Result<(), EngineError> {
         for pointer in CASE_ATTACHMENT_LISTS {
@@ -52,7 +55,7 @@ impl Engine {
             };
             let what = format!("params{pointer}");
             let (refs, stated) = parse_list(&what, list)?;
-            let attachments = self.attachments_of(&what, refs).await?;
+            let attachments = self.attachments_of(actor, &what, refs).await?;
             for (index, (attachment, stated)) in attachments.iter().zip(stated).enumerate() {
                 check_stated(&what, index, attachment, stated)?;
             }

@@ -45,7 +45,7 @@ impl Engine {
             })?;
         let participants = self.resolve_participants(request.participants).await?;
         let mut params = request.params;
-        self.record_case_attachments(&mut params).await?;
+        self.record_case_attachments(actor, &mut params).await?;
         let case_id = request.case_id.unwrap_or_else(Uuid::now_v7);
         let command = Command::OpenCase {
             case_id,

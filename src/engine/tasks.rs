@@ -114,7 +114,9 @@ impl Engine {
             Some(form) => form.version(),
             None => 0,
         };
-        let attachments = self.attachments_of("attachments", attachments).await?;
+        let attachments = self
+            .attachments_of(actor, "attachments", attachments)
+            .await?;
         self.execute(
             case_id,
             actor,

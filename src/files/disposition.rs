@@ -6,8 +6,7 @@
 pub fn filename_of(header: &str) -> Result<String, String> {
     let mut plain = None;
     let mut extended = None;
-    for parameter in parameters(header) {
-        let (key, value) = parameter;
+    for (key, value) in parameters(header) {
         match key.to_ascii_lowercase().as_str() {
             "filename*" => extended = Some(decode_extended(&value)?),
             "filename" => plain = Some(value),
@@ -17,6 +16,15 @@ pub fn filename_of(header: &str) -> Result<String, String> {
     extended
         .or(plain)
         .ok_or_else(|| "Content-Disposition names no filename".to_string())
+}
+
+/// The value of the parameter `key` (matched without regard to case) in a header such as
+/// `form-data; name="files"` or `multipart/form-data; boundary=…`.
+pub fn parameter(header: &str, key: &str) -> Option<String> {
+    parameters(header)
+        .into_iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
 }
 
 /// `key=value` pairs after the disposition type, quoted strings unescaped.

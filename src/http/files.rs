@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::auth::Caller;
 use super::error::ApiError;
 use super::{AppState, body};
-use crate::files::{FileRefusal, StoredFile, check_upload, disposition, is_sha256};
+use crate::files::{FileMeta, FileRefusal, StoredFile, check_upload, disposition, is_sha256};
 
 /// What an upload answers: the name to attach the file by.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -145,26 +145,37 @@ pub async fn download(
     let Some((meta, name)) = state.engine.readable_file(&caller.actor, &sha256).await? else {
         return Err(not_found());
     };
-    // The name is the content: a strong validator that never changes.
-    let etag = format!("\"{}\"", meta.sha256);
-    if header(&request, "if-none-match")
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag))
-    {
-        return Ok(HttpResponse::NotModified()
-            .insert_header(("etag", etag))
-            .finish());
-    }
     let file = state
         .engine
         .files()
         .get(&meta.sha256)
         .await?
         .ok_or_else(not_found)?;
-    Ok(HttpResponse::Ok()
-        .content_type(meta.content_type)
-        .insert_header(("content-disposition", disposition::attachment_header(&name)))
+    Ok(file_response(&request, &meta, &name, file.bytes))
+}
+
+/// A file's bytes as a download under `name`, for the API and the pages alike: its own
+/// type, never sniffed, and its hash as a strong ETag (304 when the client has it).
+pub fn file_response(
+    request: &HttpRequest,
+    meta: &FileMeta,
+    name: &str,
+    bytes: Vec<u8>,
+) -> HttpResponse {
+    // The name is the content: a validator that never changes.
+    let etag = format!("\"{}\"", meta.sha256);
+    if header(request, "if-none-match")
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag))
+    {
+        return HttpResponse::NotModified()
+            .insert_header(("etag", etag))
+            .finish();
+    }
+    HttpResponse::Ok()
+        .content_type(meta.content_type.as_str())
+        .insert_header(("content-disposition", disposition::attachment_header(name)))
         .insert_header(("x-content-type-options", "nosniff"))
         .insert_header(("cache-control", "private, no-cache"))
         .insert_header(("etag", etag))
-        .body(file.bytes))
+        .body(bytes)
 }

@@ -9,7 +9,7 @@ mod auth;
 mod body;
 mod cases;
 pub mod error;
-mod files;
+pub(crate) mod files;
 mod health;
 mod housekeeping;
 mod members;

@@ -53,6 +53,7 @@ pub mod format;
 pub mod i18n;
 mod inbox;
 pub mod layout;
+pub mod multipart;
 pub mod review;
 pub mod session;
 mod signin;
@@ -130,6 +131,8 @@ page_table! {
     post "/tasks/{id}/upload" => task::upload, Access::SignedIn;
     post "/tasks/{id}/vote" => task::vote, Access::SignedIn;
     get "/tasks/{id}/submission.json" => task::download, Access::SignedIn;
+    post "/tasks/{id}/attachments" => task::attach, Access::SignedIn;
+    get "/files/{sha256}" => task::file, Access::SignedIn;
 }
 
 /// Registers every page.

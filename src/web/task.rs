@@ -10,6 +10,8 @@
 //! its own data already submitted is told so instead.
 
 mod act;
+mod attach;
+mod attachments;
 mod files;
 mod history;
 mod page;
@@ -32,6 +34,8 @@ use crate::forms::FormVersion;
 use crate::http::AppState;
 
 pub use act::act;
+pub use attach::{attach, file};
+pub(super) use attachments::file_list;
 pub use files::{download, upload};
 pub use vote::cast as vote;
 
@@ -124,6 +128,8 @@ struct Shown {
     draft_saved_at: Option<DateTime<Utc>>,
     /// Said in the live region after an htmx update («یک مورد افزوده شد»).
     announce: Option<String>,
+    /// The files chosen for the next submission (not stored in a draft).
+    pending: Vec<crate::domain::AttachmentRef>,
 }
 
 /// Renders the page with `shown` (or what is stored when `None`).
@@ -191,6 +197,8 @@ async fn render(
             agencies: &agencies,
             editable: editable && task.accepts_submission(),
             draft_saved_at: shown.draft_saved_at,
+            pending: &shown.pending,
+            attachment_max_bytes: state.protection.attachment_max_bytes,
         },
         (_, "vote") => Body::Vote {
             editable: editable && task.status == "open",
@@ -244,6 +252,7 @@ async fn stored(
         problem: None,
         draft_saved_at,
         announce: None,
+        pending: Vec::new(),
     })
 }
 
@@ -281,6 +290,7 @@ pub(super) async fn conflict_page(
             problem: None,
             draft_saved_at: None,
             announce: None,
+            pending: Vec::new(),
         },
         None => {
             let own = acts_for(viewer, &loaded.task);

@@ -332,6 +332,31 @@ async fn a_submission_names_files_that_exist(db: TestDb) {
         status_of_download(app, &files[5], &w.secretariat).await,
         404
     );
+    // Knowing a hash is not enough to attach, and so to read, someone else's file.
+    let cppo_case =
+        json!({"workflow": "data-exchange-inventory", "title": "احصا", "participants": ["CPPO"]});
+    let cppo_case = app
+        .expect(
+            Method::POST,
+            "/v1/cases",
+            &w.secretariat,
+            Some(cppo_case),
+            201,
+        )
+        .await;
+    let cppo_task = cppo_case["tasks"][0]["id"].as_str().unwrap();
+    let cppo_data = crate::support::seed::fixture("tests/fixtures/inventories/CPPO.json");
+    for sha in [&files[0], &files[5]] {
+        let body = json!({"data": cppo_data, "attachments": [attachment(sha)]});
+        let path = format!("/v1/tasks/{cppo_task}/submissions");
+        let problem = app
+            .expect(Method::POST, &path, &w.cppo, Some(body), 422)
+            .await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("was uploaded"),
+            "{problem}"
+        );
+    }
     let (_, headers, _) = download(app, &files[0], &w.secretariat).await;
     let disposition = headers["content-disposition"].to_str().unwrap();
     assert!(

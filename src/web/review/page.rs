@@ -198,6 +198,11 @@ fn stale(viewer: &Viewer, id: &str) -> HttpResponse {
         .body(page(viewer, title, body).into_string())
 }
 
+/// The files a submission (as the task's read model lists it) carries.
+fn attachments_of(submission: &Value) -> Vec<crate::domain::Attachment> {
+    serde_json::from_value(submission["attachments"].clone()).unwrap_or_default()
+}
+
 /// The review page: pure, from the view to markup.
 pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
     let locale = viewer.locale;
@@ -234,6 +239,7 @@ pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
                     (locale.pick("دریافت همین ارسال (JSON)", "Download this submission (JSON)"))
                 }
             }
+            (crate::web::task::file_list(locale, &attachments_of(current)))
             (history(locale, task))
             (render(&Document {
                 schema: view.schema,

@@ -37,6 +37,8 @@ pub struct SubmissionDoc {
     pub number: u32,
     pub data: Value,
     pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub attachments: Vec<crate::domain::Attachment>,
 }
 
 impl TaskDoc {
@@ -56,6 +58,9 @@ pub enum Body<'a> {
         /// The viewer may save and submit (their agency's open or returned task).
         editable: bool,
         draft_saved_at: Option<DateTime<Utc>>,
+        /// The files chosen for the next submission.
+        pending: &'a [crate::domain::AttachmentRef],
+        attachment_max_bytes: usize,
     },
     Vote {
         editable: bool,
@@ -154,6 +159,8 @@ fn form_section(view: &TaskPage) -> Markup {
         agencies,
         editable,
         draft_saved_at,
+        pending,
+        attachment_max_bytes,
     } = &view.body
     else {
         return html! {};
@@ -176,6 +183,7 @@ fn form_section(view: &TaskPage) -> Markup {
                     }
                     " — " (locale.pick("ارسال ", "submission ")) (number(locale, submission.number)) "، " (date(locale, submission.at))
                 }
+                (super::attachments::file_list(locale, &submission.attachments))
             }
             @if *editable {
                 form #task-form method="post" action=(action) novalidate data-warn-unsaved {
@@ -185,6 +193,7 @@ fn form_section(view: &TaskPage) -> Markup {
                     // the form (an array's "remove") would be the one pressed.
                     button.visually-hidden name="action" value="save" tabindex="-1" aria-hidden="true" { "save" }
                     (form::render(schema, data, errors, &ctx))
+                    (super::attachments::pending_fieldset(locale, &format!("{action}/attachments"), pending, *attachment_max_bytes))
                     div.actions {
                         button.secondary name="action" value="save" { (locale.pick("ذخیره پیش‌نویس", "Save draft")) }
                         button.primary name="action" value="submit" { (locale.pick("ارسال", "Submit")) }
