@@ -8,6 +8,7 @@
 //! say so — except under `CI=true`, where a missing browser is a failure
 //! (`scripts/test` installs it).
 
+mod attachments;
 mod harness;
 mod inbox;
 mod secretariat;
@@ -86,6 +87,7 @@ const TESTS: &[UiTest] = &[
     browser!(secretariat::the_secretariat_reviews_with_the_changes_marked),
     browser!(secretariat::the_board_updates_itself_and_fits_a_phone),
     browser!(secretariat::the_secretariat_reassigns_and_cancels),
+    browser!(attachments::a_member_attaches_a_signed_letter_and_submits),
 ];
 
 fn in_ci() -> bool {
