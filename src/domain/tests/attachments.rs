@@ -108,7 +108,7 @@ fn a_reference_names_a_hash_a_safe_name_and_a_real_jalali_date() {
         },
     ];
     for reference in bad {
-        let refusal = check_refs("attachments", &[reference.clone()]).unwrap_err();
+        let refusal = check_refs("attachments", std::slice::from_ref(&reference)).unwrap_err();
         assert!(
             refusal.to_string().starts_with("attachments/0: "),
             "{reference:?}: {refusal}"
