@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{ADMIN_TOKEN, TestApp, assert_conforms};
+use crate::helpers::{ADMIN_TOKEN, TestApp, assert_conforms, spawn_app_with};
 use crate::on_both_backends;
 use crate::reports::world;
 use crate::support::TestDb;
@@ -228,15 +228,37 @@ async fn a_file_over_the_limit_is_refused_before_it_is_read(db: TestDb) {
         404,
         "nothing stored"
     );
-    let (status, _) = upload(
+    let mut nine_mb = PDF.to_vec();
+    nine_mb.resize(9 * 1024 * 1024, b' ');
+    let disposition = "attachment; filename=\"scan.pdf\"";
+    let (status, body) = upload(
         &w.app,
         &w.irica,
         "application/pdf",
-        Some("attachment; filename=\"ok.pdf\""),
-        PDF.to_vec(),
+        Some(disposition),
+        nine_mb,
     )
     .await;
-    assert_eq!(status, 201, "the server takes the next upload");
+    assert_eq!(
+        (status, &body["size"]),
+        (201, &json!(9 * 1024 * 1024)),
+        "the next upload, under 10 MB, is taken"
+    );
+}
+
+async fn the_limit_is_configured(db: TestDb) {
+    let app = spawn_app_with(db, |s| s.protection.attachment_max_bytes = 1000).await;
+    app.import_agencies().await;
+    let token = app.member("m-limit", "MIMT", &["member"]).await;
+    let disposition = Some("attachment; filename=\"a.pdf\"");
+    let mut over = PDF.to_vec();
+    over.resize(1001, b' ');
+    let (status, _) = upload(&app, &token, "application/pdf", disposition, over).await;
+    assert_eq!(status, 413);
+    let mut under = PDF.to_vec();
+    under.resize(1000, b' ');
+    let (status, _) = upload(&app, &token, "application/pdf", disposition, under).await;
+    assert_eq!(status, 201);
 }
 
 fn attachment(sha256: &str) -> Value {
@@ -427,6 +449,7 @@ on_both_backends!(
     uploads_are_checked_and_the_same_bytes_stored_once,
     what_is_not_a_safe_pdf_png_or_jpeg_is_refused,
     a_file_over_the_limit_is_refused_before_it_is_read,
+    the_limit_is_configured,
     a_submission_names_files_that_exist,
     a_case_names_files_in_its_params,
 );
