@@ -23,3 +23,7 @@ create table file_uploads (
     uploaded_at_us bigint not null,
     primary key (sha256, member_id)
 );
+
+-- a draft keeps the files chosen for its submission (a json list of {sha256, filename,
+-- letter_no?, letter_date_jalali?}), so saving the form does not drop them.
+alter table task_drafts add column attachments text not null default '[]';

@@ -232,10 +232,11 @@ async fn stored(
     };
     let draft = draft
         .filter(|d| Some(&d.agency) == loaded.task.agency.as_ref() || loaded.task.agency.is_none());
-    let (data, draft_saved_at) = match draft {
+    let (data, draft_saved_at, pending) = match draft {
         Some(draft) => (
             serde_json::from_str(&draft.data).unwrap_or(Value::Object(Default::default())),
             DateTime::from_timestamp_micros(draft.saved_at_us),
+            serde_json::from_str(&draft.attachments).unwrap_or_default(),
         ),
         None => (
             loaded
@@ -244,6 +245,7 @@ async fn stored(
                 .last()
                 .map_or_else(|| empty.clone(), |s| s.data.clone()),
             None,
+            Vec::new(),
         ),
     };
     Ok(Shown {
@@ -252,7 +254,7 @@ async fn stored(
         problem: None,
         draft_saved_at,
         announce: None,
-        pending: Vec::new(),
+        pending,
     })
 }
 

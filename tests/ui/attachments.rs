@@ -113,6 +113,17 @@ pub async fn a_member_attaches_a_signed_letter_and_submits(ui: &'static Ui) {
     ui.assert_accessible(&driver, "the task form with an attachment")
         .await;
 
+    // A saved draft keeps the chosen files.
+    let save = driver
+        .find(By::Css("div.actions button[value='save']"))
+        .await
+        .unwrap();
+    save.scroll_into_view().await.unwrap();
+    save.click().await.unwrap();
+    ui.wait_for(&driver, By::Css("span.saved")).await;
+    let kept = ui.wait_for(&driver, By::Css("ul.pending li")).await;
+    assert!(kept.text().await.unwrap().contains("نامه.pdf"));
+
     let submit = driver
         .find(By::Css("button[value='submit']"))
         .await

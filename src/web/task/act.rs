@@ -104,6 +104,8 @@ pub async fn act(
                 data: parsed.data.to_string(),
                 saved_by: viewer.member.id.clone(),
                 saved_at_us: viewer.now.timestamp_micros(),
+                attachments: serde_json::to_string(&super::attach::pending_of(&fields))
+                    .unwrap_or_else(|_| "[]".into()),
             };
             web_state.store.save_draft(&draft).await?;
             Ok(see_task(&loaded.task.id, "saved"))
