@@ -145,37 +145,43 @@ pub async fn download(
     let Some((meta, name)) = state.engine.readable_file(&caller.actor, &sha256).await? else {
         return Err(not_found());
     };
+    if let Some(unchanged) = not_modified(&request, &meta) {
+        return Ok(unchanged);
+    }
     let file = state
         .engine
         .files()
         .get(&meta.sha256)
         .await?
         .ok_or_else(not_found)?;
-    Ok(file_response(&request, &meta, &name, file.bytes))
+    Ok(file_response(&meta, &name, file.bytes))
+}
+
+/// 304 when the client already holds this file (`If-None-Match` names its ETag): the
+/// hash is the content, so the tag never goes stale.
+pub fn not_modified(request: &HttpRequest, meta: &FileMeta) -> Option<HttpResponse> {
+    let etag = etag_of(meta);
+    header(request, "if-none-match")
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag))
+        .then(|| {
+            HttpResponse::NotModified()
+                .insert_header(("etag", etag))
+                .finish()
+        })
+}
+
+fn etag_of(meta: &FileMeta) -> String {
+    format!("\"{}\"", meta.sha256)
 }
 
 /// A file's bytes as a download under `name`, for the API and the pages alike: its own
-/// type, never sniffed, and its hash as a strong ETag (304 when the client has it).
-pub fn file_response(
-    request: &HttpRequest,
-    meta: &FileMeta,
-    name: &str,
-    bytes: Vec<u8>,
-) -> HttpResponse {
-    // The name is the content: a validator that never changes.
-    let etag = format!("\"{}\"", meta.sha256);
-    if header(request, "if-none-match")
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag))
-    {
-        return HttpResponse::NotModified()
-            .insert_header(("etag", etag))
-            .finish();
-    }
+/// type, never sniffed, with its hash as a strong ETag.
+pub fn file_response(meta: &FileMeta, name: &str, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(meta.content_type.as_str())
         .insert_header(("content-disposition", disposition::attachment_header(name)))
         .insert_header(("x-content-type-options", "nosniff"))
         .insert_header(("cache-control", "private, no-cache"))
-        .insert_header(("etag", etag))
+        .insert_header(("etag", etag_of(meta)))
         .body(bytes)
 }

@@ -13,6 +13,7 @@ use super::{Shown, acts_for, form_of, html, load, render};
 use crate::domain::{AttachmentRef, check_refs};
 use crate::files::{FileRefusal, StoredFile, check_upload, is_sha256};
 use crate::http::AppState;
+use crate::http::files::{file_response, not_modified};
 use crate::web::error::PageError;
 use crate::web::form::{self, FormContext};
 use crate::web::i18n::Locale;
@@ -205,16 +206,14 @@ pub async fn file(
     let Some((meta, name)) = state.engine.readable_file(&viewer.actor, &sha256).await? else {
         return Err(not_found());
     };
+    if let Some(unchanged) = not_modified(&request, &meta) {
+        return Ok(unchanged);
+    }
     let stored = state
         .engine
         .files()
         .get(&meta.sha256)
         .await?
         .ok_or_else(not_found)?;
-    Ok(crate::http::files::file_response(
-        &request,
-        &meta,
-        &name,
-        stored.bytes,
-    ))
+    Ok(file_response(&meta, &name, stored.bytes))
 }
