@@ -53,8 +53,13 @@ pub fn file_content() -> Value {
     })
 }
 
+/// A header's value as text: UTF-8 is taken as sent, since clients put Persian file names
+/// in `filename="…"` raw as often as they use `filename*`.
 fn header<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    request.headers().get(name).and_then(|v| v.to_str().ok())
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
 }
 
 /// A refusal sent before the body was read whole: the connection closes after it, since

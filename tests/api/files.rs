@@ -421,6 +421,21 @@ async fn a_case_names_files_in_its_params(db: TestDb) {
         422,
     )
     .await;
+    let meeting = json!({"adopted_in_meeting": {"meeting_no": "۱۲", "attachments": [attachment(&"d".repeat(64))]}});
+    let problem = app
+        .expect(
+            Method::POST,
+            "/v1/cases",
+            &w.secretariat,
+            Some(open(meeting)),
+            422,
+        )
+        .await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("params/adopted_in_meeting/attachments/0"),
+        "{problem}"
+    );
     let not_a_list = open(params(json!({"sha256": minutes})));
     app.expect(
         Method::POST,
