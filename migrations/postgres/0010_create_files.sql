@@ -15,7 +15,7 @@ create table files (
 
 -- who uploaded which bytes, under which name: the same bytes sent by a second member are
 -- stored once, yet each uploader may read back what it sent (and no one else's name for it)
--- until a submission or resolution names the file.
+-- until a submission or resolution names the file (under the name it last sent them).
 create table file_uploads (
     sha256         text    not null references files (sha256),
     member_id      text    not null,

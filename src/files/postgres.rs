@@ -25,7 +25,8 @@ pub(super) async fn store(pool: &PgPool, file: &StoredFile) -> Result<bool, Stor
         == 1;
     sqlx::query(
         "insert into file_uploads (sha256, member_id, filename, uploaded_at_us) \
-         values ($1, $2, $3, $4) on conflict do nothing",
+         values ($1, $2, $3, $4) \
+         on conflict (sha256, member_id) do update set filename = excluded.filename",
     )
     .bind(&meta.sha256)
     .bind(&file.uploaded_by)

@@ -26,7 +26,8 @@ pub(super) async fn store(pool: &SqlitePool, file: &StoredFile) -> Result<bool, 
         == 1;
     sqlx::query(
         "insert into file_uploads (sha256, member_id, filename, uploaded_at_us) \
-         values (?, ?, ?, ?) on conflict do nothing",
+         values (?, ?, ?, ?) \
+         on conflict (sha256, member_id) do update set filename = excluded.filename",
     )
     .bind(&meta.sha256)
     .bind(&file.uploaded_by)

@@ -95,13 +95,6 @@ async fn uploads_are_checked_and_the_same_bytes_stored_once(db: TestDb) {
         first,
         json!({"sha256": sha, "size": PNG.len(), "content_type": "image/png", "filename": "نامه ۱.png"})
     );
-    let again = "attachment; filename=\"copy.png\"";
-    let (status, second) = upload(app, &w.irica, "image/png", Some(again), PNG.to_vec()).await;
-    assert_eq!(
-        (status, &second["sha256"]),
-        (200, &json!(sha)),
-        "stored once"
-    );
 
     let (status, headers, bytes) = download(app, &sha, &w.irica).await;
     assert_eq!((status, bytes.as_slice()), (200, PNG));
@@ -126,6 +119,30 @@ async fn uploads_are_checked_and_the_same_bytes_stored_once(db: TestDb) {
     // Nothing names it yet: its uploader only. An unknown or malformed hash: the same 404.
     assert_eq!(status_of_download(app, &sha, &w.cppo).await, 404);
     assert_eq!(status_of_download(app, &sha, &w.secretariat).await, 404);
+    // The same bytes from someone else: stored once (200), readable by both, each under
+    // its own name.
+    let again = "attachment; filename=\"copy.png\"";
+    let (status, second) = upload(app, &w.cppo, "image/png", Some(again), PNG.to_vec()).await;
+    assert_eq!(
+        (status, &second["sha256"]),
+        (200, &json!(sha)),
+        "stored once"
+    );
+    let (status, headers, _) = download(app, &sha, &w.cppo).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("copy.png")
+    );
+    let (_, headers, _) = download(app, &sha, &w.irica).await;
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("%D9%86")
+    );
     assert_eq!(
         status_of_download(app, &"0".repeat(64), &w.irica).await,
         404
