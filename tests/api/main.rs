@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod agency_codes;
+mod attachments;
 mod bad_input;
 mod case_list;
 mod contract;
