@@ -13,6 +13,7 @@ use super::csrf::{
     CSRF_FIELD, equal_in_constant_time, foreign_origin, read_body, same_origin, stale_form,
 };
 use super::error::PageError;
+use super::i18n::Locale;
 use super::session::{Viewer, authenticate, states};
 use crate::files::disposition;
 
@@ -128,6 +129,23 @@ impl PostedFiles {
     }
 }
 
+/// The form was not read: say why in words, and that the browser's Back keeps what was typed.
+fn too_large(locale: Locale, max_bytes: usize) -> PageError {
+    let megabytes = max_bytes / (1024 * 1024);
+    let detail = format!(
+        "{} {megabytes} {}",
+        locale.pick(
+            "پرونده‌های برگزیده از حد مجاز بزرگ‌ترند؛ هر پرونده می‌تواند تا",
+            "The chosen files are over the limit; each file may be up to",
+        ),
+        locale.pick(
+            "مگابایت باشد. چیزی ذخیره نشد؛ با دکمه «بازگشت» مرورگر به فرم برگردید و پرونده کوچک‌تری برگزینید.",
+            "MB. Nothing was saved; go back to the form with the browser's Back button and choose a smaller file.",
+        )
+    );
+    PageError::new(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE, detail).in_locale(locale)
+}
+
 impl FromRequest for PostedFiles {
     type Error = PageError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
@@ -145,7 +163,7 @@ impl FromRequest for PostedFiles {
             }
             let body = read_body(payload, Self::limit(&state))
                 .await
-                .map_err(|e| e.in_locale(locale))?;
+                .map_err(|_| too_large(locale, state.protection.attachment_max_bytes))?;
             let content_type = request
                 .headers()
                 .get(header::CONTENT_TYPE)
