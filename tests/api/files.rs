@@ -256,8 +256,15 @@ async fn a_file_over_the_limit_is_refused_before_it_is_read(db: TestDb) {
     );
 }
 
-async fn the_limit_is_configured(db: TestDb) {
-    let app = spawn_app_with(db, |s| s.protection.attachment_max_bytes = 1000).await;
+/// `DAFTAR_ATTACHMENT_MAX_BYTES` sets the size limit; uploads count as writes against
+/// `DAFTAR_WRITES_PER_MINUTE`.
+async fn the_limits_are_configured(db: TestDb) {
+    let app = spawn_app_with(db, |s| {
+        s.protection.attachment_max_bytes = 1000;
+        // The administrator's three writes (agencies, member, token) fit too.
+        s.protection.writes_per_minute = 3;
+    })
+    .await;
     app.import_agencies().await;
     let token = app.member("m-limit", "MIMT", &["member"]).await;
     let disposition = Some("attachment; filename=\"a.pdf\"");
@@ -267,13 +274,17 @@ async fn the_limit_is_configured(db: TestDb) {
     assert_eq!(status, 413);
     let mut under = PDF.to_vec();
     under.resize(1000, b' ');
+    for expected in [201, 200] {
+        let (status, _) = upload(&app, &token, "application/pdf", disposition, under.clone()).await;
+        assert_eq!(status, expected);
+    }
     let (status, _) = upload(&app, &token, "application/pdf", disposition, under).await;
-    assert_eq!(status, 201);
+    assert_eq!(status, 429, "the fourth write in a minute");
 }
 
 on_both_backends!(
     uploads_are_checked_and_the_same_bytes_stored_once,
     what_is_not_a_safe_pdf_png_or_jpeg_is_refused,
     a_file_over_the_limit_is_refused_before_it_is_read,
-    the_limit_is_configured,
+    the_limits_are_configured,
 );
