@@ -82,15 +82,30 @@ impl Engine {
             let Ok(doc) = serde_json::from_str::<Value>(&doc) else {
                 continue;
             };
-            let (visible, named) = match kind.as_str() {
-                "task" => (task_visible(actor, &doc), named_by_task(&doc, sha256)),
-                _ => (case_visible(actor, &doc), named_by_case(&doc, sha256)),
+            let (named, visible) = match kind.as_str() {
+                "task" => (named_by_task(&doc, sha256), task_visible(actor, &doc)),
+                _ => (named_by_case(&doc, sha256), case_visible(actor, &doc)),
             };
-            if let (true, Some(name)) = (visible, named) {
+            let Some(name) = named else { continue };
+            if visible || (kind == "case" && self.sees_a_child(actor, &doc).await?) {
                 return Ok(Some((meta, name)));
             }
         }
         Ok(None)
+    }
+
+    /// Whether `actor` sees a case that `case` ordered: the agencies working on what a
+    /// resolution ordered read the resolution's text on their task pages, and its files.
+    async fn sees_a_child(&self, actor: &Actor, case: &Value) -> Result<bool, EngineError> {
+        let children = case["children"].as_array().map_or(&[][..], Vec::as_slice);
+        for child in children.iter().filter_map(Value::as_str) {
+            let doc = self.documents.get("case", child).await?;
+            let doc = doc.and_then(|d| serde_json::from_str::<Value>(&d).ok());
+            if doc.is_some_and(|d| case_visible(actor, &d)) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }
 

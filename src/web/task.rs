@@ -35,7 +35,7 @@ use crate::http::AppState;
 
 pub use act::act;
 pub use attach::{attach, file};
-pub(super) use attachments::file_list;
+pub(super) use attachments::{FilesOf, file_list};
 pub use files::{download, upload};
 pub use vote::cast as vote;
 
@@ -145,7 +145,7 @@ async fn render(
         .engine
         .case(task.case.parse().unwrap_or_default())
         .await?;
-    let (case_title, resolution) = match &case {
+    let (case_title, resolution, resolution_files) = match &case {
         Some(case) => {
             let parent = match case.parent_case {
                 Some(parent) => state.engine.case(parent).await?,
@@ -155,9 +155,13 @@ async fn render(
                 .as_str()
                 .or_else(|| parent.as_ref().and_then(|p| p.params["text"].as_str()))
                 .map(str::to_owned);
-            (case.title.clone(), text)
+            let mut files = attachments::files_in_params(&case.params);
+            if let Some(parent) = &parent {
+                files.extend(attachments::files_in_params(&parent.params));
+            }
+            (case.title.clone(), text, files)
         }
-        None => (String::new(), None),
+        None => (String::new(), None, Vec::new()),
     };
     let history: Vec<HistoryItem> = match case.as_ref() {
         Some(case) => crate::audit::timeline::timeline(&state.store, case.id)
@@ -210,6 +214,7 @@ async fn render(
         task,
         case_title: &case_title,
         resolution: resolution.as_deref(),
+        resolution_files: &resolution_files,
         agency_name: agency_name.as_deref(),
         history: &history,
         problem: shown.problem.as_deref(),

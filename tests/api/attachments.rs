@@ -218,7 +218,64 @@ async fn a_case_names_files_in_its_params(db: TestDb) {
     assert_eq!(status_of_download(app, &minutes, &w.cppo).await, 404);
 }
 
+/// The agencies working on what a resolution ordered read the resolution's files, as they
+/// read its text on their task pages, without seeing the resolution's case itself.
+async fn the_cases_a_resolution_ordered_read_its_files(db: TestDb) {
+    let w = world(db).await;
+    let app = &w.app;
+    let minutes = upload_pdf(app, &w.secretariat, pdf(9), "minutes.pdf").await;
+    let params = json!({"text": "ارسال اطلاعات", "attachments": [attachment(&minutes)],
+        "on_approval": {"workflow": "data-exchange-inventory", "participants": ["TPO"]}});
+    let body = json!({"workflow": "resolution-approval", "title": "مصوبه", "params": params});
+    let resolution = app
+        .expect(Method::POST, "/v1/cases", &w.secretariat, Some(body), 201)
+        .await;
+    let id = resolution["id"].as_str().unwrap();
+    // Registered after the vote was opened: no vote task, so no view of the resolution.
+    let tpo = app.member("m-tpo", "TPO", &["member"]).await;
+    let gtc = app.member("m-gtc", "GTC", &["member"]).await;
+    for token in [&w.irica, &w.cppo] {
+        let tasks = app.get("/v1/tasks?status=open", token).await;
+        let vote = tasks["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["case"] == id)
+            .unwrap()
+            .clone();
+        let path = format!("/v1/tasks/{}/vote", vote["id"].as_str().unwrap());
+        app.expect(
+            Method::POST,
+            &path,
+            token,
+            Some(json!({"choice": "approve"})),
+            200,
+        )
+        .await;
+    }
+    let approved = app.get(&format!("/v1/cases/{id}"), &w.secretariat).await;
+    assert_eq!(approved["outcome"], "approved", "{approved}");
+    let status = |token: String| async move {
+        app.call(Method::GET, &format!("/v1/cases/{id}"), Some(&token), None)
+            .await
+            .status()
+            .as_u16()
+    };
+    assert_eq!(
+        status(tpo.clone()).await,
+        404,
+        "TPO does not see the resolution's case"
+    );
+    assert_eq!(
+        status_of_download(app, &minutes, &tpo).await,
+        200,
+        "but reads its files"
+    );
+    assert_eq!(status_of_download(app, &minutes, &gtc).await, 404);
+}
+
 on_both_backends!(
     a_submission_names_files_that_exist,
     a_case_names_files_in_its_params,
+    the_cases_a_resolution_ordered_read_its_files,
 );

@@ -23,6 +23,7 @@ use crate::web::format::bdi;
 use crate::web::i18n::Locale;
 use crate::web::layout::{csrf_field, page};
 use crate::web::session::Viewer;
+use crate::web::task::{FilesOf, file_list};
 
 /// What the page shows of the task, read from its view (the API's task document).
 pub struct ReviewView<'a> {
@@ -239,7 +240,7 @@ pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
                     (locale.pick("دریافت همین ارسال (JSON)", "Download this submission (JSON)"))
                 }
             }
-            (crate::web::task::file_list(locale, &attachments_of(current)))
+            (file_list(locale, FilesOf::Submission, &attachments_of(current)))
             (history(locale, task))
             (render(&Document {
                 schema: view.schema,

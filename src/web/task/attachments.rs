@@ -27,14 +27,36 @@ fn size_text(locale: Locale, size: u64) -> String {
     format!("{} {}", number(locale, kb), locale.pick("کیلوبایت", "KB"))
 }
 
-/// A submission's files, each a link to its bytes.
-pub fn file_list(locale: Locale, files: &[Attachment]) -> Markup {
+/// The files a case's parameters carry (a resolution's, its meeting's), as recorded.
+pub fn files_in_params(params: &serde_json::Value) -> Vec<Attachment> {
+    crate::engine::CASE_ATTACHMENT_LISTS
+        .iter()
+        .filter_map(|pointer| params.pointer(pointer))
+        .flat_map(|list| {
+            serde_json::from_value::<Vec<Attachment>>(list.clone()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Whose files a list shows (its heading).
+#[derive(Debug, Clone, Copy)]
+pub enum FilesOf {
+    Submission,
+    Resolution,
+}
+
+/// Files, each a link to its bytes, with its size and letter.
+pub fn file_list(locale: Locale, of: FilesOf, files: &[Attachment]) -> Markup {
     if files.is_empty() {
         return html! {};
     }
+    let heading = match of {
+        FilesOf::Submission => locale.pick("پیوست‌های ارسال", "Attachments of the submission"),
+        FilesOf::Resolution => locale.pick("پیوست‌های مصوبه", "Attachments of the resolution"),
+    };
     html! {
-        section.attachments aria-label=(locale.pick("پیوست‌ها", "Attachments")) {
-            h3 { (locale.pick("پیوست‌ها", "Attachments")) }
+        section.attachments aria-label=(heading) {
+            h3 { (heading) }
             ul.files {
                 @for file in files {
                     li {

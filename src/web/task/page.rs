@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::attachments::FilesOf;
 use super::history::{HistoryItem, history_list};
 use crate::web::form::{self, AgencyOption, FieldError, FormContext};
 use crate::web::format::{Remaining, bdi, clock_time, date, number};
@@ -73,6 +74,8 @@ pub struct TaskPage<'a> {
     pub task: &'a TaskDoc,
     pub case_title: &'a str,
     pub resolution: Option<&'a str>,
+    /// The files the resolution (or the meeting that adopted it) carries.
+    pub resolution_files: &'a [crate::domain::Attachment],
     pub agency_name: Option<&'a str>,
     pub history: &'a [HistoryItem],
     /// Said at the top in a box: why the page came back (a conflict, a refusal).
@@ -92,10 +95,13 @@ pub fn task_page(view: &TaskPage) -> Markup {
             div.notice.problem role="alert" { (problem) }
         }
         (facts(view))
-        @if let Some(text) = view.resolution {
+        @if view.resolution.is_some() || !view.resolution_files.is_empty() {
             section.resolution aria-labelledby="resolution-title" {
                 h2 #resolution-title { (locale.pick("متن مصوبه", "The resolution")) }
-                blockquote { p { (text) } }
+                @if let Some(text) = view.resolution {
+                    blockquote { p { (text) } }
+                }
+                (super::attachments::file_list(locale, FilesOf::Resolution, view.resolution_files))
             }
         }
         (history_list(locale, view.history))
@@ -183,7 +189,7 @@ fn form_section(view: &TaskPage) -> Markup {
                     }
                     " — " (locale.pick("ارسال ", "submission ")) (number(locale, submission.number)) "، " (date(locale, submission.at))
                 }
-                (super::attachments::file_list(locale, &submission.attachments))
+                (super::attachments::file_list(locale, FilesOf::Submission, &submission.attachments))
             }
             @if *editable {
                 form #task-form method="post" action=(action) novalidate data-warn-unsaved {
