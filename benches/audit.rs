@@ -156,9 +156,14 @@ async fn measure(backend: &str, store: &EventStore, database: &Database) {
     );
 
     let started = start();
-    let exported = transfer::export(store, 0, &mut std::io::sink())
-        .await
-        .expect("export");
+    let exported = transfer::export(
+        store,
+        &daftar::files::Files::new(database.clone()),
+        0,
+        &mut std::io::sink(),
+    )
+    .await
+    .expect("export");
     row(backend, "export (NDJSON)", exported.events as u64, started);
 }
 

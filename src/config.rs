@@ -79,7 +79,14 @@ pub struct Protection {
     /// Seconds an `Idempotency-Key`'s answer is remembered; older ones are purged.
     #[arg(long, env = "DAFTAR_IDEMPOTENCY_TTL_SECS", default_value_t = 86_400)]
     pub idempotency_ttl_secs: u64,
+    /// The largest attachment accepted by `POST /v1/files`, in bytes (default 10 MB); larger
+    /// ones get 413.
+    #[arg(long, env = "DAFTAR_ATTACHMENT_MAX_BYTES", default_value_t = DEFAULT_ATTACHMENT_MAX_BYTES)]
+    pub attachment_max_bytes: usize,
 }
+
+/// 10 MB: a scanned letter of a few pages.
+pub const DEFAULT_ATTACHMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
 
 impl Default for Protection {
     fn default() -> Self {
@@ -92,6 +99,7 @@ impl Default for Protection {
             trusted_proxies: Vec::new(),
             writes_per_minute: 600,
             idempotency_ttl_secs: 86_400,
+            attachment_max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES,
         }
     }
 }

@@ -13,7 +13,8 @@
 //! [`calendar`] (Solar Hijri business calendar), [`reports`] (exchange matrix, status
 //! board), [`audit`] (replay, timelines, checkpoints, export and import), [`backup`] (an online
 //! copy of a SQLite database), [`db`] (backend choice and migrations), [`config`], [`cli`], [`startup`],
-//! [`telemetry`], [`idempotency`] (answers remembered for `Idempotency-Key` retries).
+//! [`telemetry`], [`idempotency`] (answers remembered for `Idempotency-Key` retries),
+//! [`files`] (attachments, stored by the SHA-256 of their bytes).
 #![forbid(unsafe_code)]
 
 pub mod audit;
@@ -27,6 +28,7 @@ pub mod documents;
 pub mod domain;
 pub mod engine;
 pub mod event_store;
+pub mod files;
 pub mod forms;
 pub mod http;
 pub mod idempotency;

@@ -6,7 +6,9 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use super::files::FileCheck;
 use crate::event_store::{EventStore, GENESIS_HASH, StoreError, VerifyReport};
+use crate::files::Files;
 
 /// A head remembered by an auditor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,8 @@ pub struct Verification {
     pub report: VerifyReport,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<CheckpointResult>,
+    /// The attachments events name: stored, and still their hash.
+    pub files: FileCheck,
 }
 
 impl Verification {
@@ -68,26 +72,39 @@ impl Verification {
                 "the hash chain is broken at position {position}: {detail}"
             ));
         }
+        if let (Some(position), Some(detail)) = (self.files.first_bad_position, &self.files.detail)
+        {
+            return Some(format!(
+                "the event at position {position} names a file: {detail}"
+            ));
+        }
         self.checkpoint
             .as_ref()
             .and_then(|c| c.detail.clone().filter(|_| !c.ok))
     }
 }
 
-/// Verifies the whole chain, then (if given) compares it with `checkpoint`.
+/// Verifies the whole chain and the files its events name, then (if given) compares it
+/// with `checkpoint`.
 pub async fn verify(
     store: &EventStore,
+    files: &Files,
     checkpoint: Option<&Checkpoint>,
 ) -> Result<Verification, StoreError> {
     let mut report = store.verify(1, None).await?;
+    let files = super::files::check(store, files, report.head_position).await?;
     let checkpoint = match checkpoint {
         None => None,
         Some(expected) => Some(compare(store, &report, expected).await?),
     };
-    if checkpoint.as_ref().is_some_and(|c| !c.ok) {
+    if checkpoint.as_ref().is_some_and(|c| !c.ok) || !files.ok {
         report.ok = false;
     }
-    Ok(Verification { report, checkpoint })
+    Ok(Verification {
+        report,
+        checkpoint,
+        files,
+    })
 }
 
 async fn compare(

@@ -1,11 +1,12 @@
 //! What an auditor does, shared by the HTTP API (`src/http/audit.rs`) and the CLI
 //! (`daftar audit …`): replay a case to any moment ([`replay`]), read a case as a timeline
 //! of who did what under which versions ([`timeline`]), verify the hash chain against a
-//! checkpoint kept from an earlier run ([`checkpoint`]), and move the whole log between
-//! stores ([`transfer`]). It only reads the log — the one writer here is the import, which
+//! checkpoint kept from an earlier run ([`checkpoint`]), check the files events name
+//! ([`files`]), and move the whole log and its files between stores ([`transfer`]). It only reads the log — the one writer here is the import, which
 //! goes through [`crate::event_store::Importer`] into an empty store.
 
 pub mod checkpoint;
+pub mod files;
 pub mod replay;
 pub mod timeline;
 pub mod transfer;

@@ -77,8 +77,13 @@ pub async fn run(command: AuditCommand, url: &DatabaseUrl) -> anyhow::Result<()>
     let database = open(url, read_only).await?;
     let store = database.event_store();
     let result = match command {
-        AuditCommand::Verify { expect_head } => verify(&store, expect_head.as_ref()).await,
-        AuditCommand::Export { after } => export(&store, after).await,
+        AuditCommand::Verify { expect_head } => {
+            verify(&database, &store, expect_head.as_ref()).await
+        }
+        AuditCommand::Export { after } => {
+            let files = crate::files::Files::new(database.clone());
+            export(&store, &files, after).await
+        }
         AuditCommand::Import { file, expect_head } => {
             import(&database, &store, &file, expect_head.as_ref()).await
         }
@@ -97,10 +102,12 @@ pub async fn run(command: AuditCommand, url: &DatabaseUrl) -> anyhow::Result<()>
 }
 
 async fn verify(
+    database: &Database,
     store: &crate::event_store::EventStore,
     expect_head: Option<&Checkpoint>,
 ) -> anyhow::Result<()> {
-    let verification = checkpoint::verify(store, expect_head).await?;
+    let files = crate::files::Files::new(database.clone());
+    let verification = checkpoint::verify(store, &files, expect_head).await?;
     print_json(&verification)?;
     if let Some(problem) = verification.problem() {
         bail!("{problem}");
@@ -113,13 +120,18 @@ async fn verify(
     Ok(())
 }
 
-async fn export(store: &crate::event_store::EventStore, after: i64) -> anyhow::Result<()> {
+async fn export(
+    store: &crate::event_store::EventStore,
+    files: &crate::files::Files,
+    after: i64,
+) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-    let summary = transfer::export(store, after, &mut out).await?;
+    let summary = transfer::export(store, files, after, &mut out).await?;
     eprintln!(
-        "exported {} events after position {after}; checkpoint {}",
+        "exported {} events after position {after} and {} files; checkpoint {}",
         summary.events,
+        summary.files,
         summary.checkpoint()
     );
     Ok(())
@@ -131,7 +143,8 @@ async fn import(
     file: &std::path::Path,
     expect_head: Option<&Checkpoint>,
 ) -> anyhow::Result<()> {
-    let summary = transfer::import(store, file, expect_head).await?;
+    let files = crate::files::Files::new(database.clone());
+    let summary = transfer::import(store, &files, file, expect_head).await?;
     // The read models of the imported history: without them the server could not even
     // authenticate (tokens and members are documents too).
     let documents = Documents::new(database.clone());
@@ -140,14 +153,16 @@ async fn import(
         .context("rebuilding the read models after the import")?;
     print_json(&serde_json::json!({
         "imported": summary.events,
+        "files": summary.files,
         "head_position": summary.head_position,
         "head_hash": summary.head_hash,
         "checkpoint": summary.checkpoint(),
         "rebuilt": rebuilt,
     }))?;
     eprintln!(
-        "imported {} events; checkpoint {}",
+        "imported {} events and {} files; checkpoint {}",
         summary.events,
+        summary.files,
         summary.checkpoint()
     );
     Ok(())

@@ -28,11 +28,13 @@ pub enum Command {
         params: Value,
         parent_case: Option<Uuid>,
     },
-    /// `data` has already passed the form's JSON Schema (`form_version`).
+    /// `data` has already passed the form's JSON Schema (`form_version`); each attachment
+    /// names a stored file, with its size and type as stored.
     Submit {
         task_id: Uuid,
         data: Value,
         form_version: u32,
+        attachments: Vec<super::Attachment>,
     },
     Review {
         task_id: Uuid,

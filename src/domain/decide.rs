@@ -44,7 +44,8 @@ pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
             task_id,
             data,
             form_version,
-        } => super::submission::submit(state, ctx, task_id, data, form_version),
+            attachments,
+        } => super::submission::submit(state, ctx, task_id, data, form_version, attachments),
         Command::Review {
             task_id,
             decision,

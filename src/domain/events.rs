@@ -50,6 +50,10 @@ pub enum CaseEvent {
         /// The step the task moves to (a review step), or none when the track moves on.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         review_step: Option<String>,
+        /// The files sent with it (absent from submissions without any, and from every
+        /// submission recorded before attachments existed).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<super::Attachment>,
     },
     SubmissionReturned {
         task_id: Uuid,

@@ -5,6 +5,7 @@
 //! `state.apply(&event, at) -> state`.
 
 mod actor;
+mod attachment;
 mod closure;
 mod command;
 mod deadline;
@@ -21,6 +22,7 @@ mod timers;
 mod vote;
 
 pub use actor::{Actor, MemberRef, Role};
+pub use attachment::{Attachment, AttachmentRef, MAX_ATTACHMENTS, check_count, check_refs};
 pub use command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
 pub use deadline::{Deadline, NominalDue, resolve_deadline, resolve_deadline_as};
 pub use decide::decide;

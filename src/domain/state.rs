@@ -73,6 +73,8 @@ pub struct Submission {
     /// When its agency took it back, unreviewed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<super::Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -305,6 +307,7 @@ impl CaseState {
                 data,
                 submitted_by,
                 review_step,
+                attachments,
                 ..
             } => {
                 task.submissions.push(Submission {
@@ -316,6 +319,7 @@ impl CaseState {
                     submitted_by: submitted_by.clone(),
                     at,
                     withdrawn_at: None,
+                    attachments: attachments.clone(),
                 });
                 task.status = TaskStatus::Submitted;
                 if let Some(step) = review_step {

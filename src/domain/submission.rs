@@ -17,6 +17,7 @@ pub(super) fn submit(
     task_id: Uuid,
     data: serde_json::Value,
     form_version: u32,
+    attachments: Vec<super::Attachment>,
 ) -> Decided {
     let task = visible_task(state, ctx, task_id)?;
     require_step_role(ctx, task, "submit", |k| {
@@ -65,6 +66,7 @@ pub(super) fn submit(
             "submission data must be a JSON object".into(),
         ));
     }
+    super::attachment::check_count("attachments", attachments.len())?;
     let number = task.submissions.len() as u32 + 1;
     let submission_id = super::ids::derive_id(task.id, &["submission", &number.to_string()]);
     let review_step = spec.next.step_id().filter(|id| {
@@ -83,6 +85,7 @@ pub(super) fn submit(
         data: data.into(),
         submitted_by: ctx.actor.member_id.clone(),
         review_step: review_step.map(str::to_string),
+        attachments,
     });
     if review_step.is_none() {
         decision.emit(CaseEvent::SubmissionAccepted {

@@ -3,6 +3,7 @@
 //! events together with the read models they imply, in one transaction. A stream conflict
 //! (another node wrote first) is retried here and never reaches the caller.
 
+mod attachments;
 mod calendar;
 mod cases;
 mod catalog;
@@ -29,6 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
+pub use attachments::CASE_ATTACHMENT_LISTS;
 pub use calendar::{CALENDAR_STREAM, ClosureView, LiveCalendar};
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -44,13 +44,15 @@ impl Engine {
                 EngineError::Invalid(format!("unknown workflow {:?}", request.workflow))
             })?;
         let participants = self.resolve_participants(request.participants).await?;
+        let mut params = request.params;
+        self.record_case_attachments(actor, &mut params).await?;
         let case_id = request.case_id.unwrap_or_else(Uuid::now_v7);
         let command = Command::OpenCase {
             case_id,
             workflow_version: version.version,
             title: request.title,
             participants,
-            params: request.params,
+            params,
             parent_case: request.parent_case,
         };
         let slot = self.slot(case_id);

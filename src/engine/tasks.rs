@@ -5,7 +5,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::domain::{
-    Actor, CaseState, Command, DomainError, MemberRef, ReviewDecision, VoteChoice,
+    Actor, AttachmentRef, CaseState, Command, DomainError, MemberRef, ReviewDecision, VoteChoice,
 };
 
 use super::{Engine, EngineError};
@@ -65,6 +65,17 @@ impl Engine {
         task_id: Uuid,
         data: Value,
     ) -> Result<CaseState, EngineError> {
+        self.submit_with(actor, task_id, data, Vec::new()).await
+    }
+
+    /// Submits with files: each must have been uploaded (see [`Engine::attachments_of`]).
+    pub async fn submit_with(
+        &self,
+        actor: &Actor,
+        task_id: Uuid,
+        data: Value,
+        attachments: Vec<AttachmentRef>,
+    ) -> Result<CaseState, EngineError> {
         let facts = self.task_facts(task_id).await?;
         let case_id = facts.case_id;
         let staff =
@@ -103,6 +114,9 @@ impl Engine {
             Some(form) => form.version(),
             None => 0,
         };
+        let attachments = self
+            .attachments_of(actor, "attachments", attachments)
+            .await?;
         self.execute(
             case_id,
             actor,
@@ -110,6 +124,7 @@ impl Engine {
                 task_id,
                 data,
                 form_version,
+                attachments,
             },
         )
         .await

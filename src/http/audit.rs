@@ -168,7 +168,8 @@ pub async fn verify(
         .map(str::parse::<Checkpoint>)
         .transpose()
         .map_err(ApiError::bad_request)?;
-    let verification = checkpoint::verify(&state.store, checkpoint.as_ref()).await?;
+    let verification =
+        checkpoint::verify(&state.store, &state.engine.files(), checkpoint.as_ref()).await?;
     Ok(HttpResponse::Ok().json(verification))
 }
 

@@ -23,7 +23,16 @@ use crate::idempotency::{IdempotencyRecords, StoredAnswer};
 /// Reads the whole body, refusing more than the body limit or a body slower than the body
 /// timeout.
 pub async fn read(payload: web::Payload, state: &AppState) -> Result<web::Bytes, ApiError> {
-    let limit = state.body_limit;
+    read_up_to(payload, state, state.body_limit).await
+}
+
+/// Reads the whole body, refusing more than `limit` bytes (413, as soon as they are over,
+/// without reading the rest) or a body slower than the body timeout.
+pub async fn read_up_to(
+    payload: web::Payload,
+    state: &AppState,
+    limit: usize,
+) -> Result<web::Bytes, ApiError> {
     let timeout = state.protection.body_timeout();
     tokio::time::timeout(timeout, read_limited(payload, limit))
         .await

@@ -10,6 +10,7 @@ mod body;
 mod calendar;
 mod cases;
 pub mod error;
+pub(crate) mod files;
 mod health;
 mod housekeeping;
 mod members;
@@ -197,6 +198,8 @@ route_table! {
     get "/v1/audit/verify" => audit::verify, [Auditor, Admin], "Verify the hash chain, against ?expect_head=POSITION:HASH if given", returns: crate::audit::checkpoint::Verification;
     post "/v1/calendar/closures" => calendar::add_closure, [Admin], "Close offices on a day (today or later): deadlines of pending tasks due that day move to the next working day", body: json_body::<calendar::ClosureBody>, returns: crate::engine::ClosureView;
     get "/v1/calendar" => calendar::get, any, "The business calendar in force: version, working weekdays, office hours, holidays, closures; ?year=", query: calendar::CalendarQuery, returns: calendar::CalendarView;
+    post "/v1/files" => files::upload, any, "Upload an attachment (PDF, PNG or JPEG, up to DAFTAR_ATTACHMENT_MAX_BYTES): the raw bytes with Content-Type and Content-Disposition; the same bytes again answer 200 with the same sha256", body: files::binary_body, returns: files::UploadedFile, success: files::created_or_stored;
+    get "/v1/files/{sha256}" => files::download, any, "An attachment's bytes, for whoever may see the submission or case that names it (a file nothing names: its uploaders); 404 otherwise", success: files::file_content;
     get "/v1/exchange-matrix" => reports::exchange_matrix, any, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, returns: crate::reports::MatrixDocument, success: || json_or("text/csv; charset=utf-8", true);
 }
 

@@ -131,6 +131,9 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct SubmitBody {
     pub data: Value,
+    /// Uploaded files (`POST /v1/files`) sent with the data, at most 5.
+    #[serde(default)]
+    pub attachments: Vec<crate::domain::AttachmentRef>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -221,7 +224,7 @@ pub async fn submit(
     body::idempotent(&state, &caller, &request, &bytes, || async {
         let case = state
             .engine
-            .submit(&caller.actor, task_id, input.data)
+            .submit_with(&caller.actor, task_id, input.data, input.attachments)
             .await?;
         let task = case
             .task(task_id)

@@ -64,7 +64,7 @@ pub fn same_origin(request: &HttpRequest, settings: &WebSettings) -> bool {
             .is_some_and(|url| url.authority() == authority)
 }
 
-fn foreign_origin(locale: Locale) -> PageError {
+pub(super) fn foreign_origin(locale: Locale) -> PageError {
     PageError::new(
         StatusCode::FORBIDDEN,
         locale.pick(
@@ -75,7 +75,10 @@ fn foreign_origin(locale: Locale) -> PageError {
     .in_locale(locale)
 }
 
-async fn read_body(mut payload: Payload, limit: usize) -> Result<web::BytesMut, PageError> {
+pub(super) async fn read_body(
+    mut payload: Payload,
+    limit: usize,
+) -> Result<web::BytesMut, PageError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| PageError::bad_request(e.to_string()))?;
@@ -90,7 +93,19 @@ async fn read_body(mut payload: Payload, limit: usize) -> Result<web::BytesMut, 
     Ok(body)
 }
 
-fn equal_in_constant_time(a: &str, b: &str) -> bool {
+/// A form whose CSRF token is not the session's.
+pub(super) fn stale_form(locale: Locale) -> PageError {
+    PageError::new(
+        StatusCode::FORBIDDEN,
+        locale.pick(
+            "این فرم کهنه است یا از نشست دیگری آمده است؛ چیزی ثبت نشد. صفحه را دوباره باز کنید.",
+            "This form is stale or belongs to another session; nothing was changed. Open the page again.",
+        ),
+    )
+    .in_locale(locale)
+}
+
+pub(super) fn equal_in_constant_time(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -133,15 +148,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
                 .map(|(_, v)| v.as_str())
                 .or(header);
             if !sent.is_some_and(|token| equal_in_constant_time(token, &viewer.csrf)) {
-                let locale = viewer.locale;
-                return Err(PageError::new(
-                    StatusCode::FORBIDDEN,
-                    locale.pick(
-                        "این فرم کهنه است یا از نشست دیگری آمده است؛ چیزی ثبت نشد. صفحه را دوباره باز کنید.",
-                        "This form is stale or belongs to another session; nothing was changed. Open the page again.",
-                    ),
-                )
-                .in_locale(locale));
+                return Err(stale_form(viewer.locale));
             }
             let form = parse_form(pairs).map_err(|e| e.in_locale(viewer.locale))?;
             Ok(Posted { viewer, form })

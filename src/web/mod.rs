@@ -53,6 +53,7 @@ pub mod format;
 pub mod i18n;
 mod inbox;
 pub mod layout;
+pub mod multipart;
 pub mod review;
 pub mod session;
 mod signin;
@@ -134,6 +135,8 @@ page_table! {
     post "/tasks/{id}/withdraw" => task::withdraw, Access::SignedIn;
     post "/cases/{id}/extend" => cases::practice::extend, Access::Roles(&[Role::Secretariat]);
     post "/cases/{id}/remind" => cases::practice::remind, Access::Roles(&[Role::Secretariat]);
+    post "/tasks/{id}/attachments" => task::attach, Access::SignedIn;
+    get "/files/{sha256}" => task::file, Access::SignedIn;
 }
 
 /// Registers every page.

@@ -10,6 +10,8 @@
 //! its own data already submitted is told so instead.
 
 mod act;
+mod attach;
+mod attachments;
 mod due;
 mod files;
 mod history;
@@ -34,6 +36,8 @@ use crate::forms::FormVersion;
 use crate::http::AppState;
 
 pub use act::act;
+pub use attach::{attach, file};
+pub(super) use attachments::{FilesOf, file_list};
 pub use files::{download, upload};
 pub use practice::{extend, withdraw};
 pub use vote::cast as vote;
@@ -127,6 +131,8 @@ struct Shown {
     draft_saved_at: Option<DateTime<Utc>>,
     /// Said in the live region after an htmx update («یک مورد افزوده شد»).
     announce: Option<String>,
+    /// The files chosen for the next submission (not stored in a draft).
+    pending: Vec<crate::domain::AttachmentRef>,
 }
 
 /// Renders the page with `shown` (or what is stored when `None`).
@@ -142,7 +148,7 @@ async fn render(
         .engine
         .case(task.case.parse().unwrap_or_default())
         .await?;
-    let (case_title, resolution) = match &case {
+    let (case_title, resolution, resolution_files) = match &case {
         Some(case) => {
             let parent = match case.parent_case {
                 Some(parent) => state.engine.case(parent).await?,
@@ -152,9 +158,13 @@ async fn render(
                 .as_str()
                 .or_else(|| parent.as_ref().and_then(|p| p.params["text"].as_str()))
                 .map(str::to_owned);
-            (case.title.clone(), text)
+            let mut files = attachments::files_in_params(&case.params);
+            if let Some(parent) = &parent {
+                files.extend(attachments::files_in_params(&parent.params));
+            }
+            (case.title.clone(), text, files)
         }
-        None => (String::new(), None),
+        None => (String::new(), None, Vec::new()),
     };
     let history: Vec<HistoryItem> = match case.as_ref() {
         Some(case) => crate::audit::timeline::timeline(&state.store, case.id)
@@ -194,6 +204,8 @@ async fn render(
             agencies: &agencies,
             editable: editable && task.accepts_submission(),
             draft_saved_at: shown.draft_saved_at,
+            pending: &shown.pending,
+            attachment_max_bytes: state.protection.attachment_max_bytes,
         },
         (_, "vote") => Body::Vote {
             editable: editable && task.status == "open",
@@ -209,6 +221,7 @@ async fn render(
         task,
         case_title: &case_title,
         resolution: resolution.as_deref(),
+        resolution_files: &resolution_files,
         agency_name: agency_name.as_deref(),
         nominal_day_off: nominal_day_off.as_deref(),
         history: &history,
@@ -232,10 +245,11 @@ async fn stored(
     };
     let draft = draft
         .filter(|d| Some(&d.agency) == loaded.task.agency.as_ref() || loaded.task.agency.is_none());
-    let (data, draft_saved_at) = match draft {
+    let (data, draft_saved_at, pending) = match draft {
         Some(draft) => (
             serde_json::from_str(&draft.data).unwrap_or(Value::Object(Default::default())),
             DateTime::from_timestamp_micros(draft.saved_at_us),
+            serde_json::from_str(&draft.attachments).unwrap_or_default(),
         ),
         None => (
             loaded
@@ -244,6 +258,7 @@ async fn stored(
                 .last()
                 .map_or_else(|| empty.clone(), |s| s.data.clone()),
             None,
+            Vec::new(),
         ),
     };
     Ok(Shown {
@@ -252,6 +267,7 @@ async fn stored(
         problem: None,
         draft_saved_at,
         announce: None,
+        pending,
     })
 }
 
@@ -289,6 +305,7 @@ pub(super) async fn conflict_page(
             problem: None,
             draft_saved_at: None,
             announce: None,
+            pending: Vec::new(),
         },
         None => {
             let own = acts_for(viewer, &loaded.task);

@@ -5,10 +5,12 @@ mod support;
 
 mod access;
 mod agency_codes;
+mod attachments;
 mod bad_input;
 mod calendar;
 mod case_list;
 mod contract;
+mod files;
 mod helpers;
 mod limits;
 mod nil_return;

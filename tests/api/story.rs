@@ -130,14 +130,23 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
     assert_eq!(extended["due_jalali"], "1405-10-15");
     let agency = returned["agency"].as_str().unwrap();
     let token = &members.iter().find(|(c, _)| c == &agency).unwrap().1;
-    app.expect(
-        Method::POST,
-        &format!("/v1/tasks/{first}/submissions"),
-        token,
-        Some(json!({"data": inventory()})),
-        201,
-    )
-    .await;
+    // The fix comes with the agency's signed letter.
+    let letter =
+        crate::files::upload_pdf(&app, token, crate::files::PDF.to_vec(), "نامه.pdf").await;
+    let attachments = json!([{"sha256": letter, "filename": "نامه.pdf", "letter_no": "۱۲۳/ص", "letter_date_jalali": "1405-09-25"}]);
+    let fixed = app
+        .expect(
+            Method::POST,
+            &format!("/v1/tasks/{first}/submissions"),
+            token,
+            Some(json!({"data": inventory(), "attachments": attachments})),
+            201,
+        )
+        .await;
+    assert_eq!(
+        fixed["task"]["submissions"][1]["attachments"][0]["sha256"],
+        json!(letter)
+    );
     for task in &waiting {
         let id = task["id"].as_str().unwrap();
         app.expect(
@@ -172,6 +181,7 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
     let verify = app.get("/v1/audit/verify", &auditor).await;
     assert_eq!(verify["ok"], true);
     assert_eq!(verify["head_position"], head);
+    assert_eq!(verify["files"], json!({"ok": true, "checked": 1}));
     let history = app
         .get(&format!("/v1/cases/{child}/history"), &auditor)
         .await;

@@ -9,6 +9,7 @@ mod support;
 #[allow(dead_code)]
 mod helpers;
 
+mod files;
 mod http;
 mod rebuild;
 mod replay;

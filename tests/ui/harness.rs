@@ -87,7 +87,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn root() -> &'static Path {
+pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 

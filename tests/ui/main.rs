@@ -8,6 +8,7 @@
 //! say so — except under `CI=true`, where a missing browser is a failure
 //! (`scripts/test` installs it).
 
+mod attachments;
 mod harness;
 mod inbox;
 mod nil_return;
@@ -90,6 +91,7 @@ const TESTS: &[UiTest] = &[
     browser!(secretariat::the_board_updates_itself_and_fits_a_phone),
     browser!(secretariat::the_secretariat_reassigns_and_cancels),
     browser!(practice::the_secretariat_extends_and_reminds_and_a_member_withdraws),
+    browser!(attachments::a_member_attaches_a_signed_letter_and_submits),
 ];
 
 fn in_ci() -> bool {

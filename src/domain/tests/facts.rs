@@ -136,6 +136,7 @@ pub fn submitted(agency: &str, number: u32) -> Vec<CaseEvent> {
         data: inventory_data().into(),
         submitted_by: member(agency).member_id,
         review_step: Some("review".into()),
+        attachments: Vec::new(),
     }]
 }
 

@@ -6,6 +6,7 @@
 //! and ids in [`vocabulary`]), so a test states the facts it expects rather than re-deriving
 //! them with the code under test.
 
+mod attachments;
 mod cancel_reassign;
 mod deadline_moved;
 mod determinism;

@@ -32,6 +32,7 @@ fn a_member_submits_their_agencys_task_for_review() {
             data: inventory_data().into(),
             submitted_by: "irica.focal".into(),
             review_step: Some("review".into()),
+            attachments: Vec::new(),
         }]);
     let task = case.state().task(task_of("IRICA")).unwrap();
     assert_eq!(task.status, TaskStatus::Submitted);

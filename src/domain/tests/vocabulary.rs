@@ -78,6 +78,7 @@ pub fn submit(task_id: Uuid, data: Value) -> Command {
         task_id,
         data,
         form_version: 1,
+        attachments: Vec::new(),
     }
 }
 

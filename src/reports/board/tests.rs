@@ -55,6 +55,7 @@ fn submission(n: u128, number: u32, data: serde_json::Value) -> CaseEvent {
         data: data.into(),
         submitted_by: "m".into(),
         review_step: Some("review".into()),
+        attachments: Vec::new(),
     }
 }
 

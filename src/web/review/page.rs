@@ -23,6 +23,7 @@ use crate::web::format::bdi;
 use crate::web::i18n::Locale;
 use crate::web::layout::{csrf_field, page};
 use crate::web::session::Viewer;
+use crate::web::task::{FilesOf, file_list};
 
 /// What the page shows of the task, read from its view (the API's task document).
 pub struct ReviewView<'a> {
@@ -198,6 +199,11 @@ fn stale(viewer: &Viewer, id: &str) -> HttpResponse {
         .body(page(viewer, title, body).into_string())
 }
 
+/// The files a submission (as the task's read model lists it) carries.
+fn attachments_of(submission: &Value) -> Vec<crate::domain::Attachment> {
+    serde_json::from_value(submission["attachments"].clone()).unwrap_or_default()
+}
+
 /// The review page: pure, from the view to markup.
 pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
     let locale = viewer.locale;
@@ -234,6 +240,7 @@ pub fn review_page(viewer: &Viewer, view: &ReviewView<'_>) -> Markup {
                     (locale.pick("دریافت همین ارسال (JSON)", "Download this submission (JSON)"))
                 }
             }
+            (file_list(locale, FilesOf::Submission, &attachments_of(current)))
             (history(locale, task))
             (render(&Document {
                 schema: view.schema,

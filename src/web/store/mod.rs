@@ -42,6 +42,8 @@ pub struct Draft {
     pub data: String,
     pub saved_by: String,
     pub saved_at_us: i64,
+    /// The files chosen for the submission, as JSON (`[]` for none).
+    pub attachments: String,
 }
 
 #[derive(Debug, Clone)]

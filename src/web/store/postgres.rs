@@ -132,12 +132,13 @@ pub(super) async fn link_state(
 }
 
 pub(super) async fn save_draft(pool: &PgPool, draft: &Draft) -> Result<(), StoreError> {
-    sqlx::query("insert into task_drafts (task_id, agency, data, saved_by, saved_at_us) values ($1, $2, $3, $4, $5) on conflict (task_id) do update set agency = excluded.agency, data = excluded.data, saved_by = excluded.saved_by, saved_at_us = excluded.saved_at_us")
+    sqlx::query("insert into task_drafts (task_id, agency, data, saved_by, saved_at_us, attachments) values ($1, $2, $3, $4, $5, $6) on conflict (task_id) do update set agency = excluded.agency, data = excluded.data, saved_by = excluded.saved_by, saved_at_us = excluded.saved_at_us, attachments = excluded.attachments")
         .bind(&draft.task_id)
         .bind(&draft.agency)
         .bind(&draft.data)
         .bind(&draft.saved_by)
         .bind(draft.saved_at_us)
+        .bind(&draft.attachments)
         .execute(pool)
         .await?;
     Ok(())
@@ -145,7 +146,7 @@ pub(super) async fn save_draft(pool: &PgPool, draft: &Draft) -> Result<(), Store
 
 pub(super) async fn draft(pool: &PgPool, task_id: &str) -> Result<Option<Draft>, StoreError> {
     let row = sqlx::query(
-        "select task_id, agency, data, saved_by, saved_at_us from task_drafts where task_id = $1",
+        "select task_id, agency, data, saved_by, saved_at_us, attachments from task_drafts where task_id = $1",
     )
     .bind(task_id)
     .fetch_optional(pool)
@@ -158,6 +159,7 @@ pub(super) async fn draft(pool: &PgPool, task_id: &str) -> Result<Option<Draft>,
                 data: r.try_get("data")?,
                 saved_by: r.try_get("saved_by")?,
                 saved_at_us: r.try_get("saved_at_us")?,
+                attachments: r.try_get("attachments")?,
             })
         })
         .transpose()?)

@@ -140,12 +140,13 @@ pub(super) async fn link_state(
 
 pub(super) async fn save_draft(pool: &SqlitePool, draft: &Draft) -> Result<(), StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
-    sqlx::query("insert into task_drafts (task_id, agency, data, saved_by, saved_at_us) values (?, ?, ?, ?, ?) on conflict (task_id) do update set agency = excluded.agency, data = excluded.data, saved_by = excluded.saved_by, saved_at_us = excluded.saved_at_us")
+    sqlx::query("insert into task_drafts (task_id, agency, data, saved_by, saved_at_us, attachments) values (?, ?, ?, ?, ?, ?) on conflict (task_id) do update set agency = excluded.agency, data = excluded.data, saved_by = excluded.saved_by, saved_at_us = excluded.saved_at_us, attachments = excluded.attachments")
         .bind(&draft.task_id)
         .bind(&draft.agency)
         .bind(&draft.data)
         .bind(&draft.saved_by)
         .bind(draft.saved_at_us)
+        .bind(&draft.attachments)
         .execute(pool)
         .await?;
     Ok(())
@@ -153,7 +154,7 @@ pub(super) async fn save_draft(pool: &SqlitePool, draft: &Draft) -> Result<(), S
 
 pub(super) async fn draft(pool: &SqlitePool, task_id: &str) -> Result<Option<Draft>, StoreError> {
     let row = sqlx::query(
-        "select task_id, agency, data, saved_by, saved_at_us from task_drafts where task_id = ?",
+        "select task_id, agency, data, saved_by, saved_at_us, attachments from task_drafts where task_id = ?",
     )
     .bind(task_id)
     .fetch_optional(pool)
@@ -166,6 +167,7 @@ pub(super) async fn draft(pool: &SqlitePool, task_id: &str) -> Result<Option<Dra
                 data: r.try_get("data")?,
                 saved_by: r.try_get("saved_by")?,
                 saved_at_us: r.try_get("saved_at_us")?,
+                attachments: r.try_get("attachments")?,
             })
         })
         .transpose()?)

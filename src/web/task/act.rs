@@ -89,6 +89,7 @@ pub async fn act(
             problem: None,
             draft_saved_at: None,
             announce,
+            pending: super::attach::pending_of(&fields),
         };
         return Ok(html(
             StatusCode::OK,
@@ -103,13 +104,21 @@ pub async fn act(
                 data: parsed.data.to_string(),
                 saved_by: viewer.member.id.clone(),
                 saved_at_us: viewer.now.timestamp_micros(),
+                attachments: serde_json::to_string(&super::attach::pending_of(&fields))
+                    .unwrap_or_else(|_| "[]".into()),
             };
             web_state.store.save_draft(&draft).await?;
             Ok(see_task(&loaded.task.id, "saved"))
         }
         Some("submit") => {
             let version = field(&fields, "version").and_then(|v| v.parse().ok());
-            submit(&state, &web_state, &viewer, loaded, &form, parsed, version).await
+            let pending = super::attach::pending_of(&fields);
+            let posted = Submitted {
+                parsed,
+                version,
+                pending,
+            };
+            submit(&state, &web_state, &viewer, loaded, &form, posted).await
         }
         _ => Err(
             PageError::bad_request(locale.pick("دکمه‌ای شناخته نشد.", "Unknown button."))
@@ -154,6 +163,14 @@ pub(super) fn too_large(
     PageError::new(StatusCode::PAYLOAD_TOO_LARGE, detail).in_locale(locale)
 }
 
+/// What "Submit" posted: the form's document, the page's task version and the files
+/// chosen.
+struct Submitted {
+    parsed: form::Parsed,
+    version: Option<i64>,
+    pending: Vec<crate::domain::AttachmentRef>,
+}
+
 /// Submits through the engine; a refusal comes back as the page with its errors.
 async fn submit(
     state: &AppState,
@@ -161,9 +178,13 @@ async fn submit(
     viewer: &Viewer,
     loaded: Loaded,
     form: &FormVersion,
-    parsed: form::Parsed,
-    version: Option<i64>,
+    posted: Submitted,
 ) -> Result<HttpResponse, PageError> {
+    let Submitted {
+        parsed,
+        version,
+        pending,
+    } = posted;
     let locale = viewer.locale;
     let already = |task: &TaskDoc| {
         task.submissions
@@ -182,6 +203,7 @@ async fn submit(
         problem: None,
         draft_saved_at: None,
         announce: None,
+        pending: pending.clone(),
     };
     if !parsed.errors.is_empty() {
         // Unreadable values are not sent; the rest of the document is checked beside them
@@ -206,7 +228,12 @@ async fn submit(
     }
     match state
         .engine
-        .submit(&viewer.actor, loaded.task_id, parsed.data.clone())
+        .submit_with(
+            &viewer.actor,
+            loaded.task_id,
+            parsed.data.clone(),
+            pending.clone(),
+        )
         .await
     {
         Ok(_) => {

@@ -47,6 +47,7 @@ pub async fn upload(
                 problem: None,
                 draft_saved_at: None,
                 announce: None,
+                pending: Vec::new(),
             }
         }
         Ok(_) | Err(_) => {

@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::attachments::FilesOf;
 use super::history::{HistoryItem, history_list};
 use crate::web::form::{self, AgencyOption, FieldError, FormContext};
 use crate::web::format::{Remaining, bdi, clock_time, date, number};
@@ -42,6 +43,8 @@ pub struct SubmissionDoc {
     pub number: u32,
     pub data: Value,
     pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub attachments: Vec<crate::domain::Attachment>,
 }
 
 impl TaskDoc {
@@ -61,6 +64,9 @@ pub enum Body<'a> {
         /// The viewer may save and submit (their agency's open or returned task).
         editable: bool,
         draft_saved_at: Option<DateTime<Utc>>,
+        /// The files chosen for the next submission.
+        pending: &'a [crate::domain::AttachmentRef],
+        attachment_max_bytes: usize,
     },
     Vote {
         editable: bool,
@@ -73,6 +79,8 @@ pub struct TaskPage<'a> {
     pub task: &'a TaskDoc,
     pub case_title: &'a str,
     pub resolution: Option<&'a str>,
+    /// The files the resolution (or the meeting that adopted it) carries.
+    pub resolution_files: &'a [crate::domain::Attachment],
     pub agency_name: Option<&'a str>,
     /// What made the nominal due day a day off (see [`super::due::day_off_text`]).
     pub nominal_day_off: Option<&'a str>,
@@ -95,10 +103,13 @@ pub fn task_page(view: &TaskPage) -> Markup {
         }
         (facts(view))
         (super::practice::actions(view))
-        @if let Some(text) = view.resolution {
+        @if view.resolution.is_some() || !view.resolution_files.is_empty() {
             section.resolution aria-labelledby="resolution-title" {
                 h2 #resolution-title { (locale.pick("متن مصوبه", "The resolution")) }
-                blockquote { p { (text) } }
+                @if let Some(text) = view.resolution {
+                    blockquote { p { (text) } }
+                }
+                (super::attachments::file_list(locale, FilesOf::Resolution, view.resolution_files))
             }
         }
         (history_list(locale, view.history))
@@ -163,6 +174,8 @@ fn form_section(view: &TaskPage) -> Markup {
         agencies,
         editable,
         draft_saved_at,
+        pending,
+        attachment_max_bytes,
     } = &view.body
     else {
         return html! {};
@@ -185,6 +198,7 @@ fn form_section(view: &TaskPage) -> Markup {
                     }
                     " — " (locale.pick("ارسال ", "submission ")) (number(locale, submission.number)) "، " (date(locale, submission.at))
                 }
+                (super::attachments::file_list(locale, FilesOf::Submission, &submission.attachments))
             }
             @if *editable {
                 form #task-form method="post" action=(action) novalidate data-warn-unsaved {
@@ -194,6 +208,7 @@ fn form_section(view: &TaskPage) -> Markup {
                     // the form (an array's "remove") would be the one pressed.
                     button.visually-hidden name="action" value="save" tabindex="-1" aria-hidden="true" { "save" }
                     (form::render(schema, data, errors, &ctx))
+                    (super::attachments::pending_fieldset(locale, &format!("{action}/attachments"), pending, *attachment_max_bytes))
                     div.actions {
                         button.secondary name="action" value="save" { (locale.pick("ذخیره پیش‌نویس", "Save draft")) }
                         button.primary name="action" value="submit" { (locale.pick("ارسال", "Submit")) }

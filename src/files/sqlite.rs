@@ -1,0 +1,97 @@
+//! SQLite SQL for the `files` and `file_uploads` tables.
+
+use sqlx::sqlite::SqlitePool;
+
+use super::{FileRow, StoredFile};
+use crate::event_store::StoreError;
+
+pub(super) async fn store(pool: &SqlitePool, file: &StoredFile) -> Result<bool, StoreError> {
+    let _turn = crate::db::sqlite_write_turn(pool).await;
+    let mut tx = pool.begin().await?;
+    let meta = &file.meta;
+    let created = sqlx::query(
+        "insert into files (sha256, size, content_type, filename, uploaded_by, uploaded_at_us, bytes) \
+         values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
+    )
+    .bind(&meta.sha256)
+    .bind(meta.size)
+    .bind(&meta.content_type)
+    .bind(&meta.filename)
+    .bind(&file.uploaded_by)
+    .bind(file.uploaded_at_us)
+    .bind(&file.bytes)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    sqlx::query(
+        "insert into file_uploads (sha256, member_id, filename, uploaded_at_us) \
+         values (?, ?, ?, ?) \
+         on conflict (sha256, member_id) do update set filename = excluded.filename",
+    )
+    .bind(&meta.sha256)
+    .bind(&file.uploaded_by)
+    .bind(&meta.filename)
+    .bind(file.uploaded_at_us)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+pub(super) async fn meta(
+    pool: &SqlitePool,
+    sha256: &str,
+) -> Result<Option<(String, i64, String, String)>, StoreError> {
+    Ok(
+        sqlx::query_as("select sha256, size, content_type, filename from files where sha256 = ?")
+            .bind(sha256)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub(super) async fn uploaded_as(
+    pool: &SqlitePool,
+    sha256: &str,
+    member_id: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("select filename from file_uploads where sha256 = ? and member_id = ?")
+            .bind(sha256)
+            .bind(member_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub(super) async fn get(pool: &SqlitePool, sha256: &str) -> Result<Option<FileRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "select sha256, size, content_type, filename, uploaded_by, uploaded_at_us, bytes \
+         from files where sha256 = ?",
+    )
+    .bind(sha256)
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub(super) async fn hashes(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("select sha256 from files order by sha256")
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
+/// The task and case documents whose text holds `needle` (the caller checks where).
+pub(super) async fn documents_mentioning(
+    pool: &SqlitePool,
+    needle: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "select kind, doc from documents where kind in ('task', 'case') and instr(doc, ?) > 0",
+    )
+    .bind(needle)
+    .fetch_all(pool)
+    .await?)
+}
