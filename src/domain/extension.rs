@@ -13,6 +13,7 @@ use super::decide::{Decided, require_open};
 use super::events::{CaseEvent, DeadlineCause, TaskKind};
 use super::permissions::visible_task;
 use super::state::{CaseState, Task};
+use crate::calendar::tehran_date;
 use crate::workflow::{DueRule, IsoDuration, ReturnDue, Roll};
 
 /// The longest reason an extension may give (characters).
@@ -158,10 +159,12 @@ fn resolve_new_due(due: &NewDue, ctx: &Context) -> Result<Deadline, DomainError>
             }
             let seconds = (instant - ctx.now).num_seconds().max(1);
             let rule = DueRule::After(IsoDuration::from_seconds(seconds as u64));
-            // Written to the second by the secretariat: kept even on a day off.
-            let deadline =
+            // Written to the second by the secretariat: kept even on a day off (so no
+            // nominal day), and exactly, whatever fraction of a second `now` carries.
+            let mut deadline =
                 resolve_deadline_as(&rule, Roll::None, ctx.now, ctx.calendar).map_err(cannot)?;
-            debug_assert_eq!(deadline.due_at, instant);
+            deadline.due_at = instant;
+            deadline.due_jalali = tehran_date(instant).map_err(cannot)?.to_string();
             deadline
         }
     };
