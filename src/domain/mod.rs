@@ -5,12 +5,15 @@
 //! `state.apply(&event, at) -> state`.
 
 mod actor;
+mod ballot;
 mod command;
 mod deadline;
 mod decide;
 mod events;
 mod flow;
 mod ids;
+mod meeting;
+mod ordered_due;
 mod permissions;
 mod state;
 mod submission;
@@ -23,6 +26,8 @@ pub use deadline::{Deadline, resolve_deadline};
 pub use decide::decide;
 pub use events::{CaseEvent, DeadlineCause, TaskKind, VoteChoice, VoteOutcome};
 pub use ids::derive_id;
+pub use meeting::{MAX_MINUTES_CHARS, MeetingRecord};
+pub use ordered_due::check_order_due;
 pub use permissions::may_open_cases;
 pub use state::{CaseState, CaseStatus, Comment, Submission, Task, TaskStatus, VoteState};
 pub use timers::{TimerKind, TimerPlan, finished, moved, timers_for};

@@ -16,6 +16,7 @@ mod open;
 pub mod projection;
 pub mod rebuild;
 mod references;
+mod resolutions;
 mod sessions;
 mod sign_in;
 mod tasks;

@@ -11,7 +11,8 @@ use crate::workflow::DueRule;
 
 use crate::documents::{CaseAgency, Document, SideWrite};
 use crate::domain::{
-    CaseState, CaseStatus, Comment, Submission, Task, TaskKind, TaskStatus, VoteChoice, VoteState,
+    CaseState, CaseStatus, Comment, MeetingRecord, Submission, Task, TaskKind, TaskStatus,
+    VoteChoice, VoteState,
 };
 
 // Fields are in alphabetical order, as a `serde_json::Value` map keeps them, so a document
@@ -40,6 +41,9 @@ pub struct TaskView<'a> {
     updated_at: DateTime<Utc>,
     version: i64,
     vote: Option<VoteChoice>,
+    /// Who cast the vote for the task's agency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voted_by: &'a Option<String>,
 }
 
 impl<'a> TaskView<'a> {
@@ -65,6 +69,7 @@ impl<'a> TaskView<'a> {
             updated_at: task.updated_at,
             version: task.version,
             vote: task.vote,
+            voted_by: &task.voted_by,
         }
     }
 }
@@ -91,6 +96,9 @@ pub struct TaskSummary<'a> {
 pub struct CaseView<'a> {
     children: &'a [Uuid],
     id: Uuid,
+    /// The meeting that adopted the resolution (no vote was held).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meeting: &'a Option<MeetingRecord>,
     opened_at: Option<DateTime<Utc>>,
     outcome: &'a Option<String>,
     params: &'a Value,
@@ -112,6 +120,7 @@ impl<'a> CaseView<'a> {
         Self {
             children: &state.children,
             id: state.id,
+            meeting: &state.meeting,
             opened_at: state.opened_at,
             outcome: &state.outcome,
             params: &state.params,

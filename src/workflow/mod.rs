@@ -27,8 +27,8 @@ pub use error::{DefinitionError, Issue, IssueKind};
 pub use files::{format_of, load_dir, load_file};
 pub use load::Format;
 pub use model::{
-    Assignee, AssigneeScope, DueRule, Escalation, JalaliPeriod, Notify, Participants, Review,
-    StartCases, Step, StepKind, Submission, Target, Title, Vote, Voters,
+    Assignee, AssigneeScope, DueOverride, DueRule, Escalation, JalaliPeriod, Notify, Participants,
+    Review, StartCases, Step, StepKind, Submission, Target, Title, Vote, Voters,
 };
 pub use registry::{Registered, WorkflowRegistry, WorkflowVersion};
 pub use schema::{WORKFLOW_SCHEMA, workflow_schema};

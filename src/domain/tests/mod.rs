@@ -6,11 +6,13 @@
 //! and ids in [`vocabulary`]), so a test states the facts it expects rather than re-deriving
 //! them with the code under test.
 
+mod agency_votes;
 mod cancel_reassign;
 mod deadline_moved;
 mod determinism;
 mod facts;
 mod history;
+mod meeting;
 mod open_case;
 mod properties;
 mod review;
