@@ -11,6 +11,7 @@ mod contract;
 mod helpers;
 mod limits;
 mod reports;
+mod resolutions;
 mod story;
 mod task_page;
 mod tokens;
