@@ -193,7 +193,8 @@ async fn render(
             draft_saved_at: shown.draft_saved_at,
         },
         (_, "vote") => Body::Vote {
-            editable: editable && task.status == "open",
+            editable: vote::may_cast(viewer, task),
+            voter: vote::voter_name(state, task).await?,
         },
         _ => Body::Nothing,
     };

@@ -197,6 +197,7 @@ pub fn case_page(viewer: &Viewer, case: &Value, board: &Board, names: &Names) ->
                 p.resolution-text { (text) }
             }
         }
+        (super::meeting::meeting_section(locale, &case["meeting"]))
         @if let Some(parent) = case["parent_case"].as_str() {
             p { a href={ "/cases/" (parent) } { (locale.pick("مصوبه‌ای که این پرونده را گشود", "The resolution that opened this case")) } }
         }
