@@ -282,15 +282,27 @@ async fn agencies_outside_the_cluster_provide_data_but_take_no_part(db: TestDb) 
         .expect(Method::POST, "/v1/agencies", ADMIN_TOKEN, Some(sso), 201)
         .await;
     assert_eq!(created["in_cluster"], false);
-    let file = json!({"agencies": [{"code": "JUD", "name_fa": "قوه قضاییه", "name_en": "The Judiciary", "in_cluster": false}]});
-    app.expect(
-        Method::POST,
-        "/v1/agencies:import",
-        ADMIN_TOKEN,
-        Some(file),
-        201,
+    let file: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/outside-agencies.json"),
+        )
+        .unwrap(),
     )
-    .await;
+    .unwrap();
+    let imported = app
+        .expect(
+            Method::POST,
+            "/v1/agencies:import",
+            ADMIN_TOKEN,
+            Some(file),
+            201,
+        )
+        .await;
+    assert_eq!(
+        imported,
+        json!({"created": ["JUDICIARY"], "existing": ["SSO"]})
+    );
     let listed = app.get("/v1/agencies?limit=500", ADMIN_TOKEN).await;
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 33);
@@ -299,7 +311,7 @@ async fn agencies_outside_the_cluster_provide_data_but_take_no_part(db: TestDb) 
         .filter(|a| a["in_cluster"] == false)
         .map(|a| a["code"].as_str().unwrap())
         .collect();
-    assert_eq!(outside, ["JUD", "SSO"]);
+    assert_eq!(outside, ["JUDICIARY", "SSO"]);
     assert!(items.iter().all(|a| a["in_cluster"].is_boolean()));
 
     let secretariat = app.member("sec", "MIMT", &["secretariat"]).await;
@@ -318,7 +330,7 @@ async fn agencies_outside_the_cluster_provide_data_but_take_no_part(db: TestDb) 
         detail.contains("SSO") && detail.contains("outside the cluster"),
         "{detail}"
     );
-    let order = json!({"workflow": "data-exchange-inventory", "participants": ["JUD"]});
+    let order = json!({"workflow": "data-exchange-inventory", "participants": ["JUDICIARY"]});
     open(&app, &secretariat, resolution(order), 422).await;
 
     // «all» is the cluster's 31 member agencies.
@@ -330,7 +342,7 @@ async fn agencies_outside_the_cluster_provide_data_but_take_no_part(db: TestDb) 
         .map(|t| t["agency"].as_str().unwrap())
         .collect();
     assert_eq!(agencies.len(), 31);
-    assert!(!agencies.contains(&"SSO") && !agencies.contains(&"JUD"));
+    assert!(!agencies.contains(&"SSO") && !agencies.contains(&"JUDICIARY"));
     // An outside agency's member gets no vote.
     let voted = open(
         &app,

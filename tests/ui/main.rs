@@ -10,6 +10,7 @@
 
 mod harness;
 mod inbox;
+mod meeting;
 mod secretariat;
 mod sessions;
 mod signin;
@@ -54,7 +55,7 @@ macro_rules! http {
 
 /// Every test of the binary, in the order they run.
 const TESTS: &[UiTest] = &[
-    // First: its resolution's vote goes to every member registered so far.
+    // First: its resolution's vote goes to every agency with a member registered so far.
     browser!(story::the_seed_story_through_the_browser),
     http!(signin::a_link_signs_in_once),
     http!(signin::an_expired_or_forged_link_is_refused_clearly),
@@ -86,6 +87,8 @@ const TESTS: &[UiTest] = &[
     browser!(secretariat::the_secretariat_reviews_with_the_changes_marked),
     browser!(secretariat::the_board_updates_itself_and_fits_a_phone),
     browser!(secretariat::the_secretariat_reassigns_and_cancels),
+    browser!(meeting::the_secretariat_records_a_meeting_resolution),
+    browser!(meeting::one_focal_point_casts_the_agencys_vote),
 ];
 
 fn in_ci() -> bool {
