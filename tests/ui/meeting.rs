@@ -75,7 +75,8 @@ pub async fn the_secretariat_records_a_meeting_resolution(ui: &'static Ui) {
     click(&driver, "input[name=due][value=end_of_month]").await;
     click(&driver, "form.panel button[type=submit]").await;
     // 1405 is not a leap year: 30 Esfand does not exist. Said at the field; nothing lost.
-    ui.wait_for(&driver, By::Id("meeting_date-error")).await;
+    let error = ui.wait_for(&driver, By::Id("meeting_date-error")).await;
+    assert!(error.text().await.unwrap().contains("تقویم هجری شمسی"));
     assert_eq!(value_of(&driver, "meeting_no").await, "۱۲");
     assert_eq!(value_of(&driver, "resolution_no").await, "۱۴۰۵/۳/۲");
     assert_eq!(

@@ -95,6 +95,35 @@ pub fn due_fieldset(locale: Locale, form: &NewCaseForm, errors: &FieldErrors) ->
     }
 }
 
+/// The engine's refusal of a meeting field or of the deadline, said in Persian on a Persian
+/// page (the engine words it in English, for programs); any other refusal as it is.
+pub fn refusal_text(locale: Locale, field: &str, reason: String) -> String {
+    let persian = match field {
+        field::MEETING_DATE if reason.contains("in the future") => {
+            "تاریخ جلسه نمی‌تواند پس از امروز باشد."
+        }
+        field::MEETING_DATE => {
+            "این روز در تقویم هجری شمسی نیست؛ تاریخ جلسه را مانند ۱۴۰۵/۰۳/۰۲ بنویسید."
+        }
+        field::MEETING_NO => "شماره جلسه باید عددی مثبت یا متنی کوتاه باشد.",
+        field::RESOLUTION_NO => "شماره مصوبه را (حداکثر ۵۰ نویسه) بنویسید.",
+        field::MINUTES => "متن صورت‌جلسه را بنویسید (حداکثر ۲۰٬۰۰۰ نویسه).",
+        field::DUE if reason.contains("already past") => "این مهلت گذشته است.",
+        field::DUE if reason.contains("later than") => {
+            "این مهلت دیرتر از آن است که گردش کار پرونده‌ها اجازه می‌دهد."
+        }
+        field::DUE if reason.contains("does not let") => {
+            "گردش کار برگزیده اجازه نمی‌دهد مصوبه مهلت آن را تعیین کند."
+        }
+        field::DUE => "این مهلت روز معتبری نیست؛ آن را مانند ۱۴۰۵/۱۰/۱۵ بنویسید.",
+        _ => return reason,
+    };
+    match locale {
+        Locale::Fa => persian.to_string(),
+        Locale::En => reason,
+    }
+}
+
 /// The section, or nothing for a case without a meeting record.
 pub fn meeting_section(locale: Locale, meeting: &Value) -> Markup {
     let Some(record) = meeting.as_object() else {
@@ -212,6 +241,28 @@ mod tests {
         assert!(html.contains(r#"value="7""#), "{html}");
         assert!(html.contains(r#"id="meeting_date-error""#), "{html}");
         assert!(html.contains(r#"aria-invalid="true""#), "{html}");
+    }
+
+    #[test]
+    fn refusals_of_the_meeting_and_the_deadline_are_said_in_persian() {
+        let leap =
+            "params.adopted_in_meeting.meeting_date_jalali \"1405-12-30\" is not a Jalali date"
+                .to_string();
+        let fa = refusal_text(Locale::Fa, field::MEETING_DATE, leap.clone());
+        assert!(fa.contains("تقویم هجری شمسی"), "{fa}");
+        assert_eq!(
+            refusal_text(Locale::En, field::MEETING_DATE, leap.clone()),
+            leap
+        );
+        let future =
+            "params.adopted_in_meeting.meeting_date_jalali 1405-09-20 is in the future".to_string();
+        assert!(refusal_text(Locale::Fa, field::MEETING_DATE, future).contains("پس از امروز"));
+        let late =
+            "params.due 1406-01-15 is later than workflow w allows (1405-12-29 at the latest)"
+                .to_string();
+        assert!(refusal_text(Locale::Fa, field::DUE, late).contains("دیرتر"));
+        let other = "title must be 1 to 500 characters".to_string();
+        assert_eq!(refusal_text(Locale::Fa, field::TITLE, other.clone()), other);
     }
 
     #[test]

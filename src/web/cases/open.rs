@@ -79,7 +79,8 @@ pub async fn open(
             Err(
                 EngineError::Invalid(reason) | EngineError::Domain(DomainError::Invalid(reason)),
             ) => {
-                errors.insert(place_refusal(&reason), reason);
+                let field = place_refusal(&reason);
+                errors.insert(field, super::meeting::refusal_text(locale, field, reason));
             }
             Err(error) => return Err(PageError::from(error).in_locale(locale)),
         }
