@@ -184,7 +184,7 @@ route_table! {
     get "/v1/tasks/{id}" => tasks::get, any, "A task", returns: TaskView<'static>;
     post "/v1/tasks/{id}/submissions" => tasks::submit, [Member], "Submit the task's form (a member of the task's agency)", body: json_body::<tasks::SubmitBody>, returns: tasks::Submitted<'static>;
     post "/v1/tasks/{id}/review" => tasks::review, [Secretariat], "Accept or return a submission", body: json_body::<tasks::ReviewBody>, returns: TaskView<'static>;
-    post "/v1/tasks/{id}/vote" => tasks::vote, any, "Cast the task's vote (its voter)", body: json_body::<tasks::VoteBody>, returns: TaskView<'static>;
+    post "/v1/tasks/{id}/vote" => tasks::vote, any, "Cast the vote of the task's agency: any of its members holding the voters' role, once (a second vote of the agency is a 409)", body: json_body::<tasks::VoteBody>, returns: TaskView<'static>;
     post "/v1/tasks/{id}/reassign" => tasks::reassign, [Secretariat, Member], "Reassign a task (a member: within its own agency)", body: json_body::<tasks::ReassignBody>, returns: TaskView<'static>;
     get "/v1/notifications" => metrics::notifications, [Secretariat, Admin, Auditor], "Notifications", query: metrics::NotificationFilter, returns: Page<crate::outbox::Notification>;
     get "/v1/events" => audit::events, [Auditor, Admin], "The event log; NDJSON with Accept: application/x-ndjson", query: audit::EventFilter, returns: Page<StoredEvent>, success: || json_or("application/x-ndjson", true);
