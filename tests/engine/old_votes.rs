@@ -1,6 +1,7 @@
-//! A resolution whose log was written before votes were per agency — one vote task per
-//! member, each with its assignee — replays to the state it always had and still takes its
-//! outstanding votes, each from its own voter, on both backends.
+//! Logs written before votes were per agency and agencies in or outside the cluster, on both
+//! backends: a resolution with one vote task per member replays to the state it always had
+//! and still takes its outstanding votes, each from its own voter; an agency registered
+//! without `in_cluster` reads as a member of the cluster.
 
 use chrono::Utc;
 use daftar::documents::Documents;
@@ -152,4 +153,30 @@ async fn a_per_member_log_replays_and_takes_its_votes(db: TestDb) {
     assert_eq!(engine.replay_case(case, None).await.unwrap(), decided);
 }
 
-on_both_backends!(a_per_member_log_replays_and_takes_its_votes);
+async fn an_agency_registered_before_in_cluster_is_a_member_of_the_cluster(db: TestDb) {
+    let engine = start(&db, ManualClock::at(now())).await;
+    let old = json!({"code": "OLDAG", "name_fa": "دستگاه قدیمی", "name_en": null, "cluster": "industry-and-trade"});
+    let request = AppendRequest::new(
+        "agency-OLDAG",
+        ExpectedVersion::NoStream,
+        vec![NewEvent::new("AgencyRegistered", old.clone())],
+    );
+    engine.store.append(request).await.unwrap();
+    let documents = Documents::new(db.connect().await);
+    rebuild(&engine.store, &documents, &[]).await.unwrap();
+    let agency = engine.agency("OLDAG").await.unwrap().unwrap();
+    assert!(agency.in_cluster);
+    // Read as such, not rewritten: the stored event keeps the shape it was written in.
+    let stored = engine
+        .store
+        .read_stream_raw("agency-OLDAG", 1)
+        .await
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(&stored[0].data).unwrap();
+    assert_eq!(data, old);
+}
+
+on_both_backends!(
+    a_per_member_log_replays_and_takes_its_votes,
+    an_agency_registered_before_in_cluster_is_a_member_of_the_cluster,
+);
