@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 
 use crate::engine::{OpenCase, ParticipantsInput};
 
+pub use meeting::MeetingFields;
+use meeting::{jalali_day, missing_meeting_fields};
+
 /// The workflow a resolution is put to the vote with (workflows/resolution-approval.yaml).
 pub const RESOLUTION_WORKFLOW: &str = "resolution-approval";
 
@@ -32,34 +35,6 @@ pub struct NewCaseForm {
     /// `end_of_month`, `end_of_year` or `on` (the Jalali day in `due_on`).
     pub due: String,
     pub due_on: String,
-}
-
-/// The "adopted in meeting" fieldset, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MeetingFields {
-    pub number: String,
-    pub date: String,
-    pub resolution_no: String,
-    pub minutes: String,
-}
-
-impl MeetingFields {
-    /// Anything typed: the resolution was adopted in a meeting, not put to the vote.
-    pub fn is_filled(&self) -> bool {
-        [&self.number, &self.date, &self.resolution_no, &self.minutes]
-            .iter()
-            .any(|f| !f.trim().is_empty())
-    }
-
-    /// `params.adopted_in_meeting`, as the API takes it (the engine checks it).
-    fn params(&self) -> Value {
-        json!({
-            "meeting_no": self.number.trim(),
-            "meeting_date_jalali": self.date.trim(),
-            "resolution_no": self.resolution_no.trim(),
-            "minutes": self.minutes.trim(),
-        })
-    }
 }
 
 /// The form's field names, shared by the markup and the reader.
@@ -221,64 +196,6 @@ pub fn incomplete(
     errors
 }
 
-/// A meeting record is typed whole: each of its fields it lacks.
-fn missing_meeting_fields(
-    meeting: &MeetingFields,
-    pick: &impl Fn(&'static str, &'static str) -> String,
-) -> FieldErrors {
-    let fields = [
-        (
-            field::MEETING_NO,
-            &meeting.number,
-            pick("شماره جلسه را بنویسید.", "Write the meeting's number."),
-        ),
-        (
-            field::MEETING_DATE,
-            &meeting.date,
-            pick(
-                "تاریخ جلسه را بنویسید (۱۴۰۵/۰۳/۰۲).",
-                "Write the meeting's date (1405/03/02).",
-            ),
-        ),
-        (
-            field::RESOLUTION_NO,
-            &meeting.resolution_no,
-            pick("شماره مصوبه را بنویسید.", "Write the resolution's number."),
-        ),
-        (
-            field::MINUTES,
-            &meeting.minutes,
-            pick("متن صورت‌جلسه را بنویسید.", "Write the minutes."),
-        ),
-    ];
-    fields
-        .into_iter()
-        .filter(|(_, typed, _)| typed.trim().is_empty())
-        .map(|(name, _, message)| (name, message))
-        .collect()
-}
-
-/// A Jalali day as typed (`۱۴۰۵/۱۰/۱۵`, `1405-10-15`) in the API's spelling `1405-10-15`;
-/// whether the day exists is the engine's to say.
-fn jalali_day(typed: &str) -> String {
-    let ascii: String = typed
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '\u{06F0}'..='\u{06F9}' => char::from_u32(c as u32 - 0x06F0 + 0x30).unwrap_or(c),
-            '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + 0x30).unwrap_or(c),
-            '/' => '-',
-            _ => c,
-        })
-        .collect();
-    match ascii.split('-').collect::<Vec<_>>()[..] {
-        [y, m, d] if (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) => {
-            format!("{y}-{m:0>2}-{d:0>2}")
-        }
-        _ => ascii,
-    }
-}
-
 /// The field an engine refusal concerns, judged by what its message names; anything else
 /// belongs to the form as a whole (shown in the summary at the top).
 pub fn place_refusal(message: &str) -> &'static str {
@@ -304,5 +221,6 @@ pub fn place_refusal(message: &str) -> &'static str {
     }
 }
 
+mod meeting;
 #[cfg(test)]
 mod tests;
