@@ -100,6 +100,8 @@ pub async fn the_secretariat_records_a_meeting_resolution(ui: &'static Ui) {
     let text = record.text().await.unwrap();
     assert!(text.contains("۱۴۰۵/۳/۲") && text.contains("۱۲"), "{text}");
     assert!(text.contains("به رأی گذاشته نشد"), "{text}");
+    let context = driver.find(By::Css("p.context")).await.unwrap();
+    assert!(context.text().await.unwrap().contains("مصوبه تصویب شد"));
     ui.screenshot(&driver, "meeting-resolution").await;
     ui.assert_accessible(&driver, "the meeting resolution's page")
         .await;
