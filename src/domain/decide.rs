@@ -148,7 +148,10 @@ fn open_case(
 /// A meeting record only on a workflow with a vote to pass over; a `due` only where the
 /// first step lets a resolution set it, and within its limit.
 fn check_resolution_params(ctx: &Context, params: &serde_json::Value) -> Result<(), DomainError> {
-    if params.get("adopted_in_meeting").is_some() {
+    if params
+        .get("adopted_in_meeting")
+        .is_some_and(|m| !m.is_null())
+    {
         let votes = ctx
             .definition
             .steps()

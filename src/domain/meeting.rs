@@ -129,7 +129,7 @@ fn minutes(value: Option<&Value>) -> Result<String, DomainError> {
 /// as `1405-03-02`.
 fn meeting_date(value: Option<&Value>, now: DateTime<Utc>) -> Result<String, DomainError> {
     let typed = value.and_then(Value::as_str).unwrap_or("").trim();
-    let text = padded(&ascii_digits(typed).replace('/', "-"));
+    let text = typed_jalali(typed);
     let date: JalaliDate = text.parse().map_err(|e| {
         invalid(format!(
             "params.adopted_in_meeting.meeting_date_jalali {typed:?} is not a Jalali date (YYYY-MM-DD): {e}"
@@ -142,6 +142,12 @@ fn meeting_date(value: Option<&Value>, now: DateTime<Utc>) -> Result<String, Dom
         )));
     }
     Ok(date.to_string())
+}
+
+/// A Jalali day as people type it (`۱۴۰۵/۳/۲`, `1405-3-2`) in the one spelling stored and
+/// parsed (`1405-03-02`); anything else comes back as typed, for the parse to refuse.
+pub fn typed_jalali(typed: &str) -> String {
+    padded(&ascii_digits(typed.trim()).replace('/', "-"))
 }
 
 /// `1405-3-2` as `1405-03-02`; anything else unchanged (the parse judges it).

@@ -26,7 +26,7 @@ pub use deadline::{Deadline, resolve_deadline};
 pub use decide::decide;
 pub use events::{CaseEvent, DeadlineCause, TaskKind, VoteChoice, VoteOutcome};
 pub use ids::derive_id;
-pub use meeting::{MAX_MINUTES_CHARS, MeetingRecord};
+pub use meeting::{MAX_MINUTES_CHARS, MeetingRecord, typed_jalali};
 pub use ordered_due::check_order_due;
 pub use permissions::may_open_cases;
 pub use state::{CaseState, CaseStatus, Comment, Submission, Task, TaskStatus, VoteState};

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::engine::{OpenCase, ParticipantsInput};
 
 pub use meeting::MeetingFields;
-use meeting::{jalali_day, missing_meeting_fields};
+use meeting::missing_meeting_fields;
 
 /// The workflow a resolution is put to the vote with (workflows/resolution-approval.yaml).
 pub const RESOLUTION_WORKFLOW: &str = "resolution-approval";
@@ -140,7 +140,7 @@ impl NewCaseForm {
         match self.due.as_str() {
             "end_of_month" => Some(json!({"end_of": "jalali_month"})),
             "end_of_year" => Some(json!({"end_of": "jalali_year"})),
-            "on" => Some(json!({"on": jalali_day(&self.due_on)})),
+            "on" => Some(json!({"on": crate::domain::typed_jalali(&self.due_on)})),
             _ => None,
         }
     }

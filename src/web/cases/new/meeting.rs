@@ -1,6 +1,5 @@
 //! The new-resolution form's meeting fields as typed, and what the form itself can tell of
-//! them before the engine judges them: all of a meeting's fields or none, a deadline day
-//! written the API's way.
+//! them before the engine judges them: a meeting is typed whole or not at all.
 
 use serde_json::{Value, json};
 
@@ -69,25 +68,4 @@ pub(super) fn missing_meeting_fields(
         .filter(|(_, typed, _)| typed.trim().is_empty())
         .map(|(name, _, message)| (name, message))
         .collect()
-}
-
-/// A Jalali day as typed (`۱۴۰۵/۱۰/۱۵`, `1405-10-15`) in the API's spelling `1405-10-15`;
-/// whether the day exists is the engine's to say.
-pub(super) fn jalali_day(typed: &str) -> String {
-    let ascii: String = typed
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '\u{06F0}'..='\u{06F9}' => char::from_u32(c as u32 - 0x06F0 + 0x30).unwrap_or(c),
-            '\u{0660}'..='\u{0669}' => char::from_u32(c as u32 - 0x0660 + 0x30).unwrap_or(c),
-            '/' => '-',
-            _ => c,
-        })
-        .collect();
-    match ascii.split('-').collect::<Vec<_>>()[..] {
-        [y, m, d] if (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) => {
-            format!("{y}-{m:0>2}-{d:0>2}")
-        }
-        _ => ascii,
-    }
 }
