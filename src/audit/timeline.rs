@@ -259,13 +259,18 @@ fn task_summary(before: &CaseState, event: &CaseEvent) -> String {
             "{by} reassigned the task of {} to {member_id}",
             task(task_id)
         ),
-        CaseEvent::VoteCast { voter, choice, .. } => {
+        CaseEvent::VoteCast {
+            task_id,
+            voter,
+            choice,
+            ..
+        } => {
             let choice = match choice {
                 VoteChoice::Approve => "approve",
                 VoteChoice::Reject => "reject",
                 VoteChoice::Abstain => "abstain",
             };
-            format!("{voter} voted {choice}")
+            format!("{voter} voted {choice} for {}", task(task_id))
         }
         CaseEvent::TaskReminded {
             task_id, due_at, ..
@@ -302,6 +307,14 @@ fn case_summary(event: &CaseEvent) -> String {
         } => format!(
             "closed the vote: {} ({approve} approve, {reject} reject, {abstain} abstain of {voters})",
             outcome.as_str()
+        ),
+        CaseEvent::ResolutionAdopted {
+            meeting,
+            recorded_by,
+            ..
+        } => format!(
+            "{recorded_by} recorded the resolution as adopted in meeting {} of {} (resolution {}): approved without a vote",
+            meeting.meeting_no, meeting.meeting_date_jalali, meeting.resolution_no
         ),
         CaseEvent::ChildCaseOrdered {
             child_case_id,

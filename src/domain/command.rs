@@ -90,7 +90,7 @@ pub struct Context<'a> {
     /// The definition version the case runs on.
     pub definition: &'a WorkflowDefinition,
     pub calendar: &'a BusinessCalendar,
-    /// The member directory, for choosing voters.
+    /// The active members of the cluster's agencies, for choosing which agencies vote.
     pub members: &'a [MemberRef],
 }
 

@@ -6,10 +6,10 @@ use uuid::Uuid;
 
 use super::actor::Role;
 use super::command::{Command, Context, DomainError, MAX_COMMENT_CHARS};
-use super::events::{CaseEvent, TaskKind, VoteChoice};
+use super::events::{CaseEvent, TaskKind};
 use super::flow::Decision;
 use super::permissions::{may_open_cases, visible_task};
-use super::state::{CaseState, CaseStatus, TaskStatus};
+use super::state::{CaseState, CaseStatus};
 use crate::workflow::{Step, Target};
 
 pub(super) type Decided = Result<Vec<CaseEvent>, DomainError>;
@@ -55,7 +55,7 @@ pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
             task_id,
             choice,
             comment,
-        } => vote(state, ctx, task_id, choice, comment),
+        } => super::ballot::vote(state, ctx, task_id, choice, comment),
         Command::Reassign { task_id, member } => reassign(state, ctx, task_id, &member),
         Command::Cancel { reason } => cancel(state, ctx, reason),
         Command::CloseVoteAtDeadline => close_vote_at_deadline(state, ctx),
@@ -132,6 +132,7 @@ fn open_case(
             "agency {twice} is listed twice; each agency takes part once"
         )));
     }
+    check_resolution_params(ctx, &params)?;
     let mut decision = Decision::new(state.clone(), ctx);
     decision.emit(CaseEvent::CaseOpened {
         case_id,
@@ -153,6 +154,32 @@ fn open_case(
         decision.enter(&first, None)?;
     }
     decision.finish()
+}
+
+/// A meeting record only on a workflow with a vote to pass over; a `due` only where the
+/// first step lets a resolution set it, and within its limit.
+fn check_resolution_params(ctx: &Context, params: &serde_json::Value) -> Result<(), DomainError> {
+    if params
+        .get("adopted_in_meeting")
+        .is_some_and(|m| !m.is_null())
+    {
+        let votes = ctx
+            .definition
+            .steps()
+            .iter()
+            .any(|s| s.type_name() == "vote");
+        if !votes {
+            return Err(DomainError::Invalid(format!(
+                "params.adopted_in_meeting: workflow {} has no vote to record a meeting for",
+                ctx.definition.key()
+            )));
+        }
+        super::meeting::MeetingRecord::from_params(params, ctx.now)?;
+    }
+    if let Some(rule) = super::ordered_due::ordered_due(params)? {
+        super::ordered_due::allowed_deadline(ctx.definition, &rule, ctx.now, ctx.calendar)?;
+    }
+    Ok(())
 }
 
 pub(super) fn require_open(state: &CaseState) -> Result<(), DomainError> {
@@ -183,41 +210,6 @@ pub(super) fn check_comment(comment: &Option<String>) -> Result<(), DomainError>
         )),
         _ => Ok(()),
     }
-}
-
-fn vote(
-    state: &CaseState,
-    ctx: &Context,
-    task_id: Uuid,
-    choice: VoteChoice,
-    comment: Option<String>,
-) -> Decided {
-    let task = visible_task(state, ctx, task_id)?;
-    if task.assignee.as_deref() != Some(&ctx.actor.member_id) {
-        return Err(DomainError::Forbidden(
-            "only the voter this task belongs to may vote".into(),
-        ));
-    }
-    require_open(state)?;
-    if task.kind != TaskKind::Vote {
-        return Err(DomainError::Conflict("this task is not a vote".into()));
-    }
-    if task.status == TaskStatus::Voted {
-        return Err(DomainError::Conflict("this voter has already voted".into()));
-    }
-    if task.status != TaskStatus::Open || state.vote.as_ref().is_some_and(|v| v.outcome.is_some()) {
-        return Err(DomainError::Conflict("the vote is closed".into()));
-    }
-    check_comment(&comment)?;
-    let mut decision = Decision::new(state.clone(), ctx);
-    decision.emit(CaseEvent::VoteCast {
-        task_id,
-        choice,
-        comment,
-        voter: ctx.actor.member_id.clone(),
-    });
-    decision.settle_vote(false)?;
-    decision.finish()
 }
 
 fn close_vote_at_deadline(state: &CaseState, ctx: &Context) -> Decided {

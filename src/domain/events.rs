@@ -159,6 +159,13 @@ pub enum CaseEvent {
         submission_id: Uuid,
         by: String,
     },
+    /// The resolution was adopted in a meeting of the working group and is recorded as
+    /// approved without a vote: no vote tasks; its vote step `step` goes on as approved.
+    ResolutionAdopted {
+        step: String,
+        meeting: super::meeting::MeetingRecord,
+        recorded_by: String,
+    },
 }
 
 impl CaseEvent {

@@ -9,9 +9,12 @@ use super::command::{Context, DomainError};
 use super::deadline::resolve_deadline_as;
 use super::events::{CaseEvent, TaskKind};
 use super::ids::derive_id;
+use super::ordered_due::{self, ordered_due};
 use super::state::{CaseState, CaseStatus};
 use super::vote::Tally;
 use crate::workflow::{DueRule, StepKind, Target};
+
+mod vote_step;
 
 pub(crate) struct Decision<'c> {
     state: CaseState,
@@ -60,9 +63,7 @@ impl<'c> Decision<'c> {
             Target::End => {
                 let outcome = self
                     .state
-                    .vote
-                    .as_ref()
-                    .and_then(|v| v.outcome)
+                    .resolution_outcome()
                     .map(|o| o.as_str())
                     .unwrap_or("ended");
                 self.emit(CaseEvent::CaseCompleted {
@@ -90,7 +91,13 @@ impl<'c> Decision<'c> {
                     self.state.id,
                     &["task", &id, agency.unwrap_or("-"), &round.to_string()],
                 );
-                let due = Some(self.deadline(&id, &spec.due)?);
+                let rule = match ordered_due(&self.state.params)? {
+                    // Only the track's first round: a resolution sets when the work is due,
+                    // not how long a later round takes.
+                    Some(rule) if spec.due_override.is_some() && round == 0 => rule,
+                    _ => spec.due.clone(),
+                };
+                let due = Some(self.deadline(&id, &rule)?);
                 self.emit(CaseEvent::TaskAssigned {
                     task_id,
                     step: id,
@@ -106,38 +113,7 @@ impl<'c> Decision<'c> {
             StepKind::Review(_) => Err(DomainError::Invalid(format!(
                 "step {id:?} is a review; only a submission leads to it"
             ))),
-            StepKind::Vote(spec) => {
-                let due = self.deadline(&id, &spec.due)?;
-                let mut voters: Vec<_> = self
-                    .ctx
-                    .members
-                    .iter()
-                    .filter(|m| m.roles.iter().any(|r| r.as_str() == spec.voters.role))
-                    .collect();
-                voters.sort_by(|a, b| a.id.cmp(&b.id));
-                self.emit(CaseEvent::VoteOpened {
-                    step: id.clone(),
-                    voters: voters.len(),
-                    quorum: spec.quorum,
-                    pass: spec.pass,
-                });
-                for voter in voters {
-                    self.emit(CaseEvent::TaskAssigned {
-                        task_id: derive_id(self.state.id, &["vote", &id, &voter.id]),
-                        step: id.clone(),
-                        kind: TaskKind::Vote,
-                        agency: Some(voter.agency.clone()),
-                        assignee: Some(voter.id.clone()),
-                        role: spec.voters.role.clone(),
-                        form: None,
-                        due: Some(due.clone()),
-                    });
-                }
-                if self.state.vote.as_ref().is_some_and(|v| v.voters == 0) {
-                    self.settle_vote(true)?;
-                }
-                Ok(())
-            }
+            StepKind::Vote(spec) => self.enter_vote(&id, spec),
             StepKind::StartCases(spec) => {
                 let next = spec.next.clone();
                 self.order_child_cases(&id)?;
@@ -168,13 +144,25 @@ impl<'c> Decision<'c> {
                     .get("participants")
                     .cloned()
                     .unwrap_or(Value::String("all".into())),
-                params: order
-                    .get("params")
-                    .cloned()
-                    .unwrap_or(Value::Object(Default::default())),
+                params: self.order_params(order)?,
             });
         }
         Ok(())
+    }
+
+    /// An order's params, with a relative `due` fixed to the day it names (counted from the
+    /// meeting day, or from now: the approval moment).
+    fn order_params(&self, order: &Value) -> Result<Value, DomainError> {
+        let mut params = order
+            .get("params")
+            .cloned()
+            .unwrap_or(Value::Object(Default::default()));
+        if let Some(rule) = ordered_due(&params)? {
+            let from = ordered_due::anchor(self.state.meeting.as_ref(), self.ctx.now);
+            let rule = ordered_due::fixed(&rule, from, self.ctx.calendar)?;
+            params["due"] = serde_json::to_value(rule).expect("due rules serialize");
+        }
+        Ok(params)
     }
 
     /// Closes the open vote if its outcome is settled (or, at the deadline, whatever it is)
@@ -232,9 +220,7 @@ impl<'c> Decision<'c> {
         if self.state.status == CaseStatus::Open && idle && !vote_open && !self.events.is_empty() {
             let outcome = self
                 .state
-                .vote
-                .as_ref()
-                .and_then(|v| v.outcome)
+                .resolution_outcome()
                 .map(|o| o.as_str().to_string());
             self.emit(CaseEvent::CaseCompleted { outcome });
         }

@@ -6,6 +6,7 @@
 
 mod actor;
 mod attachment;
+mod ballot;
 mod closure;
 mod command;
 mod deadline;
@@ -14,6 +15,8 @@ mod events;
 mod extension;
 mod flow;
 mod ids;
+mod meeting;
+mod ordered_due;
 mod permissions;
 mod practice;
 mod state;
@@ -29,6 +32,8 @@ pub use decide::decide;
 pub use events::{CaseEvent, DeadlineCause, TaskKind, VoteChoice, VoteOutcome};
 pub use extension::{MAX_REASON_CHARS, NewDue, OnDay};
 pub use ids::derive_id;
+pub use meeting::{MAX_MINUTES_CHARS, MeetingRecord, typed_jalali};
+pub use ordered_due::check_order_due;
 pub use permissions::may_open_cases;
 pub use practice::MAX_MESSAGE_CHARS;
 pub use state::{CaseState, CaseStatus, Comment, DueMove, Submission, Task, TaskStatus, VoteState};

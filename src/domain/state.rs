@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::deadline::Deadline;
 use super::events::{CaseEvent, TaskKind, VoteChoice, VoteOutcome};
+use super::meeting::MeetingRecord;
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
@@ -112,6 +113,9 @@ pub struct Task {
     pub submissions: Vec<Submission>,
     pub comments: Vec<Comment>,
     pub vote: Option<VoteChoice>,
+    /// Who cast the vote (any member of the task's agency holding the voters' role).
+    #[serde(default)]
+    pub voted_by: Option<String>,
     pub overdue: bool,
     pub escalation_level: u32,
     /// Which of the step's reminders went out (indexes into `remind`).
@@ -153,6 +157,9 @@ pub struct CaseState {
     /// Tasks in the order they were assigned.
     pub tasks: Vec<Task>,
     pub vote: Option<VoteState>,
+    /// The meeting that adopted the resolution, when it was not put to the vote.
+    #[serde(default)]
+    pub meeting: Option<MeetingRecord>,
     #[serde(skip)]
     index: BTreeMap<Uuid, usize>,
 }
@@ -230,6 +237,7 @@ impl CaseState {
                     submissions: Vec::new(),
                     comments: Vec::new(),
                     vote: None,
+                    voted_by: None,
                     overdue: false,
                     escalation_level: 0,
                     reminders_sent: Vec::new(),
@@ -266,6 +274,7 @@ impl CaseState {
                     task.updated_at = at;
                 }
             }
+            CaseEvent::ResolutionAdopted { meeting, .. } => self.meeting = Some(meeting.clone()),
             CaseEvent::ChildCaseOrdered { child_case_id, .. } => self.children.push(*child_case_id),
             CaseEvent::CaseCompleted { outcome } => {
                 self.status = CaseStatus::Completed;
@@ -403,6 +412,7 @@ impl CaseState {
             } => {
                 task.status = TaskStatus::Voted;
                 task.vote = Some(*choice);
+                task.voted_by = Some(voter.clone());
                 if let Some(text) = comment {
                     task.comments.push(Comment {
                         by: voter.clone(),
@@ -414,6 +424,12 @@ impl CaseState {
             }
             _ => {}
         }
+    }
+
+    /// How the resolution was decided: by its vote, or approved in a meeting.
+    pub fn resolution_outcome(&self) -> Option<VoteOutcome> {
+        let adopted = self.meeting.as_ref().map(|_| VoteOutcome::Approved);
+        self.vote.as_ref().and_then(|v| v.outcome).or(adopted)
     }
 
     /// Votes cast so far: (approve, reject, abstain).

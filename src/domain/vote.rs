@@ -1,6 +1,7 @@
 //! Counting votes: quorum is the share of voters who cast (abstaining counts); a vote passes
 //! when approvals exceed `pass` of approve + reject. A vote closes as soon as no remaining
-//! ballot could change its outcome.
+//! ballot could change its outcome. A voter is an agency (one vote each), or, in a case
+//! opened before votes were per agency, a member.
 
 use super::events::VoteOutcome;
 

@@ -19,6 +19,15 @@ pub struct AgencyInput {
     pub name_en: Option<String>,
     #[serde(default)]
     pub cluster: Option<String>,
+    /// A member agency of the cluster, or an outside provider of data (the Social Security
+    /// Organisation, the judiciary …) that needs may name but that receives no tasks. An
+    /// agency registered before the distinction has no such field and reads as a member.
+    #[serde(default = "cluster_member")]
+    pub in_cluster: bool,
+}
+
+fn cluster_member() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -319,13 +328,23 @@ impl Engine {
         Ok(all)
     }
 
+    /// The active members of the cluster's agencies: who a vote may go to. Members of an
+    /// outside agency take part in no vote.
     pub(crate) async fn member_refs(&self) -> Result<Vec<MemberRef>, EngineError> {
+        let outside: Vec<String> = self
+            .agencies()
+            .await?
+            .into_iter()
+            .filter(|a| !a.in_cluster)
+            .map(|a| a.code)
+            .collect();
         Ok(self
             .members()
             .await?
             .into_iter()
             // A disabled member is not offered as anyone's assignee.
             .filter(|m| !m.disabled)
+            .filter(|m| m.agency.as_ref().is_none_or(|a| !outside.contains(a)))
             .filter_map(|m| {
                 Some(MemberRef {
                     agency: m.agency?,

@@ -19,6 +19,7 @@ mod practice;
 pub mod projection;
 pub mod rebuild;
 mod references;
+mod resolutions;
 mod sessions;
 mod sign_in;
 mod tasks;

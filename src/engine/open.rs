@@ -44,6 +44,7 @@ impl Engine {
                 EngineError::Invalid(format!("unknown workflow {:?}", request.workflow))
             })?;
         let participants = self.resolve_participants(request.participants).await?;
+        self.check_orders(&request.params).await?;
         let mut params = request.params;
         self.record_case_attachments(actor, &mut params).await?;
         let case_id = request.case_id.unwrap_or_else(Uuid::now_v7);
@@ -87,24 +88,38 @@ impl Engine {
         Ok(next)
     }
 
-    async fn resolve_participants(
+    /// The agencies that take part: `"all"` is the cluster's member agencies; a list may
+    /// name only registered member agencies (an outside provider receives no tasks).
+    pub(super) async fn resolve_participants(
         &self,
         input: Option<ParticipantsInput>,
     ) -> Result<Vec<String>, EngineError> {
-        let known: Vec<String> = self.agencies().await?.into_iter().map(|a| a.code).collect();
+        let agencies = self.agencies().await?;
         match input {
             None => Ok(Vec::new()),
-            Some(ParticipantsInput::All(all)) if all == "all" => Ok(known),
+            Some(ParticipantsInput::All(all)) if all == "all" => Ok(agencies
+                .into_iter()
+                .filter(|a| a.in_cluster)
+                .map(|a| a.code)
+                .collect()),
             Some(ParticipantsInput::All(other)) => Err(EngineError::Invalid(format!(
                 "participants must be \"all\" or a list of agency codes, not {other:?}"
             ))),
             Some(ParticipantsInput::List(codes)) => {
                 let mut seen = Vec::new();
                 for code in codes {
-                    if !known.contains(&code) {
-                        return Err(EngineError::Invalid(format!(
-                            "agency {code:?} is not registered"
-                        )));
+                    match agencies.iter().find(|a| a.code == code) {
+                        None => {
+                            return Err(EngineError::Invalid(format!(
+                                "agency {code:?} is not registered"
+                            )));
+                        }
+                        Some(agency) if !agency.in_cluster => {
+                            return Err(EngineError::Invalid(format!(
+                                "agency {code:?} is outside the cluster; it provides data but receives no tasks"
+                            )));
+                        }
+                        Some(_) => {}
                     }
                     if seen.contains(&code) {
                         return Err(EngineError::Invalid(format!(

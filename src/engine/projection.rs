@@ -11,8 +11,8 @@ use crate::workflow::DueRule;
 
 use crate::documents::{CaseAgency, Document, SideWrite};
 use crate::domain::{
-    CaseState, CaseStatus, Comment, DeadlineCause, DueMove, Submission, Task, TaskKind, TaskStatus,
-    VoteChoice, VoteState,
+    CaseState, CaseStatus, Comment, DeadlineCause, DueMove, MeetingRecord, Submission, Task,
+    TaskKind, TaskStatus, VoteChoice, VoteState,
 };
 
 // Fields are in alphabetical order, as a `serde_json::Value` map keeps them, so a document
@@ -50,6 +50,9 @@ pub struct TaskView<'a> {
     updated_at: DateTime<Utc>,
     version: i64,
     vote: Option<VoteChoice>,
+    /// Who cast the vote for the task's agency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voted_by: &'a Option<String>,
 }
 
 impl<'a> TaskView<'a> {
@@ -79,6 +82,7 @@ impl<'a> TaskView<'a> {
             updated_at: task.updated_at,
             version: task.version,
             vote: task.vote,
+            voted_by: &task.voted_by,
         }
     }
 }
@@ -125,6 +129,9 @@ pub struct TaskSummary<'a> {
 pub struct CaseView<'a> {
     children: &'a [Uuid],
     id: Uuid,
+    /// The meeting that adopted the resolution (no vote was held).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meeting: &'a Option<MeetingRecord>,
     opened_at: Option<DateTime<Utc>>,
     outcome: &'a Option<String>,
     params: &'a Value,
@@ -146,6 +153,7 @@ impl<'a> CaseView<'a> {
         Self {
             children: &state.children,
             id: state.id,
+            meeting: &state.meeting,
             opened_at: state.opened_at,
             outcome: &state.outcome,
             params: &state.params,

@@ -1,4 +1,4 @@
-//! `/v1/agencies`: the cluster's member agencies.
+//! `/v1/agencies`: the cluster's member agencies and the outside providers of data.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -67,6 +67,9 @@ pub struct ImportedAgency {
     #[serde(default)]
     #[allow(dead_code)]
     pub named_in_source: Option<bool>,
+    /// False for an outside provider; absent, a member of the cluster.
+    #[serde(default)]
+    pub in_cluster: Option<bool>,
 }
 
 /// What an import did: the codes it registered and those that already existed.
@@ -107,6 +110,7 @@ pub async fn import(
                 name_fa: agency.name_fa,
                 name_en: agency.name_en,
                 cluster,
+                in_cluster: agency.in_cluster.unwrap_or(true),
             };
             match state.engine.register_agency(&caller.actor, input).await {
                 Ok(_) => created.push(agency.code),

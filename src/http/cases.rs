@@ -25,6 +25,11 @@ pub struct OpenCaseBody {
     pub title: String,
     #[serde(default)]
     pub participants: Option<ParticipantsInput>,
+    /// The case's parameters. A resolution takes `text`, `on_approval: {workflow,
+    /// participants, params?: {due?}}` (the case(s) its approval opens; `due` a due rule
+    /// setting their first deadline where the workflow's `due_override` allows it) and,
+    /// when adopted in a meeting, `adopted_in_meeting: {meeting_no, meeting_date_jalali,
+    /// resolution_no, minutes, attachments?}`: approved at once, without a vote.
     #[serde(default)]
     pub params: Option<Value>,
 }

@@ -160,8 +160,8 @@ route_table! {
     get "/metrics" => metrics::render, public, "Prometheus metrics", success: || json_or(metrics::CONTENT_TYPE, false);
     get "/openapi.json" => openapi::serve, public, "This API's OpenAPI 3.1 document", returns: serde_json::Map<String, serde_json::Value>;
     post "/v1/agencies:import" => agencies::import, [Admin], "Import agencies in the shape of fixtures/agencies.json", body: json_body::<agencies::ImportFile>, returns: agencies::ImportReport;
-    post "/v1/agencies" => agencies::create, [Admin], "Register an agency", body: json_body::<AgencyInput>, returns: AgencyInput;
-    get "/v1/agencies" => agencies::list, any, "List agencies", query: paging::PageQuery, returns: Page<AgencyInput>;
+    post "/v1/agencies" => agencies::create, [Admin], "Register an agency: a member of the cluster, or (in_cluster: false) an outside provider of data that receives no tasks", body: json_body::<AgencyInput>, returns: AgencyInput;
+    get "/v1/agencies" => agencies::list, any, "List agencies, each with in_cluster", query: paging::PageQuery, returns: Page<AgencyInput>;
     post "/v1/members" => members::create, [Admin], "Register a member", body: json_body::<MemberInput>, returns: Member;
     post "/v1/members/{id:[^/:]+}:disable" => members::disable, [Admin], "Disable a member: its tokens and sessions stop, its open tasks stay with its agency", returns: Member;
     post "/v1/members/{id:[^/:]+}:enable" => members::enable, [Admin], "Enable a disabled member again", returns: Member;
@@ -175,7 +175,7 @@ route_table! {
     get "/v1/workflows/{key}/versions/{n}" => workflows::get_version, any, "One version of a workflow", returns: workflows::WorkflowView<'static>;
     put "/v1/forms/{key}" => workflows::put_form, [Admin], "Register a form's JSON Schema", body: openapi::form_body, returns: workflows::Registered, success: created_or_ok;
     get "/v1/forms/{key}" => workflows::get_form, any, "A form's latest schema", returns: workflows::FormView<'static>;
-    post "/v1/cases" => cases::create, [Secretariat, Admin], "Open a case", body: json_body::<cases::OpenCaseBody>, returns: CaseView<'static>;
+    post "/v1/cases" => cases::create, [Secretariat, Admin], "Open a case; a resolution is put to the agencies' vote, or recorded as adopted in a meeting (params.adopted_in_meeting) and opens its cases at once", body: json_body::<cases::OpenCaseBody>, returns: CaseView<'static>;
     get "/v1/cases" => cases::list, any, "List cases", query: cases::CaseFilter, returns: Page<CaseView<'static>>;
     post "/v1/cases/{id:[^/:]+}:cancel" => cases::cancel, [Secretariat, Admin], "Cancel a case", body: optional_json_body::<cases::CancelBody>, returns: CaseView<'static>;
     get "/v1/cases/{id:[^/:]+}/history" => audit::history, [Auditor, Admin], "A case's events", returns: Page<StoredEvent>;
@@ -187,7 +187,7 @@ route_table! {
     get "/v1/tasks/{id}" => tasks::get, any, "A task", returns: TaskView<'static>;
     post "/v1/tasks/{id}/submissions" => tasks::submit, [Member], "Submit the task's form (a member of the task's agency)", body: json_body::<tasks::SubmitBody>, returns: tasks::Submitted<'static>;
     post "/v1/tasks/{id}/review" => tasks::review, [Secretariat], "Accept or return a submission", body: json_body::<tasks::ReviewBody>, returns: TaskView<'static>;
-    post "/v1/tasks/{id}/vote" => tasks::vote, any, "Cast the task's vote (its voter)", body: json_body::<tasks::VoteBody>, returns: TaskView<'static>;
+    post "/v1/tasks/{id}/vote" => tasks::vote, any, "Cast the vote of the task's agency: any of its members holding the voters' role, once (a second vote of the agency is a 409)", body: json_body::<tasks::VoteBody>, returns: TaskView<'static>;
     post "/v1/tasks/{id}/reassign" => tasks::reassign, [Secretariat, Member], "Reassign a task (a member: within its own agency)", body: json_body::<tasks::ReassignBody>, returns: TaskView<'static>;
     post "/v1/tasks/{id}/extend" => practice::extend_task, [Secretariat], "Extend a task's deadline, with a reason: {due: RFC 3339 | {on: Jalali date}, reason}", body: json_body::<practice::ExtendBody>, returns: TaskView<'static>;
     post "/v1/tasks/{id}/withdraw" => practice::withdraw, [Member], "Withdraw the task's submission while it awaits review (a member of the task's agency)", body: optional_json_body::<practice::WithdrawBody>, returns: TaskView<'static>;

@@ -184,19 +184,26 @@ pub fn mails_for(event: &CaseEvent, state: &CaseState, directory: &[Member]) -> 
                 VoteOutcome::Rejected => Template::ResolutionRejected,
                 VoteOutcome::Expired => Template::ResolutionExpired,
             };
-            let voters = state
+            // Each vote task's voter: its member (an old, per-member task), or the holders
+            // of the voters' role in its agency.
+            let mut people: Vec<&Member> = state
                 .tasks
                 .iter()
                 .filter(|t| t.kind == TaskKind::Vote)
-                .filter_map(|t| t.assignee.as_ref());
-            let mut people: Vec<&Member> = directory
-                .iter()
-                .filter(|m| voters.clone().any(|v| v == &m.id))
+                .flat_map(|t| assignees(t, directory))
                 .collect();
             people.extend(with_role(directory, Role::Secretariat));
             (template, None, people, None, None)
         }
-        CaseEvent::CaseCompleted { .. } if state.vote.is_none() => (
+        // Adopted in a meeting: approved without a vote, so no voter to tell.
+        CaseEvent::ResolutionAdopted { .. } => (
+            Template::ResolutionApproved,
+            None,
+            with_role(directory, Role::Secretariat),
+            None,
+            None,
+        ),
+        CaseEvent::CaseCompleted { .. } if state.vote.is_none() && state.meeting.is_none() => (
             Template::CaseCompleted,
             None,
             with_role(directory, Role::Secretariat),
@@ -252,6 +259,9 @@ pub fn mails_for(event: &CaseEvent, state: &CaseState, directory: &[Member]) -> 
         })
         .collect()
 }
+
+#[cfg(test)]
+mod vote_mail;
 
 #[cfg(test)]
 mod tests {

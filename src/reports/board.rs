@@ -62,6 +62,9 @@ pub struct BoardRow {
     /// escalation), and that day in Jalali.
     pub last_activity: String,
     pub last_activity_jalali: Option<String>,
+    /// Who cast a vote task's vote for its agency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voted_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -122,6 +125,7 @@ fn row(task: &Task) -> BoardRow {
         submissions: task.submissions.len(),
         returns: task.comments.iter().filter(|c| c.kind == "return").count(),
         last_submission_at: task.submissions.last().map(|s| rfc3339(s.at)),
+        voted_by: task.voted_by.clone(),
         last_activity: rfc3339(task.updated_at),
         last_activity_jalali: tehran_date(task.updated_at).ok().map(|d| d.to_string()),
     }

@@ -85,7 +85,7 @@ fn board_row(row: &BoardRow, locale: Locale, options: BoardOptions<'_>) -> Marku
                     br;
                     span.muted {
                         (w("رأی", "Vote"))
-                        @if let Some(member) = &row.assignee {
+                        @if let Some(member) = row.assignee.as_ref().or(row.voted_by.as_ref()) {
                             " · " (options.members.get(member).map_or(member.as_str(), String::as_str))
                         }
                     }

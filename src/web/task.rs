@@ -208,7 +208,8 @@ async fn render(
             attachment_max_bytes: state.protection.attachment_max_bytes,
         },
         (_, "vote") => Body::Vote {
-            editable: editable && task.status == "open",
+            editable: vote::may_cast(viewer, task),
+            voter: vote::voter_name(state, task).await?,
         },
         _ => Body::Nothing,
     };

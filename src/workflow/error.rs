@@ -73,6 +73,9 @@ pub enum IssueKind {
     DuplicateKey { key: String, other: String },
     #[error("{0}")]
     InvalidDate(String),
+    /// A resolution sets the deadline of a case's first step only.
+    #[error("step {0:?} is not the first step: a resolution sets only the first step's deadline")]
+    DueOverrideNotFirst(String),
 }
 
 impl IssueKind {
@@ -96,6 +99,7 @@ impl IssueKind {
             IssueKind::ParticipantWithoutParticipants => "participant_without_participants",
             IssueKind::DuplicateKey { .. } => "duplicate_key",
             IssueKind::InvalidDate(_) => "invalid_date",
+            IssueKind::DueOverrideNotFirst(_) => "due_override_not_first",
         }
     }
 }

@@ -28,8 +28,8 @@ pub use error::{DefinitionError, Issue, IssueKind};
 pub use files::{format_of, load_dir, load_file};
 pub use load::Format;
 pub use model::{
-    Assignee, AssigneeScope, DueRule, Escalation, JalaliPeriod, Notify, Participants, Review, Roll,
-    StartCases, Step, StepKind, Submission, Target, Title, Vote, Voters,
+    Assignee, AssigneeScope, DueOverride, DueRule, Escalation, JalaliPeriod, Notify, Participants,
+    Review, Roll, StartCases, Step, StepKind, Submission, Target, Title, Vote, Voters,
 };
 pub use on_return::{OnReturn, ReturnDue};
 pub use registry::{Registered, WorkflowRegistry, WorkflowVersion};

@@ -56,6 +56,17 @@ pub struct Submission {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub escalate: Vec<Escalation>,
     pub next: Target,
+    /// `due_override: {latest: …}`: a resolution that orders the case may set this step's
+    /// deadline; absent, the step's own `due` always applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_override: Option<DueOverride>,
+}
+
+/// How far a resolution may set a step's deadline: no later than `latest`, resolved when
+/// the case opens (e.g. `{end_of: jalali_year}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueOverride {
+    pub latest: DueRule,
 }
 
 /// Accept, or return (with a comment) for revision.

@@ -34,7 +34,38 @@ pub(super) fn check(definition: &WorkflowDefinition, forms: &FormRegistry) -> Ve
         check_references(step, &at, &first_index, &mut issues);
         check_step(step, &at, definition.participants(), forms, &mut issues);
     }
+    issues.extend(due_override_issues(steps));
     issues.extend(graph::check(steps, &first_index));
+    issues
+}
+
+/// `due_override` belongs to the first step (the deadline a resolution sets is when the work
+/// is due), and a fixed `latest` day must exist.
+fn due_override_issues(steps: &[Step]) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let StepKind::Submission(spec) = &step.kind else {
+            continue;
+        };
+        let Some(limit) = &spec.due_override else {
+            continue;
+        };
+        let at = format!("/steps/{i}/due_override");
+        if i > 0 {
+            issues.push(Issue::new(
+                at.clone(),
+                IssueKind::DueOverrideNotFirst(step.id.clone()),
+            ));
+        }
+        if let DueRule::On(date) = &limit.latest
+            && let Err(error) = date.parse::<crate::calendar::JalaliDate>()
+        {
+            issues.push(Issue::new(
+                format!("{at}/latest/on"),
+                IssueKind::InvalidDate(error.to_string()),
+            ));
+        }
+    }
     issues
 }
 

@@ -17,6 +17,7 @@ mod nil_return;
 mod practice;
 mod remind_withdraw;
 mod reports;
+mod resolutions;
 mod story;
 mod task_page;
 mod tokens;

@@ -182,6 +182,7 @@ async fn a_deleted_tail_is_caught_against_the_checkpoint(db: TestDb) {
             name_fa: "دستگاه".into(),
             name_en: None,
             cluster: None,
+            in_cluster: true,
         };
         story
             .engine

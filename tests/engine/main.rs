@@ -4,6 +4,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod agency_votes;
+mod old_votes;
+
 use daftar::db::DatabaseUrl;
 use daftar::documents::Documents;
 use daftar::domain::{CaseStatus, DomainError, ReviewDecision, TaskKind, TaskStatus, VoteChoice};

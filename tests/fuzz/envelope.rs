@@ -18,6 +18,7 @@ const TYPES: &[&str] = &[
     "VoteOpened",
     "VoteCast",
     "VoteClosed",
+    "ResolutionAdopted",
     "ChildCaseOrdered",
     "CaseCompleted",
     "CaseCancelled",

@@ -224,13 +224,9 @@ async fn every_event_kind_mails_the_right_people(db: TestDb) {
         .filter(|t| t.kind == TaskKind::Vote)
         .cloned()
         .collect();
+    // One vote per agency, cast by its seeded focal point.
     for ballot in &ballots {
-        let voter = ballot.assignee.clone().unwrap();
-        let actor = daftar::domain::Actor {
-            member_id: voter,
-            agency: ballot.agency.clone(),
-            roles: vec![daftar::domain::Role::Member],
-        };
+        let actor = member_of(ballot.agency.as_deref().unwrap());
         if engine
             .vote(&actor, ballot.id, VoteChoice::Approve, None)
             .await

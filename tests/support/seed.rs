@@ -1,5 +1,6 @@
 //! A seeded engine for tests: the 31 agencies of the fixture, a focal point for each
-//! (`m-<code>`, role member, with a supervisor `s-<code>`) and the secretariat (`sec-1`).
+//! (`m-<code>`, role member, with a supervisor `s-<code>`) and the secretariat (`sec-1`),
+//! and two providers of data outside the cluster.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -67,7 +68,9 @@ pub async fn start(db: &TestDb, clock: ManualClock) -> Engine {
     .expect("engine starts")
 }
 
-/// The 31 agencies, a member for each and the secretariat.
+/// The 31 agencies, a member for each and the secretariat; and two providers of data from
+/// outside the cluster (`tests/fixtures/outside-agencies.json`), which have no members and
+/// are not among the codes returned.
 pub async fn seed(engine: &Engine) -> Vec<String> {
     let agencies = fixture("tests/fixtures/agencies.json");
     let mut codes = Vec::new();
@@ -75,6 +78,9 @@ pub async fn seed(engine: &Engine) -> Vec<String> {
         let input: AgencyInput = serde_json::from_value(json!({"code": agency["code"], "name_fa": agency["name_fa"], "name_en": agency["name_en"], "cluster": agency["cluster"]})).unwrap();
         engine.register_agency(&admin(), input).await.unwrap();
         codes.push(agency["code"].as_str().unwrap().to_string());
+    }
+    for agency in outside_agencies() {
+        engine.register_agency(&admin(), agency).await.unwrap();
     }
     for code in &codes {
         let member = MemberInput {
@@ -99,6 +105,12 @@ pub async fn seed(engine: &Engine) -> Vec<String> {
     };
     engine.register_member(&admin(), secretariat).await.unwrap();
     codes
+}
+
+/// Providers of data outside the cluster: needs may name them; they receive no tasks.
+pub fn outside_agencies() -> Vec<AgencyInput> {
+    serde_json::from_value(fixture("tests/fixtures/outside-agencies.json")["agencies"].clone())
+        .unwrap()
 }
 
 pub fn inventory() -> Value {

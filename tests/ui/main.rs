@@ -11,6 +11,7 @@
 mod attachments;
 mod harness;
 mod inbox;
+mod meeting;
 mod nil_return;
 mod practice;
 mod secretariat;
@@ -57,7 +58,7 @@ macro_rules! http {
 
 /// Every test of the binary, in the order they run.
 const TESTS: &[UiTest] = &[
-    // First: its resolution's vote goes to every member registered so far.
+    // First: its resolution's vote goes to every agency with a member registered so far.
     browser!(story::the_seed_story_through_the_browser),
     http!(signin::a_link_signs_in_once),
     http!(signin::an_expired_or_forged_link_is_refused_clearly),
@@ -92,6 +93,8 @@ const TESTS: &[UiTest] = &[
     browser!(secretariat::the_secretariat_reassigns_and_cancels),
     browser!(practice::the_secretariat_extends_and_reminds_and_a_member_withdraws),
     browser!(attachments::a_member_attaches_a_signed_letter_and_submits),
+    browser!(meeting::the_secretariat_records_a_meeting_resolution),
+    browser!(meeting::one_focal_point_casts_the_agencys_vote),
 ];
 
 fn in_ci() -> bool {

@@ -5,8 +5,9 @@
 //! accepts, and the board shows it. (The matrix and the auditor's timeline are pages of
 //! the next part.) Screenshots: `target/ui-screens/story-*.png`.
 //!
-//! The resolution's vote goes to every member holding the `member` role, so this test runs
-//! first, before other tests register more members on the shared server.
+//! The resolution's vote goes to every agency with a member holding the `member` role (one
+//! vote each), so this test runs first, before other tests register members of more
+//! agencies on the shared server.
 
 use std::time::{Duration, Instant};
 

@@ -320,8 +320,8 @@ pub async fn a_member_votes_in_the_browser(ui: &'static Ui) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|t| t["assignee"] == "form-vote")
-        .expect("a vote task for the member")["id"]
+        .find(|t| t["agency"] == "POST")
+        .expect("the vote task of the member's agency")["id"]
         .as_str()
         .unwrap()
         .to_owned();

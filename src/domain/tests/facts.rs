@@ -23,7 +23,7 @@ pub fn opened(workflow: &str, title: &str, participants: &[&str], params: Value)
     }
 }
 
-fn submission_task(agency: &str, form: &str, due: Deadline) -> CaseEvent {
+pub fn submission_task(agency: &str, form: &str, due: Deadline) -> CaseEvent {
     CaseEvent::TaskAssigned {
         task_id: task_of(agency),
         step: "submit".into(),
@@ -36,7 +36,7 @@ fn submission_task(agency: &str, form: &str, due: Deadline) -> CaseEvent {
     }
 }
 
-fn deadline(rule: DueRule, due_at: &str, due_jalali: &str) -> Deadline {
+pub fn deadline(rule: DueRule, due_at: &str, due_jalali: &str) -> Deadline {
     Deadline {
         rule,
         due_at: at(due_at),
@@ -96,7 +96,8 @@ pub fn opened_cards(agencies: &[&str]) -> Vec<CaseEvent> {
     events
 }
 
-/// A resolution put to the vote of the five members, approval opening an inventory.
+/// A resolution put to the vote of the five members, approval opening an inventory, as it
+/// was opened before votes were per agency: one ballot per member (old logs hold this).
 pub fn opened_resolution() -> Vec<CaseEvent> {
     let mut events = vec![
         opened(RESOLUTION, RESOLUTION_TITLE, &[], resolution_params()),

@@ -6,6 +6,7 @@
 //! and ids in [`vocabulary`]), so a test states the facts it expects rather than re-deriving
 //! them with the code under test.
 
+mod agency_votes;
 mod attachments;
 mod cancel_reassign;
 mod deadline_moved;
@@ -13,6 +14,7 @@ mod determinism;
 mod extension;
 mod facts;
 mod history;
+mod meeting;
 mod open_case;
 mod practice;
 mod properties;

@@ -36,6 +36,7 @@ fn row(n: u128, agency: &str, status: &str) -> BoardRow {
         last_submission_at: None,
         last_activity: "2026-11-26T08:00:00Z".into(),
         last_activity_jalali: Some("1405-09-05".into()),
+        voted_by: None,
     }
 }
 

@@ -186,6 +186,16 @@ fn changed_text(board: &Board, locale: Locale) -> String {
     )
 }
 
+/// How a resolution was decided, in words («تصویب شد»); `None` for a case without one.
+fn outcome_text(locale: Locale, outcome: &str) -> Option<&'static str> {
+    match outcome {
+        "approved" => Some(locale.pick("مصوبه تصویب شد", "approved")),
+        "rejected" => Some(locale.pick("پیش‌نویس مصوبه تصویب نشد", "not approved")),
+        "expired" => Some(locale.pick("رأی‌گیری به حد نصاب نرسید", "the vote had no quorum")),
+        _ => None,
+    }
+}
+
 /// The case page: pure, from the case document and its board to markup.
 pub fn case_page(
     viewer: &Viewer,
@@ -207,6 +217,9 @@ pub fn case_page(
         p.context {
             (locale.pick("گردش کار", "Workflow")) ": " (names.workflow)
             " · " (super::case_status(locale, case["status"].as_str().unwrap_or_default()))
+            @if let Some(outcome) = case["outcome"].as_str().and_then(|o| outcome_text(locale, o)) {
+                " · " strong.outcome { (outcome) }
+            }
             @if let Some(at) = case["opened_at"].as_str().and_then(|t| t.parse().ok()) {
                 " · " (locale.pick("گشایش", "opened")) " " (date(locale, at))
             }
@@ -217,6 +230,7 @@ pub fn case_page(
                 p.resolution-text { (text) }
             }
         }
+        (super::meeting::meeting_section(locale, &case["meeting"]))
         @if let Some(parent) = case["parent_case"].as_str() {
             p { a href={ "/cases/" (parent) } { (locale.pick("مصوبه‌ای که این پرونده را گشود", "The resolution that opened this case")) } }
         }

@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 
 use crate::engine::{OpenCase, ParticipantsInput};
 
+pub use meeting::MeetingFields;
+use meeting::missing_meeting_fields;
+
 /// The workflow a resolution is put to the vote with (workflows/resolution-approval.yaml).
 pub const RESOLUTION_WORKFLOW: &str = "resolution-approval";
 
@@ -18,7 +21,7 @@ pub const RESOLUTION_WORKFLOW: &str = "resolution-approval";
 pub struct NewCaseForm {
     pub title: String,
     pub text: String,
-    /// «همه دستگاه‌ها»: every registered agency takes part.
+    /// «همه دستگاه‌های عضو خوشه»: every agency of the cluster takes part.
     pub everyone: bool,
     /// The agencies ticked, when not everyone.
     pub agencies: Vec<String>,
@@ -26,6 +29,12 @@ pub struct NewCaseForm {
     pub workflow: String,
     /// Open the case directly, without a resolution and its vote.
     pub direct: bool,
+    /// The meeting that adopted the resolution, as typed (all empty: put to the vote).
+    pub meeting: MeetingFields,
+    /// The deadline the resolution sets for the cases it opens: `""` (the workflow's own),
+    /// `end_of_month`, `end_of_year` or `on` (the Jalali day in `due_on`).
+    pub due: String,
+    pub due_on: String,
 }
 
 /// The form's field names, shared by the markup and the reader.
@@ -36,6 +45,12 @@ pub mod field {
     pub const AGENCY: &str = "agency";
     pub const WORKFLOW: &str = "workflow";
     pub const DIRECT: &str = "direct";
+    pub const MEETING_NO: &str = "meeting_no";
+    pub const MEETING_DATE: &str = "meeting_date";
+    pub const RESOLUTION_NO: &str = "resolution_no";
+    pub const MINUTES: &str = "minutes";
+    pub const DUE: &str = "due";
+    pub const DUE_ON: &str = "due_on";
 }
 
 impl NewCaseForm {
@@ -60,6 +75,12 @@ impl NewCaseForm {
                 }
                 field::WORKFLOW => form.workflow = value.trim().to_string(),
                 field::DIRECT => form.direct = value == "on" || value == "true",
+                field::MEETING_NO => form.meeting.number.clone_from(value),
+                field::MEETING_DATE => form.meeting.date.clone_from(value),
+                field::RESOLUTION_NO => form.meeting.resolution_no.clone_from(value),
+                field::MINUTES => form.meeting.minutes.clone_from(value),
+                field::DUE => form.due = value.trim().to_string(),
+                field::DUE_ON => form.due_on.clone_from(value),
                 _ => {}
             }
         }
@@ -78,12 +99,16 @@ impl NewCaseForm {
     /// agencies, or, `direct`, that case itself.
     pub fn open_case(&self) -> OpenCase {
         let participants = self.participants();
+        let mut ordered = json!({});
+        if let Some(due) = self.due_rule() {
+            ordered["due"] = due;
+        }
         if self.direct {
             return OpenCase {
                 workflow: self.workflow.clone(),
                 title: self.title.clone(),
                 participants: Some(participants),
-                params: json!({}),
+                params: ordered,
                 parent_case: None,
                 case_id: None,
             };
@@ -92,16 +117,31 @@ impl NewCaseForm {
             ParticipantsInput::All(all) => Value::String(all),
             ParticipantsInput::List(codes) => json!(codes),
         };
+        let mut order = json!({"workflow": self.workflow, "participants": participants});
+        if ordered.as_object().is_some_and(|o| !o.is_empty()) {
+            order["params"] = ordered;
+        }
+        let mut params = json!({"text": self.text, "on_approval": order});
+        if self.meeting.is_filled() {
+            params["adopted_in_meeting"] = self.meeting.params();
+        }
         OpenCase {
             workflow: RESOLUTION_WORKFLOW.into(),
             title: self.title.clone(),
             participants: None,
-            params: json!({
-                "text": self.text,
-                "on_approval": {"workflow": self.workflow, "participants": participants},
-            }),
+            params,
             parent_case: None,
             case_id: None,
+        }
+    }
+
+    /// The due rule chosen for the cases that open, if any.
+    fn due_rule(&self) -> Option<Value> {
+        match self.due.as_str() {
+            "end_of_month" => Some(json!({"end_of": "jalali_month"})),
+            "end_of_year" => Some(json!({"end_of": "jalali_year"})),
+            "on" => Some(json!({"on": crate::domain::typed_jalali(&self.due_on)})),
+            _ => None,
         }
     }
 }
@@ -130,8 +170,20 @@ pub fn incomplete(
         errors.insert(
             field::PARTICIPANTS,
             pick(
-                "دست‌کم یک دستگاه را برگزینید، یا «همه دستگاه‌ها» را.",
+                "دست‌کم یک دستگاه را برگزینید، یا «همه دستگاه‌های عضو خوشه» را.",
                 "Tick at least one agency, or «all agencies».",
+            ),
+        );
+    }
+    if !form.direct && form.meeting.is_filled() {
+        errors.extend(missing_meeting_fields(&form.meeting, &pick));
+    }
+    if form.due == "on" && form.due_on.trim().is_empty() {
+        errors.insert(
+            field::DUE_ON,
+            pick(
+                "روز مهلت را بنویسید (۱۴۰۵/۱۰/۱۵).",
+                "Write the deadline's day (1405/10/15).",
             ),
         );
     }
@@ -148,6 +200,16 @@ pub fn incomplete(
 /// belongs to the form as a whole (shown in the summary at the top).
 pub fn place_refusal(message: &str) -> &'static str {
     let lower = message.to_lowercase();
+    let meeting = [
+        ("meeting_no", field::MEETING_NO),
+        ("meeting_date_jalali", field::MEETING_DATE),
+        ("resolution_no", field::RESOLUTION_NO),
+        ("minutes", field::MINUTES),
+        ("params.due", field::DUE),
+    ];
+    if let Some((_, name)) = meeting.iter().find(|(key, _)| lower.contains(key)) {
+        return name;
+    }
     if lower.starts_with("title") {
         field::TITLE
     } else if lower.contains("agency") || lower.contains("participant") {
@@ -159,5 +221,6 @@ pub fn place_refusal(message: &str) -> &'static str {
     }
 }
 
+mod meeting;
 #[cfg(test)]
 mod tests;

@@ -24,8 +24,16 @@ pub struct Choices {
     pub workflows: Vec<(String, String)>,
 }
 
+/// The agencies that may take part: the cluster's members (an outside provider receives
+/// no tasks).
+async fn cluster_agencies(state: &AppState) -> Result<Vec<AgencyInput>, PageError> {
+    let mut agencies = state.engine.agencies().await?;
+    agencies.retain(|a| a.in_cluster);
+    Ok(agencies)
+}
+
 async fn choices(state: &AppState, locale: Locale) -> Result<Choices, PageError> {
-    let agencies = state.engine.agencies().await?;
+    let agencies = cluster_agencies(state).await?;
     let workflows = super::workflow_titles(state, locale)
         .await?
         .into_iter()
@@ -71,7 +79,8 @@ pub async fn open(
             Err(
                 EngineError::Invalid(reason) | EngineError::Domain(DomainError::Invalid(reason)),
             ) => {
-                errors.insert(place_refusal(&reason), reason);
+                let field = place_refusal(&reason);
+                errors.insert(field, super::meeting::refusal_text(locale, field, reason));
             }
             Err(error) => return Err(PageError::from(error).in_locale(locale)),
         }
@@ -105,7 +114,7 @@ pub async fn agencies(
         .filter(|(k, _)| k == field::AGENCY)
         .map(|(_, v)| v.clone())
         .collect();
-    let agencies = state.engine.agencies().await?;
+    let agencies = cluster_agencies(&state).await?;
     Ok(agency_list(viewer.locale, &agencies, &ticked, &q))
 }
 
@@ -140,7 +149,7 @@ pub fn agency_list(locale: Locale, agencies: &[AgencyInput], ticked: &[String], 
     }
 }
 
-fn error_at(errors: &FieldErrors, name: &str) -> Markup {
+pub(super) fn error_at(errors: &FieldErrors, name: &str) -> Markup {
     html! {
         @if let Some(message) = errors.get(name) {
             p.field-error id={ (name) "-error" } { (message) }
@@ -148,7 +157,7 @@ fn error_at(errors: &FieldErrors, name: &str) -> Markup {
     }
 }
 
-fn described(errors: &FieldErrors, name: &str) -> Option<String> {
+pub(super) fn described(errors: &FieldErrors, name: &str) -> Option<String> {
     errors.contains_key(name).then(|| format!("{name}-error"))
 }
 
@@ -193,12 +202,13 @@ pub fn new_case_page(
                     aria-invalid=[invalid(field::TEXT)]
                     aria-describedby={ "text-help" @if errors.contains_key(field::TEXT) { " text-error" } } { (form.text) }
             }
+            (super::meeting::meeting_fieldset(locale, &form.meeting, errors))
             fieldset #participants aria-describedby=[described(errors, field::PARTICIPANTS)] {
                 legend { (locale.pick("دستگاه‌های شرکت‌کننده", "Taking part")) }
                 (error_at(errors, field::PARTICIPANTS))
                 label.inline {
                     input type="radio" name=(field::PARTICIPANTS) value="all" checked[form.everyone];
-                    " " (locale.pick("همه دستگاه‌ها", "All agencies"))
+                    " " (locale.pick("همه دستگاه‌های عضو خوشه", "All the cluster's agencies"))
                 }
                 label.inline {
                     input type="radio" name=(field::PARTICIPANTS) value="chosen" checked[!form.everyone];
@@ -223,6 +233,7 @@ pub fn new_case_page(
                     }
                 }
             }
+            (super::meeting::due_fieldset(locale, form, errors))
             div.field {
                 label.inline {
                     input type="checkbox" name=(field::DIRECT) value="on" checked[form.direct];

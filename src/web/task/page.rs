@@ -36,6 +36,12 @@ pub struct TaskDoc {
     #[serde(default)]
     pub submissions: Vec<SubmissionDoc>,
     pub vote: Option<String>,
+    /// Who cast the vote for the agency.
+    #[serde(default)]
+    pub voted_by: Option<String>,
+    /// The role that acts on the task (for a vote: the voters' role).
+    #[serde(default)]
+    pub role: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -70,6 +76,8 @@ pub enum Body<'a> {
     },
     Vote {
         editable: bool,
+        /// The name of the member who cast the agency's vote, once cast.
+        voter: Option<String>,
     },
     Nothing,
 }
@@ -115,7 +123,7 @@ pub fn task_page(view: &TaskPage) -> Markup {
         (history_list(locale, view.history))
         @match &view.body {
             Body::Form { .. } => (form_section(view)),
-            Body::Vote { editable } => (super::vote::vote_section(view, *editable)),
+            Body::Vote { editable, voter } => (super::vote::vote_section(view, *editable, voter.as_deref())),
             Body::Nothing => {}
         }
     };

@@ -5,14 +5,14 @@ use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::page::TaskPage;
+use super::page::{TaskDoc, TaskPage};
 use super::{conflict_page, load, see_task};
 use crate::domain::VoteChoice;
 use crate::http::AppState;
 use crate::web::Posted;
 use crate::web::error::PageError;
 use crate::web::layout::csrf_field;
-use crate::web::session::WebState;
+use crate::web::session::{Viewer, WebState};
 
 const CHOICES: [(&str, &str, &str); 3] = [
     ("approve", "موافق", "Approve"),
@@ -20,15 +20,43 @@ const CHOICES: [(&str, &str, &str); 3] = [
     ("abstain", "ممتنع", "Abstain"),
 ];
 
-pub fn vote_section(view: &TaskPage, editable: bool) -> Markup {
+/// Whether the viewer may cast this vote: an open vote task of their agency, if they hold
+/// its role — or, for a vote task of one member (as before votes were per agency), theirs.
+pub fn may_cast(viewer: &Viewer, task: &TaskDoc) -> bool {
+    let member = &viewer.member;
+    let of_agency = task.agency.is_some() && task.agency == member.agency;
+    let holds_role = member.roles.iter().any(|r| r.as_str() == task.role);
+    let voter = match task.assignee.as_deref() {
+        Some(assignee) => assignee == member.id,
+        None => of_agency && holds_role,
+    };
+    voter && task.status == "open"
+}
+
+/// The name of the member who cast the agency's vote (their id if no longer registered).
+pub async fn voter_name(state: &AppState, task: &TaskDoc) -> Result<Option<String>, PageError> {
+    let Some(id) = task.voted_by.as_deref() else {
+        return Ok(None);
+    };
+    let member = state.engine.member(id).await?;
+    Ok(Some(member.map_or_else(|| id.to_owned(), |m| m.name)))
+}
+
+pub fn vote_section(view: &TaskPage, editable: bool, voter: Option<&str>) -> Markup {
     let locale = view.viewer.locale;
     let cast = view.task.vote.as_deref();
     html! {
         section.vote aria-labelledby="vote-title" {
-            h2 #vote-title { (locale.pick("رأی شما", "Your vote")) }
+            h2 #vote-title { (locale.pick("رأی دستگاه", "The agency's vote")) }
+            p.help { (locale.pick("هر دستگاه یک رأی دارد که هر یک از کارشناسان آن می‌تواند ثبت کند.", "Each agency has one vote, which any of its focal points may cast.")) }
             @if let Some(cast) = cast {
                 @let label = CHOICES.iter().find(|c| c.0 == cast).map_or(cast, |c| locale.pick(c.1, c.2));
-                p.cast { (locale.pick("رأی ثبت‌شده: ", "Recorded vote: ")) strong { (label) } }
+                p.cast {
+                    (locale.pick("رأی ثبت‌شده: ", "Recorded vote: ")) strong { (label) }
+                    @if let Some(voter) = voter {
+                        " " (locale.pick("— ثبت‌شده توسط ", "— cast by ")) strong.voter { (voter) }
+                    }
+                }
             }
             @if editable {
                 form method="post" action=(format!("/tasks/{}/vote", view.task.id)) {

@@ -1,6 +1,7 @@
 //! Tests of the workflow language, by concern. Helpers here build small
 //! definitions and a stand-in form registry.
 
+mod due_override;
 mod files;
 mod load;
 mod on_return;
