@@ -1,5 +1,6 @@
 //! The seed story over HTTP: bootstrap → agencies → members → resolution → vote → tasks
-//! appear → submit → review → audit.
+//! appear → submit (one agency has nothing to declare) → review → return → extension → the
+//! fix with a signed letter → a second resolution adopted in a meeting → audit.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -62,6 +63,7 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
     assert_eq!(approved["status"], "completed");
     assert_eq!(approved["outcome"], "approved");
     let child = approved["children"][0].as_str().unwrap().to_string();
+    let cards = a_meeting_adopts_the_service_cards(&app, &secretariat, &members[0].1).await;
 
     // The inventory tasks appear for each agency.
     for (code, token) in &members {
@@ -85,12 +87,18 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
             "all schema errors are reported: {bad}"
         );
         assert!(bad["errors"][0]["instance_path"].is_string());
+        // TPO holds no data the others need and needs none: it says so, with its reason.
+        let data = if *code == "TPO" {
+            json!({"nothing_to_declare": {"reason": "این سازمان داده‌ای برای تبادل در این خوشه ندارد"}})
+        } else {
+            inventory()
+        };
         let ok = app
             .expect(
                 Method::POST,
                 &format!("/v1/tasks/{id}/submissions"),
                 token,
-                Some(json!({"data": inventory()})),
+                Some(json!({"data": data})),
                 201,
             )
             .await;
@@ -105,7 +113,10 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
         .await;
     let waiting: Vec<Value> = waiting["items"].as_array().unwrap().clone();
     assert_eq!(waiting.len(), 5);
-    let first = waiting[0]["id"].as_str().unwrap();
+    // The secretariat returns one of the inventories (not TPO's nil return).
+    let first = waiting.iter().find(|t| t["agency"] != "TPO").unwrap()["id"]
+        .as_str()
+        .unwrap();
     let returned = app
         .expect(
             Method::POST,
@@ -160,6 +171,16 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
     }
     let done = app.get(&format!("/v1/cases/{child}"), &secretariat).await;
     assert_eq!(done["status"], "completed");
+    let board = app
+        .get(&format!("/v1/cases/{child}/board"), &secretariat)
+        .await;
+    let tpo = board["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["agency"] == "TPO")
+        .unwrap();
+    assert_eq!(tpo["status"], "nothing_to_declare", "{board}");
 
     // The auditor verifies the chain and replays the case.
     let head = app.head_position().await;
@@ -181,7 +202,7 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
     let verify = app.get("/v1/audit/verify", &auditor).await;
     assert_eq!(verify["ok"], true);
     assert_eq!(verify["head_position"], head);
-    assert_eq!(verify["files"], json!({"ok": true, "checked": 1}));
+    assert_eq!(verify["files"], json!({"ok": true, "checked": 2}));
     let history = app
         .get(&format!("/v1/cases/{child}/history"), &auditor)
         .await;
@@ -194,7 +215,17 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
     let events = app
         .get("/v1/events?type=CaseCompleted&limit=10", &auditor)
         .await;
-    assert_eq!(events["items"].as_array().unwrap().len(), 2);
+    // The voted resolution, its inventory, and the resolution the meeting adopted.
+    assert_eq!(events["items"].as_array().unwrap().len(), 3);
+    let adopted = app
+        .get("/v1/events?type=ResolutionAdopted&limit=10", &auditor)
+        .await;
+    assert_eq!(
+        adopted["items"][0]["data"]["meeting"]["resolution_no"],
+        "۱۴۰۵/۹/۱"
+    );
+    let cards_case = app.get(&format!("/v1/cases/{cards}"), &auditor).await;
+    assert_eq!(cards_case["status"], "open");
     let ndjson = app
         .client
         .get(format!("{}/v1/events", app.address))
@@ -211,6 +242,52 @@ async fn the_seed_story_runs_over_http(db: TestDb) {
         verify["head_position"].as_i64().unwrap()
     );
     let _ = ADMIN_TOKEN;
+}
+
+/// The working group's meeting today adopts a resolution: IRICA sends its service identity
+/// cards by the end of this month. It is recorded with its minutes (a scanned PDF) and opens
+/// its case at once, without a vote. Returns the cards case.
+async fn a_meeting_adopts_the_service_cards(
+    app: &TestApp,
+    secretariat: &str,
+    irica: &str,
+) -> String {
+    let today = daftar::calendar::tehran_date(chrono::Utc::now()).unwrap();
+    let mut scan = crate::files::PDF.to_vec();
+    scan.extend_from_slice(b"% minutes of the meeting\n");
+    let minutes = crate::files::upload_pdf(app, secretariat, scan, "صورتجلسه.pdf").await;
+    let meeting = json!({
+        "meeting_no": 9,
+        "meeting_date_jalali": today.to_string(),
+        "resolution_no": "۱۴۰۵/۹/۱",
+        "minutes": "دستگاه‌ها شناسنامه خدمات الکترونیکی خود را تا پایان ماه ارسال کنند.",
+        "attachments": [{"sha256": minutes, "filename": "صورتجلسه.pdf"}],
+    });
+    let order = json!({"workflow": "service-identity-cards", "participants": ["IRICA"], "params": {"due": {"end_of": "jalali_month"}}});
+    let body = json!({"workflow": "resolution-approval", "title": "مصوبه جلسه نهم", "params": {"text": "ارسال شناسنامه خدمات تا پایان ماه", "adopted_in_meeting": meeting, "on_approval": order}});
+    let adopted = app
+        .expect(Method::POST, "/v1/cases", secretariat, Some(body), 201)
+        .await;
+    assert_eq!(adopted["status"], "completed");
+    assert_eq!(adopted["outcome"], "approved");
+    assert_eq!(adopted["tasks"], json!([]), "no vote: the meeting decided");
+    let cards = adopted["children"][0].as_str().unwrap().to_string();
+    let tasks = app.get(&format!("/v1/tasks?case={cards}"), irica).await;
+    let task = &tasks["items"][0];
+    assert_eq!(task["agency"], "IRICA");
+    // Due at the end of the meeting's month, or the working day after it.
+    let end = today.end_of_month().to_string();
+    let view = app
+        .get(
+            &format!("/v1/tasks/{}", task["id"].as_str().unwrap()),
+            irica,
+        )
+        .await;
+    let nominal = view["due_nominal_jalali"]
+        .as_str()
+        .unwrap_or(view["due_jalali"].as_str().unwrap());
+    assert_eq!(nominal, end, "{view}");
+    cards
 }
 
 on_both_backends!(the_seed_story_runs_over_http);
