@@ -17,6 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use super::JalaliDate;
 
+/// The last instant of a day: offices that close at "24:00" close then.
+const END_OF_DAY: NaiveTime = match NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_999) {
+    Some(time) => time,
+    None => panic!("23:59:59.999999999 is a time"),
+};
+
 /// When offices are open on a working day, Tehran time: `opens` ≤ t < `closes`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct OfficeHours {
@@ -95,11 +101,12 @@ impl WorkRules {
         }
         if self.office_hours != default.office_hours {
             let OfficeHours { opens, closes } = self.office_hours;
-            parts.push(format!(
-                "hours={}-{}",
-                opens.format("%H:%M"),
-                closes.format("%H:%M")
-            ));
+            let closes = if closes == END_OF_DAY {
+                "24:00".to_string()
+            } else {
+                closes.format("%H:%M").to_string()
+            };
+            parts.push(format!("hours={}-{closes}", opens.format("%H:%M")));
         }
         if self.no_escalation != default.no_escalation {
             let periods: Vec<String> = self
@@ -180,7 +187,12 @@ fn office_hours(hours: &HoursText) -> Result<OfficeHours, String> {
         NaiveTime::parse_from_str(text, "%H:%M")
             .map_err(|_| format!("office_hours: {text:?} is not a time of day as HH:MM"))
     };
-    let (opens, closes) = (time(&hours.opens)?, time(&hours.closes)?);
+    // "24:00" closes at the end of the day: offices open round the clock with "00:00".
+    let closes = match hours.closes.as_str() {
+        "24:00" => END_OF_DAY,
+        text => time(text)?,
+    };
+    let (opens, closes) = (time(&hours.opens)?, closes);
     if opens >= closes {
         return Err(format!(
             "office_hours: offices must open before they close ({} is not before {})",

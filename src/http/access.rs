@@ -95,15 +95,12 @@ pub async fn enforce(
             .map(ServiceResponse::map_into_boxed_body);
     }
     let Some(state) = request.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(refuse(
-            request,
-            ApiError::unauthorized("no application state"),
-        ));
+        return Ok(refuse(request, ApiError::unauthorized("no application state")).await);
     };
     let caller = match authenticate(&state, request.request()).await {
         Ok(caller) if access.allows(&caller.actor) => caller,
-        Ok(_) => return Ok(refuse(request, access.refusal())),
-        Err(error) => return Ok(refuse(request, error)),
+        Ok(_) => return Ok(refuse(request, access.refusal()).await),
+        Err(error) => return Ok(refuse(request, error).await),
     };
     request.extensions_mut().insert(caller);
     next.call(request)
@@ -111,15 +108,44 @@ pub async fn enforce(
         .map(ServiceResponse::map_into_boxed_body)
 }
 
-/// The refusal, on a connection that then closes: the body was never read, so the
-/// connection cannot carry the client's next request.
-fn refuse(request: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+/// A refused request's body is read and dropped up to this many bytes …
+const DRAIN_LIMIT: usize = 64 * 1024;
+/// … for at most this long; a larger or slower body closes the connection instead.
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The refusal. Its body is read first (the handler that would have read it never runs):
+/// a body left unread stops the connection from carrying the client's next request, and a
+/// connection closed with unread bytes is reset by the client's TCP stack, which may lose
+/// the answer. A body too large or too slow to drain is not waited for: the connection
+/// closes after the answer.
+async fn refuse(mut request: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
+    let drained = drain(request.take_payload()).await;
     let mut response = request.error_response(error);
+    if !drained {
+        response
+            .response_mut()
+            .head_mut()
+            .set_connection_type(actix_web::http::ConnectionType::Close);
+    }
     response
-        .response_mut()
-        .head_mut()
-        .set_connection_type(actix_web::http::ConnectionType::Close);
-    response
+}
+
+/// Whether the whole body was read within [`DRAIN_LIMIT`] and [`DRAIN_TIME`].
+async fn drain(mut payload: actix_web::dev::Payload) -> bool {
+    use futures_util::StreamExt;
+    let read = async {
+        let mut seen = 0usize;
+        while let Some(chunk) = payload.next().await {
+            match chunk {
+                Ok(bytes) if seen + bytes.len() <= DRAIN_LIMIT => seen += bytes.len(),
+                _ => return false,
+            }
+        }
+        true
+    };
+    tokio::time::timeout(DRAIN_TIME, read)
+        .await
+        .unwrap_or(false)
 }
 
 /// Taken by [`Caller`]'s extractor: the caller [`enforce`] authenticated, if it ran.

@@ -36,7 +36,10 @@ impl NodeConfig {
             database_url: database_url.to_string(),
             mail_dir,
             log: dir.join(format!("{name}.log")),
-            env: Vec::new(),
+            env: vec![(
+                "DAFTAR_CALENDAR_DIR".into(),
+                always_open_calendar(dir).display().to_string(),
+            )],
         }
     }
 
@@ -44,6 +47,24 @@ impl NodeConfig {
         self.env.push((key.into(), value.into()));
         self
     }
+}
+
+/// A business calendar in which offices never close (no weekend, no holiday, open round the
+/// clock, no quiet period): the tests' deadlines pass seconds after a case opens, and their
+/// reminders and escalations must fire then, whatever the day and hour the suite runs at.
+fn always_open_calendar(dir: &Path) -> PathBuf {
+    let calendar = dir.join("calendar");
+    std::fs::create_dir_all(&calendar).expect("calendar dir");
+    for year in 1404..=1407 {
+        let table = serde_json::json!({
+            "year": year, "version": format!("{year}.always-open"), "holidays": [],
+            "weekend": [], "office_hours": {"opens": "00:00", "closes": "24:00"},
+            "no_escalation": [],
+        });
+        std::fs::write(calendar.join(format!("{year}.json")), table.to_string())
+            .expect("calendar file");
+    }
+    calendar
 }
 
 impl Node {

@@ -84,6 +84,24 @@ fn a_file_may_change_the_weekend_and_hours_and_the_version_says_so() {
 }
 
 #[test]
+fn offices_open_round_the_clock_every_day_take_every_moment_as_it_comes() {
+    let json = r#"{"year": 1405, "version": "always", "weekend": [],
+        "office_hours": {"opens": "00:00", "closes": "24:00"}, "no_escalation": [],
+        "holidays": []}"#;
+    let table = HolidayTable::from_json("1405.json", json).unwrap();
+    assert_eq!(
+        table.calendar_version(),
+        "always[weekend=;hours=00:00-24:00;quiet=]"
+    );
+    let mut calendar = BusinessCalendar::default();
+    calendar.insert(table);
+    // Friday 6 Azar 1405, a minute before midnight and at midnight.
+    for moment in ["2026-11-27T23:59:30+03:30", "2026-11-27T00:00:00+03:30"] {
+        assert_eq!(calendar.at_work(at(moment)).unwrap(), at(moment));
+    }
+}
+
+#[test]
 fn bad_rules_are_refused_naming_the_key() {
     for (rules, expected) in [
         (r#""weekend": ["fryday"]"#, "weekend"),
