@@ -198,7 +198,11 @@ async fn bad_input_from_200_clients_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let node = Node::start(
         &NodeConfig::new(&db.url.display(), dir.path(), "bad")
-            .with_env("DAFTAR_AUTH_FAILURES_PER_MINUTE", "0"),
+            .with_env("DAFTAR_AUTH_FAILURES_PER_MINUTE", "0")
+            // Slow clients are the abuse test's subject; here a loaded machine that takes
+            // seconds to read a request's head must not be mistaken for one (408, closed).
+            .with_env("DAFTAR_REQUEST_HEAD_TIMEOUT_SECS", "120")
+            .with_env("DAFTAR_BODY_TIMEOUT_SECS", "120"),
     )
     .await;
     let tokens = workload::set_up(&node.base).await;
