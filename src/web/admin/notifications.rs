@@ -142,7 +142,7 @@ pub fn notifications_page(
             p.muted { (locale.pick("اعلانی با این شرط‌ها نیست.", "No notification matches.")) }
         } @else {
             div.table-wrap {
-                table.notifications {
+                table.notifications.cards {
                     caption.visually-hidden { (locale.pick("اعلان‌ها", "Notifications")) }
                     thead { tr {
                         th scope="col" { (locale.pick("گیرنده", "Recipient")) }
@@ -169,16 +169,16 @@ pub fn notifications_page(
 fn notification_row(locale: Locale, row: &Notification) -> Markup {
     html! {
         tr {
-            td { (bdi(&row.to)) br; span.muted { (bdi(&row.member_id)) } }
-            td { (bdi(&row.template)) br; span.muted { (row.subject) } }
-            td { (status_chip(locale, &row.status)) }
-            td { (number(locale, row.attempts)) }
-            td { @match &row.last_error { Some(error) => bdi.error-text { (error) }, None => span.muted { "—" } } }
-            td { @match &row.case_id {
+            td data-label=(locale.pick("گیرنده", "Recipient")) { (bdi(&row.to)) " " span.muted { (bdi(&row.member_id)) } }
+            td data-label=(locale.pick("قالب", "Template")) { (bdi(&row.template)) " " span.muted { (row.subject) } }
+            td data-label=(locale.pick("وضعیت", "Status")) { (status_chip(locale, &row.status)) }
+            td data-label=(locale.pick("تلاش‌ها", "Attempts")) { (number(locale, row.attempts)) }
+            td data-label=(locale.pick("آخرین خطا", "Last error")) { @match &row.last_error { Some(error) => bdi.error-text { (error) }, None => span.muted { "—" } } }
+            td data-label=(locale.pick("پرونده", "Case")) { @match &row.case_id {
                 Some(case) => a href={ "/cases/" (case) } { bdi.id { (short_id(case)) } },
                 None => span.muted { "—" },
             } }
-            td { bdi.id title=(row.caused_by_event) { (short_id(&row.caused_by_event)) } }
+            td data-label=(locale.pick("رویداد سبب", "Caused by event")) { bdi.id title=(row.caused_by_event) { (short_id(&row.caused_by_event)) } }
         }
     }
 }
