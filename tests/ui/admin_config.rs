@@ -25,27 +25,22 @@ steps:
     on_rejected: end
 ";
 
-/// Two votes that only lead to each other: a cycle with no way out.
+/// A submission and its review that only lead to each other: a cycle with no way out.
 const CYCLE: &str = "key: admin-config-cycle
 title: {fa: \"چرخه\", en: \"Cycle\"}
-participants: none
+participants: agencies
 steps:
-  - id: a
-    type: vote
-    voters: {role: member}
-    quorum: 0.5
-    pass: 0.5
-    due: {after: P7D}
-    on_approved: b
-    on_rejected: b
-  - id: b
-    type: vote
-    voters: {role: member}
-    quorum: 0.5
-    pass: 0.5
-    due: {after: P7D}
-    on_approved: a
-    on_rejected: a
+  - id: submit
+    type: submission
+    assignee: {role: member, of: participant}
+    form: data-exchange-inventory
+    due: {after: P10D}
+    next: review
+  - id: review
+    type: review
+    assignee: {role: secretariat}
+    on_accept: submit
+    on_return: {step: submit}
 ";
 
 async fn click(driver: &WebDriver, css: &str) {
