@@ -186,7 +186,7 @@ pub fn calendar_page(
     let locale = viewer.locale;
     let body = html! {
         p { (locale.pick("نسخهٔ تقویم: ", "Calendar version: ")) code dir="ltr" { (view.version) } }
-        @for year in &view.years { (year_section(locale, year)) }
+        // Closures first: they are what an administrator comes here to change.
         section.panel aria-labelledby="closures-heading" {
             h2 #closures-heading { (locale.pick("تعطیلی‌های اعلام‌شده", "Closures announced")) }
             @if view.closures.is_empty() {
@@ -200,6 +200,7 @@ pub fn calendar_page(
             }
             (closure_form(viewer, typed, error))
         }
+        @for year in &view.years { (year_section(locale, year)) }
     };
     page(viewer, locale.pick("تقویم کاری", "Business calendar"), body)
 }

@@ -169,13 +169,13 @@ pub fn notifications_page(
 fn notification_row(locale: Locale, row: &Notification) -> Markup {
     html! {
         tr {
-            td data-label=(locale.pick("گیرنده", "Recipient")) { (bdi(&row.to)) " " span.muted { (bdi(&row.member_id)) } }
-            td data-label=(locale.pick("قالب", "Template")) { (bdi(&row.template)) " " span.muted { (row.subject) } }
+            td data-label=(locale.pick("گیرنده", "Recipient")) { (bdi(&row.to)) br; span.muted { (bdi(&row.member_id)) } }
+            td data-label=(locale.pick("قالب", "Template")) { (bdi(&row.template)) br; span.muted { (row.subject) } }
             td data-label=(locale.pick("وضعیت", "Status")) { (status_chip(locale, &row.status)) }
             td data-label=(locale.pick("تلاش‌ها", "Attempts")) { (number(locale, row.attempts)) }
             td data-label=(locale.pick("آخرین خطا", "Last error")) { @match &row.last_error { Some(error) => bdi.error-text { (error) }, None => span.muted { "—" } } }
             td data-label=(locale.pick("پرونده", "Case")) { @match &row.case_id {
-                Some(case) => a href={ "/cases/" (case) } { bdi.id { (short_id(case)) } },
+                Some(case) => a href={ "/cases/" (case) } title=(case) { bdi.id { (short_id(case)) } },
                 None => span.muted { "—" },
             } }
             td data-label=(locale.pick("رویداد سبب", "Caused by event")) { bdi.id title=(row.caused_by_event) { (short_id(&row.caused_by_event)) } }
@@ -183,7 +183,8 @@ fn notification_row(locale: Locale, row: &Notification) -> Markup {
     }
 }
 
-/// The first block of a UUID: enough to tell rows apart; the whole id is in the link.
+/// The last block of a UUID: enough to tell rows apart (the first block of a time-ordered
+/// id is the same for everything made in the same minute); the whole id is in the link.
 fn short_id(id: &str) -> &str {
-    id.split('-').next().unwrap_or(id)
+    id.rsplit('-').next().unwrap_or(id)
 }

@@ -387,7 +387,8 @@ pub fn upload_panel(
             h2 #upload-heading { (heading) }
             @if let Some(refusal) = refusal { (refusal_summary(locale, refusal)) }
             p.help #upload-help { (help) }
-            form method="post" action=(kind.path()) enctype="multipart/form-data" {
+            // The fragment brings a refused upload's problems into view.
+            form method="post" action={ (kind.path()) "#upload" } enctype="multipart/form-data" {
                 (csrf_field(viewer))
                 @if kind == Kind::Form {
                     div.field {
