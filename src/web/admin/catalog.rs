@@ -1,26 +1,21 @@
 //! `/admin/workflows` and `/admin/forms`: every key with its versions, each version's hash
-//! and the cases that run on it, a version's definition or schema as registered, and (from
-//! [`super::upload`]) the form that uploads a new version. The views are plain structs
-//! filled from the catalog and the case list; the markup is a function of them.
+//! and what runs on it, and a version's definition or schema as registered. The views are
+//! plain structs filled here from the catalog and the case list; the markup, a function of
+//! them, is in [`super::catalog_page`], the upload in [`super::upload`].
 
 use std::collections::BTreeMap;
 
 use actix_web::web;
-use maud::{Markup, html};
+use maud::Markup;
 use serde_json::Value;
 
-use super::short_hash;
-use super::upload::{Refusal, UploadForm, upload_panel};
+use super::catalog_page::{catalog_page, pretty, version_page};
+use super::upload_form::UploadForm;
 use crate::documents::CaseList;
 use crate::http::AppState;
 use crate::web::error::PageError;
-use crate::web::format::number;
 use crate::web::i18n::Locale;
-use crate::web::layout::page;
 use crate::web::session::Viewer;
-
-/// Cases named on a version's row; the rest are counted and linked to the case list.
-const CASES_NAMED: usize = 5;
 
 /// Which catalog a page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +32,7 @@ impl Kind {
         }
     }
 
-    fn title(self, locale: Locale) -> &'static str {
+    pub(super) fn title(self, locale: Locale) -> &'static str {
         match self {
             Kind::Workflow => locale.pick("گردش‌کارها", "Workflows"),
             Kind::Form => locale.pick("فرم‌ها", "Forms"),
@@ -233,84 +228,6 @@ pub async fn forms(state: web::Data<AppState>, viewer: Viewer) -> Result<Markup,
     ))
 }
 
-/// The list of keys and versions, then the upload form (with every problem, if it was just
-/// refused).
-pub fn catalog_page(
-    viewer: &Viewer,
-    kind: Kind,
-    rows: &[KeyRows],
-    typed: &UploadForm,
-    refusal: Option<&Refusal>,
-) -> Markup {
-    let locale = viewer.locale;
-    let body = html! {
-        @if rows.is_empty() {
-            p.muted { (locale.pick("هنوز چیزی ثبت نشده است.", "Nothing is registered yet.")) }
-        }
-        @for row in rows {
-            (key_section(locale, kind, row))
-        }
-        (upload_panel(viewer, kind, typed, refusal))
-    };
-    page(viewer, kind.title(locale), body)
-}
-
-fn key_section(locale: Locale, kind: Kind, row: &KeyRows) -> Markup {
-    let heading_id = format!("key-{}", row.key);
-    html! {
-        section.panel aria-labelledby=(heading_id) {
-            h2 #(heading_id) { bdi { (row.key) } @if !row.title.is_empty() { " — " (row.title) } }
-            div.table-wrap {
-                table {
-                    thead { tr {
-                        th scope="col" { (locale.pick("نسخه", "Version")) }
-                        th scope="col" { (locale.pick("چکیده (hash)", "Hash")) }
-                        th scope="col" { @match kind {
-                            Kind::Workflow => (locale.pick("پرونده‌ها", "Cases")),
-                            Kind::Form => (locale.pick("گردش‌کارهای به‌کاربرنده", "Used by workflows")),
-                        } }
-                    } }
-                    tbody {
-                        @for version in &row.versions {
-                            tr {
-                                th scope="row" {
-                                    a href={ (kind.path()) "/" (row.key) "/" (version.version) } {
-                                        (number(locale, version.version))
-                                    }
-                                }
-                                td { bdi.hash title=(version.hash) { (short_hash(&version.hash)) } }
-                                td { (used_cell(locale, kind, &row.key, version)) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn used_cell(locale: Locale, kind: Kind, key: &str, version: &VersionRow) -> Markup {
-    html! {
-        @if version.used_count == 0 {
-            span.muted { "—" }
-        } @else {
-            @if kind == Kind::Workflow {
-                (number(locale, version.used_count)) " "
-            }
-            @for (i, used) in version.used_by.iter().take(CASES_NAMED).enumerate() {
-                @if i > 0 { (locale.pick("، ", ", ")) }
-                @match kind {
-                    Kind::Workflow => a href={ "/cases/" (used.id) } { (used.title) },
-                    Kind::Form => a href={ "/admin/workflows/" (used.id) } { bdi { (used.title) } },
-                }
-            }
-            @if kind == Kind::Workflow && version.used_count > CASES_NAMED {
-                " " a href={ "/cases?workflow=" (key) } { (locale.pick("همه…", "all…")) }
-            }
-        }
-    }
-}
-
 /// `GET /admin/workflows/{key}/{version}`: the definition as registered, in YAML.
 pub async fn workflow_version(
     state: web::Data<AppState>,
@@ -363,33 +280,4 @@ pub async fn form_version(
         form.hash(),
         &pretty(form.schema()),
     ))
-}
-
-fn pretty(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_default()
-}
-
-/// One version's text, escaped, left to right whatever the page's direction.
-pub fn version_page(
-    viewer: &Viewer,
-    kind: Kind,
-    key: &str,
-    version: u32,
-    hash: &str,
-    text: &str,
-) -> Markup {
-    let locale = viewer.locale;
-    let title = format!(
-        "{key} — {}{}",
-        locale.pick("نسخهٔ ", "version "),
-        number(locale, version)
-    );
-    let body = html! {
-        p { a href=(kind.path()) { (kind.title(locale)) } }
-        dl.doc-fields {
-            div { dt { (locale.pick("چکیده (hash)", "Hash")) } dd { code.hash dir="ltr" { (hash) } } }
-        }
-        pre.source dir="ltr" tabindex="0" aria-label=(locale.pick("متن نسخه", "The version's text")) { (text) }
-    };
-    page(viewer, &title, body)
 }

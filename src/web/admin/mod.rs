@@ -1,13 +1,15 @@
 //! The administrator's pages for what configures the engine: the landing page `/admin`,
 //! workflows and forms with their versions ([`catalog`]) and new versions uploaded
-//! ([`upload`]), the mail queue ([`notifications`]) and the business calendar with its
+//! ([`upload`], [`upload_form`]), the mail queue ([`notifications`]) and the business calendar with its
 //! closures ([`calendar`]). Like every page they call the engine in-process, through the
 //! same code as the API's routes, so a page cannot register what the API would refuse.
 
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_page;
 pub mod notifications;
 pub mod upload;
+pub mod upload_form;
 
 #[cfg(test)]
 mod tests;

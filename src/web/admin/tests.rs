@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::calendar::{ClosureForm, calendar_page, calendar_view, closure_error};
-use super::catalog::{CaseRef, KeyRows, Kind, VersionRow, catalog_page, version_page};
+use super::catalog::{CaseRef, KeyRows, Kind, VersionRow};
+use super::catalog_page::{catalog_page, version_page};
 use super::notifications::{Filter, notifications_page};
-use super::upload::{Refusal, UploadForm, checked_schema, format_for, upload_text};
+use super::upload_form::{Refusal, UploadForm, checked_schema, format_for, upload_text};
 use super::*;
 use crate::calendar::BusinessCalendar;
 use crate::engine::Member;
@@ -113,7 +114,7 @@ fn a_broken_workflow_is_refused_with_its_file_and_pointer() {
             .any(|p| p.pointer.starts_with("/steps/0")),
         "{refusal:?}"
     );
-    let html = super::upload::refusal_summary(Locale::Fa, &refusal).into_string();
+    let html = super::upload_form::refusal_summary(Locale::Fa, &refusal).into_string();
     assert!(
         html.contains("loop.yaml") && html.contains("/steps/0"),
         "{html}"
@@ -182,7 +183,7 @@ fn the_catalog_lists_versions_with_hashes_and_cases_and_keeps_a_refused_upload()
     };
     let refusal = Refusal {
         source: "w.yaml".into(),
-        problems: vec![super::upload::Problem {
+        problems: vec![super::upload_form::Problem {
             pointer: "/steps/1/next".into(),
             message: "unknown step \"z\"".into(),
         }],
