@@ -170,10 +170,11 @@ pub fn refusal_summary(locale: Locale, refusal: &Refusal) -> Markup {
     html! {
         div.error-summary #upload-errors role="alert" tabindex="-1" {
             h2 { (locale.pick("چیزی ثبت نشد", "Nothing was registered")) }
-            p { (locale.pick(
-                "هر مشکل با نام پرونده، جای آن در متن (JSON Pointer، مانند /steps/0 برای نخستین گام) و شرح آن آمده است. متن را درست کنید و دوباره بارگذاری کنید.",
-                "Each problem names the file, where in it (a JSON Pointer, e.g. /steps/0 for the first step) and what is wrong. Fix the text and upload it again.",
-            )) }
+            p {
+                (locale.pick("هر مشکل با نام پرونده، جای آن در متن (JSON Pointer، مانند ", "Each problem names the file, where in it (a JSON Pointer, e.g. "))
+                code dir="ltr" { "/steps/0" }
+                (locale.pick(" برای نخستین گام) و شرح آن آمده است. متن را درست کنید و دوباره بارگذاری کنید.", " for the first step) and what is wrong. Fix the text and upload it again."))
+            }
             ul.problems {
                 @for problem in &refusal.problems {
                     li {
