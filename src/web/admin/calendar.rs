@@ -84,34 +84,59 @@ pub struct ClosureForm {
     pub reason: String,
 }
 
-/// A refused closure: the field it concerns (`date_jalali` or `reason`) and why.
+/// A refused closure: the field it concerns (`date_jalali` or `reason`), why in the
+/// reader's words, and the engine's own wording (kept left to right beside it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosureError {
     pub field: &'static str,
     pub message: String,
+    pub detail: String,
 }
 
-/// The engine's reason, at its field, in the reader's language where it is known.
+/// The engine's reason, at its field, explained in the reader's language.
 pub fn closure_error(locale: Locale, reason: &str) -> ClosureError {
-    if reason.starts_with("reason") {
-        return ClosureError {
-            field: "reason",
-            message: locale
-                .pick(
-                    "دلیل تعطیلی را بنویسید (تا ۵۰۰ نویسه).",
-                    "Give the reason for the closure (up to 500 characters).",
-                )
-                .to_string(),
-        };
-    }
     let detail = reason.strip_prefix("date_jalali: ").unwrap_or(reason);
-    let lead = locale.pick(
-        "این روز را نمی‌توان تعطیل کرد: ",
-        "This day cannot be closed: ",
-    );
+    let (field, fa, en) = if reason.starts_with("reason") {
+        (
+            "reason",
+            "دلیل تعطیلی را بنویسید (تا ۵۰۰ نویسه).",
+            "Give the reason for the closure (up to 500 characters).",
+        )
+    } else if detail.contains("already past") {
+        (
+            "date_jalali",
+            "این روز گذشته است؛ تعطیلی را برای امروز یا روزهای آینده اعلام کنید.",
+            "That day has passed; announce a closure for today or later.",
+        )
+    } else if detail.contains("already closed") {
+        (
+            "date_jalali",
+            "این روز پیش‌تر تعطیل اعلام شده است.",
+            "That day is already closed.",
+        )
+    } else if detail.contains("already a holiday") || detail.contains("weekend") {
+        (
+            "date_jalali",
+            "این روز خود تعطیل است (تعطیل رسمی یا آخر هفته).",
+            "That day is already off (a holiday or the weekend).",
+        )
+    } else if detail.contains("no table") {
+        (
+            "date_jalali",
+            "تقویم برای سال این روز جدولی ندارد.",
+            "The calendar has no table for that day's year.",
+        )
+    } else {
+        (
+            "date_jalali",
+            "تاریخ خوانا نیست؛ آن را مانند ۱۴۰۵/۰۹/۲۰ بنویسید.",
+            "The date cannot be read; write it like 1405/09/20.",
+        )
+    };
     ClosureError {
-        field: "date_jalali",
-        message: format!("{lead}{detail}"),
+        field,
+        message: locale.pick(fa, en).to_string(),
+        detail: detail.to_string(),
     }
 }
 
@@ -245,7 +270,7 @@ fn closure_form(viewer: &Viewer, typed: &ClosureForm, error: Option<&ClosureErro
             div.field {
                 label for="date_jalali" { (locale.pick("تاریخ (خورشیدی)", "Date (Jalali)")) span.required-mark aria-hidden="true" { "*" } }
                 p.help #date-help { (locale.pick("مانند ۱۴۰۵/۰۹/۲۰؛ امروز یا پس از آن.", "Like 1405/09/20; today or later.")) }
-                @if let Some(e) = at("date_jalali") { p.field-error #date-error { (e.message) } }
+                @if let Some(e) = at("date_jalali") { p.field-error #date-error { (e.message) " " bdi.muted dir="ltr" { "(" (e.detail) ")" } } }
                 input #date_jalali type="text" name="date_jalali" value=(typed.date_jalali) inputmode="numeric" required
                     aria-invalid=[at("date_jalali").map(|_| "true")]
                     aria-describedby={ "date-help" @if at("date_jalali").is_some() { " date-error" } };

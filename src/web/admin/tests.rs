@@ -279,7 +279,9 @@ fn the_calendar_shows_this_year_and_next_and_a_refused_closure_where_it_belongs(
     assert!(!view.years.is_empty() && view.years[0].year == 1405);
     let refusal = closure_error(Locale::Fa, "date_jalali: 1405-01-01 is already past");
     assert_eq!(refusal.field, "date_jalali");
-    assert!(refusal.message.contains("already past"));
+    assert!(refusal.message.contains("گذشته") && refusal.detail.contains("already past"));
+    let unreadable = closure_error(Locale::En, "date_jalali: not a date: 1405-13-01");
+    assert!(unreadable.message.contains("1405/09/20"), "{unreadable:?}");
     assert_eq!(
         closure_error(Locale::En, "reason must be 1 to 500 characters").field,
         "reason"
