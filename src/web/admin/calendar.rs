@@ -270,7 +270,7 @@ fn closure_form(viewer: &Viewer, typed: &ClosureForm, error: Option<&ClosureErro
             div.field {
                 label for="date_jalali" { (locale.pick("تاریخ (خورشیدی)", "Date (Jalali)")) span.required-mark aria-hidden="true" { "*" } }
                 p.help #date-help { (locale.pick("مانند ۱۴۰۵/۰۹/۲۰؛ امروز یا پس از آن.", "Like 1405/09/20; today or later.")) }
-                @if let Some(e) = at("date_jalali") { p.field-error #date-error { (e.message) " " bdi.muted dir="ltr" { "(" (e.detail) ")" } } }
+                @if let Some(e) = at("date_jalali") { p.field-error #date-error { (e.message) br; bdi.muted dir="ltr" { (e.detail) } } }
                 input #date_jalali type="text" name="date_jalali" value=(typed.date_jalali) inputmode="numeric" required
                     aria-invalid=[at("date_jalali").map(|_| "true")]
                     aria-describedby={ "date-help" @if at("date_jalali").is_some() { " date-error" } };
