@@ -113,6 +113,14 @@ fn nav_links(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
     if viewer.has_any(&[Role::Secretariat, Role::Admin, Role::Auditor]) {
         links.push(("/cases", locale.text(Text::Cases)));
     }
+    if viewer.has_any(super::admin::ADMINS) {
+        links.push(("/admin", locale.pick("مدیریت", "Administration")));
+    } else if viewer.has_any(super::admin::MAIL_READERS) {
+        links.push((
+            "/admin/notifications",
+            locale.pick("اعلان‌ها", "Notifications"),
+        ));
+    }
     links
 }
 
@@ -164,6 +172,12 @@ pub fn notice_text(locale: Locale, key: &str) -> Option<&'static str> {
             "ارسال پس گرفته شد؛ فرم دوباره پذیرای ارسال است.",
             "The submission is withdrawn; the form takes a submission again.",
         ),
+        "version-registered" => locale.pick("نسخهٔ تازه ثبت شد.", "A new version is registered."),
+        "version-unchanged" => locale.pick(
+            "بی‌تغییر بود؛ نسخهٔ تازه‌ای ساخته نشد.",
+            "It was unchanged; no new version was made.",
+        ),
+        "closure-added" => locale.pick("تعطیلی ثبت شد.", "The closure is recorded."),
         _ => return None,
     })
 }

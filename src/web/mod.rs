@@ -43,6 +43,7 @@
 //! - Browser tests: `tests/ui/harness.rs` (one server and one chromedriver for the run;
 //!   see its `//!`), tests listed in `tests/ui/main.rs`.
 
+pub mod admin;
 pub mod assets;
 pub mod board;
 pub mod cases;
@@ -137,6 +138,16 @@ page_table! {
     post "/cases/{id}/remind" => cases::practice::remind, Access::Roles(&[Role::Secretariat]);
     post "/tasks/{id}/attachments" => task::attach, Access::SignedIn;
     get "/files/{sha256}" => task::file, Access::SignedIn;
+    get "/admin" => admin::landing, Access::Roles(admin::ADMINS);
+    get "/admin/workflows" => admin::catalog::workflows, Access::Roles(admin::ADMINS);
+    post "/admin/workflows" => admin::upload::workflow, Access::Roles(admin::ADMINS);
+    get "/admin/workflows/{key}/{version}" => admin::catalog::workflow_version, Access::Roles(admin::ADMINS);
+    get "/admin/forms" => admin::catalog::forms, Access::Roles(admin::ADMINS);
+    post "/admin/forms" => admin::upload::form, Access::Roles(admin::ADMINS);
+    get "/admin/forms/{key}/{version}" => admin::catalog::form_version, Access::Roles(admin::ADMINS);
+    get "/admin/notifications" => admin::notifications::list, Access::Roles(admin::MAIL_READERS);
+    get "/admin/calendar" => admin::calendar::show, Access::Roles(admin::ADMINS);
+    post "/admin/calendar/closures" => admin::calendar::add_closure, Access::Roles(admin::ADMINS);
 }
 
 /// Registers every page.

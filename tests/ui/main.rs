@@ -8,6 +8,8 @@
 //! say so — except under `CI=true`, where a missing browser is a failure
 //! (`scripts/test` installs it).
 
+mod a11y;
+mod admin_config;
 mod attachments;
 mod harness;
 mod inbox;
@@ -95,6 +97,11 @@ const TESTS: &[UiTest] = &[
     browser!(attachments::a_member_attaches_a_signed_letter_and_submits),
     browser!(meeting::the_secretariat_records_a_meeting_resolution),
     browser!(meeting::one_focal_point_casts_the_agencys_vote),
+    http!(admin_config::a_member_opening_an_admin_page_gets_403),
+    browser!(admin_config::the_admin_uploads_workflows_and_forms_and_sees_every_problem),
+    browser!(admin_config::the_admin_reads_the_mail_queue_and_announces_a_closure),
+    // Last: the accessibility sweep visits every page, over what the tests above left.
+    browser!(a11y::every_page_passes_axe_and_fits_a_360_pixel_phone),
 ];
 
 fn in_ci() -> bool {
