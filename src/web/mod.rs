@@ -44,6 +44,7 @@
 //!   see its `//!`), tests listed in `tests/ui/main.rs`.
 
 pub mod assets;
+pub mod audit;
 pub mod board;
 pub mod cases;
 pub mod csrf;
@@ -137,6 +138,11 @@ page_table! {
     post "/cases/{id}/remind" => cases::practice::remind, Access::Roles(&[Role::Secretariat]);
     post "/tasks/{id}/attachments" => task::attach, Access::SignedIn;
     get "/files/{sha256}" => task::file, Access::SignedIn;
+    get "/audit/events" => audit::events::show, Access::Roles(audit::AUDITORS);
+    get "/audit/events.ndjson" => audit::events::download, Access::Roles(audit::AUDITORS);
+    get "/audit/verify" => audit::verify::show, Access::Roles(audit::AUDITORS);
+    get "/cases/{id}/timeline" => audit::timeline::show, Access::Roles(audit::AUDITORS);
+    get "/cases/{id}/state" => audit::state::show, Access::Roles(audit::AUDITORS);
 }
 
 /// Registers every page.
