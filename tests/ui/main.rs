@@ -9,6 +9,7 @@
 //! (`scripts/test` installs it).
 
 mod attachments;
+mod audit;
 mod harness;
 mod inbox;
 mod meeting;
@@ -95,6 +96,9 @@ const TESTS: &[UiTest] = &[
     browser!(attachments::a_member_attaches_a_signed_letter_and_submits),
     browser!(meeting::the_secretariat_records_a_meeting_resolution),
     browser!(meeting::one_focal_point_casts_the_agencys_vote),
+    http!(audit::members_and_the_secretariat_get_403_on_the_audit_pages),
+    http!(audit::an_auditor_sees_no_button_that_writes),
+    browser!(audit::the_auditor_reads_the_log_steps_back_and_verifies),
 ];
 
 fn in_ci() -> bool {
