@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{case_of_stream, event_name, instant};
+use super::{case_of_stream, event_name, instant, role_name};
 use crate::engine::case_stream;
 use crate::event_store::{RawEvent, ReadAll};
 use crate::http::AppState;
@@ -299,13 +299,13 @@ fn event_row(locale: Locale, event: &RawEvent) -> Markup {
     html! {
         details.event id={ "event-" (event.position) } {
             summary {
-                span.position { "#" (number(locale, event.position)) }
+                span.position { (number(locale, event.position)) }
                 " " strong { (event_name(locale, &event.event_type)) }
-                " " (instant(locale, at))
-                " " span.muted { (bdi(&event.stream_id)) }
+                " · " (instant(locale, at))
+                " · " span.muted { (bdi(&event.stream_id)) }
             }
             dl.event-facts {
-                dt { (w("نوع", "Type")) } dd { (bdi(&event.event_type)) " v" (event.event_version) }
+                dt { (w("نوع", "Type")) } dd { bdi { (event.event_type) " v" (event.event_version) } }
                 dt { (w("جریان", "Stream")) } dd {
                     @match case_of_stream(&event.stream_id) {
                         Some(case) => a href={ "/cases/" (case) "/timeline" } { (bdi(&event.stream_id)) },
@@ -315,7 +315,7 @@ fn event_row(locale: Locale, event: &RawEvent) -> Markup {
                 }
                 dt { (w("کنشگر", "Actor")) } dd { (bdi(&who("actor"))) }
                 dt { (w("دستگاه", "Agency")) } dd { (bdi(&who("agency"))) }
-                dt { (w("نقش", "Role")) } dd { (bdi(&who("role"))) }
+                dt { (w("نقش", "Role")) } dd { (role_name(locale, &who("role"))) }
                 dt { (w("هش پیشین", "Previous hash")) } dd { code.hash { (event.prev_hash) } }
                 dt { (w("هش", "Hash")) } dd { code.hash { (event.hash) } }
             }

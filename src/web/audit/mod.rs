@@ -52,9 +52,31 @@ pub fn event_name(locale: Locale, event_type: &str) -> &str {
         "DeadlineEscalated" => "پیگیری در سطح بالاتر",
         "DeadlineMoved" => "جابه‌جایی مهلت",
         "ResolutionAdopted" => "تصویب در جلسه",
+        "FormVersionRegistered" => "ثبت نسخهٔ فرم",
+        "WorkflowVersionRegistered" => "ثبت نسخهٔ گردش کار",
+        "AgencyRegistered" => "ثبت دستگاه",
+        "MemberRegistered" => "ثبت عضو",
+        "MemberDisabled" => "غیرفعال‌شدن عضو",
+        "MemberEnabled" => "فعال‌شدن عضو",
+        "TokenIssued" => "صدور توکن",
+        "TokenRevoked" => "ابطال توکن",
+        "ClosureAdded" => "ثبت تعطیلی",
         _ => return event_type,
     };
     locale.pick(fa, event_type)
+}
+
+/// A role as stored in an event's metadata, in the reader's language.
+pub fn role_name(locale: Locale, role: &str) -> &str {
+    let fa = match role {
+        "admin" => "مدیر سامانه",
+        "secretariat" => "دبیرخانه",
+        "member" => "عضو",
+        "auditor" => "حسابرس",
+        "system" => "سامانه",
+        _ => return role,
+    };
+    locale.pick(fa, role)
 }
 
 /// The case a stream belongs to, if it is a case's stream.

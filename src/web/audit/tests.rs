@@ -181,3 +181,48 @@ fn the_state_picker_stops_at_the_cases_first_and_newest_events() {
         }
     );
 }
+
+fn verification(first_bad: Option<i64>) -> crate::audit::checkpoint::Verification {
+    crate::audit::checkpoint::Verification {
+        report: crate::event_store::VerifyReport {
+            ok: first_bad.is_none(),
+            checked: 52,
+            head_position: first_bad.map_or(52, |p| p - 1),
+            head_hash: "c".repeat(64),
+            first_bad_position: first_bad,
+            detail: first_bad.map(|_| "stored bytes do not match the stored hash".into()),
+        },
+        checkpoint: None,
+        files: crate::audit::files::FileCheck {
+            ok: true,
+            checked: 0,
+            first_bad_position: None,
+            sha256: None,
+            detail: None,
+        },
+    }
+}
+
+#[test]
+fn verify_offers_a_checkpoint_only_for_a_sound_chain_and_keeps_what_was_pasted() {
+    use super::verify::verify_page;
+    let green = verify_page(&auditor("fa"), &verification(None), None, None).into_string();
+    assert!(green.contains(&format!("52:{}", "c".repeat(64))), "{green}");
+    assert!(green.contains("دفتر درست است"));
+    let red = verify_page(
+        &auditor("fa"),
+        &verification(Some(49)),
+        Some("12:xyz"),
+        Some("bad"),
+    )
+    .into_string();
+    assert!(
+        red.contains("دفتر درست نیست") && red.contains("۴۹"),
+        "{red}"
+    );
+    assert!(
+        !red.contains("id=\"checkpoint\""),
+        "no checkpoint to keep from a broken chain"
+    );
+    assert!(red.contains(r#"value="12:xyz""#) && red.contains(r#"aria-invalid="true""#));
+}

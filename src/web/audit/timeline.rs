@@ -77,7 +77,7 @@ fn entry_row(locale: Locale, case: uuid::Uuid, entry: &TimelineEntry) -> Markup 
             td data-label=(w("چه کسی", "Who")) {
                 (bdi(&entry.actor.clone().unwrap_or_else(dash)))
                 " · " (bdi(&entry.agency.clone().unwrap_or_else(dash)))
-                " · " (bdi(&entry.role.clone().unwrap_or_else(dash)))
+                " · " (super::role_name(locale, &entry.role.clone().unwrap_or_else(dash)))
             }
             td data-label=(w("چه", "What")) {
                 strong { (event_name(locale, &entry.event_type)) }
@@ -87,9 +87,9 @@ fn entry_row(locale: Locale, case: uuid::Uuid, entry: &TimelineEntry) -> Markup 
                 @if let Some(note) = &entry.note { br; q { (note) } }
             }
             td data-label=(w("نسخه‌ها", "Versions")) {
-                bdi { (entry.workflow) " v" (entry.workflow_version) }
+                (w("گردش کار", "workflow")) " " bdi { (entry.workflow) " v" (entry.workflow_version) }
                 @if let (Some(form), Some(version)) = (&entry.form, entry.form_version) {
-                    br; bdi { (form) " v" (version) }
+                    br; (w("فرم", "form")) " " bdi { (form) " v" (version) }
                 }
             }
         }

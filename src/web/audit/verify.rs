@@ -74,15 +74,17 @@ pub fn verify_page(
     let head = format!("{}:{}", report.head_position, report.head_hash);
     let body = html! {
         (verdict(locale, verification))
-        section.panel {
-            h2 { (w("نقطهٔ بازرسی برای نگه‌داشتن", "The checkpoint to keep")) }
-            p { (w("این را جایی بیرون از سامانه نگه دارید؛ بعدها می‌توانید دفتر را با آن بسنجید.",
-                   "Keep this outside the system; later you can check the log against it.")) }
-            p.checkpoint {
-                code #checkpoint dir="ltr" { (head) }
-                " "
-                button.secondary type="button" data-copy="checkpoint" hidden {
-                    (w("رونوشت", "Copy"))
+        @if report.first_bad_position.is_none() {
+            section.panel {
+                h2 { (w("نقطهٔ بازرسی برای نگه‌داشتن", "The checkpoint to keep")) }
+                p { (w("این را جایی بیرون از سامانه نگه دارید؛ بعدها می‌توانید دفتر را با آن بسنجید.",
+                       "Keep this outside the system; later you can check the log against it.")) }
+                p.checkpoint {
+                    code #checkpoint dir="ltr" { (head) }
+                    " "
+                    button.secondary type="button" data-copy="checkpoint" hidden {
+                        (w("رونوشت", "Copy"))
+                    }
                 }
             }
         }
@@ -121,10 +123,12 @@ fn verdict(locale: Locale, verification: &Verification) -> Markup {
                         (w("نخستین جایگاه نادرست:", "First bad position:")) " "
                         a href={ "/audit/events?after=" ((position - 1).max(0)) } { strong.bad-position { (number(locale, position)) } }
                     }
-                    @if let Some(detail) = &report.detail { p { bdi { (detail) } } }
+                    p { (w("این رویداد، یا پیوندش با رویداد پیش از آن، پس از ثبت دگرگون شده است؛ رویدادهای پس از آن را نمی‌توان درست دانست.",
+                           "This event, or its link to the one before, changed after it was recorded; the events after it cannot be trusted.")) }
+                    @if let Some(detail) = &report.detail { p lang="en" dir="ltr" { (detail) } }
                 }
                 @if let (Some(position), Some(detail)) = (files.first_bad_position, &files.detail) {
-                    p { (w("پیوستِ رویداد جایگاه", "The file named at position")) " " (number(locale, position)) ": " bdi { (detail) } }
+                    p { (w("پیوستِ رویداد جایگاه", "The file named at position")) " " (number(locale, position)) ": " span lang="en" dir="ltr" { (detail) } }
                 }
             }
         }
@@ -137,7 +141,7 @@ fn verdict(locale: Locale, verification: &Verification) -> Markup {
             } @else {
                 div.notice.error #checkpoint-result role="alert" {
                     p { (w("دفتر با این نقطهٔ بازرسی نمی‌خواند.", "The log does not match this checkpoint.")) }
-                    @if let Some(detail) = &checkpoint.detail { p { bdi { (detail) } } }
+                    @if let Some(detail) = &checkpoint.detail { p lang="en" dir="ltr" { (detail) } }
                 }
             }
         }
