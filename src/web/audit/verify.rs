@@ -125,10 +125,10 @@ fn verdict(locale: Locale, verification: &Verification) -> Markup {
                     }
                     p { (w("این رویداد، یا پیوندش با رویداد پیش از آن، پس از ثبت دگرگون شده است؛ رویدادهای پس از آن را نمی‌توان درست دانست.",
                            "This event, or its link to the one before, changed after it was recorded; the events after it cannot be trusted.")) }
-                    @if let Some(detail) = &report.detail { p lang="en" dir="ltr" { (detail) } }
+                    @if let Some(detail) = &report.detail { p { bdi lang="en" { (detail) } } }
                 }
                 @if let (Some(position), Some(detail)) = (files.first_bad_position, &files.detail) {
-                    p { (w("پیوستِ رویداد جایگاه", "The file named at position")) " " (number(locale, position)) ": " span lang="en" dir="ltr" { (detail) } }
+                    p { (w("پیوستِ رویداد جایگاه", "The file named at position")) " " (number(locale, position)) ": " bdi lang="en" { (detail) } }
                 }
             }
         }
@@ -141,7 +141,7 @@ fn verdict(locale: Locale, verification: &Verification) -> Markup {
             } @else {
                 div.notice.error #checkpoint-result role="alert" {
                     p { (w("دفتر با این نقطهٔ بازرسی نمی‌خواند.", "The log does not match this checkpoint.")) }
-                    @if let Some(detail) = &checkpoint.detail { p lang="en" dir="ltr" { (detail) } }
+                    @if let Some(detail) = &checkpoint.detail { p { bdi lang="en" { (detail) } } }
                 }
             }
         }
