@@ -126,7 +126,7 @@ pub async fn the_auditor_reads_the_log_steps_back_and_verifies(ui: &'static Ui) 
         .await
         .unwrap();
     let row = ui
-        .wait_for(&driver, By::Id(&format!("event-{accepted}")))
+        .wait_for(&driver, By::Id(format!("event-{accepted}")))
         .await;
     let rows = driver
         .find_all(By::Css(".event-log details"))
