@@ -262,9 +262,6 @@ fn filters(locale: Locale, filter: &LogQuery, problem: Option<&str>) -> Markup {
             (field("type", w("نوع رویداد", "Event type"), &filter.event_type, "SubmissionAccepted"))
             (field("case", w("پرونده", "Case"), &filter.case, "0193a8e4-…"))
             (field("stream", w("جریان", "Stream"), &filter.stream, "case-…"))
-            @if let Some(after) = chosen(&filter.after) {
-                input type="hidden" name="after" value=(after);
-            }
             button type="submit" { (w("نمایش", "Show")) }
         }
     }

@@ -159,11 +159,13 @@ fn problem_text(locale: Locale, error: &AuditError, moments: &[Moment]) -> Strin
             "The case was not open yet at this moment.",
         ),
     };
-    format!(
-        "{said} {} {}.",
-        locale.pick("پرونده در جایگاه", "The case opened at position"),
-        number(locale, first)
-    )
+    match locale {
+        Locale::Fa => format!(
+            "{said} پرونده در جایگاه {} گشوده شد.",
+            number(locale, first)
+        ),
+        Locale::En => format!("{said} The case opened at position {first}."),
+    }
 }
 
 /// What the page is about, besides the replayed case.
@@ -200,14 +202,26 @@ pub fn state_page(
     let body = html! {
         p.context { a href={ "/cases/" (view.id) } { (view.title) } }
         (case_links(locale, view.id))
-        (picker(locale, view, current))
         @match shown {
             Ok((case, board)) => {
+                (picker(locale, view, current))
                 (as_of(locale, view, case))
                 h2 { (w("جدول وضعیت در آن لحظه", "The board at that moment")) }
                 (board)
             }
-            Err(problem) => p.notice.error #at-problem role="alert" { (problem) },
+            Err(problem) => {
+                div.notice.error role="alert" {
+                    p #at-problem { (problem) }
+                    p {
+                        @if let Some(first) = view.moments.first() {
+                            a href={ "/cases/" (view.id) "/state?at=" (first.position) } { (w("نخستین رویداد پرونده", "The case's first event")) }
+                        }
+                        " · "
+                        a href={ "/cases/" (view.id) "/state" } { (w("پرونده اکنون", "The case now")) }
+                    }
+                }
+                (picker(locale, view, current))
+            }
         }
     };
     page(
