@@ -427,3 +427,44 @@ pub async fn an_auditor_sees_no_button_that_writes(ui: &'static Ui) {
         .await;
     assert_eq!(view["status"], "open");
 }
+
+/// The page's width and the window's, in CSS pixels.
+async fn widths(driver: &WebDriver) -> (i64, i64) {
+    let width = driver
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .json()
+        .clone();
+    (width[0].as_i64().unwrap(), width[1].as_i64().unwrap())
+}
+
+pub async fn the_audit_pages_fit_a_360_pixel_phone(ui: &'static Ui) {
+    let auditor = ui.member("audit-phone", "MIMT", &["auditor"]).await;
+    let case = ui.open_inventory("سیاههٔ حسابرسی در تلفن", &["FZSEC"]).await;
+    let driver = ui.browser().await;
+    driver.set_window_rect(0, 0, 360, 780).await.unwrap();
+    ui.sign_in(&driver, &auditor).await;
+    for (path, name) in [
+        (format!("/audit/events?case={case}"), "audit-events-360"),
+        (format!("/cases/{case}/timeline"), "audit-timeline-360"),
+        (format!("/cases/{case}/state"), "audit-state-360"),
+        ("/audit/verify".to_string(), "audit-verify-360"),
+    ] {
+        goto(ui, &driver, &path).await;
+        if let Ok(summary) = driver.find(By::Css(".event-log summary")).await {
+            summary.click().await.unwrap();
+        }
+        let (scroll, inner) = widths(&driver).await;
+        assert!(inner <= 360, "the window is {inner} px wide");
+        assert!(
+            scroll <= inner,
+            "{path} scrolls sideways: {scroll} > {inner}"
+        );
+        ui.screenshot(&driver, name).await;
+    }
+    driver.quit().await.unwrap();
+}

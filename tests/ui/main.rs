@@ -99,6 +99,7 @@ const TESTS: &[UiTest] = &[
     http!(audit::members_and_the_secretariat_get_403_on_the_audit_pages),
     http!(audit::an_auditor_sees_no_button_that_writes),
     browser!(audit::the_auditor_reads_the_log_steps_back_and_verifies),
+    browser!(audit::the_audit_pages_fit_a_360_pixel_phone),
 ];
 
 fn in_ci() -> bool {
