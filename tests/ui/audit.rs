@@ -468,3 +468,31 @@ pub async fn the_audit_pages_fit_a_360_pixel_phone(ui: &'static Ui) {
     }
     driver.quit().await.unwrap();
 }
+
+pub async fn the_log_downloads_as_ndjson_for_its_filter(ui: &'static Ui) {
+    let auditor = ui.member("audit-ndjson", "MIMT", &["auditor"]).await;
+    let case = ui
+        .open_inventory("سیاههٔ دریافت دفتر", &["FZSEC", "GSI"])
+        .await;
+    let cookie = ui.session(&auditor).await;
+    let (_, page) = status_of(ui, &cookie, &format!("/audit/events?case={case}")).await;
+    let link = format!("/audit/events.ndjson?case={case}");
+    assert!(page.contains(&link), "the page links its download");
+    let response = ui.page(&link, &cookie).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(kind.starts_with("application/x-ndjson"), "{kind}");
+    let body = response.text().await.unwrap();
+    let lines: Vec<Value> = body
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(lines.len() >= 3, "the case opened and two tasks: {body}");
+    let stream = format!("case-{case}");
+    assert!(lines.iter().all(|e| e["stream_id"] == stream.as_str()));
+    let (status, html) = status_of(ui, &cookie, "/audit/events.ndjson?case=nope").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+}

@@ -98,6 +98,7 @@ const TESTS: &[UiTest] = &[
     browser!(meeting::one_focal_point_casts_the_agencys_vote),
     http!(audit::members_and_the_secretariat_get_403_on_the_audit_pages),
     http!(audit::an_auditor_sees_no_button_that_writes),
+    http!(audit::the_log_downloads_as_ndjson_for_its_filter),
     browser!(audit::the_auditor_reads_the_log_steps_back_and_verifies),
     browser!(audit::the_audit_pages_fit_a_360_pixel_phone),
 ];
