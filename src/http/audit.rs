@@ -81,7 +81,7 @@ pub async fn events(
 }
 
 /// Every match, a page at a time: memory stays flat however long the log is.
-fn ndjson_stream(
+pub(crate) fn ndjson_stream(
     store: crate::event_store::EventStore,
     query: ReadAll,
 ) -> impl futures_util::Stream<Item = Result<web::Bytes, actix_web::Error>> {

@@ -4,7 +4,7 @@
 
 pub mod access;
 mod agencies;
-mod audit;
+pub(crate) mod audit;
 mod auth;
 mod body;
 mod calendar;

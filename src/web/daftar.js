@@ -40,3 +40,23 @@
     }
   });
 })();
+// The copy buttons of the verify page: a selectable <code> works without script; with it,
+// a button copies the text of the element its data-copy names.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        var live = document.getElementById("live");
+        if (live) {
+          live.textContent = document.documentElement.lang === "fa" ? "رونوشت شد." : "Copied.";
+        }
+      });
+    });
+  });
+});

@@ -113,6 +113,10 @@ fn nav_links(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
     if viewer.has_any(&[Role::Secretariat, Role::Admin, Role::Auditor]) {
         links.push(("/cases", locale.text(Text::Cases)));
     }
+    if viewer.has_any(super::audit::AUDITORS) {
+        links.push(("/audit/events", locale.pick("دفتر رویدادها", "Event log")));
+        links.push(("/audit/verify", locale.pick("درستی دفتر", "Verify")));
+    }
     if viewer.has_any(super::admin::ADMINS) {
         links.push(("/admin", locale.pick("مدیریت", "Administration")));
     } else if viewer.has_any(super::admin::MAIL_READERS) {

@@ -45,6 +45,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod audit;
 pub mod board;
 pub mod cases;
 pub mod csrf;
@@ -148,6 +149,11 @@ page_table! {
     get "/admin/notifications" => admin::notifications::list, Access::Roles(admin::MAIL_READERS);
     get "/admin/calendar" => admin::calendar::show, Access::Roles(admin::ADMINS);
     post "/admin/calendar/closures" => admin::calendar::add_closure, Access::Roles(admin::ADMINS);
+    get "/audit/events" => audit::events::show, Access::Roles(audit::AUDITORS);
+    get "/audit/events.ndjson" => audit::events::download, Access::Roles(audit::AUDITORS);
+    get "/audit/verify" => audit::verify::show, Access::Roles(audit::AUDITORS);
+    get "/cases/{id}/timeline" => audit::timeline::show, Access::Roles(audit::AUDITORS);
+    get "/cases/{id}/state" => audit::state::show, Access::Roles(audit::AUDITORS);
 }
 
 /// Registers every page.

@@ -99,33 +99,7 @@ impl Ui {
         std::fs::create_dir_all(&mail_dir).expect("mail dir");
         let database = dir.path().join("daftar.db");
         let log = dir.path().join("server.log");
-        let server = Command::new(env!("CARGO_BIN_EXE_daftar"))
-            .arg("serve")
-            .env(
-                "DAFTAR_DATABASE_URL",
-                format!("sqlite://{}", database.display()),
-            )
-            .env("DAFTAR_BIND", "127.0.0.1:0")
-            .env("DAFTAR_BOOTSTRAP_TOKEN", ADMIN_TOKEN)
-            .env("DAFTAR_MAIL_DIR", &mail_dir)
-            .env("DAFTAR_SCHEMAS_DIR", root().join("schemas"))
-            .env("DAFTAR_WORKFLOWS_DIR", root().join("workflows"))
-            // Tests that count failures name their own client in X-Forwarded-For, so
-            // they throttle only themselves.
-            .env("DAFTAR_TRUSTED_PROXIES", "127.0.0.1")
-            .env("RUST_LOG", "info")
-            .env_remove("DAFTAR_SMTP_URL")
-            .env_remove("DAFTAR_PUBLIC_URL")
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(&log).expect("log"))
-            .stderr(
-                std::fs::File::options()
-                    .append(true)
-                    .open(&log)
-                    .expect("log"),
-            )
-            .spawn()
-            .expect("daftar starts");
+        let server = spawn_server(&database, &mail_dir, &log);
         let mut children = vec![server];
         let base = wait_for_server(&log, &mut children[0]).await;
         let mut driver_url = None;
@@ -501,6 +475,51 @@ pub fn csrf_of(html: &str) -> String {
         .and_then(|rest| rest.split('"').next())
         .expect("the page has a form with a CSRF token")
         .to_string()
+}
+
+/// `daftar serve` over the SQLite file `database`, on a free port, logging to `log`.
+fn spawn_server(database: &Path, mail_dir: &Path, log: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_daftar"))
+        .arg("serve")
+        .env(
+            "DAFTAR_DATABASE_URL",
+            format!("sqlite://{}", database.display()),
+        )
+        .env("DAFTAR_BIND", "127.0.0.1:0")
+        .env("DAFTAR_BOOTSTRAP_TOKEN", ADMIN_TOKEN)
+        .env("DAFTAR_MAIL_DIR", mail_dir)
+        .env("DAFTAR_SCHEMAS_DIR", root().join("schemas"))
+        .env("DAFTAR_WORKFLOWS_DIR", root().join("workflows"))
+        // Tests that count failures name their own client in X-Forwarded-For, so
+        // they throttle only themselves.
+        .env("DAFTAR_TRUSTED_PROXIES", "127.0.0.1")
+        .env("RUST_LOG", "info")
+        .env_remove("DAFTAR_SMTP_URL")
+        .env_remove("DAFTAR_PUBLIC_URL")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(log).expect("log"))
+        .stderr(
+            std::fs::File::options()
+                .append(true)
+                .open(log)
+                .expect("log"),
+        )
+        .spawn()
+        .expect("daftar starts")
+}
+
+/// A second server, over another SQLite file (e.g. an altered copy of the first's): its
+/// URL, and the process, stopped when dropped.
+pub async fn serve_copy(database: &Path) -> (String, Processes) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let log = dir.path().join("server.log");
+    let mut server = spawn_server(database, dir.path(), &log);
+    let base = wait_for_server(&log, &mut server).await;
+    let processes = Processes {
+        children: vec![server],
+        _dir: dir,
+    };
+    (base, processes)
 }
 
 async fn wait_for_server(log: &Path, child: &mut Child) -> String {

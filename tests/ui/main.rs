@@ -11,6 +11,8 @@
 mod a11y;
 mod admin_config;
 mod attachments;
+mod audit;
+mod audit_reach;
 mod harness;
 mod inbox;
 mod meeting;
@@ -100,6 +102,11 @@ const TESTS: &[UiTest] = &[
     http!(admin_config::a_member_opening_an_admin_page_gets_403),
     browser!(admin_config::the_admin_uploads_workflows_and_forms_and_sees_every_problem),
     browser!(admin_config::the_admin_reads_the_mail_queue_and_announces_a_closure),
+    http!(audit_reach::members_and_the_secretariat_get_403_on_the_audit_pages),
+    http!(audit_reach::an_auditor_sees_no_button_that_writes),
+    http!(audit_reach::the_log_downloads_as_ndjson_for_its_filter),
+    browser!(audit::the_auditor_reads_the_log_steps_back_and_verifies),
+    browser!(audit_reach::the_audit_pages_fit_a_360_pixel_phone),
     // Last: the accessibility sweep visits every page, over what the tests above left.
     browser!(a11y::every_page_passes_axe_and_fits_a_360_pixel_phone),
 ];

@@ -249,6 +249,9 @@ pub fn case_page(
                 a.button.secondary href={ "/cases/" (id) "/cancel" } { (locale.pick("لغو پرونده…", "Cancel the case…")) }
             }
         }
+        @if viewer.has_any(crate::web::audit::AUDITORS) {
+            (crate::web::audit::state::case_links(locale, id))
+        }
         h2 { (locale.pick("جدول وضعیت", "Status board")) }
         (board_region(board, locale, options(viewer, names)))
         p.muted { (locale.pick("این جدول هر چند ثانیه خودبه‌خود به‌روز می‌شود.", "This board updates itself every few seconds.")) }
