@@ -113,6 +113,10 @@ fn nav_links(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
     if viewer.has_any(&[Role::Secretariat, Role::Admin, Role::Auditor]) {
         links.push(("/cases", locale.text(Text::Cases)));
     }
+    if viewer.has_any(&[Role::Admin]) {
+        links.push(("/admin/agencies", locale.pick("دستگاه‌ها", "Agencies")));
+        links.push(("/admin/members", locale.pick("اعضا", "Members")));
+    }
     links
 }
 
@@ -163,6 +167,18 @@ pub fn notice_text(locale: Locale, key: &str) -> Option<&'static str> {
         "withdrawn" => locale.pick(
             "ارسال پس گرفته شد؛ فرم دوباره پذیرای ارسال است.",
             "The submission is withdrawn; the form takes a submission again.",
+        ),
+        "agency-added" => locale.pick("دستگاه ثبت شد.", "The agency is registered."),
+        "member-added" => locale.pick(
+            "عضو ثبت شد. برای ورودش با توکن، در پایین صفحه توکنی صادر کنید.",
+            "The member is registered. To let them sign in by token, issue one below.",
+        ),
+        "member-changed" => locale.pick("تغییرها ثبت شد.", "The changes are saved."),
+        "member-disabled" => locale.pick("عضو غیرفعال شد.", "The member is disabled."),
+        "member-enabled" => locale.pick("عضو دوباره فعال شد.", "The member is enabled again."),
+        "token-revoked" => locale.pick(
+            "توکن باطل شد و دیگر پذیرفته نمی‌شود.",
+            "The token is revoked and no longer accepted.",
         ),
         _ => return None,
     })

@@ -43,6 +43,7 @@
 //! - Browser tests: `tests/ui/harness.rs` (one server and one chromedriver for the run;
 //!   see its `//!`), tests listed in `tests/ui/main.rs`.
 
+pub mod admin_people;
 pub mod assets;
 pub mod board;
 pub mod cases;
@@ -137,6 +138,17 @@ page_table! {
     post "/cases/{id}/remind" => cases::practice::remind, Access::Roles(&[Role::Secretariat]);
     post "/tasks/{id}/attachments" => task::attach, Access::SignedIn;
     get "/files/{sha256}" => task::file, Access::SignedIn;
+    get "/admin/agencies" => admin_people::agencies::show, Access::Roles(admin_people::ADMINS);
+    post "/admin/agencies" => admin_people::agencies::add, Access::Roles(admin_people::ADMINS);
+    post "/admin/agencies/import" => admin_people::agencies::import, Access::Roles(admin_people::ADMINS);
+    get "/admin/members" => admin_people::members::list, Access::Roles(admin_people::ADMINS);
+    post "/admin/members" => admin_people::members::add, Access::Roles(admin_people::ADMINS);
+    get "/admin/members/{id}" => admin_people::member_actions::show, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}" => admin_people::member_actions::change, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}/disable" => admin_people::member_actions::disable, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}/enable" => admin_people::member_actions::enable, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}/tokens" => admin_people::member_actions::issue, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}/tokens/{token_id}/revoke" => admin_people::member_actions::revoke, Access::Roles(admin_people::ADMINS);
 }
 
 /// Registers every page.
