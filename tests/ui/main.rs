@@ -8,6 +8,7 @@
 //! say so — except under `CI=true`, where a missing browser is a failure
 //! (`scripts/test` installs it).
 
+mod admin_people;
 mod attachments;
 mod harness;
 mod inbox;
@@ -95,6 +96,8 @@ const TESTS: &[UiTest] = &[
     browser!(attachments::a_member_attaches_a_signed_letter_and_submits),
     browser!(meeting::the_secretariat_records_a_meeting_resolution),
     browser!(meeting::one_focal_point_casts_the_agencys_vote),
+    http!(admin_people::a_member_gets_403_on_the_admin_pages_and_changes_nothing),
+    browser!(admin_people::the_admin_manages_agencies_members_and_tokens),
 ];
 
 fn in_ci() -> bool {
