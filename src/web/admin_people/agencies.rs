@@ -219,7 +219,8 @@ pub fn agencies_page(viewer: &Viewer, agencies: &[AgencyInput], forms: &Forms) -
             }
         }
         (error_summary(locale, errors))
-        (agency_table(locale, agencies))
+        // The forms come first: the list is long (31 agencies and more), and a form sent
+        // back with an error must be where the reader lands.
         form.panel method="post" action="/admin/agencies" novalidate {
             h2 { (locale.pick("افزودن دستگاه", "Add an agency")) }
             (csrf_field(viewer))
@@ -248,6 +249,8 @@ pub fn agencies_page(viewer: &Viewer, agencies: &[AgencyInput], forms: &Forms) -
             }
             div.actions { button type="submit" { (locale.pick("درون‌بُرد", "Import")) } }
         }
+        h2 { (locale.pick("دستگاه‌های ثبت‌شده", "Registered agencies")) }
+        (agency_table(locale, agencies))
     };
     page(viewer, locale.pick("دستگاه‌ها", "Agencies"), body)
 }
@@ -265,7 +268,6 @@ fn agency_table(locale: Locale, agencies: &[AgencyInput]) -> Markup {
         } @else {
             div.table-wrap {
                 table.cards {
-                    caption.visually-hidden { (locale.pick("دستگاه‌های ثبت‌شده", "Registered agencies")) }
                     thead { tr { @for head in heads { th scope="col" { (head) } } } }
                     tbody {
                         @for agency in agencies {

@@ -77,7 +77,7 @@ pub fn member_page(viewer: &Viewer, member: &Member, view: &MemberView) -> Marku
             div.actions { button.primary type="submit" { (locale.pick("ثبت تغییرها", "Save the changes")) } }
         }
         (disable_form(viewer, member, &base))
-        section.panel aria-labelledby="tokens-heading" {
+        section.panel #tokens aria-labelledby="tokens-heading" {
             h2 #tokens-heading { (locale.pick("توکن‌ها", "Tokens")) }
             (token_table(viewer, view.tokens))
             form method="post" action={ (base) "/tokens" } novalidate {
