@@ -267,6 +267,9 @@ async fn a_token_is_shown_once_and_revoked(ui: &Ui, driver: &WebDriver, id: &str
     .await;
     wait_text(driver, "توکن باطل شد").await;
     ui.api(Method::GET, "/v1/tasks", &token, None, 401).await;
+    let tokens = driver.find(By::Id("tokens")).await.unwrap();
+    assert!(tokens.text().await.unwrap().contains("باطل شده"));
+    tokens.scroll_into_view().await.unwrap();
     ui.screenshot(driver, "admin-member-revoked").await;
 }
 

@@ -80,7 +80,7 @@ pub fn member_page(viewer: &Viewer, member: &Member, view: &MemberView) -> Marku
         section.panel #tokens aria-labelledby="tokens-heading" {
             h2 #tokens-heading { (locale.pick("توکن‌ها", "Tokens")) }
             (token_table(viewer, view.tokens))
-            form method="post" action={ (base) "/tokens" } novalidate {
+            form.issue-token method="post" action={ (base) "/tokens" } novalidate {
                 (csrf_field(viewer))
                 div.field {
                     label for="expires_on" { (locale.pick("آخرین روز اعتبار (اختیاری، مانند ۱۴۰۵/۱۲/۲۹)", "Last valid day (optional, e.g. 1405/12/29)")) }
