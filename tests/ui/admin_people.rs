@@ -339,3 +339,93 @@ pub async fn a_member_gets_403_on_the_admin_pages_and_changes_nothing(ui: &'stat
         .await;
     assert_eq!(read["roles"], json!(["member"]), "nothing changed");
 }
+
+pub async fn refused_admin_forms_keep_what_was_typed(ui: &'static Ui) {
+    let admin = ui.member("people-admin-2", "MIMT", &["admin"]).await;
+    ui.member("people-typed", "IRICA", &["member"]).await;
+    let cookie = ui.session(&admin).await;
+    let fields = [
+        ("name", "مریم کاظمی"),
+        ("email", "not-an-address"),
+        ("agency", "IRICA"),
+        ("roles", "member"),
+        ("locale", "fa"),
+    ];
+    let response = ui
+        .post_form("/admin/members", "/admin/members", &cookie, &fields)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("نشانی رایانامه درست نیست"), "{html}");
+    assert!(html.contains(r#"aria-describedby="email-error""#), "{html}");
+    assert!(
+        html.contains(r#"value="مریم کاظمی""#),
+        "what was typed is kept"
+    );
+    assert!(html.contains(r#"value="not-an-address""#));
+
+    // A page drawn before someone else's change is refused, and theirs stands.
+    let page = "/admin/members/people-typed";
+    let change = [
+        ("version", "1"),
+        ("roles", "member"),
+        ("roles", "auditor"),
+        ("locale", "en"),
+    ];
+    let response = ui.post_form(page, page, &cookie, &change).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let stale = [("version", "1"), ("roles", "admin"), ("locale", "fa")];
+    let response = ui.post_form(page, page, &cookie, &stale).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    let read = ui
+        .api(
+            Method::GET,
+            "/v1/members/people-typed",
+            ADMIN_TOKEN,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(read["roles"], json!(["member", "auditor"]));
+
+    // An admin cannot take its own admin role; a day that is not a day issues no token.
+    let own = "/admin/members/people-admin-2";
+    let response = ui
+        .post_form(
+            own,
+            own,
+            &cookie,
+            &[("version", "1"), ("roles", "member"), ("locale", "fa")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("نقش مدیر سامانه را از خودتان نمی‌توانید بگیرید")
+    );
+    let tokens = format!("{page}/tokens");
+    let response = ui
+        .post_form(page, &tokens, &cookie, &[("expires_on", "۱۴۰۵/۱۳/۴۰")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("این روز در تقویم هجری شمسی نیست"), "{html}");
+    assert!(html.contains(r#"value="۱۴۰۵/۱۳/۴۰""#), "{html}");
+    let listed = ui
+        .api(
+            Method::GET,
+            "/v1/members/people-typed/tokens",
+            ADMIN_TOKEN,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        1,
+        "only the harness's token"
+    );
+}

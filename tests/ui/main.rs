@@ -97,6 +97,7 @@ const TESTS: &[UiTest] = &[
     browser!(meeting::the_secretariat_records_a_meeting_resolution),
     browser!(meeting::one_focal_point_casts_the_agencys_vote),
     http!(admin_people::a_member_gets_403_on_the_admin_pages_and_changes_nothing),
+    http!(admin_people::refused_admin_forms_keep_what_was_typed),
     browser!(admin_people::the_admin_manages_agencies_members_and_tokens),
 ];
 
