@@ -273,6 +273,34 @@ async fn a_token_is_shown_once_and_revoked(ui: &Ui, driver: &WebDriver, id: &str
     ui.screenshot(driver, "admin-member-revoked").await;
 }
 
+/// At 360 px wide, no page scrolls sideways.
+async fn the_pages_fit_a_phone(ui: &Ui, driver: &WebDriver, id: &str) {
+    driver.set_window_rect(0, 0, 360, 780).await.unwrap();
+    let pages = [
+        ("agencies", "/admin/agencies".to_string()),
+        ("members", "/admin/members".to_string()),
+        ("member", format!("/admin/members/{id}")),
+    ];
+    for (name, path) in pages {
+        driver.goto(format!("{}{path}", ui.base)).await.unwrap();
+        let width = driver
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .json()
+            .clone();
+        let (scroll, inner) = (width[0].as_i64().unwrap(), width[1].as_i64().unwrap());
+        assert!(
+            scroll <= inner,
+            "{path} scrolls sideways: {scroll} > {inner}"
+        );
+        ui.screenshot(driver, &format!("admin-{name}-360")).await;
+    }
+}
+
 pub async fn the_admin_manages_agencies_members_and_tokens(ui: &'static Ui) {
     let admin = ui.member("people-admin", "MIMT", &["admin"]).await;
     let driver = ui.browser().await;
@@ -288,6 +316,7 @@ pub async fn the_admin_manages_agencies_members_and_tokens(ui: &'static Ui) {
     agencies_are_added_and_imported(ui, &driver).await;
     let id = a_member_is_added_and_changed(ui, &driver).await;
     a_token_is_shown_once_and_revoked(ui, &driver, &id).await;
+    the_pages_fit_a_phone(ui, &driver, &id).await;
     driver.quit().await.unwrap();
 }
 
