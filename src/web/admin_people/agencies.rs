@@ -181,7 +181,7 @@ pub async fn import(
 }
 
 /// Why a file imports nothing, naming its entry (counted from one, as people count).
-fn problem_text(locale: Locale, problem: &ImportProblem) -> String {
+pub(super) fn problem_text(locale: Locale, problem: &ImportProblem) -> String {
     let row = number(locale, problem.index + 1);
     let code = &problem.code;
     match (locale, &problem.kind) {
@@ -232,7 +232,7 @@ pub fn agencies_page(viewer: &Viewer, agencies: &[AgencyInput], forms: &Forms) -
                     input type="checkbox" name="in_cluster" value="on" checked[forms.add.in_cluster];
                     " " (locale.pick("عضو خوشه است (کار به آن سپرده می‌شود)", "A member of the cluster (receives tasks)"))
                 }
-                p.help { (locale.pick("بی‌تیک: تأمین‌کنندهٔ بیرونی داده، که نیازها می‌توانند نامش را ببرند ولی کاری نمی‌گیرد.", "Unticked: an outside provider of data, which needs may name but which receives no tasks.")) }
+                p.help { (locale.pick("بدون تیک: تأمین‌کنندهٔ بیرونی داده است؛ نیازها می‌توانند نامش را ببرند ولی کاری به آن سپرده نمی‌شود.", "Unticked: an outside provider of data, which needs may name but which receives no tasks.")) }
             }
             div.actions { button.primary type="submit" { (locale.pick("افزودن", "Add")) } }
         }

@@ -9,6 +9,8 @@ pub mod agencies;
 pub mod member;
 pub mod member_actions;
 pub mod members;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
