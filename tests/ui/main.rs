@@ -9,6 +9,7 @@
 //! (`scripts/test` installs it).
 
 mod admin_people;
+mod admin_refusals;
 mod attachments;
 mod harness;
 mod inbox;
@@ -96,8 +97,8 @@ const TESTS: &[UiTest] = &[
     browser!(attachments::a_member_attaches_a_signed_letter_and_submits),
     browser!(meeting::the_secretariat_records_a_meeting_resolution),
     browser!(meeting::one_focal_point_casts_the_agencys_vote),
-    http!(admin_people::a_member_gets_403_on_the_admin_pages_and_changes_nothing),
-    http!(admin_people::refused_admin_forms_keep_what_was_typed),
+    http!(admin_refusals::a_member_gets_403_on_the_admin_pages_and_changes_nothing),
+    http!(admin_refusals::refused_admin_forms_keep_what_was_typed),
     browser!(admin_people::the_admin_manages_agencies_members_and_tokens),
 ];
 

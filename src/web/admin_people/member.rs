@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use uuid::Uuid;
 
-use super::members::{Directory, locale_name, roles_text, status_chip, supervisor_select};
+use super::directory::{Directory, locale_name, roles_text, status_chip, supervisor_select};
 use super::{FieldErrors, error_at, error_summary, locale_select, role_boxes};
 use crate::engine::{Member, TokenInfo};
 use crate::web::Viewer;

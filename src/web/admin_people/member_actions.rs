@@ -6,8 +6,9 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 use uuid::Uuid;
 
+use super::directory::Directory;
 use super::member::{EditForm, Issued, MemberView, member_page};
-use super::members::{Directory, place};
+use super::members::place;
 use super::{FieldErrors, all, field, refusal, see_other, unprocessable};
 use crate::calendar::{JalaliDate, end_of_day};
 use crate::engine::{EngineError, Member, MemberChange};

@@ -6,12 +6,15 @@ use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::directory::{
+    Directory, agency_select, locale_name, roles_text, status_chip, supervisor_select,
+};
 use super::{
-    FieldErrors, all, error_at, error_summary, field, locale_select, refusal, role_boxes,
-    role_name, see_other, text_input,
+    FieldErrors, all, error_summary, field, locale_select, refusal, role_boxes, role_name,
+    see_other, text_input,
 };
 use crate::domain::Role;
-use crate::engine::{AgencyInput, Member, MemberInput};
+use crate::engine::{Member, MemberInput};
 use crate::http::AppState;
 use crate::web::error::PageError;
 use crate::web::format::bdi;
@@ -71,38 +74,6 @@ impl MemberForm {
             supervisor_id: some(&self.supervisor_id),
             locale: some(&self.locale),
         }
-    }
-}
-
-/// What the page lists and offers.
-pub struct Directory {
-    pub members: Vec<Member>,
-    pub agencies: Vec<AgencyInput>,
-}
-
-impl Directory {
-    pub async fn load(state: &AppState) -> Result<Self, PageError> {
-        Ok(Directory {
-            members: state.engine.members().await?,
-            agencies: state.engine.agencies().await?,
-        })
-    }
-
-    /// An agency's name in the reader's language, or its code if unknown.
-    pub fn agency_name(&self, locale: Locale, code: &str) -> String {
-        self.agencies
-            .iter()
-            .find(|a| a.code == code)
-            .map(|a| locale.pick(&a.name_fa, a.name_en.as_deref().unwrap_or(&a.name_fa)))
-            .unwrap_or(code)
-            .to_string()
-    }
-
-    pub fn member_name(&self, id: &str) -> Option<&str> {
-        self.members
-            .iter()
-            .find(|m| m.id == id)
-            .map(|m| m.name.as_str())
     }
 }
 
@@ -301,75 +272,6 @@ fn member_table(locale: Locale, directory: &Directory, shown: &[&Member]) -> Mar
                                 td data-label=(heads[6]) { (status_chip(locale, member)) }
                             }
                         }
-                    }
-                }
-            }
-        }
-    }
-}
-
-pub(crate) fn roles_text(locale: Locale, roles: &[Role]) -> String {
-    let names: Vec<&str> = roles.iter().map(|r| role_name(locale, *r)).collect();
-    names.join(locale.pick("، ", ", "))
-}
-
-pub(crate) fn locale_name(locale: &str) -> &'static str {
-    if locale == "en" {
-        "English"
-    } else {
-        "فارسی"
-    }
-}
-
-pub(crate) fn status_chip(locale: Locale, member: &Member) -> Markup {
-    html! {
-        @if member.disabled {
-            span.chip.danger { (locale.pick("غیرفعال", "disabled")) }
-        } @else {
-            span.chip.ok { (locale.pick("فعال", "active")) }
-        }
-    }
-}
-
-fn agency_select(
-    locale: Locale,
-    directory: &Directory,
-    errors: &FieldErrors,
-    chosen: &str,
-) -> Markup {
-    html! {
-        div.field {
-            label for="agency" { (locale.pick("دستگاه", "Agency")) }
-            (error_at(errors, "agency"))
-            select #agency name="agency" aria-invalid=[super::invalid(errors, "agency")] aria-describedby=[super::described(errors, "agency")] {
-                option value="" { (locale.pick("— برگزینید —", "— choose —")) }
-                @for agency in &directory.agencies {
-                    option value=(agency.code) selected[chosen == agency.code] {
-                        (directory.agency_name(locale, &agency.code)) " (" (agency.code) ")"
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The supervisor choice: any member but `except` (the member being edited).
-pub(crate) fn supervisor_select(
-    locale: Locale,
-    directory: &Directory,
-    errors: &FieldErrors,
-    chosen: &str,
-    except: Option<&str>,
-) -> Markup {
-    html! {
-        div.field {
-            label for="supervisor_id" { (locale.pick("سرپرست (اختیاری؛ یادآوری‌های دیرکرد به او هم می‌رسد)", "Supervisor (optional; escalations reach them too)")) }
-            (error_at(errors, "supervisor_id"))
-            select #supervisor_id name="supervisor_id" aria-invalid=[super::invalid(errors, "supervisor_id")] aria-describedby=[super::described(errors, "supervisor_id")] {
-                option value="" { (locale.pick("— بدون سرپرست —", "— none —")) }
-                @for member in directory.members.iter().filter(|m| Some(m.id.as_str()) != except) {
-                    option value=(member.id) selected[chosen == member.id] {
-                        (member.name) " (" (member.id) ")"
                     }
                 }
             }

@@ -6,6 +6,7 @@
 //! nothing is recorded.
 
 pub mod agencies;
+pub mod directory;
 pub mod member;
 pub mod member_actions;
 pub mod members;

@@ -4,8 +4,8 @@
 use chrono::{TimeZone, Utc};
 use uuid::Uuid;
 
+use super::directory::Directory;
 use super::member::{EditForm, Issued, MemberView, member_page};
-use super::members::Directory;
 use super::{FieldErrors, agencies};
 use crate::domain::Role;
 use crate::engine::{Member, TokenInfo};
