@@ -260,14 +260,14 @@ fn member_table(locale: Locale, directory: &Directory, shown: &[&Member]) -> Mar
                                 td data-label=(heads[2]) {
                                     @if let Some(code) = &member.agency {
                                         (directory.agency_name(locale, code)) " " (bdi(code))
-                                    }
+                                    } @else { "—" }
                                 }
                                 td data-label=(heads[3]) { (roles_text(locale, &member.roles)) }
                                 td data-label=(heads[4]) { (locale_name(&member.locale)) }
                                 td data-label=(heads[5]) {
                                     @if let Some(id) = &member.supervisor_id {
                                         (directory.member_name(id).unwrap_or(id))
-                                    }
+                                    } @else { "—" }
                                 }
                                 td data-label=(heads[6]) { (status_chip(locale, member)) }
                             }
