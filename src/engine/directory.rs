@@ -82,6 +82,11 @@ pub fn valid_agency_code(code: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
+/// An agency's Persian name: 1 to 300 characters, not only spaces.
+pub fn valid_agency_name(name: &str) -> bool {
+    !name.trim().is_empty() && name.chars().count() <= 300
+}
+
 fn valid_member_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
@@ -111,7 +116,8 @@ pub(crate) fn agency_document(input: &AgencyInput) -> Document {
     Document::new("agency", input.code.clone(), 1, input)
 }
 
-/// The `member` read model after `MemberRegistered`, `MemberDisabled` or `MemberEnabled`
+/// The `member` read model after `MemberRegistered`, `MemberDisabled`, `MemberEnabled` or
+/// `MemberChanged`
 /// (live and in a rebuild), at the member's stream version.
 pub(crate) fn member_document(member: &Member) -> Document {
     let mut doc = Document::new("member", member.id.clone(), member.version, member);
@@ -153,7 +159,7 @@ impl Engine {
                 input.code
             )));
         }
-        if input.name_fa.trim().is_empty() || input.name_fa.chars().count() > 300 {
+        if !valid_agency_name(&input.name_fa) {
             return Err(EngineError::Invalid(
                 "name_fa must be 1 to 300 characters".into(),
             ));
@@ -256,22 +262,7 @@ impl Engine {
                 input.email
             )));
         }
-        let mut roles = Vec::new();
-        for role in &input.roles {
-            let parsed = Role::parse(role).ok_or_else(|| {
-                EngineError::Invalid(format!(
-                    "unknown role {role:?}; roles are admin, secretariat, member, auditor"
-                ))
-            })?;
-            if !roles.contains(&parsed) {
-                roles.push(parsed);
-            }
-        }
-        if roles.is_empty() {
-            return Err(EngineError::Invalid(
-                "a member needs at least one role".into(),
-            ));
-        }
+        let roles = super::member_change::parse_roles(&input.roles)?;
         if self.agency(&input.agency).await?.is_none() {
             return Err(EngineError::Invalid(format!(
                 "agency {:?} is not registered",
@@ -287,11 +278,7 @@ impl Engine {
             }
         }
         let locale = input.locale.unwrap_or_else(|| "fa".into());
-        if locale != "fa" && locale != "en" {
-            return Err(EngineError::Invalid(format!(
-                "locale {locale:?} must be fa or en"
-            )));
-        }
+        super::member_change::check_locale(&locale)?;
         Ok(Member {
             id,
             name: input.name.trim().to_string(),

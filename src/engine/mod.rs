@@ -3,6 +3,7 @@
 //! events together with the read models they imply, in one transaction. A stream conflict
 //! (another node wrote first) is retried here and never reaches the caller.
 
+mod agency_import;
 mod attachments;
 mod calendar;
 mod cases;
@@ -13,6 +14,7 @@ mod derived;
 mod directory;
 mod error;
 mod mail;
+mod member_change;
 mod membership;
 mod open;
 mod practice;
@@ -31,13 +33,19 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
+pub use agency_import::{
+    ImportFile, ImportProblem, ImportProblemKind, ImportReport, ImportedAgency, check_import,
+};
 pub use attachments::CASE_ATTACHMENT_LISTS;
 pub use calendar::{CALENDAR_STREAM, ClosureView, LiveCalendar};
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};
-pub use directory::{AgencyInput, Member, MemberInput, valid_agency_code, valid_email};
+pub use directory::{
+    AgencyInput, Member, MemberInput, valid_agency_code, valid_agency_name, valid_email,
+};
 pub use error::EngineError;
+pub use member_change::MemberChange;
 pub use open::{OpenCase, ParticipantsInput};
 pub use sessions::SESSION_TTL;
 pub use tokens::{TokenInfo, token_hash};

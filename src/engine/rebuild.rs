@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::codec::apply_raw;
 use super::directory::{AgencyInput, Member, agency_document, member_document};
+use super::member_change::MemberChanged;
 use super::tokens::{TokenDoc, TokenIssued};
 use super::{EngineError, projection};
 use crate::credentials::Credential;
@@ -200,8 +201,8 @@ async fn rebuild_cases(
     .await
 }
 
-/// Agencies, members and tokens, from the events that register, disable, enable, issue and
-/// revoke them. A `TokenIssued` written before the credentials table carries its token's
+/// Agencies, members and tokens, from the events that register, disable, enable, change,
+/// issue and revoke them. A `TokenIssued` written before the credentials table carries its token's
 /// hash, which goes to that table (when tokens are rebuilt); the table is never cleared.
 async fn rebuild_directory(
     store: &EventStore,
@@ -214,6 +215,7 @@ async fn rebuild_directory(
         "MemberRegistered",
         "MemberDisabled",
         "MemberEnabled",
+        "MemberChanged",
         "TokenIssued",
         "TokenRevoked",
     ];
@@ -265,6 +267,13 @@ impl Directory {
                 self.members.get_mut(&id).map(|member| {
                     member.disabled = event.event_type == "MemberDisabled";
                     member.version = event.version;
+                    member_document(member)
+                })
+            }
+            "MemberChanged" => {
+                let changed = MemberChanged::deserialize(data)?;
+                self.members.get_mut(&changed.member_id).map(|member| {
+                    changed.apply(member, event.version);
                     member_document(member)
                 })
             }

@@ -11,7 +11,7 @@ use super::auth::Caller;
 use super::error::ApiError;
 use super::paging::Page;
 use super::{AppState, body};
-use crate::engine::MemberInput;
+use crate::engine::{MemberChange, MemberInput};
 
 pub async fn create(
     state: web::Data<AppState>,
@@ -130,4 +130,30 @@ pub async fn enable(
 ) -> Result<HttpResponse, ApiError> {
     let member = state.engine.enable_member(&caller.actor, &id).await?;
     Ok(HttpResponse::Ok().json(member))
+}
+
+/// `PATCH /v1/members/{id}`: roles, locale or supervisor; `If-Match` names the version the
+/// caller saw (412 if the member has moved on since).
+pub async fn change(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    request: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = body::read(payload, &state).await?;
+    let input: MemberChange = body::json(&request, &bytes)?;
+    let current = state
+        .engine
+        .member(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no member {id}")))?;
+    super::tasks::check_if_match(&request, &json!(current.version))?;
+    let member = state
+        .engine
+        .change_member(&caller.actor, &id, input, Some(current.version))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("etag", format!("\"{}\"", member.version)))
+        .json(member))
 }

@@ -1,7 +1,7 @@
 // daftar's own behaviour, beside htmx: ask before leaving a page whose form (marked
 // data-warn-unsaved) has changes that were neither saved as a draft nor submitted; and read
 // a chosen file into the text box its input names (data-fills), so a JSON document can be
-// uploaded without the page posting files.
+// uploaded without the page posting files; and copy a token shown once.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -19,6 +19,25 @@
         file.text().then(function (text) {
           target.value = text;
           target.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+      });
+    });
+  });
+  // A button marked data-copy="ID" copies the text of element ID (a token shown once);
+  // without JavaScript it stays hidden and the text is selected by hand.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source || !navigator.clipboard) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+          var live = document.getElementById("live");
+          if (live) {
+            live.textContent = button.getAttribute("data-copied") || "";
+          }
         });
       });
     });

@@ -117,6 +117,7 @@ fn nav_links(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
         links.push(("/audit/events", locale.pick("دفتر رویدادها", "Event log")));
         links.push(("/audit/verify", locale.pick("درستی دفتر", "Verify")));
     }
+    // The administration page links to agencies, members, workflows, forms, the calendar.
     if viewer.has_any(super::admin::ADMINS) {
         links.push(("/admin", locale.pick("مدیریت", "Administration")));
     } else if viewer.has_any(super::admin::MAIL_READERS) {
@@ -182,6 +183,18 @@ pub fn notice_text(locale: Locale, key: &str) -> Option<&'static str> {
             "It was unchanged; no new version was made.",
         ),
         "closure-added" => locale.pick("تعطیلی ثبت شد.", "The closure is recorded."),
+        "agency-added" => locale.pick("دستگاه ثبت شد.", "The agency is registered."),
+        "member-added" => locale.pick(
+            "عضو ثبت شد. برای ورودش با توکن، در پایین صفحه توکنی صادر کنید.",
+            "The member is registered. To let them sign in by token, issue one below.",
+        ),
+        "member-changed" => locale.pick("تغییرها ثبت شد.", "The changes are saved."),
+        "member-disabled" => locale.pick("عضو غیرفعال شد.", "The member is disabled."),
+        "member-enabled" => locale.pick("عضو دوباره فعال شد.", "The member is enabled again."),
+        "token-revoked" => locale.pick(
+            "توکن باطل شد و دیگر پذیرفته نمی‌شود.",
+            "The token is revoked and no longer accepted.",
+        ),
         _ => return None,
     })
 }

@@ -44,6 +44,7 @@
 //!   see its `//!`), tests listed in `tests/ui/main.rs`.
 
 pub mod admin;
+pub mod admin_people;
 pub mod assets;
 pub mod audit;
 pub mod board;
@@ -154,6 +155,17 @@ page_table! {
     get "/audit/verify" => audit::verify::show, Access::Roles(audit::AUDITORS);
     get "/cases/{id}/timeline" => audit::timeline::show, Access::Roles(audit::AUDITORS);
     get "/cases/{id}/state" => audit::state::show, Access::Roles(audit::AUDITORS);
+    get "/admin/agencies" => admin_people::agencies::show, Access::Roles(admin_people::ADMINS);
+    post "/admin/agencies" => admin_people::agencies::add, Access::Roles(admin_people::ADMINS);
+    post "/admin/agencies/import" => admin_people::agencies::import, Access::Roles(admin_people::ADMINS);
+    get "/admin/members" => admin_people::members::list, Access::Roles(admin_people::ADMINS);
+    post "/admin/members" => admin_people::members::add, Access::Roles(admin_people::ADMINS);
+    get "/admin/members/{id}" => admin_people::member_actions::show, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}" => admin_people::member_actions::change, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}/disable" => admin_people::member_actions::disable, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}/enable" => admin_people::member_actions::enable, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}/tokens" => admin_people::member_actions::issue, Access::Roles(admin_people::ADMINS);
+    post "/admin/members/{id}/tokens/{token_id}/revoke" => admin_people::member_actions::revoke, Access::Roles(admin_people::ADMINS);
 }
 
 /// Registers every page.

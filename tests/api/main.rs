@@ -13,6 +13,7 @@ mod contract;
 mod files;
 mod helpers;
 mod limits;
+mod member_change;
 mod nil_return;
 mod practice;
 mod remind_withdraw;

@@ -11,6 +11,7 @@ mod helpers;
 
 mod files;
 mod http;
+mod member_change;
 mod rebuild;
 mod replay;
 mod story;

@@ -10,6 +10,8 @@
 
 mod a11y;
 mod admin_config;
+mod admin_people;
+mod admin_refusals;
 mod attachments;
 mod audit;
 mod audit_reach;
@@ -107,6 +109,9 @@ const TESTS: &[UiTest] = &[
     http!(audit_reach::the_log_downloads_as_ndjson_for_its_filter),
     browser!(audit::the_auditor_reads_the_log_steps_back_and_verifies),
     browser!(audit_reach::the_audit_pages_fit_a_360_pixel_phone),
+    http!(admin_refusals::a_member_gets_403_on_the_admin_pages_and_changes_nothing),
+    http!(admin_refusals::refused_admin_forms_keep_what_was_typed),
+    browser!(admin_people::the_admin_manages_agencies_members_and_tokens),
     // Last: the accessibility sweep visits every page, over what the tests above left.
     browser!(a11y::every_page_passes_axe_and_fits_a_360_pixel_phone),
 ];
