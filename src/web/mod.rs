@@ -53,6 +53,7 @@ pub mod format;
 pub mod i18n;
 mod inbox;
 pub mod layout;
+pub mod matrix;
 pub mod multipart;
 pub mod review;
 pub mod session;
@@ -137,6 +138,8 @@ page_table! {
     post "/cases/{id}/remind" => cases::practice::remind, Access::Roles(&[Role::Secretariat]);
     post "/tasks/{id}/attachments" => task::attach, Access::SignedIn;
     get "/files/{sha256}" => task::file, Access::SignedIn;
+    get "/cases/{id}/matrix" => matrix::show, Access::SignedIn;
+    get "/cases/{id}/matrix.csv" => matrix::csv, Access::SignedIn;
 }
 
 /// Registers every page.

@@ -244,6 +244,9 @@ pub fn case_page(
             }
         }
         div.actions {
+            @if crate::web::matrix::collects_inventories(case) {
+                a.button href={ "/cases/" (id) "/matrix" } { (locale.pick("جدول تبادل اطلاعات", "Exchange matrix")) }
+            }
             a.button.secondary href={ "/cases/" (id) "/board.csv" } download { (locale.pick("دریافت جدول (CSV)", "Download the board (CSV)")) }
             @if open && staff(viewer) {
                 a.button.secondary href={ "/cases/" (id) "/cancel" } { (locale.pick("لغو پرونده…", "Cancel the case…")) }
