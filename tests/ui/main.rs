@@ -11,6 +11,7 @@
 mod attachments;
 mod harness;
 mod inbox;
+mod matrix;
 mod meeting;
 mod nil_return;
 mod practice;
@@ -95,6 +96,8 @@ const TESTS: &[UiTest] = &[
     browser!(attachments::a_member_attaches_a_signed_letter_and_submits),
     browser!(meeting::the_secretariat_records_a_meeting_resolution),
     browser!(meeting::one_focal_point_casts_the_agencys_vote),
+    http!(matrix::a_member_reads_its_part_of_the_matrix_and_no_other_case),
+    browser!(matrix::the_matrix_shows_the_accepted_need_and_offer),
 ];
 
 fn in_ci() -> bool {

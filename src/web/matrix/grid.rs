@@ -116,8 +116,9 @@ fn cell(view: &MatrixView<'_>, locale: Locale, consumer: &str, provider: &str) -
     );
     html! {
         td class=(state.class()) {
-            a href=(href) title=(text) aria-label=(text) {
-                span aria-hidden="true" { (state.symbol()) " " (met) "/" (needs) }
+            a href=(href) title=(text) {
+                (state.symbol()) " " (met) "/" (needs)
+                span.visually-hidden { " " (text) }
             }
         }
     }

@@ -28,7 +28,7 @@ use crate::web::format::number;
 use crate::web::layout::page;
 use crate::web::session::Viewer;
 
-pub use view::{MatrixView, collects_inventories};
+pub use view::MatrixView;
 
 /// The cell to open, as in the grid's links.
 #[derive(Debug, Default, Deserialize)]
@@ -59,6 +59,16 @@ async fn load(
         .and_then(|case| case["title"].as_str().map(str::to_string))
         .unwrap_or_default();
     Ok((id, title, crate::reports::CaseMatrix::clone(&found)))
+}
+
+/// Whether the case has an exchange matrix (it collects inventories), for the case page's
+/// link: the matrix the engine keeps for the case's version, so no second build.
+pub async fn has_matrix(state: &AppState, id: Uuid) -> Result<bool, PageError> {
+    match crate::reports::case_matrix(&state.engine, id).await {
+        Ok(found) => Ok(found.matrix.is_some()),
+        Err(crate::engine::EngineError::NotFound(_)) => Err(PageError::not_found()),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// `GET /cases/{id}/matrix`

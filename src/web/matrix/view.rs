@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::reports::entries::{NeedEntry, OfferEntry, Profile};
 use crate::reports::matrix::{Cell, Match};
-use crate::reports::{Basis, INVENTORY_FORM, MatrixDocument};
+use crate::reports::{Basis, MatrixDocument};
 
 /// How far a need is met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -183,11 +182,4 @@ fn task_href(task: Uuid, reviews: bool) -> String {
     } else {
         format!("/tasks/{task}")
     }
-}
-
-/// Whether a case (its read model) collects data-exchange inventories, and so has a matrix.
-pub fn collects_inventories(case: &Value) -> bool {
-    case["tasks"]
-        .as_array()
-        .is_some_and(|tasks| tasks.iter().any(|t| t["form"] == INVENTORY_FORM))
 }
