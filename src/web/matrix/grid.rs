@@ -106,19 +106,25 @@ fn cell(view: &MatrixView<'_>, locale: Locale, consumer: &str, provider: &str) -
     let state = counts.state();
     let (met, needs) = (number(locale, counts.met()), number(locale, counts.needs));
     let (c, p) = (view.name(consumer), view.name(provider));
-    let text = match locale {
-        Locale::Fa => format!("نیازهای {c} از {p}: {met} از {needs} برآورده"),
-        Locale::En => format!("{c}'s needs from {p}: {met} of {needs} met"),
+    // The hover names both agencies; a screen reader hears the row's and column's headers
+    // with the cell, so its hidden words only say what the counts mean.
+    let (title, spoken) = match locale {
+        Locale::Fa => (
+            format!("نیازهای {c} از {p}: {met} از {needs} برآورده"),
+            format!("{met} از {needs} نیاز برآورده"),
+        ),
+        Locale::En => (
+            format!("{c}'s needs from {p}: {met} of {needs} met"),
+            format!("{met} of {needs} needs met"),
+        ),
     };
-    let href = format!(
-        "/cases/{}/matrix?consumer={consumer}&provider={provider}#cell",
-        view.document.case
-    );
+    // Relative to the matrix page itself: the same page with this cell opened.
+    let href = format!("?consumer={consumer}&provider={provider}#cell");
     html! {
         td class=(state.class()) {
-            a href=(href) title=(text) {
+            a href=(href) title=(title) {
                 (state.symbol()) " " (met) "/" (needs)
-                span.visually-hidden { " " (text) }
+                span.visually-hidden { " (" (spoken) ")" }
             }
         }
     }
