@@ -181,6 +181,24 @@ pub async fn a_member_reads_its_part_of_the_matrix_and_no_other_case(ui: &'stati
             .all(|c| c["consumer"] == "PMO" || c["provider"] == "PMO")
     );
     assert!(!cells.is_empty());
+    // PMO's own task links to the matrix.
+    let tasks = ui
+        .api(
+            Method::GET,
+            &format!("/v1/tasks?case={case}"),
+            &pmo.token,
+            None,
+            200,
+        )
+        .await;
+    let task = tasks["items"][0]["id"].as_str().unwrap();
+    let html = ui
+        .page(&format!("/tasks/{task}"), &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(&format!("href=\"{path}\"")), "{html}");
     let csv = ui.page(&format!("{path}.csv"), &cookie).await;
     assert_eq!(csv.status(), StatusCode::OK);
     assert!(
