@@ -81,7 +81,7 @@ pub async fn the_matrix_shows_the_accepted_need_and_offer(ui: &'static Ui) {
         .await
         .unwrap();
     driver
-        .find(By::Css(&format!("a[href='/cases/{case}/matrix']")))
+        .find(By::Css(format!("a[href='/cases/{case}/matrix']")))
         .await
         .expect("the case page links to its matrix")
         .click()
