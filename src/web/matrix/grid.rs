@@ -71,7 +71,8 @@ pub fn grid(view: &MatrixView<'_>, locale: Locale) -> Markup {
                         }
                         @for provider in &axes {
                             th.provider scope="col" title=(hover(view, provider)) {
-                                span { (view.name(provider)) " " bdi.code { (provider) } }
+                                // The code first: a long name is cut short, the code never.
+                                span { bdi.code { (provider) } " " (view.name(provider)) }
                             }
                         }
                     }
