@@ -34,6 +34,7 @@ pub use access::{Access, route_access, route_roles};
 pub use housekeeping::run as housekeeping;
 pub use metrics::Metrics;
 pub use openapi::{openapi_document, openapi_path};
+pub use reports::readable_matrix;
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -3,16 +3,24 @@
 //! from the case as it stands (the engine's cached state, caught up with the log), outside
 //! the case's lock, and kept until the case changes. Who may read: the secretariat, admins
 //! and auditors every case; a member the cases its agency takes part in (404 otherwise, as
-//! for the case itself).
+//! for the case itself), and of the matrix only its agency's part
+//! ([`MatrixDocument::seen_by`]).
+
+use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::AppState;
 use super::auth::Caller;
 use super::cases::{load_visible, parse_id};
 use super::error::ApiError;
-use crate::reports::{self, Board, Locale, agency_names, case_board, case_matrix};
+use crate::domain::Actor;
+use crate::engine::Member;
+use crate::reports::{
+    self, Board, CaseMatrix, Locale, MatrixDocument, agency_names, case_board, case_matrix,
+};
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,8 +74,7 @@ pub async fn exchange_matrix(
         ApiError::bad_request("?case= is required: the id of a data-exchange inventory case")
     })?;
     let case_id = parse_id(raw, "case")?;
-    load_visible(&state, &caller, case_id).await?;
-    let found = case_matrix(&state.engine, case_id).await?;
+    let found = readable_matrix(&state, &caller.member, &caller.actor, case_id).await?;
     let matrix = found
         .matrix
         .as_ref()
@@ -79,6 +86,31 @@ pub async fn exchange_matrix(
         ))
     } else {
         Ok(HttpResponse::Ok().json(matrix))
+    }
+}
+
+/// The case's matrix as this member may read it: the whole for staff, its agency's part
+/// for a member of a case its agency takes part in, 404 for any other case. The matrix
+/// pages read it through here too.
+pub async fn readable_matrix(
+    state: &AppState,
+    member: &Member,
+    actor: &Actor,
+    case_id: Uuid,
+) -> Result<Arc<CaseMatrix>, ApiError> {
+    let caller = Caller {
+        member: member.clone(),
+        actor: actor.clone(),
+    };
+    load_visible(state, &caller, case_id).await?;
+    let found = case_matrix(&state.engine, case_id).await?;
+    let agency = caller.member.agency.as_deref();
+    match (&found.matrix, agency) {
+        (Some(matrix), Some(agency)) if !caller.is_staff() => Ok(Arc::new(CaseMatrix {
+            workflow: found.workflow.clone(),
+            matrix: Some(MatrixDocument::seen_by(matrix, agency)),
+        })),
+        _ => Ok(found),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod entries;
 pub mod matrix;
 pub mod normalise;
 mod rebuild;
+pub mod visibility;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

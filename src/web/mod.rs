@@ -56,6 +56,7 @@ pub mod format;
 pub mod i18n;
 mod inbox;
 pub mod layout;
+pub mod matrix;
 pub mod multipart;
 pub mod review;
 pub mod session;
@@ -166,6 +167,8 @@ page_table! {
     post "/admin/members/{id}/enable" => admin_people::member_actions::enable, Access::Roles(admin_people::ADMINS);
     post "/admin/members/{id}/tokens" => admin_people::member_actions::issue, Access::Roles(admin_people::ADMINS);
     post "/admin/members/{id}/tokens/{token_id}/revoke" => admin_people::member_actions::revoke, Access::Roles(admin_people::ADMINS);
+    get "/cases/{id}/matrix" => matrix::show, Access::SignedIn;
+    get "/cases/{id}/matrix.csv" => matrix::csv, Access::SignedIn;
 }
 
 /// Registers every page.

@@ -237,6 +237,16 @@ async fn reports_are_for_staff_and_the_cases_participants(db: TestDb) {
             assert_eq!(fetch(app, path, token).await.0, 200, "{path}");
         }
     }
+    // A member reads its agency's part: MIMT's needs of other agencies are not IRICA's.
+    let whole = app.get(&matrix, &w.secretariat).await;
+    let part = app.get(&matrix, &w.irica).await;
+    let cells = |m: &Value| m["cells"].as_array().unwrap().clone();
+    assert!(cells(&part).len() < cells(&whole).len(), "{part}");
+    assert!(
+        cells(&part)
+            .iter()
+            .all(|c| c["consumer"] == "IRICA" || c["provider"] == "IRICA")
+    );
 }
 
 on_both_backends!(

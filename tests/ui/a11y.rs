@@ -19,55 +19,39 @@ enum Who {
     Auditor,
 }
 
-/// Whether a page must exist, or is visited only once it does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Presence {
-    Required,
-    IfPresent,
-}
-use Presence::{IfPresent, Required};
-
 /// Every page, with `{case}`, `{task}` (an open form), `{vote}` and `{review}` (a
 /// submission awaiting review) filled in from the cases this test opens.
-const PAGES: &[(Who, &str, Presence)] = &[
-    (Who::Member, "/", Required),
-    (Who::Member, "/tasks/{task}", Required),
-    (Who::Member, "/tasks/{vote}", Required),
-    (Who::Member, "/cases/{case}/matrix", IfPresent),
-    (Who::Secretariat, "/", Required),
-    (Who::Secretariat, "/cases", Required),
-    (Who::Secretariat, "/cases/new", Required),
-    (Who::Secretariat, "/cases/{case}", Required),
-    (Who::Secretariat, "/tasks/{review}/review", Required),
-    (Who::Secretariat, "/tasks/{review}/reassign", Required),
-    (Who::Secretariat, "/cases/{case}/cancel", Required),
-    (Who::Secretariat, "/cases/{case}/matrix", IfPresent),
-    (Who::Secretariat, "/admin/notifications", Required),
-    (Who::Admin, "/admin", Required),
-    (Who::Admin, "/admin/workflows", Required),
-    (
-        Who::Admin,
-        "/admin/workflows/data-exchange-inventory/1",
-        Required,
-    ),
-    (Who::Admin, "/admin/forms", Required),
-    (
-        Who::Admin,
-        "/admin/forms/data-exchange-inventory/1",
-        Required,
-    ),
-    (Who::Admin, "/admin/notifications", Required),
-    (Who::Admin, "/admin/calendar", Required),
-    (Who::Admin, "/admin/agencies", IfPresent),
-    (Who::Admin, "/admin/members", IfPresent),
-    (Who::Auditor, "/", Required),
-    (Who::Auditor, "/cases", Required),
-    (Who::Auditor, "/cases/{case}", Required),
-    (Who::Auditor, "/admin/notifications", Required),
-    (Who::Auditor, "/audit/events", IfPresent),
-    (Who::Auditor, "/cases/{case}/timeline", IfPresent),
-    (Who::Auditor, "/cases/{case}/state", IfPresent),
-    (Who::Auditor, "/audit/verify", IfPresent),
+const PAGES: &[(Who, &str)] = &[
+    (Who::Member, "/"),
+    (Who::Member, "/tasks/{task}"),
+    (Who::Member, "/tasks/{vote}"),
+    (Who::Member, "/cases/{case}/matrix"),
+    (Who::Secretariat, "/"),
+    (Who::Secretariat, "/cases"),
+    (Who::Secretariat, "/cases/new"),
+    (Who::Secretariat, "/cases/{case}"),
+    (Who::Secretariat, "/tasks/{review}/review"),
+    (Who::Secretariat, "/tasks/{review}/reassign"),
+    (Who::Secretariat, "/cases/{case}/cancel"),
+    (Who::Secretariat, "/cases/{case}/matrix"),
+    (Who::Secretariat, "/admin/notifications"),
+    (Who::Admin, "/admin"),
+    (Who::Admin, "/admin/workflows"),
+    (Who::Admin, "/admin/workflows/data-exchange-inventory/1"),
+    (Who::Admin, "/admin/forms"),
+    (Who::Admin, "/admin/forms/data-exchange-inventory/1"),
+    (Who::Admin, "/admin/notifications"),
+    (Who::Admin, "/admin/calendar"),
+    (Who::Admin, "/admin/agencies"),
+    (Who::Admin, "/admin/members"),
+    (Who::Auditor, "/"),
+    (Who::Auditor, "/cases"),
+    (Who::Auditor, "/cases/{case}"),
+    (Who::Auditor, "/admin/notifications"),
+    (Who::Auditor, "/audit/events"),
+    (Who::Auditor, "/cases/{case}/timeline"),
+    (Who::Auditor, "/cases/{case}/state"),
+    (Who::Auditor, "/audit/verify"),
 ];
 
 /// The ids the paths name.
@@ -177,13 +161,9 @@ async fn sweep(ui: &Ui, who: Who, login: &Login, places: &Places) -> Vec<String>
     driver.set_window_rect(0, 0, 360, 780).await.unwrap();
     ui.sign_in(&driver, login).await;
     let mut found = Vec::new();
-    for (_, template, presence) in PAGES.iter().filter(|(w, _, _)| *w == who) {
+    for (_, template) in PAGES.iter().filter(|(w, _)| *w == who) {
         let path = places.fill(template);
         let status = ui.page(&path, &cookie).await.status();
-        if status == StatusCode::NOT_FOUND && *presence == IfPresent {
-            println!("    (a11y: {template} is not served here; skipped)");
-            continue;
-        }
         if status != StatusCode::OK {
             found.push(format!("{who:?} {template}: answered {status}"));
             continue;

@@ -17,6 +17,7 @@ mod audit;
 mod audit_reach;
 mod harness;
 mod inbox;
+mod matrix;
 mod meeting;
 mod nil_return;
 mod practice;
@@ -112,6 +113,8 @@ const TESTS: &[UiTest] = &[
     http!(admin_refusals::a_member_gets_403_on_the_admin_pages_and_changes_nothing),
     http!(admin_refusals::refused_admin_forms_keep_what_was_typed),
     browser!(admin_people::the_admin_manages_agencies_members_and_tokens),
+    http!(matrix::a_member_reads_its_part_of_the_matrix_and_no_other_case),
+    browser!(matrix::the_matrix_shows_the_accepted_need_and_offer),
     // Last: the accessibility sweep visits every page, over what the tests above left.
     browser!(a11y::every_page_passes_axe_and_fits_a_360_pixel_phone),
 ];

@@ -53,6 +53,8 @@ pub(super) async fn case_document(state: &AppState, id: Uuid) -> Result<Value, P
 pub struct Names {
     pub workflow: String,
     pub members: BTreeMap<String, String>,
+    /// Whether the case has an exchange matrix (it collects inventories), to link to it.
+    pub matrix: bool,
 }
 
 /// The workflow's title in the viewer's language (its key when unknown) and every member's
@@ -69,7 +71,11 @@ pub async fn names(state: &AppState, workflow: &str, locale: Locale) -> Result<N
         .await?
         .remove(workflow)
         .unwrap_or_else(|| workflow.to_string());
-    Ok(Names { workflow, members })
+    Ok(Names {
+        workflow,
+        members,
+        matrix: false,
+    })
 }
 
 /// The board as it stands now, with agency names and days in the viewer's language.
@@ -104,7 +110,8 @@ pub async fn show(
     let id = parse_case_id(&id)?;
     let case = case_document(&state, id).await?;
     let board = load_board(&state, id, viewer.locale).await?;
-    let names = names(&state, &board.workflow, viewer.locale).await?;
+    let mut names = names(&state, &board.workflow, viewer.locale).await?;
+    names.matrix = crate::web::matrix::has_matrix(&state, id).await?;
     let reminded: Vec<String> = after
         .reminded
         .as_deref()
@@ -244,6 +251,9 @@ pub fn case_page(
             }
         }
         div.actions {
+            @if names.matrix {
+                a.button href={ "/cases/" (id) "/matrix" } { (locale.pick("جدول تبادل اطلاعات", "Exchange matrix")) }
+            }
             a.button.secondary href={ "/cases/" (id) "/board.csv" } download { (locale.pick("دریافت جدول (CSV)", "Download the board (CSV)")) }
             @if open && staff(viewer) {
                 a.button.secondary href={ "/cases/" (id) "/cancel" } { (locale.pick("لغو پرونده…", "Cancel the case…")) }

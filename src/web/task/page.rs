@@ -42,6 +42,9 @@ pub struct TaskDoc {
     /// The role that acts on the task (for a vote: the voters' role).
     #[serde(default)]
     pub role: String,
+    /// The form's key: an inventory's task links to its case's exchange matrix.
+    #[serde(default)]
+    pub form: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -169,6 +172,10 @@ fn facts(view: &TaskPage) -> Markup {
                     }
                     (super::due::due_note(locale, task, view.nominal_day_off))
                 }
+            }
+            @if task.form.as_deref() == Some(crate::reports::INVENTORY_FORM) {
+                dt { (locale.pick("جدول تبادل", "Exchange matrix")) }
+                dd { a href={ "/cases/" (task.case) "/matrix" } { (locale.pick("نیازها و عرضه‌های برآورده و برآورده‌نشده", "Needs and offers, met and not met")) } }
             }
         }
     }
