@@ -34,7 +34,8 @@ pub fn status_chip(status: &str, locale: Locale) -> Markup {
 }
 
 /// What the board shows besides the report: members' names (id → name) for vote rows, and
-/// with `actions`, a link to reassign each submission still waiting for its agency.
+/// with `actions`, a link to reassign each submission still waiting for its agency and a
+/// submission awaiting review linked to its review page.
 #[derive(Debug, Clone, Copy)]
 pub struct BoardOptions<'a> {
     pub actions: bool,
@@ -71,8 +72,9 @@ pub fn board_table(board: &Board, locale: Locale, options: BoardOptions<'_>) -> 
 
 fn board_row(row: &BoardRow, locale: Locale, options: BoardOptions<'_>) -> Markup {
     let w = |fa, en| locale.pick(fa, en);
-    // A submission waiting for the secretariat opens on its review page.
-    let href = if row.status == "submitted" {
+    // A submission waiting for the secretariat opens on its review page, for those who
+    // review; others (auditors, a past state) open the task itself.
+    let href = if row.status == "submitted" && options.actions {
         format!("/tasks/{}/review", row.task)
     } else {
         format!("/tasks/{}", row.task)

@@ -99,6 +99,16 @@ fn a_submission_awaiting_review_links_to_its_review() {
 }
 
 #[test]
+fn without_actions_a_submission_awaiting_review_links_to_its_task() {
+    let html = board_table(&board(Locale::Fa), Locale::Fa, options(false)).into_string();
+    assert!(
+        !html.contains("/review\""),
+        "no review link for those who do not review"
+    );
+    assert!(html.contains(&format!("href=\"/tasks/{}\"", Uuid::from_u128(1))));
+}
+
+#[test]
 fn due_days_overdue_and_escalation_read_in_persian() {
     let html = board_table(&board(Locale::Fa), Locale::Fa, options(true)).into_string();
     assert!(html.contains(
