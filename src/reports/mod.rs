@@ -8,6 +8,7 @@
 //! outside the case's lock, kept per case version; `daftar report` builds from a replay. Everything here but [`rebuild`] is pure: no I/O, no clock.
 
 pub mod board;
+pub mod catalogue_index;
 pub mod csv;
 pub mod duplicates;
 pub mod entries;
