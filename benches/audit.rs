@@ -25,6 +25,7 @@ use daftar::db::Database;
 use daftar::documents::Documents;
 use daftar::engine::rebuild::{ReadModel, fold_every_case, rebuild};
 use daftar::event_store::EventStore;
+use daftar::side_writes::OpenEventStore;
 use support::TestDb;
 
 struct Options {

@@ -15,6 +15,7 @@ use std::time::Instant;
 use common::{Args, Figures, drive, print_row, raw::raw_insert};
 use daftar::db::{Database, DatabaseUrl};
 use daftar::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, ReadAll};
+use daftar::side_writes::OpenEventStore;
 use serde_json::json;
 use sqlx::Connection;
 

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use daftar::db::{Database, DatabaseUrl};
-use daftar::documents::SideWrite;
 use daftar::engine::{EngineError, SystemClock};
 use daftar::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent};
 use daftar::scheduler::{Scheduler, TimerHandler};
+use daftar::side_writes::OpenEventStore;
+use daftar::side_writes::SideWrite;
 use daftar::timers::{TimerRow, Timers};
 use serde_json::json;
 use sqlx::Connection;

@@ -36,6 +36,7 @@ pub mod notify;
 pub mod outbox;
 pub mod reports;
 pub mod scheduler;
+pub mod side_writes;
 pub mod startup;
 pub mod telemetry;
 pub mod timers;

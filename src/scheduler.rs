@@ -11,9 +11,9 @@ use futures_util::StreamExt;
 use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
-use crate::documents::SideWrite;
 use crate::domain::{Actor, TimerKind};
 use crate::engine::{Engine, EngineError};
+use crate::side_writes::SideWrite;
 use crate::timers::{TimerRow, Timers};
 
 /// The longest the loop sleeps before looking again.

@@ -16,6 +16,7 @@ use crate::engine::{Engine, SystemClock};
 use crate::http::{self, AppState};
 use crate::notify::{Dispatcher, LettreMailer};
 use crate::scheduler::{EngineTimers, Scheduler};
+use crate::side_writes::OpenEventStore;
 
 /// A built server: where it listens and the future that runs it.
 pub struct Application {

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use daftar::db::DatabaseUrl;
 use daftar::documents::Documents;
 use daftar::engine::rebuild::rebuild;
+use daftar::side_writes::OpenEventStore;
 
 use crate::support::{self, TestDb};
 use crate::template::Template;

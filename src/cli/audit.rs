@@ -14,6 +14,7 @@ use crate::audit::{timeline, transfer};
 use crate::db::{Database, DatabaseUrl};
 use crate::documents::Documents;
 use crate::engine::rebuild::{ReadModel, rebuild as rebuild_models};
+use crate::side_writes::OpenEventStore;
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {

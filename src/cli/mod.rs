@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{self, Settings};
 use crate::db::{Database, DatabaseUrl};
+use crate::side_writes::OpenEventStore;
 use crate::startup::Application;
 
 #[derive(Debug, Parser)]

@@ -8,13 +8,15 @@
 //! hash back. This module owns the SQL; whether a token is revoked or expired is the `token`
 //! read model's answer (`engine::tokens`).
 //!
-//! [`SideWrite`]: crate::documents::SideWrite
+//! [`SideWrite`]: crate::side_writes::SideWrite
 
 mod postgres;
 mod sqlite;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use async_trait::async_trait;
 use uuid::Uuid;
 
 use crate::db::Database;
@@ -43,20 +45,32 @@ pub struct Found {
 /// Reads of the `credentials` table, and the one write made outside an append.
 #[derive(Clone, Debug)]
 pub struct Credentials {
-    database: Database,
+    sql: Arc<dyn Sql>,
+}
+
+/// The table's SQL on one backend (`sqlite`, `postgres`): raw rows, parsed here.
+#[async_trait]
+trait Sql: Send + Sync + std::fmt::Debug {
+    async fn find(
+        &self,
+        token_sha256: &str,
+    ) -> Result<Option<(String, String, Option<i64>)>, StoreError>;
+    async fn of_member(&self, member_id: &str) -> Result<Vec<(String, Option<i64>)>, StoreError>;
+    async fn touch(&self, token_sha256: &str, at_us: i64) -> Result<(), StoreError>;
 }
 
 impl Credentials {
     pub fn new(database: Database) -> Self {
-        Self { database }
+        let sql = database.backend::<dyn Sql>(
+            |pool| Arc::new(sqlite::Sql(pool)),
+            |pool| Arc::new(postgres::Sql(pool)),
+        );
+        Self { sql }
     }
 
     /// The token whose hash is `token_sha256`, if one was issued.
     pub async fn find(&self, token_sha256: &str) -> Result<Option<Found>, StoreError> {
-        let row: Option<(String, String, Option<i64>)> = match &self.database {
-            Database::Sqlite(pool) => sqlite::find(pool, token_sha256).await?,
-            Database::Postgres(pool) => postgres::find(pool, token_sha256).await?,
-        };
+        let row = self.sql.find(token_sha256).await?;
         row.map(|(token_id, member_id, last_used_us)| {
             Ok(Found {
                 token_id: parse_id(&token_id)?,
@@ -69,10 +83,7 @@ impl Credentials {
 
     /// When each of a member's tokens was last used (tokens never used are left out).
     pub async fn last_used(&self, member_id: &str) -> Result<HashMap<Uuid, i64>, StoreError> {
-        let rows: Vec<(String, Option<i64>)> = match &self.database {
-            Database::Sqlite(pool) => sqlite::of_member(pool, member_id).await?,
-            Database::Postgres(pool) => postgres::of_member(pool, member_id).await?,
-        };
+        let rows = self.sql.of_member(member_id).await?;
         let mut used = HashMap::new();
         for (token_id, at) in rows {
             if let Some(at) = at {
@@ -85,10 +96,7 @@ impl Credentials {
     /// Records a use at `at_us`. Not an event (a use changes nothing) and not a side write:
     /// a plain update, which the caller makes at most once a minute per token and node.
     pub async fn touch(&self, token_sha256: &str, at_us: i64) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::touch(pool, token_sha256, at_us).await,
-            Database::Postgres(pool) => postgres::touch(pool, token_sha256, at_us).await,
-        }
+        self.sql.touch(token_sha256, at_us).await
     }
 }
 

@@ -6,7 +6,7 @@ use sqlx::{Postgres, Transaction};
 use super::Credential;
 use crate::event_store::StoreError;
 
-pub(crate) async fn find(
+async fn find(
     pool: &PgPool,
     token_sha256: &str,
 ) -> Result<Option<(String, String, Option<i64>)>, StoreError> {
@@ -18,7 +18,7 @@ pub(crate) async fn find(
     .await?)
 }
 
-pub(crate) async fn of_member(
+async fn of_member(
     pool: &PgPool,
     member_id: &str,
 ) -> Result<Vec<(String, Option<i64>)>, StoreError> {
@@ -30,7 +30,7 @@ pub(crate) async fn of_member(
     )
 }
 
-pub(crate) async fn touch(pool: &PgPool, token_sha256: &str, at_us: i64) -> Result<(), StoreError> {
+async fn touch(pool: &PgPool, token_sha256: &str, at_us: i64) -> Result<(), StoreError> {
     sqlx::query("update credentials set last_used_us = $1 where token_sha256 = $2")
         .bind(at_us)
         .bind(token_sha256)
@@ -54,4 +54,26 @@ pub(crate) async fn insert(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// [`super::Sql`] over a PostgreSQL pool.
+#[derive(Debug)]
+pub(super) struct Sql(pub(super) PgPool);
+
+#[async_trait::async_trait]
+impl super::Sql for Sql {
+    async fn find(
+        &self,
+        token_sha256: &str,
+    ) -> Result<Option<(String, String, Option<i64>)>, StoreError> {
+        find(&self.0, token_sha256).await
+    }
+
+    async fn of_member(&self, member_id: &str) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        of_member(&self.0, member_id).await
+    }
+
+    async fn touch(&self, token_sha256: &str, at_us: i64) -> Result<(), StoreError> {
+        touch(&self.0, token_sha256, at_us).await
+    }
 }

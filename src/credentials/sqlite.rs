@@ -6,7 +6,7 @@ use sqlx::{Sqlite, Transaction};
 use super::Credential;
 use crate::event_store::StoreError;
 
-pub(crate) async fn find(
+async fn find(
     pool: &SqlitePool,
     token_sha256: &str,
 ) -> Result<Option<(String, String, Option<i64>)>, StoreError> {
@@ -18,7 +18,7 @@ pub(crate) async fn find(
     .await?)
 }
 
-pub(crate) async fn of_member(
+async fn of_member(
     pool: &SqlitePool,
     member_id: &str,
 ) -> Result<Vec<(String, Option<i64>)>, StoreError> {
@@ -30,11 +30,7 @@ pub(crate) async fn of_member(
     )
 }
 
-pub(crate) async fn touch(
-    pool: &SqlitePool,
-    token_sha256: &str,
-    at_us: i64,
-) -> Result<(), StoreError> {
+async fn touch(pool: &SqlitePool, token_sha256: &str, at_us: i64) -> Result<(), StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     sqlx::query("update credentials set last_used_us = ? where token_sha256 = ?")
         .bind(at_us)
@@ -59,4 +55,26 @@ pub(crate) async fn insert(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// [`super::Sql`] over a SQLite pool.
+#[derive(Debug)]
+pub(super) struct Sql(pub(super) SqlitePool);
+
+#[async_trait::async_trait]
+impl super::Sql for Sql {
+    async fn find(
+        &self,
+        token_sha256: &str,
+    ) -> Result<Option<(String, String, Option<i64>)>, StoreError> {
+        find(&self.0, token_sha256).await
+    }
+
+    async fn of_member(&self, member_id: &str) -> Result<Vec<(String, Option<i64>)>, StoreError> {
+        of_member(&self.0, member_id).await
+    }
+
+    async fn touch(&self, token_sha256: &str, at_us: i64) -> Result<(), StoreError> {
+        touch(&self.0, token_sha256, at_us).await
+    }
 }

@@ -4,11 +4,7 @@
 //! it. A member's page is then a range of that table's index, never a walk through every
 //! case. This module owns the rows and the query's shape; the SQL is in `sqlite`/`postgres`.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-
-use super::{Documents, SideWrite, postgres, sqlite};
-use crate::db::Database;
+use super::Documents;
 use crate::event_store::StoreError;
 
 /// One agency's part in one case, with what a list filters on.
@@ -33,87 +29,16 @@ pub struct CaseList {
     pub limit: i64,
 }
 
-/// The case-agency rows among side writes, one per (agency, case): what upserting them one
-/// by one, in order, leaves behind (as [`super::newest`] for documents).
-pub(crate) fn newest_case_agencies<'a>(
-    writes: impl IntoIterator<Item = &'a SideWrite>,
-) -> Vec<&'a CaseAgency> {
-    let mut at: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut rows: Vec<&CaseAgency> = Vec::new();
-    for write in writes {
-        let SideWrite::CaseAgency(row) = write else {
-            continue;
-        };
-        match at.entry((row.agency.as_str(), row.case_id.as_str())) {
-            Entry::Occupied(slot) => {
-                let kept = &mut rows[*slot.get()];
-                if row.version >= kept.version {
-                    *kept = row;
-                }
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(rows.len());
-                rows.push(row);
-            }
-        }
-    }
-    rows
-}
-
 impl Documents {
     /// `(id, doc)` of the cases matching `list`, at most `limit`, in one query.
     pub async fn list_cases(&self, list: &CaseList) -> Result<Vec<(String, String)>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::list_cases(pool, list).await,
-            Database::Postgres(pool) => postgres::list_cases(pool, list).await,
-        }
+        self.sql.list_cases(list).await
     }
 
     /// How the database runs [`Documents::list_cases`]: SQLite's `EXPLAIN QUERY PLAN` lines,
     /// or PostgreSQL's `EXPLAIN (ANALYZE, FORMAT JSON)` document (the query is run, so it
     /// tells the rows each step read). For checking that a list searches an index.
     pub async fn explain_list_cases(&self, list: &CaseList) -> Result<String, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::explain_list_cases(pool, list).await,
-            Database::Postgres(pool) => postgres::explain_list_cases(pool, list).await,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(agency: &str, case: &str, status: &str, version: i64) -> SideWrite {
-        SideWrite::CaseAgency(CaseAgency {
-            agency: agency.into(),
-            case_id: case.into(),
-            workflow: "w".into(),
-            status: status.into(),
-            version,
-        })
-    }
-
-    #[test]
-    fn a_batch_keeps_the_newest_row_per_agency_and_case() {
-        let writes = [
-            row("A", "c1", "open", 1),
-            row("B", "c1", "open", 1),
-            row("A", "c2", "open", 1),
-            row("A", "c1", "completed", 4),
-            row("A", "c1", "open", 3),
-        ];
-        let kept: Vec<(&str, &str, &str)> = newest_case_agencies(&writes)
-            .iter()
-            .map(|r| (r.agency.as_str(), r.case_id.as_str(), r.status.as_str()))
-            .collect();
-        assert_eq!(
-            kept,
-            vec![
-                ("A", "c1", "completed"),
-                ("B", "c1", "open"),
-                ("A", "c2", "open"),
-            ]
-        );
+        self.sql.explain_list_cases(list).await
     }
 }

@@ -3,7 +3,9 @@
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, QueryBuilder, Transaction};
 
+use super::rewrite::RewriteTx;
 use super::{CaseAgency, CaseList, Document, DocumentQuery};
+use crate::credentials::Credential;
 use crate::event_store::StoreError;
 
 pub(crate) async fn existing(
@@ -212,4 +214,92 @@ pub(crate) async fn explain_list_cases(
         .fetch_one(pool)
         .await?;
     Ok(plan.to_string())
+}
+
+/// [`super::Sql`] over a PostgreSQL pool.
+#[derive(Debug)]
+pub(super) struct Sql(pub(super) PgPool);
+
+#[async_trait::async_trait]
+impl super::Sql for Sql {
+    async fn begin_rewrite(&self) -> Result<Box<dyn RewriteTx>, StoreError> {
+        Ok(Box::new(Rewriting {
+            tx: self.0.begin().await?,
+        }))
+    }
+
+    async fn put(&self, document: &Document) -> Result<(), StoreError> {
+        let mut tx = self.0.begin().await?;
+        upsert_many(&mut tx, &[document]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get(&self, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
+        get(&self.0, kind, id).await
+    }
+
+    async fn existing(&self, kind: &str, ids: &[String]) -> Result<Vec<String>, StoreError> {
+        existing(&self.0, kind, ids).await
+    }
+
+    async fn get_many(
+        &self,
+        kind: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        get_many(&self.0, kind, ids).await
+    }
+
+    async fn list(
+        &self,
+        kind: &str,
+        q: &DocumentQuery,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        list(&self.0, kind, q).await
+    }
+
+    async fn clear(&self, kind: &str) -> Result<u64, StoreError> {
+        clear(&self.0, kind).await
+    }
+
+    async fn list_cases(&self, list: &CaseList) -> Result<Vec<(String, String)>, StoreError> {
+        list_cases(&self.0, list).await
+    }
+
+    async fn explain_list_cases(&self, list: &CaseList) -> Result<String, StoreError> {
+        explain_list_cases(&self.0, list).await
+    }
+}
+
+/// A rewrite's transaction.
+pub(super) struct Rewriting {
+    tx: Transaction<'static, Postgres>,
+}
+
+#[async_trait::async_trait]
+impl RewriteTx for Rewriting {
+    async fn clear(&mut self, kind: &str) -> Result<(), StoreError> {
+        clear_in(&mut self.tx, kind).await.map(drop)
+    }
+
+    async fn clear_case_agencies(&mut self) -> Result<(), StoreError> {
+        clear_case_agencies_in(&mut self.tx).await.map(drop)
+    }
+
+    async fn upsert(&mut self, documents: &[&Document]) -> Result<(), StoreError> {
+        upsert_many(&mut self.tx, documents).await
+    }
+
+    async fn upsert_case_agencies(&mut self, rows: &[&CaseAgency]) -> Result<(), StoreError> {
+        upsert_case_agencies(&mut self.tx, rows).await
+    }
+
+    async fn insert_credential(&mut self, credential: &Credential) -> Result<(), StoreError> {
+        crate::credentials::insert_postgres(&mut self.tx, credential).await
+    }
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        Ok(self.tx.commit().await?)
+    }
 }

@@ -6,24 +6,31 @@
 
 use std::collections::HashSet;
 
-use sqlx::{Postgres, Sqlite, Transaction};
+use async_trait::async_trait;
 
-use super::{CaseAgency, Document, Documents, postgres, sqlite};
-use crate::db::Database;
+use super::{CaseAgency, Document, Documents};
+use crate::credentials::Credential;
 use crate::event_store::StoreError;
 
 /// Documents buffered before a multi-row write.
 const BUFFER: usize = 500;
 
-enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
+/// A rewrite's transaction on one backend (see `sqlite`, `postgres`), begun by
+/// [`super::Sql::begin_rewrite`]; on SQLite it holds this process's write turn until it ends.
+#[async_trait]
+pub(super) trait RewriteTx: Send {
+    async fn clear(&mut self, kind: &str) -> Result<(), StoreError>;
+    async fn clear_case_agencies(&mut self) -> Result<(), StoreError>;
+    async fn upsert(&mut self, documents: &[&Document]) -> Result<(), StoreError>;
+    async fn upsert_case_agencies(&mut self, rows: &[&CaseAgency]) -> Result<(), StoreError>;
+    async fn insert_credential(&mut self, credential: &Credential) -> Result<(), StoreError>;
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
 /// An open rewrite: [`Rewrite::put`] documents, then [`Rewrite::commit`]. Dropped without
 /// committing, nothing changes.
 pub struct Rewrite {
-    tx: Tx,
+    tx: Box<dyn RewriteTx>,
     buffer: Vec<Document>,
     /// (kind, id) of the buffer: one multi-row upsert may not touch a row twice
     /// (PostgreSQL refuses it), so a repeated document flushes the buffer first.
@@ -31,32 +38,17 @@ pub struct Rewrite {
     /// Case-agency rows, distinct: each case is folded once and lists each agency once.
     case_agencies: Vec<CaseAgency>,
     written: u64,
-    /// SQLite: this process's write turn, held until the rewrite ends.
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Documents {
     /// Starts a rewrite that first deletes every document of `kinds`.
     pub async fn rewrite(&self, kinds: &[&str]) -> Result<Rewrite, StoreError> {
-        let (mut tx, turn) = match &self.database {
-            Database::Sqlite(pool) => {
-                let turn = crate::db::sqlite_write_turn(pool).await;
-                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                (Tx::Sqlite(tx), Some(turn))
-            }
-            Database::Postgres(pool) => (Tx::Postgres(pool.begin().await?), None),
-        };
+        let mut tx = self.sql.begin_rewrite().await?;
         for kind in kinds {
-            match &mut tx {
-                Tx::Sqlite(tx) => sqlite::clear_in(tx, kind).await?,
-                Tx::Postgres(tx) => postgres::clear_in(tx, kind).await?,
-            };
+            tx.clear(kind).await?;
         }
         if kinds.contains(&"case") {
-            match &mut tx {
-                Tx::Sqlite(tx) => sqlite::clear_case_agencies_in(tx).await?,
-                Tx::Postgres(tx) => postgres::clear_case_agencies_in(tx).await?,
-            };
+            tx.clear_case_agencies().await?;
         }
         Ok(Rewrite {
             tx,
@@ -64,7 +56,6 @@ impl Documents {
             keys: HashSet::with_capacity(BUFFER),
             case_agencies: Vec::with_capacity(BUFFER),
             written: 0,
-            _turn: turn,
         })
     }
 }
@@ -84,14 +75,8 @@ impl Rewrite {
 
     /// Records a token's hash found in an event written before the `credentials` table: the
     /// upcast of such an event. Never deletes: the rows are not a read model.
-    pub async fn put_credential(
-        &mut self,
-        credential: &crate::credentials::Credential,
-    ) -> Result<(), StoreError> {
-        match &mut self.tx {
-            Tx::Sqlite(tx) => crate::credentials::insert_sqlite(tx, credential).await,
-            Tx::Postgres(tx) => crate::credentials::insert_postgres(tx, credential).await,
-        }
+    pub async fn put_credential(&mut self, credential: &Credential) -> Result<(), StoreError> {
+        self.tx.insert_credential(credential).await
     }
 
     /// Buffers a row of the case list's index (the rewrite must include the `case` kind).
@@ -107,10 +92,7 @@ impl Rewrite {
     pub async fn commit(mut self) -> Result<u64, StoreError> {
         self.flush().await?;
         self.flush_case_agencies().await?;
-        match self.tx {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
-        }
+        self.tx.commit().await?;
         Ok(self.written)
     }
 
@@ -119,10 +101,7 @@ impl Rewrite {
             return Ok(());
         }
         let documents: Vec<&Document> = self.buffer.iter().collect();
-        match &mut self.tx {
-            Tx::Sqlite(tx) => sqlite::upsert_many(tx, &documents).await?,
-            Tx::Postgres(tx) => postgres::upsert_many(tx, &documents).await?,
-        }
+        self.tx.upsert(&documents).await?;
         self.written += self.buffer.len() as u64;
         self.buffer.clear();
         self.keys.clear();
@@ -131,10 +110,7 @@ impl Rewrite {
 
     async fn flush_case_agencies(&mut self) -> Result<(), StoreError> {
         let rows: Vec<&CaseAgency> = self.case_agencies.iter().collect();
-        match &mut self.tx {
-            Tx::Sqlite(tx) => sqlite::upsert_case_agencies(tx, &rows).await?,
-            Tx::Postgres(tx) => postgres::upsert_case_agencies(tx, &rows).await?,
-        }
+        self.tx.upsert_case_agencies(&rows).await?;
         self.case_agencies.clear();
         Ok(())
     }

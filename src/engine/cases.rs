@@ -4,10 +4,10 @@
 use uuid::Uuid;
 
 use crate::calendar::BusinessCalendar;
-use crate::documents::SideWrite;
 use crate::domain::{Actor, CaseEvent, CaseState, Command, Context, DomainError, decide};
 use crate::domain::{finished, moved, timers_for};
 use crate::event_store::{AppendRequest, ExpectedVersion, StoreError};
+use crate::side_writes::SideWrite;
 use crate::timers::TimerRow;
 use crate::workflow::WorkflowDefinition;
 

@@ -4,9 +4,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::documents::{Document, DocumentQuery, SideWrite};
+use crate::documents::{Document, DocumentQuery};
 use crate::domain::{Actor, MemberRef, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
+use crate::side_writes::SideWrite;
 
 use super::{Engine, EngineError};
 

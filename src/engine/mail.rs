@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use super::{AgencyInput, Engine, EngineError, Member};
-use crate::documents::SideWrite;
 use crate::domain::{CaseEvent, CaseState, derive_id};
 use crate::event_store::NewEvent;
 use crate::notify::{MailContext, action_path, mails_for, render};
 use crate::outbox::OutboxRow;
+use crate::side_writes::SideWrite;
 
 const DIRECTORY_TTL: Duration = Duration::from_secs(2);
 

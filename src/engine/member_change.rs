@@ -7,9 +7,9 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
-use crate::documents::SideWrite;
 use crate::domain::{Actor, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
+use crate::side_writes::SideWrite;
 
 use super::directory::{Member, member_document, require_admin};
 use super::{Engine, EngineError};

@@ -9,11 +9,12 @@ use uuid::Uuid;
 
 use crate::workflow::DueRule;
 
-use crate::documents::{CaseAgency, Document, SideWrite};
+use crate::documents::{CaseAgency, Document};
 use crate::domain::{
     CaseState, CaseStatus, Comment, DeadlineCause, DueMove, MeetingRecord, Submission, Task,
     TaskKind, TaskStatus, VoteChoice, VoteState,
 };
+use crate::side_writes::SideWrite;
 
 // Fields are in alphabetical order, as a `serde_json::Value` map keeps them, so a document
 // serialized from this struct reads the same as its `Value`.

@@ -16,9 +16,10 @@ use super::member_change::MemberChanged;
 use super::tokens::{TokenDoc, TokenIssued};
 use super::{EngineError, projection};
 use crate::credentials::Credential;
-use crate::documents::{Document, Documents, Rewrite, SideWrite};
+use crate::documents::{Document, Documents, Rewrite};
 use crate::domain::CaseState;
 use crate::event_store::{EventStore, ReadAll, StoredEvent};
+use crate::side_writes::SideWrite;
 
 /// A read model that can be rebuilt: the `kind` of its documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

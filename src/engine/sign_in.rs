@@ -8,11 +8,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Engine, EngineError, Member};
-use crate::documents::SideWrite;
 use crate::domain::derive_id;
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent};
 use crate::notify::sign_in::render_sign_in;
 use crate::outbox::OutboxRow;
+use crate::side_writes::SideWrite;
 
 impl Engine {
     /// Queues the e-mail carrying `url` (a one-time link valid until `expires_at`) to

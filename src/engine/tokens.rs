@@ -15,9 +15,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::credentials::Credential;
-use crate::documents::{Document, DocumentQuery, SideWrite};
+use crate::documents::{Document, DocumentQuery};
 use crate::domain::{Actor, DomainError, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent};
+use crate::side_writes::SideWrite;
 
 use super::directory::Member;
 use super::{Engine, EngineError};

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 use super::hash::event_hash;
-use super::{AppendOutcome, AppendRequest, RawEvent, StoreError};
+use super::{AppendOutcome, AppendRequest, RawEvent, SideWrites, StoreError};
 
 /// Where an already-stored event is.
 #[derive(Debug, Clone)]
@@ -51,6 +51,22 @@ pub(crate) fn event_ids_of(requests: &[AppendRequest]) -> Vec<Uuid> {
     requests
         .iter()
         .flat_map(|r| r.events.iter().map(|e| e.event_id))
+        .collect()
+}
+
+/// The side writes of the requests a plan writes (refused and duplicate appends left out),
+/// in append order: what the batch hands its side-write hook.
+pub(crate) fn written_side_writes<'a>(
+    requests: &'a [AppendRequest],
+    outcomes: &[Result<AppendOutcome, StoreError>],
+) -> Vec<&'a SideWrites> {
+    requests
+        .iter()
+        .zip(outcomes)
+        .filter(|(request, outcome)| {
+            AppendRequest::wrote(outcome) && !request.side_writes.is_empty()
+        })
+        .map(|(request, _)| &request.side_writes)
         .collect()
 }
 

@@ -10,61 +10,40 @@
 //! - **group commit**: concurrent appends are folded into one transaction ([`group_commit`]),
 //!   while each caller still gets its own outcome.
 //!
-//! Backend-specific SQL lives only in [`sqlite`] and [`postgres`], behind [`Backend`].
+//! Backend-specific SQL lives only in [`sqlite`] and [`postgres`], behind [`Backend`]. The
+//! store depends on [`crate::db`] alone: what an append writes beside its events reaches the
+//! tables above through the [`SideWriteHook`] it is opened with.
 
 mod batch;
 mod envelope;
-mod error;
 mod group_commit;
 pub mod hash;
 mod import;
 mod postgres;
 
-/// The e-mails queued by side writes. Queuing commutes with every other side write (rows are
-/// only ever added, each under its own id), so a batch writes them all in one statement.
-fn queued<'a>(
-    writes: impl IntoIterator<Item = &'a crate::documents::SideWrite>,
-) -> Vec<&'a crate::outbox::OutboxRow> {
-    writes
-        .into_iter()
-        .filter_map(|write| match write {
-            crate::documents::SideWrite::Enqueue(row) => Some(row.as_ref()),
-            _ => None,
-        })
-        .collect()
-}
-/// The credentials recorded by side writes: rows only ever added, each under its own
-/// token, so they commute with every other side write.
-fn credentials<'a>(
-    writes: impl IntoIterator<Item = &'a crate::documents::SideWrite>,
-) -> Vec<&'a crate::credentials::Credential> {
-    writes
-        .into_iter()
-        .filter_map(|write| match write {
-            crate::documents::SideWrite::Credential(credential) => Some(credential),
-            _ => None,
-        })
-        .collect()
-}
-
+mod hook;
 mod read_sql;
 mod sqlite;
 mod types;
 
 use std::sync::Arc;
 
+/// The store's errors are the storage layer's: see [`DbError`](crate::db::DbError).
+pub use crate::db::DbError as StoreError;
 pub use envelope::Envelope;
-pub use error::StoreError;
 pub use group_commit::GroupCommitStats;
 pub use hash::{GENESIS_HASH, VerifyReport};
+pub use hook::{SideWriteHook, SideWrites};
 pub use import::{ChainCheck, ImportError, Importer};
 pub use types::{
     AppendOutcome, AppendRequest, ExpectedVersion, Metadata, NewEvent, RawEvent, ReadAll,
     StoredEvent,
 };
 
-pub(crate) use postgres::PostgresBackend;
-pub(crate) use sqlite::SqliteBackend;
+use postgres::PostgresBackend;
+use sqlite::SqliteBackend;
+
+use crate::db::Database;
 
 use async_trait::async_trait;
 
@@ -127,7 +106,27 @@ pub struct EventStore {
 }
 
 impl EventStore {
-    pub(crate) fn new(backend: Arc<dyn Backend>) -> Self {
+    /// The event store over `database`, with its group-commit writer started; `hook` writes
+    /// each batch's side writes inside the batch's transaction. The backend is chosen here,
+    /// once.
+    pub fn open<H>(database: &Database, hook: Arc<H>) -> Self
+    where
+        H: SideWriteHook<sqlx::Sqlite> + SideWriteHook<sqlx::Postgres>,
+    {
+        let backend: Arc<dyn Backend> = match database {
+            Database::Sqlite(pool) => Arc::new(SqliteBackend::new(pool.clone(), hook)),
+            Database::Postgres(pool) => Arc::new(PostgresBackend::new(pool.clone(), hook)),
+        };
+        Self::new(backend)
+    }
+
+    /// The event store with no side-write hook: appends carrying side writes are refused.
+    /// For tools that only read or import the log.
+    pub fn open_bare(database: &Database) -> Self {
+        Self::open(database, Arc::new(hook::NoSideWrites))
+    }
+
+    fn new(backend: Arc<dyn Backend>) -> Self {
         let writer = group_commit::Writer::spawn(backend.clone(), MAX_BATCH);
         Self { backend, writer }
     }

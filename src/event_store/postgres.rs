@@ -3,27 +3,24 @@
 //! that has seen position n can never later find a smaller one appear. Each batch costs a
 //! fixed handful of round trips (arrays + `unnest`), whatever its size.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgRow};
-use sqlx::{Postgres, Row, Transaction};
-use uuid::Uuid;
+use sqlx::{Postgres, Row};
 
-use crate::documents::{self, SideWrite};
+use std::sync::Arc;
 
-use super::batch::{self, Plan, Snapshot, StoredId};
 use super::{
-    AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError, queued, read_sql,
+    AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, SideWriteHook, StoreError, read_sql,
 };
 
 pub(crate) struct PostgresBackend {
     pool: PgPool,
+    side_writes: Arc<dyn SideWriteHook<Postgres>>,
 }
 
 impl PostgresBackend {
-    pub(crate) fn new(pool: PgPool) -> Self {
-        Self { pool }
+    pub(crate) fn new(pool: PgPool, side_writes: Arc<dyn SideWriteHook<Postgres>>) -> Self {
+        Self { pool, side_writes }
     }
 }
 
@@ -43,131 +40,13 @@ fn raw_event(row: &PgRow) -> Result<RawEvent, StoreError> {
     })
 }
 
-async fn snapshot(
-    tx: &mut Transaction<'static, Postgres>,
-    requests: &[AppendRequest],
-) -> Result<Snapshot, StoreError> {
-    let head =
-        sqlx::query("select position, hash, recorded_at_us from log_head where id = 1 for update")
-            .fetch_one(&mut **tx)
-            .await?;
-    let rows = sqlx::query(
-        "select stream_id, max(version) from events where stream_id = any($1) group by stream_id",
-    )
-    .bind(batch::streams_of(requests))
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut versions = HashMap::with_capacity(rows.len());
-    for row in rows {
-        versions.insert(row.try_get(0)?, row.try_get(1)?);
-    }
-    let rows = sqlx::query(
-        "select event_id, position, stream_id, version from events where event_id = any($1)",
-    )
-    .bind(batch::event_ids_of(requests))
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut existing = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let stored = StoredId {
-            position: row.try_get(1)?,
-            stream_id: row.try_get(2)?,
-            version: row.try_get(3)?,
-        };
-        existing.insert(row.try_get::<Uuid, _>(0)?, stored);
-    }
-    Ok(Snapshot {
-        head_position: head.try_get(0)?,
-        head_hash: head.try_get(1)?,
-        last_recorded_us: head.try_get(2)?,
-        versions,
-        existing,
-    })
-}
-
-async fn insert_rows(
-    tx: &mut Transaction<'static, Postgres>,
-    plan: &Plan,
-) -> Result<(), StoreError> {
-    let rows = &plan.rows;
-    sqlx::query(
-        "insert into events (position, stream_id, version, event_id, event_type, event_version, \
-         data, metadata, recorded_at_us, prev_hash, hash) \
-         select * from unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], \
-         $6::int[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[])",
-    )
-    .bind(rows.iter().map(|r| r.position).collect::<Vec<_>>())
-    .bind(
-        rows.iter()
-            .map(|r| r.stream_id.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
-    .bind(
-        rows.iter()
-            .map(|r| r.event_type.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(rows.iter().map(|r| r.event_version).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.data.as_str()).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.metadata.as_str()).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.recorded_at_us).collect::<Vec<_>>())
-    .bind(
-        rows.iter()
-            .map(|r| r.prev_hash.as_str())
-            .collect::<Vec<_>>(),
-    )
-    .bind(rows.iter().map(|r| r.hash.as_str()).collect::<Vec<_>>())
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("update log_head set position = $1, hash = $2, recorded_at_us = $3 where id = 1")
-        .bind(plan.head_position)
-        .bind(&plan.head_hash)
-        .bind(plan.last_recorded_us)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 #[async_trait]
 impl Backend for PostgresBackend {
     async fn write_batch(
         &self,
         requests: &[AppendRequest],
     ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let snapshot = snapshot(&mut tx, requests).await?;
-        let plan = batch::plan(snapshot, requests, chrono::Utc::now().timestamp_micros());
-        if plan.rows.is_empty() {
-            return Ok(plan.outcomes);
-        }
-        insert_rows(&mut tx, &plan).await?;
-        let writes = || {
-            requests
-                .iter()
-                .zip(&plan.outcomes)
-                .filter(|(_, outcome)| AppendRequest::wrote(outcome))
-                .flat_map(|(request, _)| &request.side_writes)
-        };
-        let newest = documents::newest(writes());
-        if !newest.is_empty() {
-            documents::upsert_many_postgres(&mut tx, &newest).await?;
-        }
-        let case_agencies = documents::newest_case_agencies(writes());
-        documents::upsert_case_agencies_postgres(&mut tx, &case_agencies).await?;
-        let mails = queued(writes());
-        if !mails.is_empty() {
-            crate::outbox::postgres::enqueue_many(&mut tx, &mails).await?;
-        }
-        for credential in super::credentials(writes()) {
-            crate::credentials::insert_postgres(&mut tx, credential).await?;
-        }
-        for step in crate::timers::steps(writes()) {
-            apply_side_write(&mut tx, step).await?;
-        }
-        tx.commit().await?;
-        Ok(plan.outcomes)
+        write::write_batch(&self.pool, self.side_writes.as_ref(), requests).await
     }
 
     async fn read_stream(
@@ -299,27 +178,4 @@ async fn insert_raw(pool: &PgPool, rows: &[RawEvent]) -> Result<(i64, String), S
     Ok((last.position, last.hash.clone()))
 }
 
-/// One step of the side writes inside the append's transaction (documents and e-mails are
-/// written before, together: see `write_batch`).
-async fn apply_side_write(
-    tx: &mut Transaction<'static, Postgres>,
-    step: crate::timers::Step<'_>,
-) -> Result<(), StoreError> {
-    match step {
-        crate::timers::Step::Timers(group) => crate::timers::postgres::apply(tx, &group).await,
-        crate::timers::Step::One(SideWrite::CompleteTimer { id }) => {
-            crate::timers::postgres::complete(tx, id).await
-        }
-        crate::timers::Step::One(SideWrite::FinishNotification {
-            id,
-            status,
-            attempts,
-            error,
-            at_us,
-        }) => {
-            crate::outbox::postgres::finish(tx, id, status, *attempts, error.as_deref(), *at_us)
-                .await
-        }
-        crate::timers::Step::One(_) => Ok(()),
-    }
-}
+mod write;

@@ -2,27 +2,25 @@
 //! `BEGIN IMMEDIATE`, which takes the database's write lock up front, so positions are
 //! assigned and committed in one order even across processes sharing the file.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use sqlx::sqlite::{SqlitePool, SqliteRow};
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite};
 use uuid::Uuid;
 
-use crate::documents::{self, SideWrite};
+use std::sync::Arc;
 
-use super::batch::{self, Snapshot, StoredId};
 use super::{
-    AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, StoreError, queued, read_sql,
+    AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, SideWriteHook, StoreError, read_sql,
 };
 
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
+    side_writes: Arc<dyn SideWriteHook<Sqlite>>,
 }
 
 impl SqliteBackend {
-    pub(crate) fn new(pool: SqlitePool) -> Self {
-        Self { pool }
+    pub(crate) fn new(pool: SqlitePool, side_writes: Arc<dyn SideWriteHook<Sqlite>>) -> Self {
+        Self { pool, side_writes }
     }
 }
 
@@ -48,125 +46,13 @@ fn raw_event(row: &SqliteRow) -> Result<RawEvent, StoreError> {
     })
 }
 
-async fn snapshot(
-    tx: &mut Transaction<'static, Sqlite>,
-    requests: &[AppendRequest],
-) -> Result<Snapshot, StoreError> {
-    let head = sqlx::query("select position, hash, recorded_at_us from log_head where id = 1")
-        .fetch_one(&mut **tx)
-        .await?;
-    let rows = sqlx::query(
-        "select stream_id, max(version) from events \
-         where stream_id in (select value from json_each(?)) group by stream_id",
-    )
-    .bind(serde_json::to_string(&batch::streams_of(requests)).expect("strings serialize"))
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut versions = HashMap::with_capacity(rows.len());
-    for row in rows {
-        versions.insert(row.try_get(0)?, row.try_get(1)?);
-    }
-    let ids: Vec<String> = batch::event_ids_of(requests)
-        .iter()
-        .map(|id| id.hyphenated().to_string())
-        .collect();
-    let rows = sqlx::query(
-        "select event_id, position, stream_id, version from events \
-         where event_id in (select value from json_each(?))",
-    )
-    .bind(serde_json::to_string(&ids).expect("strings serialize"))
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut existing = HashMap::new();
-    for row in rows {
-        let id: String = row.try_get(0)?;
-        if let Ok(id) = Uuid::parse_str(&id) {
-            let stored = StoredId {
-                position: row.try_get(1)?,
-                stream_id: row.try_get(2)?,
-                version: row.try_get(3)?,
-            };
-            existing.insert(id, stored);
-        }
-    }
-    Ok(Snapshot {
-        head_position: head.try_get(0)?,
-        head_hash: head.try_get(1)?,
-        last_recorded_us: head.try_get(2)?,
-        versions,
-        existing,
-    })
-}
-
-/// Inserts the planned rows with multi-row statements (11 binds a row: a chunk of 64 stays
-/// far below SQLite's limit on bound parameters).
-async fn insert_rows(
-    tx: &mut Transaction<'static, Sqlite>,
-    rows: &[RawEvent],
-) -> Result<(), StoreError> {
-    for range in documents::fixed_chunks(rows.len()) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "insert into events (position, stream_id, version, event_id, event_type, \
-             event_version, data, metadata, recorded_at_us, prev_hash, hash) ",
-        );
-        insert.push_values(&rows[range], |mut values, row| {
-            values
-                .push_bind(row.position)
-                .push_bind(&row.stream_id)
-                .push_bind(row.version)
-                .push_bind(row.event_id.hyphenated().to_string())
-                .push_bind(&row.event_type)
-                .push_bind(row.event_version)
-                .push_bind(&row.data)
-                .push_bind(&row.metadata)
-                .push_bind(row.recorded_at_us)
-                .push_bind(&row.prev_hash)
-                .push_bind(&row.hash);
-        });
-        insert.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
 #[async_trait]
 impl Backend for SqliteBackend {
     async fn write_batch(
         &self,
         requests: &[AppendRequest],
     ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
-        let _turn = crate::db::sqlite_write_turn(&self.pool).await;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let snapshot = snapshot(&mut tx, requests).await?;
-        let plan = batch::plan(snapshot, requests, chrono::Utc::now().timestamp_micros());
-        if plan.rows.is_empty() {
-            return Ok(plan.outcomes);
-        }
-        insert_rows(&mut tx, &plan.rows).await?;
-        let writes = || {
-            requests
-                .iter()
-                .zip(&plan.outcomes)
-                .filter(|(_, outcome)| AppendRequest::wrote(outcome))
-                .flat_map(|(request, _)| &request.side_writes)
-        };
-        documents::upsert_many_sqlite(&mut tx, &documents::newest(writes())).await?;
-        documents::upsert_case_agencies_sqlite(&mut tx, &documents::newest_case_agencies(writes()))
-            .await?;
-        crate::outbox::sqlite::enqueue_many(&mut tx, &queued(writes())).await?;
-        for credential in super::credentials(writes()) {
-            crate::credentials::insert_sqlite(&mut tx, credential).await?;
-        }
-        for step in crate::timers::steps(writes()) {
-            apply_side_write(&mut tx, step).await?;
-        }
-        sqlx::query("update log_head set position = ?, hash = ?, recorded_at_us = ? where id = 1")
-            .bind(plan.head_position)
-            .bind(&plan.head_hash)
-            .bind(plan.last_recorded_us)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(plan.outcomes)
+        write::write_batch(&self.pool, self.side_writes.as_ref(), requests).await
     }
 
     async fn read_stream(
@@ -252,7 +138,7 @@ impl Backend for SqliteBackend {
     }
 
     async fn insert_raw(&self, rows: &[RawEvent]) -> Result<(i64, String), StoreError> {
-        insert_raw(&self.pool, rows).await
+        write::insert_raw(&self.pool, rows).await
     }
 
     async fn scan_range(
@@ -285,51 +171,4 @@ impl Backend for SqliteBackend {
 
 mod scan;
 
-/// [`Backend::insert_raw`]: one `BEGIN IMMEDIATE` transaction, multi-row INSERTs (the same
-/// as an append's, see `insert_rows`).
-async fn insert_raw(pool: &SqlitePool, rows: &[RawEvent]) -> Result<(i64, String), StoreError> {
-    let Some(last) = rows.last() else {
-        return Err(StoreError::InvalidAppend(
-            "an import batch needs at least one event".into(),
-        ));
-    };
-    let _turn = crate::db::sqlite_write_turn(pool).await;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let head = sqlx::query("select position, hash from log_head where id = 1")
-        .fetch_one(&mut *tx)
-        .await?;
-    super::import::check_continues(head.try_get(0)?, &head.try_get::<String, _>(1)?, rows)?;
-    insert_rows(&mut tx, rows).await?;
-    sqlx::query("update log_head set position = ?, hash = ?, recorded_at_us = ? where id = 1")
-        .bind(last.position)
-        .bind(&last.hash)
-        .bind(last.recorded_at_us)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok((last.position, last.hash.clone()))
-}
-
-/// One step of the side writes inside the append's transaction (documents and e-mails are
-/// written before, together: see `write_batch`).
-async fn apply_side_write(
-    tx: &mut Transaction<'static, Sqlite>,
-    step: crate::timers::Step<'_>,
-) -> Result<(), StoreError> {
-    match step {
-        crate::timers::Step::Timers(group) => crate::timers::sqlite::apply(tx, &group).await,
-        crate::timers::Step::One(SideWrite::CompleteTimer { id }) => {
-            crate::timers::sqlite::complete(tx, id).await
-        }
-        crate::timers::Step::One(SideWrite::FinishNotification {
-            id,
-            status,
-            attempts,
-            error,
-            at_us,
-        }) => {
-            crate::outbox::sqlite::finish(tx, id, status, *attempts, error.as_deref(), *at_us).await
-        }
-        crate::timers::Step::One(_) => Ok(()),
-    }
-}
+mod write;

@@ -4,8 +4,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::SideWrites;
 use super::StoreError;
-use crate::documents::SideWrite;
 
 /// The stream version an append expects to find. Versions start at 1; a stream with no events
 /// is at version 0.
@@ -77,7 +77,7 @@ pub struct AppendRequest {
     pub expected: ExpectedVersion,
     pub events: Vec<NewEvent>,
     pub metadata: Metadata,
-    pub side_writes: Vec<SideWrite>,
+    pub side_writes: SideWrites,
 }
 
 /// Identifiers (stream ids, event types) are restricted so the canonical bytes that are
@@ -108,12 +108,14 @@ impl AppendRequest {
             expected,
             events,
             metadata: Metadata::default(),
-            side_writes: Vec::new(),
+            side_writes: SideWrites::default(),
         }
     }
 
-    pub fn with_side_writes(mut self, side_writes: Vec<SideWrite>) -> Self {
-        self.side_writes = side_writes;
+    /// Attaches what the append writes beside its events, for the store's
+    /// [`SideWriteHook`](super::SideWriteHook) (e.g. a `Vec<side_writes::SideWrite>`).
+    pub fn with_side_writes<T: std::any::Any + Send + Sync>(mut self, side_writes: T) -> Self {
+        self.side_writes = SideWrites::new(side_writes);
         self
     }
 

@@ -14,6 +14,10 @@ mod sqlite;
 
 use sha2::{Digest, Sha256};
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
 use crate::db::Database;
 use crate::event_store::StoreError;
 
@@ -21,6 +25,24 @@ pub use check::{FileKind, FileRefusal, check_filename, check_upload};
 
 /// A `files` row: sha256, size, content type, filename, uploader, upload time, bytes.
 type FileRow = (String, i64, String, String, String, i64, Vec<u8>);
+/// `(sha256, size, content_type, filename)`.
+type MetaRow = (String, i64, String, String);
+
+/// The tables' SQL on one backend (`sqlite`, `postgres`): raw rows, shaped here.
+#[async_trait]
+trait Sql: Send + Sync + std::fmt::Debug {
+    async fn store(&self, file: &StoredFile) -> Result<bool, StoreError>;
+    async fn meta(&self, sha256: &str) -> Result<Option<MetaRow>, StoreError>;
+    async fn uploaded_as(
+        &self,
+        sha256: &str,
+        member_id: &str,
+    ) -> Result<Option<String>, StoreError>;
+    async fn get(&self, sha256: &str) -> Result<Option<FileRow>, StoreError>;
+    async fn hashes(&self) -> Result<Vec<String>, StoreError>;
+    async fn documents_mentioning(&self, needle: &str)
+    -> Result<Vec<(String, String)>, StoreError>;
+}
 
 /// What is known of a stored file besides its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -82,29 +104,27 @@ pub fn is_sha256(text: &str) -> bool {
 /// The `files` and `file_uploads` tables.
 #[derive(Clone, Debug)]
 pub struct Files {
-    database: Database,
+    sql: Arc<dyn Sql>,
 }
 
 impl Files {
     pub fn new(database: Database) -> Self {
-        Self { database }
+        let sql = database.backend::<dyn Sql>(
+            |pool| Arc::new(sqlite::Sql(pool)),
+            |pool| Arc::new(postgres::Sql(pool)),
+        );
+        Self { sql }
     }
 
     /// Stores the file unless its bytes are stored already, and records its uploader; true
     /// when the bytes were new.
     pub async fn store(&self, file: &StoredFile) -> Result<bool, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::store(pool, file).await,
-            Database::Postgres(pool) => postgres::store(pool, file).await,
-        }
+        self.sql.store(file).await
     }
 
     /// The file's metadata, without its bytes.
     pub async fn meta(&self, sha256: &str) -> Result<Option<FileMeta>, StoreError> {
-        let row = match &self.database {
-            Database::Sqlite(pool) => sqlite::meta(pool, sha256).await?,
-            Database::Postgres(pool) => postgres::meta(pool, sha256).await?,
-        };
+        let row = self.sql.meta(sha256).await?;
         Ok(row.map(|(sha256, size, content_type, filename)| FileMeta {
             sha256,
             size,
@@ -119,18 +139,12 @@ impl Files {
         sha256: &str,
         member_id: &str,
     ) -> Result<Option<String>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::uploaded_as(pool, sha256, member_id).await,
-            Database::Postgres(pool) => postgres::uploaded_as(pool, sha256, member_id).await,
-        }
+        self.sql.uploaded_as(sha256, member_id).await
     }
 
     /// The whole file.
     pub async fn get(&self, sha256: &str) -> Result<Option<StoredFile>, StoreError> {
-        let row = match &self.database {
-            Database::Sqlite(pool) => sqlite::get(pool, sha256).await?,
-            Database::Postgres(pool) => postgres::get(pool, sha256).await?,
-        };
+        let row = self.sql.get(sha256).await?;
         Ok(row.map(
             |(sha256, size, content_type, filename, uploaded_by, uploaded_at_us, bytes)| {
                 StoredFile {
@@ -150,10 +164,7 @@ impl Files {
 
     /// Every stored hash, in order (an export reads the files one at a time).
     pub async fn hashes(&self) -> Result<Vec<String>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::hashes(pool).await,
-            Database::Postgres(pool) => postgres::hashes(pool).await,
-        }
+        self.sql.hashes().await
     }
 }
 
@@ -166,9 +177,6 @@ impl Files {
         sha256: &str,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let needle = format!("\"sha256\":\"{sha256}\"");
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::documents_mentioning(pool, &needle).await,
-            Database::Postgres(pool) => postgres::documents_mentioning(pool, &needle).await,
-        }
+        self.sql.documents_mentioning(&needle).await
     }
 }

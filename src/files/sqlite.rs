@@ -2,10 +2,10 @@
 
 use sqlx::sqlite::SqlitePool;
 
-use super::{FileRow, StoredFile};
+use super::{FileRow, MetaRow, StoredFile};
 use crate::event_store::StoreError;
 
-pub(super) async fn store(pool: &SqlitePool, file: &StoredFile) -> Result<bool, StoreError> {
+async fn store(pool: &SqlitePool, file: &StoredFile) -> Result<bool, StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     let mut tx = pool.begin().await?;
     let meta = &file.meta;
@@ -39,7 +39,7 @@ pub(super) async fn store(pool: &SqlitePool, file: &StoredFile) -> Result<bool, 
     Ok(created)
 }
 
-pub(super) async fn meta(
+async fn meta(
     pool: &SqlitePool,
     sha256: &str,
 ) -> Result<Option<(String, i64, String, String)>, StoreError> {
@@ -51,7 +51,7 @@ pub(super) async fn meta(
     )
 }
 
-pub(super) async fn uploaded_as(
+async fn uploaded_as(
     pool: &SqlitePool,
     sha256: &str,
     member_id: &str,
@@ -65,7 +65,7 @@ pub(super) async fn uploaded_as(
     )
 }
 
-pub(super) async fn get(pool: &SqlitePool, sha256: &str) -> Result<Option<FileRow>, StoreError> {
+async fn get(pool: &SqlitePool, sha256: &str) -> Result<Option<FileRow>, StoreError> {
     Ok(sqlx::query_as(
         "select sha256, size, content_type, filename, uploaded_by, uploaded_at_us, bytes \
          from files where sha256 = ?",
@@ -75,7 +75,7 @@ pub(super) async fn get(pool: &SqlitePool, sha256: &str) -> Result<Option<FileRo
     .await?)
 }
 
-pub(super) async fn hashes(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
+async fn hashes(pool: &SqlitePool) -> Result<Vec<String>, StoreError> {
     Ok(
         sqlx::query_scalar("select sha256 from files order by sha256")
             .fetch_all(pool)
@@ -84,7 +84,7 @@ pub(super) async fn hashes(pool: &SqlitePool) -> Result<Vec<String>, StoreError>
 }
 
 /// The task and case documents whose text holds `needle` (the caller checks where).
-pub(super) async fn documents_mentioning(
+async fn documents_mentioning(
     pool: &SqlitePool,
     needle: &str,
 ) -> Result<Vec<(String, String)>, StoreError> {
@@ -94,4 +94,42 @@ pub(super) async fn documents_mentioning(
     .bind(needle)
     .fetch_all(pool)
     .await?)
+}
+
+/// [`super::Sql`] over a SQLite pool.
+#[derive(Debug)]
+pub(super) struct Sql(pub(super) SqlitePool);
+
+#[async_trait::async_trait]
+impl super::Sql for Sql {
+    async fn store(&self, file: &StoredFile) -> Result<bool, StoreError> {
+        store(&self.0, file).await
+    }
+
+    async fn meta(&self, sha256: &str) -> Result<Option<MetaRow>, StoreError> {
+        meta(&self.0, sha256).await
+    }
+
+    async fn uploaded_as(
+        &self,
+        sha256: &str,
+        member_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        uploaded_as(&self.0, sha256, member_id).await
+    }
+
+    async fn get(&self, sha256: &str) -> Result<Option<FileRow>, StoreError> {
+        get(&self.0, sha256).await
+    }
+
+    async fn hashes(&self) -> Result<Vec<String>, StoreError> {
+        hashes(&self.0).await
+    }
+
+    async fn documents_mentioning(
+        &self,
+        needle: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        documents_mentioning(&self.0, needle).await
+    }
 }

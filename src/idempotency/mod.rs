@@ -5,6 +5,10 @@
 mod postgres;
 mod sqlite;
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
 use crate::db::Database;
 use crate::event_store::StoreError;
 
@@ -25,12 +29,26 @@ const PURGE_CHUNK: i64 = 1000;
 
 #[derive(Clone, Debug)]
 pub struct IdempotencyRecords {
-    database: Database,
+    sql: Arc<dyn Sql>,
+}
+
+/// The table's SQL on one backend (`sqlite`, `postgres`).
+#[async_trait]
+trait Sql: Send + Sync + std::fmt::Debug {
+    async fn find(&self, id: &str, not_before_us: i64) -> Result<Option<StoredAnswer>, StoreError>;
+    async fn remember(&self, id: &str, answer: &StoredAnswer, at_us: i64)
+    -> Result<(), StoreError>;
+    async fn purge(&self, before_us: i64, chunk: i64) -> Result<u64, StoreError>;
+    async fn count(&self) -> Result<i64, StoreError>;
 }
 
 impl IdempotencyRecords {
     pub fn new(database: Database) -> Self {
-        Self { database }
+        let sql = database.backend::<dyn Sql>(
+            |pool| Arc::new(sqlite::Sql(pool)),
+            |pool| Arc::new(postgres::Sql(pool)),
+        );
+        Self { sql }
     }
 
     /// The answer stored under `id` at or after `not_before_us`; an older one has expired
@@ -40,10 +58,7 @@ impl IdempotencyRecords {
         id: &str,
         not_before_us: i64,
     ) -> Result<Option<StoredAnswer>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::find(pool, id, not_before_us).await,
-            Database::Postgres(pool) => postgres::find(pool, id, not_before_us).await,
-        }
+        self.sql.find(id, not_before_us).await
     }
 
     /// Stores `answer` under `id`, replacing an expired one.
@@ -53,20 +68,14 @@ impl IdempotencyRecords {
         answer: &StoredAnswer,
         at_us: i64,
     ) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::remember(pool, id, answer, at_us).await,
-            Database::Postgres(pool) => postgres::remember(pool, id, answer, at_us).await,
-        }
+        self.sql.remember(id, answer, at_us).await
     }
 
     /// Deletes the answers stored before `before_us`, a chunk per statement; how many.
     pub async fn purge(&self, before_us: i64) -> Result<u64, StoreError> {
         let mut purged = 0;
         loop {
-            let deleted = match &self.database {
-                Database::Sqlite(pool) => sqlite::purge(pool, before_us, PURGE_CHUNK).await?,
-                Database::Postgres(pool) => postgres::purge(pool, before_us, PURGE_CHUNK).await?,
-            };
+            let deleted = self.sql.purge(before_us, PURGE_CHUNK).await?;
             purged += deleted;
             if deleted < PURGE_CHUNK as u64 {
                 return Ok(purged);
@@ -76,18 +85,6 @@ impl IdempotencyRecords {
 
     /// How many answers are stored, expired or not.
     pub async fn count(&self) -> Result<i64, StoreError> {
-        let count = match &self.database {
-            Database::Sqlite(pool) => {
-                sqlx::query_scalar("select count(*) from idempotency_keys")
-                    .fetch_one(pool)
-                    .await?
-            }
-            Database::Postgres(pool) => {
-                sqlx::query_scalar("select count(*) from idempotency_keys")
-                    .fetch_one(pool)
-                    .await?
-            }
-        };
-        Ok(count)
+        self.sql.count().await
     }
 }

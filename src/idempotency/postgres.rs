@@ -5,7 +5,7 @@ use sqlx::postgres::PgPool;
 use super::StoredAnswer;
 use crate::event_store::StoreError;
 
-pub(super) async fn find(
+async fn find(
     pool: &PgPool,
     id: &str,
     not_before_us: i64,
@@ -21,7 +21,7 @@ pub(super) async fn find(
     Ok(answer)
 }
 
-pub(super) async fn remember(
+async fn remember(
     pool: &PgPool,
     id: &str,
     answer: &StoredAnswer,
@@ -43,7 +43,7 @@ pub(super) async fn remember(
     Ok(())
 }
 
-pub(super) async fn purge(pool: &PgPool, before_us: i64, chunk: i64) -> Result<u64, StoreError> {
+async fn purge(pool: &PgPool, before_us: i64, chunk: i64) -> Result<u64, StoreError> {
     let done = sqlx::query(
         "delete from idempotency_keys where id in \
          (select id from idempotency_keys where created_at_us < $1 limit $2)",
@@ -53,4 +53,34 @@ pub(super) async fn purge(pool: &PgPool, before_us: i64, chunk: i64) -> Result<u
     .execute(pool)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// [`super::Sql`] over a PostgreSQL pool.
+#[derive(Debug)]
+pub(super) struct Sql(pub(super) PgPool);
+
+#[async_trait::async_trait]
+impl super::Sql for Sql {
+    async fn find(&self, id: &str, not_before_us: i64) -> Result<Option<StoredAnswer>, StoreError> {
+        find(&self.0, id, not_before_us).await
+    }
+
+    async fn remember(
+        &self,
+        id: &str,
+        answer: &StoredAnswer,
+        at_us: i64,
+    ) -> Result<(), StoreError> {
+        remember(&self.0, id, answer, at_us).await
+    }
+
+    async fn purge(&self, before_us: i64, chunk: i64) -> Result<u64, StoreError> {
+        purge(&self.0, before_us, chunk).await
+    }
+
+    async fn count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("select count(*) from idempotency_keys")
+            .fetch_one(&self.0)
+            .await?)
+    }
 }

@@ -5,7 +5,7 @@ use sqlx::sqlite::SqlitePool;
 use super::StoredAnswer;
 use crate::event_store::StoreError;
 
-pub(super) async fn find(
+async fn find(
     pool: &SqlitePool,
     id: &str,
     not_before_us: i64,
@@ -21,7 +21,7 @@ pub(super) async fn find(
     Ok(answer)
 }
 
-pub(super) async fn remember(
+async fn remember(
     pool: &SqlitePool,
     id: &str,
     answer: &StoredAnswer,
@@ -44,11 +44,7 @@ pub(super) async fn remember(
     Ok(())
 }
 
-pub(super) async fn purge(
-    pool: &SqlitePool,
-    before_us: i64,
-    chunk: i64,
-) -> Result<u64, StoreError> {
+async fn purge(pool: &SqlitePool, before_us: i64, chunk: i64) -> Result<u64, StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     let done = sqlx::query(
         "delete from idempotency_keys where id in \
@@ -59,4 +55,34 @@ pub(super) async fn purge(
     .execute(pool)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// [`super::Sql`] over a SQLite pool.
+#[derive(Debug)]
+pub(super) struct Sql(pub(super) SqlitePool);
+
+#[async_trait::async_trait]
+impl super::Sql for Sql {
+    async fn find(&self, id: &str, not_before_us: i64) -> Result<Option<StoredAnswer>, StoreError> {
+        find(&self.0, id, not_before_us).await
+    }
+
+    async fn remember(
+        &self,
+        id: &str,
+        answer: &StoredAnswer,
+        at_us: i64,
+    ) -> Result<(), StoreError> {
+        remember(&self.0, id, answer, at_us).await
+    }
+
+    async fn purge(&self, before_us: i64, chunk: i64) -> Result<u64, StoreError> {
+        purge(&self.0, before_us, chunk).await
+    }
+
+    async fn count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("select count(*) from idempotency_keys")
+            .fetch_one(&self.0)
+            .await?)
+    }
 }

@@ -12,11 +12,11 @@ use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use super::mailer::{MailSettings, Mailer, SendError};
-use crate::documents::SideWrite;
 use crate::domain::derive_id;
 use crate::engine::{Clock, EngineError};
 use crate::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent};
 use crate::outbox::{Claimed, Outbox};
+use crate::side_writes::SideWrite;
 
 const POLL: Duration = Duration::from_millis(500);
 /// Added to the longest an attempt can take to make a claim's lease: long enough that a live

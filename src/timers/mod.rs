@@ -11,8 +11,8 @@ pub(crate) mod sqlite;
 use serde::{Deserialize, Serialize};
 
 use crate::db::Database;
-use crate::documents::SideWrite;
 use crate::event_store::StoreError;
+use crate::side_writes::SideWrite;
 
 /// A timer row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]

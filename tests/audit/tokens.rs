@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use daftar::db::Database;
-use daftar::documents::{Document, Documents, SideWrite};
+use daftar::documents::{Document, Documents};
 use daftar::engine::{Engine, EngineConfig, ManualClock, token_hash};
 use daftar::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent};
+use daftar::side_writes::OpenEventStore;
+use daftar::side_writes::SideWrite;
 use serde_json::{Value, json};
 use uuid::Uuid;
 

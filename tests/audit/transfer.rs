@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::rebuild::dump;
 use crate::support::{self, TestDb};
 use crate::{another, daftar, fails, story, succeeds};
+use ::daftar::side_writes::OpenEventStore;
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let path = dir.path().join(name);

@@ -13,6 +13,7 @@ use daftar::domain::{CaseStatus, DomainError, ReviewDecision, TaskKind, TaskStat
 use daftar::engine::rebuild::rebuild;
 use daftar::engine::{EngineError, ManualClock, OpenCase, ParticipantsInput};
 use daftar::event_store::{AppendRequest, ExpectedVersion, NewEvent, ReadAll};
+use daftar::side_writes::OpenEventStore;
 use serde_json::{Value, json};
 use support::TestDb;
 use support::seed::*;

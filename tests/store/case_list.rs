@@ -1,8 +1,9 @@
 //! The case list's index (`case_agencies`), written as side writes of appends: a member's
 //! page is answered by one query that reads its agency's rows, not every case.
 
-use daftar::documents::{CaseAgency, CaseList, Document, Documents, SideWrite};
+use daftar::documents::{CaseAgency, CaseList, Document, Documents};
 use daftar::event_store::{AppendRequest, EventStore, ExpectedVersion};
+use daftar::side_writes::SideWrite;
 use serde_json::{Value, json};
 
 use crate::support::TestDb;

@@ -16,6 +16,7 @@ use daftar::db::Database;
 use daftar::event_store::{
     AppendRequest, EventStore, ExpectedVersion, Metadata, NewEvent, ReadAll, StoreError,
 };
+use daftar::side_writes::{OpenEventStore, SideWrite};
 use serde_json::json;
 use support::TestDb;
 
@@ -272,7 +273,33 @@ async fn migrating_twice_is_harmless(db: TestDb) {
     assert_eq!(again.event_store().head().await.unwrap().0, 1);
 }
 
+/// Side writes ride with their events or not at all: a store opened without the hook, or
+/// handed a payload the hook does not know, refuses the append and stores no event.
+async fn side_writes_nobody_can_write_refuse_the_append(db: TestDb) {
+    let database = db.connect().await;
+    let bare = EventStore::open_bare(&database);
+    let cancel = SideWrite::CancelTimers {
+        case_id: "case-1".into(),
+        task_id: None,
+    };
+    let with_writes = AppendRequest::new("case-1", ExpectedVersion::Any, vec![event("A", 1)])
+        .with_side_writes(vec![cancel]);
+    let error = bare.append(with_writes).await.unwrap_err();
+    assert!(matches!(error, StoreError::InvalidAppend(_)), "{error}");
+    let plain = AppendRequest::new("case-1", ExpectedVersion::Any, vec![event("A", 2)]);
+    assert_eq!(bare.append(plain).await.unwrap().positions, vec![1]);
+
+    let store = database.event_store();
+    let unknown = AppendRequest::new("case-2", ExpectedVersion::Any, vec![event("A", 3)])
+        .with_side_writes("not a side write");
+    let error = store.append(unknown).await.unwrap_err();
+    assert!(matches!(error, StoreError::InvalidAppend(_)), "{error}");
+    assert_eq!(store.head().await.unwrap().0, 1);
+    assert!(store.read_stream("case-2", 0).await.unwrap().is_empty());
+}
+
 on_both_backends!(
+    side_writes_nobody_can_write_refuse_the_append,
     appends_and_reads_back_a_stream,
     a_version_mismatch_is_a_typed_conflict_and_writes_nothing,
     reappending_the_same_event_ids_returns_the_original_positions,

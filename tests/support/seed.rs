@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use daftar::documents::Documents;
 use daftar::domain::{Actor, Role};
 use daftar::engine::{AgencyInput, Engine, EngineConfig, ManualClock, MemberInput};
+use daftar::side_writes::OpenEventStore;
 use serde_json::{Value, json};
 
 use super::TestDb;

@@ -9,6 +9,32 @@ mod sqlite;
 use crate::db::Database;
 use crate::event_store::StoreError;
 
+/// The tables' SQL on one backend (`sqlite`, `postgres`), chosen once in `new`.
+#[async_trait::async_trait]
+trait Sql: Send + Sync + std::fmt::Debug {
+    async fn insert_session(&self, id_hash: &str, row: &SessionRow) -> Result<(), StoreError>;
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError>;
+    async fn touch_session(&self, id_hash: &str, at_us: i64) -> Result<(), StoreError>;
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+    async fn delete_stale(&self, now_us: i64, idle_before_us: i64) -> Result<(), StoreError>;
+    async fn insert_link(
+        &self,
+        token_hash: &str,
+        member_id: &str,
+        created_at_us: i64,
+        expires_at_us: i64,
+    ) -> Result<(), StoreError>;
+    async fn spend_link(&self, token_hash: &str, now_us: i64)
+    -> Result<Option<String>, StoreError>;
+    async fn link_state(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(String, Option<i64>)>, StoreError>;
+    async fn save_draft(&self, draft: &Draft) -> Result<(), StoreError>;
+    async fn draft(&self, task_id: &str) -> Result<Option<Draft>, StoreError>;
+    async fn delete_draft(&self, task_id: &str) -> Result<(), StoreError>;
+}
+
 /// A stored session (its id is known only as a hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -48,50 +74,39 @@ pub struct Draft {
 
 #[derive(Debug, Clone)]
 pub struct WebStore {
-    database: Database,
+    sql: std::sync::Arc<dyn Sql>,
 }
 
 impl WebStore {
     pub fn new(database: Database) -> Self {
-        Self { database }
+        let sql = database.backend::<dyn Sql>(
+            |pool| std::sync::Arc::new(sqlite::Sql(pool)),
+            |pool| std::sync::Arc::new(postgres::Sql(pool)),
+        );
+        Self { sql }
     }
 
     pub async fn insert_session(&self, id_hash: &str, row: &SessionRow) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::insert_session(pool, id_hash, row).await,
-            Database::Postgres(pool) => postgres::insert_session(pool, id_hash, row).await,
-        }
+        self.sql.insert_session(id_hash, row).await
     }
 
     pub async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::session(pool, id_hash).await,
-            Database::Postgres(pool) => postgres::session(pool, id_hash).await,
-        }
+        self.sql.session(id_hash).await
     }
 
     /// Records activity (for the idle timeout).
     pub async fn touch_session(&self, id_hash: &str, at_us: i64) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::touch_session(pool, id_hash, at_us).await,
-            Database::Postgres(pool) => postgres::touch_session(pool, id_hash, at_us).await,
-        }
+        self.sql.touch_session(id_hash, at_us).await
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::delete_session(pool, id_hash).await,
-            Database::Postgres(pool) => postgres::delete_session(pool, id_hash).await,
-        }
+        self.sql.delete_session(id_hash).await
     }
 
     /// Forgets sessions past their lifetime or idle since `idle_before_us`, and links
     /// expired before `now_us`.
     pub async fn delete_stale(&self, now_us: i64, idle_before_us: i64) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::delete_stale(pool, now_us, idle_before_us).await,
-            Database::Postgres(pool) => postgres::delete_stale(pool, now_us, idle_before_us).await,
-        }
+        self.sql.delete_stale(now_us, idle_before_us).await
     }
 
     pub async fn insert_link(
@@ -102,29 +117,18 @@ impl WebStore {
         expires_at_us: i64,
     ) -> Result<(), StoreError> {
         let (hash, member) = (token_hash, member_id);
-        match &self.database {
-            Database::Sqlite(pool) => {
-                sqlite::insert_link(pool, hash, member, created_at_us, expires_at_us).await
-            }
-            Database::Postgres(pool) => {
-                postgres::insert_link(pool, hash, member, created_at_us, expires_at_us).await
-            }
-        }
+        self.sql
+            .insert_link(hash, member, created_at_us, expires_at_us)
+            .await
     }
 
     /// Spends a sign-in link: at most one caller ever gets `SignedIn` for a link.
     pub async fn use_link(&self, token_hash: &str, now_us: i64) -> Result<LinkUse, StoreError> {
-        let spent = match &self.database {
-            Database::Sqlite(pool) => sqlite::spend_link(pool, token_hash, now_us).await?,
-            Database::Postgres(pool) => postgres::spend_link(pool, token_hash, now_us).await?,
-        };
+        let spent = self.sql.spend_link(token_hash, now_us).await?;
         if let Some(member_id) = spent {
             return Ok(LinkUse::SignedIn { member_id });
         }
-        let found = match &self.database {
-            Database::Sqlite(pool) => sqlite::link_state(pool, token_hash).await?,
-            Database::Postgres(pool) => postgres::link_state(pool, token_hash).await?,
-        };
+        let found = self.sql.link_state(token_hash).await?;
         Ok(match found {
             None => LinkUse::Unknown,
             Some((_, Some(_))) => LinkUse::AlreadyUsed,
@@ -134,25 +138,16 @@ impl WebStore {
 
     /// Saves (or replaces) a task's draft.
     pub async fn save_draft(&self, draft: &Draft) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::save_draft(pool, draft).await,
-            Database::Postgres(pool) => postgres::save_draft(pool, draft).await,
-        }
+        self.sql.save_draft(draft).await
     }
 
     /// The task's draft, if its agency saved one. Callers check that the viewer may see
     /// the task (and belongs to `agency`) before showing it.
     pub async fn draft(&self, task_id: &str) -> Result<Option<Draft>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::draft(pool, task_id).await,
-            Database::Postgres(pool) => postgres::draft(pool, task_id).await,
-        }
+        self.sql.draft(task_id).await
     }
 
     pub async fn delete_draft(&self, task_id: &str) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::delete_draft(pool, task_id).await,
-            Database::Postgres(pool) => postgres::delete_draft(pool, task_id).await,
-        }
+        self.sql.delete_draft(task_id).await
     }
 }

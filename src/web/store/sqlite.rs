@@ -7,7 +7,7 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 use super::{Draft, SessionRow};
 use crate::event_store::StoreError;
 
-pub(super) async fn insert_session(
+async fn insert_session(
     pool: &SqlitePool,
     id_hash: &str,
     row: &SessionRow,
@@ -37,10 +37,7 @@ fn session_row(row: SqliteRow) -> Result<SessionRow, sqlx::Error> {
     })
 }
 
-pub(super) async fn session(
-    pool: &SqlitePool,
-    id_hash: &str,
-) -> Result<Option<SessionRow>, StoreError> {
+async fn session(pool: &SqlitePool, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
     let row = sqlx::query("select member_id, token_hash, csrf_token, created_at_us, last_seen_at_us, expires_at_us from web_sessions where id_hash = ?")
         .bind(id_hash)
         .fetch_optional(pool)
@@ -48,11 +45,7 @@ pub(super) async fn session(
     Ok(row.map(session_row).transpose()?)
 }
 
-pub(super) async fn touch_session(
-    pool: &SqlitePool,
-    id_hash: &str,
-    at_us: i64,
-) -> Result<(), StoreError> {
+async fn touch_session(pool: &SqlitePool, id_hash: &str, at_us: i64) -> Result<(), StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     sqlx::query("update web_sessions set last_seen_at_us = ? where id_hash = ?")
         .bind(at_us)
@@ -62,7 +55,7 @@ pub(super) async fn touch_session(
     Ok(())
 }
 
-pub(super) async fn delete_session(pool: &SqlitePool, id_hash: &str) -> Result<(), StoreError> {
+async fn delete_session(pool: &SqlitePool, id_hash: &str) -> Result<(), StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     sqlx::query("delete from web_sessions where id_hash = ?")
         .bind(id_hash)
@@ -71,7 +64,7 @@ pub(super) async fn delete_session(pool: &SqlitePool, id_hash: &str) -> Result<(
     Ok(())
 }
 
-pub(super) async fn delete_stale(
+async fn delete_stale(
     pool: &SqlitePool,
     now_us: i64,
     idle_before_us: i64,
@@ -89,7 +82,7 @@ pub(super) async fn delete_stale(
     Ok(())
 }
 
-pub(super) async fn insert_link(
+async fn insert_link(
     pool: &SqlitePool,
     token_hash: &str,
     member_id: &str,
@@ -109,7 +102,7 @@ pub(super) async fn insert_link(
 
 /// Marks the link used if it is unused and unexpired, in one statement: two clicks racing
 /// cannot both win.
-pub(super) async fn spend_link(
+async fn spend_link(
     pool: &SqlitePool,
     token_hash: &str,
     now_us: i64,
@@ -124,7 +117,7 @@ pub(super) async fn spend_link(
     Ok(row.map(|r| r.try_get("member_id")).transpose()?)
 }
 
-pub(super) async fn link_state(
+async fn link_state(
     pool: &SqlitePool,
     token_hash: &str,
 ) -> Result<Option<(String, Option<i64>)>, StoreError> {
@@ -138,7 +131,7 @@ pub(super) async fn link_state(
         .transpose()?)
 }
 
-pub(super) async fn save_draft(pool: &SqlitePool, draft: &Draft) -> Result<(), StoreError> {
+async fn save_draft(pool: &SqlitePool, draft: &Draft) -> Result<(), StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     sqlx::query("insert into task_drafts (task_id, agency, data, saved_by, saved_at_us, attachments) values (?, ?, ?, ?, ?, ?) on conflict (task_id) do update set agency = excluded.agency, data = excluded.data, saved_by = excluded.saved_by, saved_at_us = excluded.saved_at_us, attachments = excluded.attachments")
         .bind(&draft.task_id)
@@ -152,7 +145,7 @@ pub(super) async fn save_draft(pool: &SqlitePool, draft: &Draft) -> Result<(), S
     Ok(())
 }
 
-pub(super) async fn draft(pool: &SqlitePool, task_id: &str) -> Result<Option<Draft>, StoreError> {
+async fn draft(pool: &SqlitePool, task_id: &str) -> Result<Option<Draft>, StoreError> {
     let row = sqlx::query(
         "select task_id, agency, data, saved_by, saved_at_us, attachments from task_drafts where task_id = ?",
     )
@@ -173,11 +166,75 @@ pub(super) async fn draft(pool: &SqlitePool, task_id: &str) -> Result<Option<Dra
         .transpose()?)
 }
 
-pub(super) async fn delete_draft(pool: &SqlitePool, task_id: &str) -> Result<(), StoreError> {
+async fn delete_draft(pool: &SqlitePool, task_id: &str) -> Result<(), StoreError> {
     let _turn = crate::db::sqlite_write_turn(pool).await;
     sqlx::query("delete from task_drafts where task_id = ?")
         .bind(task_id)
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// [`super::Sql`] over a SQLite pool.
+#[derive(Debug)]
+pub(super) struct Sql(pub(super) SqlitePool);
+
+#[async_trait::async_trait]
+impl super::Sql for Sql {
+    async fn insert_session(&self, id_hash: &str, row: &SessionRow) -> Result<(), StoreError> {
+        insert_session(&self.0, id_hash, row).await
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+        session(&self.0, id_hash).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, at_us: i64) -> Result<(), StoreError> {
+        touch_session(&self.0, id_hash, at_us).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+        delete_session(&self.0, id_hash).await
+    }
+
+    async fn delete_stale(&self, now_us: i64, idle_before_us: i64) -> Result<(), StoreError> {
+        delete_stale(&self.0, now_us, idle_before_us).await
+    }
+
+    async fn insert_link(
+        &self,
+        token_hash: &str,
+        member_id: &str,
+        created_at_us: i64,
+        expires_at_us: i64,
+    ) -> Result<(), StoreError> {
+        insert_link(&self.0, token_hash, member_id, created_at_us, expires_at_us).await
+    }
+
+    async fn spend_link(
+        &self,
+        token_hash: &str,
+        now_us: i64,
+    ) -> Result<Option<String>, StoreError> {
+        spend_link(&self.0, token_hash, now_us).await
+    }
+
+    async fn link_state(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(String, Option<i64>)>, StoreError> {
+        link_state(&self.0, token_hash).await
+    }
+
+    async fn save_draft(&self, draft: &Draft) -> Result<(), StoreError> {
+        save_draft(&self.0, draft).await
+    }
+
+    async fn draft(&self, task_id: &str) -> Result<Option<Draft>, StoreError> {
+        draft(&self.0, task_id).await
+    }
+
+    async fn delete_draft(&self, task_id: &str) -> Result<(), StoreError> {
+        delete_draft(&self.0, task_id).await
+    }
 }

@@ -1,10 +1,11 @@
-//! The store's one error type. Conflicts are typed so the engine can retry them; database
-//! failures keep their cause for the log but never leak SQL to clients.
+//! The one error of the storage layer (the log and every table written beside it).
+//! Conflicts are typed so the engine can retry them; database failures keep their cause for
+//! the log but never leak SQL to clients.
 
 use std::sync::Arc;
 
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum StoreError {
+pub enum DbError {
     #[error("stream {stream_id} is at version {actual}, the append expected {expected}")]
     VersionConflict {
         stream_id: String,
@@ -23,16 +24,16 @@ pub enum StoreError {
     Database(Arc<sqlx::Error>),
 }
 
-impl From<sqlx::Error> for StoreError {
+impl From<sqlx::Error> for DbError {
     fn from(error: sqlx::Error) -> Self {
-        StoreError::Database(Arc::new(error))
+        DbError::Database(Arc::new(error))
     }
 }
 
-impl StoreError {
+impl DbError {
     /// True for optimistic-concurrency conflicts, which a caller may retry after reloading.
     pub fn is_conflict(&self) -> bool {
-        matches!(self, StoreError::VersionConflict { .. })
+        matches!(self, DbError::VersionConflict { .. })
     }
 
     /// True when the database could not be reached (pool timeout, I/O, a server shutting
@@ -40,7 +41,7 @@ impl StoreError {
     /// a client may retry; anything else is a 500.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            StoreError::Database(e) => match e.as_ref() {
+            DbError::Database(e) => match e.as_ref() {
                 sqlx::Error::PoolTimedOut
                 | sqlx::Error::PoolClosed
                 | sqlx::Error::Io(_)
@@ -50,7 +51,7 @@ impl StoreError {
                 sqlx::Error::Database(db) => db.code().is_some_and(|c| unreachable_code(&c)),
                 _ => false,
             },
-            StoreError::ShuttingDown => true,
+            DbError::ShuttingDown => true,
             _ => false,
         }
     }

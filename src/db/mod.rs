@@ -1,6 +1,11 @@
 //! Opening the database named by `DAFTAR_DATABASE_URL`: which backend, the connection
-//! settings that make appends durable, and the embedded migrations. Every other module gets
-//! its connections from the [`Database`] built here.
+//! settings that make appends durable, the embedded migrations, the SQLite write turn and the
+//! storage layer's one error, [`DbError`]. Every other module gets its connections from the
+//! [`Database`] built here; this module imports no other module of daftar.
+
+mod error;
+
+pub use error::DbError;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,8 +20,6 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-
-use crate::event_store::{Backend, EventStore, PostgresBackend, SqliteBackend};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -116,13 +119,17 @@ impl Database {
         }
     }
 
-    /// The event store over this database, with its group-commit writer started.
-    pub fn event_store(&self) -> EventStore {
-        let backend: std::sync::Arc<dyn Backend> = match self {
-            Database::Sqlite(pool) => std::sync::Arc::new(SqliteBackend::new(pool.clone())),
-            Database::Postgres(pool) => std::sync::Arc::new(PostgresBackend::new(pool.clone())),
-        };
-        EventStore::new(backend)
+    /// A module's SQL for this backend, chosen here once: `sqlite` or `postgres` is called
+    /// with the pool, and the module then calls its backend without asking which it is.
+    pub fn backend<T: ?Sized>(
+        &self,
+        sqlite: impl FnOnce(SqlitePool) -> Arc<T>,
+        postgres: impl FnOnce(PgPool) -> Arc<T>,
+    ) -> Arc<T> {
+        match self {
+            Database::Sqlite(pool) => sqlite(pool.clone()),
+            Database::Postgres(pool) => postgres(pool.clone()),
+        }
     }
 
     pub async fn close(&self) {
@@ -152,6 +159,19 @@ pub(crate) async fn sqlite_write_turn(pool: &SqlitePool) -> tokio::sync::OwnedMu
     turn.lock_owned().await
 }
 
+/// Splits `len` rows into chunks of a few fixed sizes (64, 16, 4, 1), so a multi-row
+/// statement comes in at most four shapes and each stays in the prepared-statement cache.
+pub(crate) fn fixed_chunks(len: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let left = len - start;
+        let size = [64, 16, 4, 1].into_iter().find(|&s| s <= left)?;
+        let range = start..start + size;
+        start += size;
+        Some(range)
+    })
+}
+
 async fn connect_sqlite(path: &Path) -> anyhow::Result<SqlitePool> {
     let shown = path.display();
     let parent = path
@@ -176,6 +196,9 @@ async fn connect_sqlite(path: &Path) -> anyhow::Result<SqlitePool> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(10))
+        // A file does not drop a connection the way a server does, and the test would cost
+        // every transaction one more hand-off to the connection's thread.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(|e| {

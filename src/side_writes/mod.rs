@@ -1,0 +1,182 @@
+//! What an append writes beside its events, and in what order: read-model documents, the
+//! case list's rows, credentials, timers and e-mails. Engine code builds [`SideWrite`]s; the
+//! event store carries them opaquely and, inside each batch's transaction, hands the written
+//! ones to [`Hook`], which writes them through the backend's [`Tables`] — the only place that
+//! knows the order, for both backends. Sits above `documents`, `credentials`, `timers` and
+//! `outbox` (whose SQL it calls) and above `event_store` (whose hook it implements).
+
+mod order;
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use sqlx::Transaction;
+
+use crate::credentials::Credential;
+use crate::db::{Database, DbError};
+use crate::documents::{CaseAgency, Document};
+use crate::event_store::{EventStore, SideWriteHook, SideWrites};
+use crate::outbox::OutboxRow;
+use crate::timers::TimerGroup;
+
+pub(crate) use order::{newest, newest_case_agencies};
+
+/// A write that rides along with an append and commits or rolls back with it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SideWrite {
+    /// Insert or replace a document unless a newer version of it is stored.
+    Document(Document),
+    /// Insert or update an agency's row in the case list's index, unless a newer one is stored.
+    CaseAgency(CaseAgency),
+    /// Schedule a timer (a no-op if one with this id exists).
+    ScheduleTimer(crate::timers::TimerRow),
+    /// Drop the pending timers of a task, or of the whole case when `task_id` is `None`.
+    CancelTimers {
+        case_id: String,
+        task_id: Option<String>,
+    },
+    /// Mark a claimed timer fired, with the events its firing appended.
+    CompleteTimer { id: String },
+    /// Record a token's hash (a no-op if the token is recorded): see [`crate::credentials`].
+    Credential(crate::credentials::Credential),
+    /// Queue an e-mail (a no-op if one with this id exists).
+    Enqueue(Box<crate::outbox::OutboxRow>),
+    /// Record a notification's final outcome (`sent` or `failed`) with its event.
+    FinishNotification {
+        id: String,
+        status: &'static str,
+        attempts: i32,
+        error: Option<String>,
+        at_us: i64,
+    },
+}
+
+/// The tables a batch's side writes go to, on one backend, inside the batch's transaction:
+/// one implementation per backend, so the order below is written once.
+#[async_trait]
+pub(crate) trait Tables: Send {
+    /// Documents distinct by `(kind, id)`; a stored newer version is kept.
+    async fn upsert_documents(&mut self, docs: &[&Document]) -> Result<(), DbError>;
+    /// Case-list rows distinct by `(agency, case)`; a stored newer version is kept.
+    async fn upsert_case_agencies(&mut self, rows: &[&CaseAgency]) -> Result<(), DbError>;
+    async fn enqueue(&mut self, mails: &[&OutboxRow]) -> Result<(), DbError>;
+    async fn insert_credential(&mut self, credential: &Credential) -> Result<(), DbError>;
+    async fn apply_timers(&mut self, group: &TimerGroup<'_>) -> Result<(), DbError>;
+    async fn complete_timer(&mut self, id: &str) -> Result<(), DbError>;
+    async fn finish_notification(
+        &mut self,
+        id: &str,
+        status: &str,
+        attempts: i32,
+        error: Option<&str>,
+        at_us: i64,
+    ) -> Result<(), DbError>;
+}
+
+/// Writes a batch's side writes, leaving the rows that applying each write in order would.
+/// Documents, case-list rows, e-mails and credentials commute with every other write (each
+/// is an upsert guarded by version, or an insert under its own id), so each kind goes in one
+/// multi-row statement first; timer writes and notification outcomes follow in order,
+/// grouped where grouping cannot change the result (see [`crate::timers::steps`]).
+pub(crate) async fn write_in_order(
+    tables: &mut impl Tables,
+    writes: &[&SideWrite],
+) -> Result<(), DbError> {
+    let each = || writes.iter().copied();
+    let documents = newest(each());
+    if !documents.is_empty() {
+        tables.upsert_documents(&documents).await?;
+    }
+    let case_agencies = newest_case_agencies(each());
+    if !case_agencies.is_empty() {
+        tables.upsert_case_agencies(&case_agencies).await?;
+    }
+    let mails: Vec<&OutboxRow> = each()
+        .filter_map(|write| match write {
+            SideWrite::Enqueue(row) => Some(row.as_ref()),
+            _ => None,
+        })
+        .collect();
+    if !mails.is_empty() {
+        tables.enqueue(&mails).await?;
+    }
+    for write in each() {
+        if let SideWrite::Credential(credential) = write {
+            tables.insert_credential(credential).await?;
+        }
+    }
+    for step in crate::timers::steps(each()) {
+        match step {
+            crate::timers::Step::Timers(group) => tables.apply_timers(&group).await?,
+            crate::timers::Step::One(SideWrite::CompleteTimer { id }) => {
+                tables.complete_timer(id).await?
+            }
+            crate::timers::Step::One(SideWrite::FinishNotification {
+                id,
+                status,
+                attempts,
+                error,
+                at_us,
+            }) => {
+                let error = error.as_deref();
+                tables
+                    .finish_notification(id, status, *attempts, error, *at_us)
+                    .await?
+            }
+            crate::timers::Step::One(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The event store's hook: each append's payload is a `Vec<SideWrite>`.
+pub struct Hook;
+
+impl Hook {
+    fn flatten<'a>(batch: &[&'a SideWrites]) -> Result<Vec<&'a SideWrite>, DbError> {
+        let mut writes = Vec::new();
+        for payload in batch.iter().filter(|payload| !payload.is_empty()) {
+            let list = payload.get::<Vec<SideWrite>>().ok_or_else(|| {
+                DbError::InvalidAppend("side writes must be a Vec<SideWrite>".into())
+            })?;
+            writes.extend(list);
+        }
+        Ok(writes)
+    }
+}
+
+#[async_trait]
+impl SideWriteHook<sqlx::Sqlite> for Hook {
+    async fn write(
+        &self,
+        tx: &mut Transaction<'static, sqlx::Sqlite>,
+        batch: &[&SideWrites],
+    ) -> Result<(), DbError> {
+        write_in_order(&mut sqlite::SqliteTables(tx), &Self::flatten(batch)?).await
+    }
+}
+
+#[async_trait]
+impl SideWriteHook<sqlx::Postgres> for Hook {
+    async fn write(
+        &self,
+        tx: &mut Transaction<'static, sqlx::Postgres>,
+        batch: &[&SideWrites],
+    ) -> Result<(), DbError> {
+        write_in_order(&mut postgres::PgTables(tx), &Self::flatten(batch)?).await
+    }
+}
+
+/// Opens the event store of a database with the side-write [`Hook`]: what every writer of
+/// the log uses (`database.event_store()`).
+pub trait OpenEventStore {
+    fn event_store(&self) -> EventStore;
+}
+
+impl OpenEventStore for Database {
+    fn event_store(&self) -> EventStore {
+        EventStore::open(self, Arc::new(Hook))
+    }
+}
