@@ -13,7 +13,7 @@ use super::{AgencyInput, Engine, EngineError, Member};
 use crate::documents::SideWrite;
 use crate::domain::{CaseEvent, CaseState, derive_id};
 use crate::event_store::NewEvent;
-use crate::notify::{MailContext, action_path, mails_for, render};
+use crate::mail::{MailContext, action_path, mails_for, render};
 use crate::outbox::OutboxRow;
 
 const DIRECTORY_TTL: Duration = Duration::from_secs(2);

@@ -8,10 +8,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
 use crate::documents::SideWrite;
-use crate::domain::{Actor, Role};
+use crate::domain::{Actor, Member, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
 
-use super::directory::{Member, member_document, require_admin};
+use super::directory::{member_document, require_admin};
 use super::{Engine, EngineError};
 
 /// What an admin changes; a field left out stays as it is.

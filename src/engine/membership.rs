@@ -8,10 +8,10 @@
 use serde_json::json;
 
 use crate::documents::SideWrite;
-use crate::domain::Actor;
+use crate::domain::{Actor, Member};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
 
-use super::directory::{Member, member_document, require_admin};
+use super::directory::{member_document, require_admin};
 use super::{Engine, EngineError};
 
 impl Engine {

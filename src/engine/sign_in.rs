@@ -11,7 +11,7 @@ use super::{Engine, EngineError, Member};
 use crate::documents::SideWrite;
 use crate::domain::derive_id;
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent};
-use crate::notify::sign_in::render_sign_in;
+use crate::mail::sign_in::render_sign_in;
 use crate::outbox::OutboxRow;
 
 impl Engine {

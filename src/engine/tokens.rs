@@ -16,10 +16,9 @@ use uuid::Uuid;
 
 use crate::credentials::Credential;
 use crate::documents::{Document, DocumentQuery, SideWrite};
-use crate::domain::{Actor, DomainError, Role};
+use crate::domain::{Actor, DomainError, Member, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent};
 
-use super::directory::Member;
 use super::{Engine, EngineError};
 
 /// The `token` read model: one document per token id, from `TokenIssued` (version 1) and
