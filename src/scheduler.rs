@@ -12,7 +12,6 @@ use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use crate::clock::Clock;
-
 use crate::documents::SideWrite;
 use crate::domain::{Actor, TimerKind};
 use crate::engine::{Engine, EngineError};
@@ -79,6 +78,7 @@ pub struct Scheduler {
     clock: Arc<dyn Clock>,
     node: String,
     wake: Arc<Notify>,
+    counts: Arc<WorkerCounts>,
 }
 
 impl Scheduler {
@@ -94,7 +94,13 @@ impl Scheduler {
             clock,
             node: Uuid::now_v7().to_string(),
             wake,
+            counts: Arc::default(),
         }
+    }
+
+    /// What its loop has done so far (for `/metrics`).
+    pub fn counts(&self) -> Arc<WorkerCounts> {
+        self.counts.clone()
     }
 
     /// Claims and fires everything due now; returns how many timers were handled.
@@ -114,7 +120,7 @@ impl Scheduler {
         let looping = WorkerLoop {
             clock: self.clock.clone(),
             wake: self.wake.clone(),
-            counts: Arc::new(WorkerCounts::default()),
+            counts: self.counts.clone(),
             worker: self,
         };
         looping.run(shutdown).await

@@ -76,6 +76,7 @@ impl Application {
             engine.clock.clone(),
             engine.timer_wake.clone(),
         );
+        let mut workers = vec![("scheduler", scheduler.counts())];
         let scheduler = tokio::spawn(scheduler.run(shutdown.clone()));
         let mailer = Arc::new(LettreMailer::new(&settings.mail)?);
         let outbox = crate::outbox::Outbox::new(database.clone());
@@ -87,6 +88,7 @@ impl Application {
             settings.mail.clone(),
             engine.mail_wake.clone(),
         );
+        workers.push(("dispatcher", dispatcher.counts()));
         let dispatcher = tokio::spawn(dispatcher.run(shutdown));
         let state = AppState::new(
             database,
@@ -94,6 +96,7 @@ impl Application {
             engine,
             settings.body_limit,
             settings.protection.clone(),
+            workers,
         );
         let housekeeping = tokio::spawn(http::housekeeping(
             state.clone(),

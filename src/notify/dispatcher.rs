@@ -2,7 +2,8 @@
 //! success or final failure as an event (`NotificationSent` / `NotificationFailed`, for
 //! auditors) together with the row's status, in one transaction; a transient failure as a
 //! later retry with exponential backoff. Sending happens before recording, so a crash in
-//! between sends again (at least once) under the same Message-ID.
+//! between sends again (at least once) under the same Message-ID. It runs the workers' loop
+//! ([`crate::worker`]) over rows claimed with a lease ([`crate::lease`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +37,7 @@ pub struct Dispatcher {
     settings: MailSettings,
     node: String,
     wake: Arc<Notify>,
+    counts: Arc<WorkerCounts>,
 }
 
 /// `a@b.org` → `a***@b.org`, for logs.
@@ -63,7 +65,13 @@ impl Dispatcher {
             settings,
             node: Uuid::now_v7().to_string(),
             wake,
+            counts: Arc::default(),
         }
+    }
+
+    /// What its loop has done so far (for `/metrics`).
+    pub fn counts(&self) -> Arc<WorkerCounts> {
+        self.counts.clone()
     }
 
     /// One attempt is bounded by twice the SMTP timeout (see `deliver`); the lease covers it.
@@ -204,7 +212,7 @@ impl Dispatcher {
         let looping = WorkerLoop {
             clock: self.clock.clone(),
             wake: self.wake.clone(),
-            counts: Arc::new(WorkerCounts::default()),
+            counts: self.counts.clone(),
             worker: self,
         };
         looping.run(shutdown).await

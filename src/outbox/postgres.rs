@@ -1,10 +1,10 @@
-//! PostgreSQL SQL for the outbox. Claims use `FOR UPDATE SKIP LOCKED`: several nodes take
-//! disjoint rows, so each e-mail is sent by one of them.
-
-use sqlx::postgres::PgPool;
-use sqlx::{Postgres, Transaction};
+//! PostgreSQL SQL for the outbox: the writes made inside an append, and the reads and updates
+//! the dispatcher and the API make outside one. Claims are [`crate::lease`]'s (`FOR UPDATE
+//! SKIP LOCKED`: several nodes take disjoint rows, so each e-mail is sent by one of them).
 
 use async_trait::async_trait;
+use sqlx::postgres::PgPool;
+use sqlx::{Postgres, Transaction};
 
 use super::{Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow};
 use crate::event_store::StoreError;

@@ -1,9 +1,9 @@
-//! SQLite SQL for the outbox.
-
-use sqlx::sqlite::SqlitePool;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+//! SQLite SQL for the outbox: the writes made inside an append, and the reads and updates
+//! the dispatcher and the API make outside one. The claim is [`crate::lease`]'s.
 
 use async_trait::async_trait;
+use sqlx::sqlite::SqlitePool;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::{Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow};
 use crate::event_store::StoreError;

@@ -1,10 +1,10 @@
-//! PostgreSQL SQL for timers. Claims use `FOR UPDATE SKIP LOCKED`, so schedulers on several
-//! nodes take disjoint sets of due timers without waiting on each other.
-
-use sqlx::postgres::PgPool;
-use sqlx::{Postgres, Transaction};
+//! PostgreSQL SQL for timers: the writes made inside an append, and the updates and reads the
+//! scheduler makes outside one. Claims are [`crate::lease`]'s (`FOR UPDATE SKIP LOCKED`, so
+//! schedulers on several nodes take disjoint sets of due timers without waiting on each other).
 
 use async_trait::async_trait;
+use sqlx::postgres::PgPool;
+use sqlx::{Postgres, Transaction};
 
 use super::{DUE_ROWS, TimerGroup, TimerRow, TimersBackend};
 use crate::event_store::StoreError;

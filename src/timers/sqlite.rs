@@ -1,10 +1,10 @@
-//! SQLite SQL for timers. Claims run under `BEGIN IMMEDIATE`: one claimer at a time, even
-//! across processes sharing the file.
-
-use sqlx::sqlite::SqlitePool;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+//! SQLite SQL for timers: the writes made inside an append, and the updates and reads the
+//! scheduler makes outside one. Claims are [`crate::lease`]'s (under `BEGIN IMMEDIATE`: one
+//! claimer at a time, even across processes sharing the file).
 
 use async_trait::async_trait;
+use sqlx::sqlite::SqlitePool;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::{DUE_ROWS, TimerGroup, TimerRow, TimersBackend};
 use crate::documents::fixed_chunks;
