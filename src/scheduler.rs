@@ -1,7 +1,7 @@
-//! The scheduler: fires due timers as commands through the engine. One loop per process,
-//! sleeping until the next due timer (capped, so timers scheduled by other nodes are seen
-//! quickly), woken early when this process schedules one, and stopped by shutdown. Any
-//! number of nodes may run it: claims are leased, so each timer is handled by one node.
+//! The scheduler: fires due timers as commands through the engine. It runs the workers' loop
+//! ([`crate::worker`]): sleeping until the next due timer, woken early when this process
+//! schedules one, stopped by shutdown. Any number of nodes may run it: claims are leased, so
+//! each timer is handled by one node.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,16 +11,16 @@ use futures_util::StreamExt;
 use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
+use crate::clock::Clock;
 use crate::domain::{Actor, TimerKind};
 use crate::engine::{Engine, EngineError};
 use crate::side_writes::SideWrite;
 use crate::timers::{TimerRow, Timers};
+use crate::worker::{Worker, WorkerCounts, WorkerLoop};
 
-/// The longest the loop sleeps before looking again.
-const POLL: Duration = Duration::from_millis(500);
 /// How long a claim holds before another node may take the timer.
 const LEASE: Duration = Duration::from_secs(30);
-const BATCH: i64 = 256;
+const BATCH: usize = 256;
 const PARALLEL: usize = 32;
 
 mod working_hours;
@@ -75,16 +75,17 @@ impl TimerHandler for EngineTimers {
 pub struct Scheduler {
     timers: Timers,
     handler: Arc<dyn TimerHandler>,
-    clock: Arc<dyn crate::engine::Clock>,
+    clock: Arc<dyn Clock>,
     node: String,
     wake: Arc<Notify>,
+    counts: Arc<WorkerCounts>,
 }
 
 impl Scheduler {
     pub fn new(
         timers: Timers,
         handler: Arc<dyn TimerHandler>,
-        clock: Arc<dyn crate::engine::Clock>,
+        clock: Arc<dyn Clock>,
         wake: Arc<Notify>,
     ) -> Self {
         Self {
@@ -93,62 +94,77 @@ impl Scheduler {
             clock,
             node: Uuid::now_v7().to_string(),
             wake,
+            counts: Arc::default(),
         }
+    }
+
+    /// What its loop has done so far (for `/metrics`).
+    pub fn counts(&self) -> Arc<WorkerCounts> {
+        self.counts.clone()
     }
 
     /// Claims and fires everything due now; returns how many timers were handled.
     pub async fn fire_due(&self) -> Result<usize, EngineError> {
         let mut handled = 0;
         loop {
-            let now = self.clock.now().timestamp_micros();
-            let claimed = self
-                .timers
-                .claim_due(&self.node, now, LEASE.as_micros() as i64, BATCH)
-                .await?;
-            let count = claimed.len();
-            let firings = claimed.into_iter().map(|timer| {
-                let handler = self.handler.clone();
-                async move { handler.fire(&timer).await }
-            });
-            let results: Vec<_> = futures_util::stream::iter(firings)
-                .buffer_unordered(PARALLEL)
-                .collect()
-                .await;
-            for result in results {
-                if let Err(error) = result {
-                    // The lease runs out and the timer is tried again, here or on another node.
-                    tracing::warn!(%error, "a timer could not fire");
-                }
-            }
+            let count = self.round().await?;
             handled += count;
-            if (count as i64) < BATCH {
+            if count < BATCH {
                 return Ok(handled);
             }
         }
     }
 
     /// Runs until `shutdown` turns true.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            if let Err(error) = self.fire_due().await {
-                tracing::warn!(%error, "scheduler round failed");
-            }
-            let sleep = match self.timers.next_due().await {
-                Ok(Some(due)) => {
-                    let wait = due - self.clock.now().timestamp_micros();
-                    Duration::from_micros(wait.max(0) as u64).min(POLL)
-                }
-                _ => POLL,
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(sleep) => {}
-                _ = self.wake.notified() => {}
-                _ = shutdown.changed() => {}
-            }
-            if *shutdown.borrow() {
-                tracing::info!("scheduler stopped");
-                return;
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let looping = WorkerLoop {
+            clock: self.clock.clone(),
+            wake: self.wake.clone(),
+            counts: self.counts.clone(),
+            worker: self,
+        };
+        looping.run(shutdown).await
+    }
+}
+
+#[async_trait]
+impl Worker for Scheduler {
+    type Error = EngineError;
+
+    fn name(&self) -> &'static str {
+        "scheduler"
+    }
+
+    fn batch(&self) -> usize {
+        BATCH
+    }
+
+    /// Claims one batch of due timers and fires them, several at a time.
+    async fn round(&self) -> Result<usize, EngineError> {
+        let now = self.clock.now().timestamp_micros();
+        let claimed = self
+            .timers
+            .claim_due(&self.node, now, LEASE.as_micros() as i64, BATCH as i64)
+            .await?;
+        let count = claimed.len();
+        let firings = claimed.into_iter().map(|timer| {
+            let handler = self.handler.clone();
+            async move { handler.fire(&timer).await }
+        });
+        let results: Vec<_> = futures_util::stream::iter(firings)
+            .buffer_unordered(PARALLEL)
+            .collect()
+            .await;
+        for result in results {
+            if let Err(error) = result {
+                // The lease runs out and the timer is tried again, here or on another node.
+                tracing::warn!(%error, "a timer could not fire");
             }
         }
+        Ok(count)
+    }
+
+    async fn next_due(&self) -> Result<Option<i64>, EngineError> {
+        Ok(self.timers.next_due().await?)
     }
 }

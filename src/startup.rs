@@ -77,6 +77,7 @@ impl Application {
             engine.clock.clone(),
             engine.timer_wake.clone(),
         );
+        let mut workers = vec![("scheduler", scheduler.counts())];
         let scheduler = tokio::spawn(scheduler.run(shutdown.clone()));
         let mailer = Arc::new(LettreMailer::new(&settings.mail)?);
         let outbox = crate::outbox::Outbox::new(database.clone());
@@ -88,6 +89,7 @@ impl Application {
             settings.mail.clone(),
             engine.mail_wake.clone(),
         );
+        workers.push(("dispatcher", dispatcher.counts()));
         let dispatcher = tokio::spawn(dispatcher.run(shutdown));
         let state = AppState::new(
             database,
@@ -95,6 +97,7 @@ impl Application {
             engine,
             settings.body_limit,
             settings.protection.clone(),
+            workers,
         );
         let housekeeping = tokio::spawn(http::housekeeping(
             state.clone(),

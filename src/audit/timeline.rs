@@ -117,7 +117,7 @@ pub async fn timeline(store: &EventStore, case_id: Uuid) -> Result<Timeline, Aud
 
 /// The task an event is about and, for a submission, the form and its version.
 fn add_subject(entry: &mut TimelineEntry, state: &CaseState, event: &CaseEvent) {
-    if let Some(task) = task_of(event).and_then(|id| state.task(id)) {
+    if let Some(task) = event.task_id().and_then(|id| state.task(id)) {
         entry.task_id = Some(task.id);
         entry.step = Some(task.step.clone());
         entry.task_agency = Some(task.agency.clone());
@@ -143,24 +143,6 @@ fn add_subject(entry: &mut TimelineEntry, state: &CaseState, event: &CaseEvent) 
         }
         CaseEvent::TaskRemindedNow { message, .. } => entry.note.clone_from(message),
         _ => {}
-    }
-}
-
-fn task_of(event: &CaseEvent) -> Option<Uuid> {
-    match event {
-        CaseEvent::TaskAssigned { task_id, .. }
-        | CaseEvent::SubmissionReceived { task_id, .. }
-        | CaseEvent::SubmissionReturned { task_id, .. }
-        | CaseEvent::SubmissionAccepted { task_id, .. }
-        | CaseEvent::TaskReassigned { task_id, .. }
-        | CaseEvent::VoteCast { task_id, .. }
-        | CaseEvent::TaskReminded { task_id, .. }
-        | CaseEvent::TaskOverdue { task_id, .. }
-        | CaseEvent::DeadlineEscalated { task_id, .. }
-        | CaseEvent::DeadlineMoved { task_id, .. }
-        | CaseEvent::TaskRemindedNow { task_id, .. }
-        | CaseEvent::SubmissionWithdrawn { task_id, .. } => Some(*task_id),
-        _ => None,
     }
 }
 

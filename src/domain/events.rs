@@ -169,6 +169,31 @@ pub enum CaseEvent {
 }
 
 impl CaseEvent {
+    /// The task an event is about, if it is about one.
+    pub fn task_id(&self) -> Option<Uuid> {
+        match self {
+            CaseEvent::TaskAssigned { task_id, .. }
+            | CaseEvent::SubmissionReceived { task_id, .. }
+            | CaseEvent::SubmissionReturned { task_id, .. }
+            | CaseEvent::SubmissionAccepted { task_id, .. }
+            | CaseEvent::TaskReassigned { task_id, .. }
+            | CaseEvent::VoteCast { task_id, .. }
+            | CaseEvent::TaskReminded { task_id, .. }
+            | CaseEvent::TaskOverdue { task_id, .. }
+            | CaseEvent::DeadlineEscalated { task_id, .. }
+            | CaseEvent::DeadlineMoved { task_id, .. }
+            | CaseEvent::TaskRemindedNow { task_id, .. }
+            | CaseEvent::SubmissionWithdrawn { task_id, .. } => Some(*task_id),
+            CaseEvent::CaseOpened { .. }
+            | CaseEvent::VoteOpened { .. }
+            | CaseEvent::VoteClosed { .. }
+            | CaseEvent::ChildCaseOrdered { .. }
+            | CaseEvent::CaseCompleted { .. }
+            | CaseEvent::CaseCancelled { .. }
+            | CaseEvent::ResolutionAdopted { .. } => None,
+        }
+    }
+
     /// `(event_type, data)` as stored.
     pub fn to_parts(&self) -> (String, Value) {
         let mut value = serde_json::to_value(self).expect("events serialize");

@@ -285,6 +285,9 @@ impl CaseState {
                 self.status = CaseStatus::Cancelled;
                 self.close_pending_tasks(version, at);
             }
+            // A reminder sent on request is news for people, not a change of the task: its
+            // version stays.
+            CaseEvent::TaskRemindedNow { .. } => {}
             task_event => self.apply_to_task(task_event, version, at),
         }
         self
@@ -299,7 +302,7 @@ impl CaseState {
     }
 
     fn apply_to_task(&mut self, event: &CaseEvent, version: i64, at: DateTime<Utc>) {
-        let Some(task_id) = task_of(event) else {
+        let Some(task_id) = event.task_id() else {
             return;
         };
         let Some(task) = self.task_mut(task_id) else {
@@ -443,21 +446,5 @@ impl CaseState {
             }
         }
         counts
-    }
-}
-
-fn task_of(event: &CaseEvent) -> Option<Uuid> {
-    match event {
-        CaseEvent::SubmissionReceived { task_id, .. }
-        | CaseEvent::SubmissionReturned { task_id, .. }
-        | CaseEvent::SubmissionAccepted { task_id, .. }
-        | CaseEvent::TaskReassigned { task_id, .. }
-        | CaseEvent::VoteCast { task_id, .. }
-        | CaseEvent::TaskReminded { task_id, .. }
-        | CaseEvent::TaskOverdue { task_id, .. }
-        | CaseEvent::DeadlineEscalated { task_id, .. }
-        | CaseEvent::DeadlineMoved { task_id, .. }
-        | CaseEvent::SubmissionWithdrawn { task_id, .. } => Some(*task_id),
-        _ => None,
     }
 }

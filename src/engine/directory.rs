@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::documents::{Document, DocumentQuery};
-use crate::domain::{Actor, MemberRef, Role};
+use crate::domain::{Actor, Member, MemberRef, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
 use crate::side_writes::SideWrite;
 
@@ -44,35 +44,6 @@ pub struct MemberInput {
     pub supervisor_id: Option<String>,
     #[serde(default)]
     pub locale: Option<String>,
-}
-
-/// A member as stored and shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Member {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    /// None only for the bootstrap administrator, who belongs to no agency.
-    pub agency: Option<String>,
-    pub roles: Vec<Role>,
-    pub supervisor_id: Option<String>,
-    pub locale: String,
-    /// A disabled member's tokens and sessions are refused; it can be enabled again.
-    /// Absent from `MemberRegistered` (a member starts enabled): see [`registered_event`].
-    #[serde(default)]
-    pub disabled: bool,
-    /// The version of the `member-ID` stream this state is at.
-    pub version: i64,
-}
-
-impl Member {
-    pub fn actor(&self) -> Actor {
-        Actor {
-            member_id: self.id.clone(),
-            agency: self.agency.clone(),
-            roles: self.roles.clone(),
-        }
-    }
 }
 
 pub fn valid_agency_code(code: &str) -> bool {

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use super::{AgencyInput, Engine, EngineError, Member};
 use crate::domain::{CaseEvent, CaseState, derive_id};
 use crate::event_store::NewEvent;
-use crate::notify::{MailContext, action_path, mails_for, render};
+use crate::mail::{MailContext, action_path, mails_for, render};
 use crate::outbox::OutboxRow;
 use crate::side_writes::SideWrite;
 

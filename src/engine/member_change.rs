@@ -7,11 +7,11 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
-use crate::domain::{Actor, Role};
+use crate::domain::{Actor, Member, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
 use crate::side_writes::SideWrite;
 
-use super::directory::{Member, member_document, require_admin};
+use super::directory::{member_document, require_admin};
 use super::{Engine, EngineError};
 
 /// What an admin changes; a field left out stays as it is.

@@ -7,11 +7,11 @@
 
 use serde_json::json;
 
-use crate::domain::Actor;
+use crate::domain::{Actor, Member};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
 use crate::side_writes::SideWrite;
 
-use super::directory::{Member, member_document, require_admin};
+use super::directory::{member_document, require_admin};
 use super::{Engine, EngineError};
 
 impl Engine {

@@ -8,7 +8,6 @@ mod attachments;
 mod calendar;
 mod cases;
 mod catalog;
-mod clock;
 mod codec;
 mod derived;
 mod directory;
@@ -33,17 +32,16 @@ use std::sync::{Arc, Mutex};
 
 use uuid::Uuid;
 
+pub use crate::clock::{Clock, ManualClock, SystemClock};
+pub use crate::domain::Member;
 pub use agency_import::{
     ImportFile, ImportProblem, ImportProblemKind, ImportReport, ImportedAgency, check_import,
 };
 pub use attachments::CASE_ATTACHMENT_LISTS;
 pub use calendar::{CALENDAR_STREAM, ClosureView, LiveCalendar};
 pub use catalog::Catalog;
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};
-pub use directory::{
-    AgencyInput, Member, MemberInput, valid_agency_code, valid_agency_name, valid_email,
-};
+pub use directory::{AgencyInput, MemberInput, valid_agency_code, valid_agency_name, valid_email};
 pub use error::EngineError;
 pub use member_change::MemberChange;
 pub use open::{OpenCase, ParticipantsInput};

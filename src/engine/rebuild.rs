@@ -11,13 +11,13 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use super::codec::apply_raw;
-use super::directory::{AgencyInput, Member, agency_document, member_document};
+use super::directory::{AgencyInput, agency_document, member_document};
 use super::member_change::MemberChanged;
 use super::tokens::{TokenDoc, TokenIssued};
 use super::{EngineError, projection};
 use crate::credentials::Credential;
 use crate::documents::{Document, Documents, Rewrite};
-use crate::domain::CaseState;
+use crate::domain::{CaseState, Member};
 use crate::event_store::{EventStore, ReadAll, StoredEvent};
 use crate::side_writes::SideWrite;
 

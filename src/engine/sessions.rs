@@ -8,9 +8,9 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::directory::Member;
 use super::tokens::{TokenDoc, token_hash};
 use super::{Engine, EngineError};
+use crate::domain::Member;
 
 /// How long an authenticated token is trusted without looking it up again: the most time
 /// another node may still accept a token after it is revoked or its member disabled.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{Engine, EngineError, Member};
 use crate::domain::derive_id;
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent};
-use crate::notify::sign_in::render_sign_in;
+use crate::mail::sign_in::render_sign_in;
 use crate::outbox::OutboxRow;
 use crate::side_writes::SideWrite;
 

@@ -16,11 +16,10 @@ use uuid::Uuid;
 
 use crate::credentials::Credential;
 use crate::documents::{Document, DocumentQuery};
-use crate::domain::{Actor, DomainError, Role};
+use crate::domain::{Actor, DomainError, Member, Role};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent};
 use crate::side_writes::SideWrite;
 
-use super::directory::Member;
 use super::{Engine, EngineError};
 
 /// The `token` read model: one document per token id, from `TokenIssued` (version 1) and

@@ -23,6 +23,10 @@ use serde_json::json;
 use super::AppState;
 use super::error::ApiError;
 use crate::event_store::EventStore;
+use crate::worker::WorkerCounts;
+
+/// A background worker's name and its loop's counts.
+pub type WorkerMetrics = Vec<(&'static str, std::sync::Arc<WorkerCounts>)>;
 
 /// What `/metrics` answers with.
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -61,7 +65,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(store: &EventStore) -> Self {
+    pub fn new(store: &EventStore, workers: WorkerMetrics) -> Self {
         let mut registry = Registry::default();
         let requests = Family::<RequestLabels, Counter>::default();
         registry.register(
@@ -82,6 +86,7 @@ impl Metrics {
             store.group_commit_batch_sizes(),
         );
         registry.register_collector(Box::new(WriterCounters(store.clone())));
+        registry.register_collector(Box::new(WorkerCounters(workers)));
         let head = Gauge::default();
         registry.register(
             "daftar_log_head_position",
@@ -168,6 +173,36 @@ impl Collector for WriterCounters {
             None,
             largest.metric_type(),
         )?)
+    }
+}
+
+/// The background workers' loops: `daftar_<worker>_rounds`, `_items`, `_failed_rounds`.
+#[derive(Debug)]
+struct WorkerCounters(WorkerMetrics);
+
+impl Collector for WorkerCounters {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> std::fmt::Result {
+        for (worker, counts) in &self.0 {
+            let series = [
+                ("rounds", "Rounds taken", counts.rounds()),
+                ("items", "Items handled", counts.items()),
+                (
+                    "failed_rounds",
+                    "Rounds that failed",
+                    counts.failed_rounds(),
+                ),
+            ];
+            for (what, help, value) in series {
+                let counter = ConstCounter::new(value);
+                counter.encode(encoder.encode_descriptor(
+                    &format!("daftar_{worker}_{what}"),
+                    &format!("{help} by the {worker}."),
+                    None,
+                    counter.metric_type(),
+                )?)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -58,6 +58,7 @@ impl AppState {
         engine: Engine,
         body_limit: usize,
         protection: Protection,
+        workers: metrics::WorkerMetrics,
     ) -> Self {
         let outbox = crate::outbox::Outbox::new(database.clone());
         let auth_failures = rate_limit::FailureLimiter::new(protection.auth_failures_per_minute);
@@ -66,7 +67,7 @@ impl AppState {
             crate::idempotency::IdempotencyRecords::new(database.clone()),
             protection.idempotency_ttl(),
         );
-        let metrics = Metrics::new(&store);
+        let metrics = Metrics::new(&store, workers);
         Self {
             database,
             store,

@@ -2,28 +2,30 @@
 //! success or final failure as an event (`NotificationSent` / `NotificationFailed`, for
 //! auditors) together with the row's status, in one transaction; a transient failure as a
 //! later retry with exponential backoff. Sending happens before recording, so a crash in
-//! between sends again (at least once) under the same Message-ID.
+//! between sends again (at least once) under the same Message-ID. It runs the workers' loop
+//! ([`crate::worker`]) over rows claimed with a lease ([`crate::lease`]).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use serde_json::json;
 use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use super::mailer::{MailSettings, Mailer, SendError};
+use crate::clock::Clock;
 use crate::domain::derive_id;
-use crate::engine::{Clock, EngineError};
-use crate::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent};
+use crate::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, StoreError};
 use crate::outbox::{Claimed, Outbox};
+use crate::worker::{Worker, WorkerCounts, WorkerLoop};
 use crate::side_writes::SideWrite;
 
-const POLL: Duration = Duration::from_millis(500);
 /// Added to the longest an attempt can take to make a claim's lease: long enough that a live
 /// node never loses its claim mid-send, short enough that a crashed node's claims are taken
 /// over soon after a restart.
 const LEASE_MARGIN: Duration = Duration::from_secs(10);
-const BATCH: i64 = 64;
+const BATCH: usize = 64;
 const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
 #[derive(Clone)]
@@ -35,6 +37,7 @@ pub struct Dispatcher {
     settings: MailSettings,
     node: String,
     wake: Arc<Notify>,
+    counts: Arc<WorkerCounts>,
 }
 
 /// `a@b.org` → `a***@b.org`, for logs.
@@ -62,7 +65,13 @@ impl Dispatcher {
             settings,
             node: Uuid::now_v7().to_string(),
             wake,
+            counts: Arc::default(),
         }
+    }
+
+    /// What its loop has done so far (for `/metrics`).
+    pub fn counts(&self) -> Arc<WorkerCounts> {
+        self.counts.clone()
     }
 
     /// One attempt is bounded by twice the SMTP timeout (see `deliver`); the lease covers it.
@@ -79,11 +88,16 @@ impl Dispatcher {
     }
 
     /// Sends everything due now; returns how many attempts were made.
-    pub async fn deliver_due(&self) -> Result<usize, EngineError> {
+    pub async fn deliver_due(&self) -> Result<usize, StoreError> {
         let now = self.clock.now().timestamp_micros();
         let claimed = self
             .outbox
-            .claim_due(&self.node, now, self.lease().as_micros() as i64, BATCH)
+            .claim_due(
+                &self.node,
+                now,
+                self.lease().as_micros() as i64,
+                BATCH as i64,
+            )
             .await?;
         let count = claimed.len();
         let deliveries = claimed.into_iter().map(|c| self.deliver(c));
@@ -95,7 +109,7 @@ impl Dispatcher {
         Ok(count)
     }
 
-    async fn deliver(&self, claimed: Claimed) -> Result<(), EngineError> {
+    async fn deliver(&self, claimed: Claimed) -> Result<(), StoreError> {
         let attempts = claimed.attempts + 1;
         // lettre's own timeout covers connecting; a server that accepts and then says
         // nothing must not hold the delivery forever, so the whole send is bounded too.
@@ -137,7 +151,7 @@ impl Dispatcher {
 
     /// The e-mail is out: try hard to record it, since an unrecorded send is sent again
     /// when the lease runs out (a duplicate, recognisable by its Message-ID, but a duplicate).
-    async fn record_sent(&self, claimed: &Claimed, attempts: i32) -> Result<(), EngineError> {
+    async fn record_sent(&self, claimed: &Claimed, attempts: i32) -> Result<(), StoreError> {
         let mut wait = Duration::from_millis(100);
         for _ in 0..5 {
             match self.record(claimed, "sent", attempts, None).await {
@@ -158,7 +172,7 @@ impl Dispatcher {
         status: &'static str,
         attempts: i32,
         error: Option<String>,
-    ) -> Result<(), EngineError> {
+    ) -> Result<(), StoreError> {
         let row = &claimed.row;
         let kind = if status == "sent" {
             "NotificationSent"
@@ -194,29 +208,34 @@ impl Dispatcher {
     }
 
     /// Runs until `shutdown` turns true.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            match self.deliver_due().await {
-                Ok(n) if n as i64 >= BATCH => continue,
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "dispatcher round failed"),
-            }
-            let sleep = match self.outbox.next_due().await {
-                Ok(Some(due)) => {
-                    Duration::from_micros((due - self.clock.now().timestamp_micros()).max(0) as u64)
-                        .min(POLL)
-                }
-                _ => POLL,
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(sleep) => {}
-                _ = self.wake.notified() => {}
-                _ = shutdown.changed() => {}
-            }
-            if *shutdown.borrow() {
-                tracing::info!("dispatcher stopped");
-                return;
-            }
-        }
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        let looping = WorkerLoop {
+            clock: self.clock.clone(),
+            wake: self.wake.clone(),
+            counts: self.counts.clone(),
+            worker: self,
+        };
+        looping.run(shutdown).await
+    }
+}
+
+#[async_trait]
+impl Worker for Dispatcher {
+    type Error = StoreError;
+
+    fn name(&self) -> &'static str {
+        "dispatcher"
+    }
+
+    fn batch(&self) -> usize {
+        BATCH
+    }
+
+    async fn round(&self) -> Result<usize, StoreError> {
+        self.deliver_due().await
+    }
+
+    async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        self.outbox.next_due().await
     }
 }

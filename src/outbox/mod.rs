@@ -5,10 +5,14 @@
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::db::Database;
 use crate::event_store::StoreError;
+use crate::lease::{Claimable, DueRows, Lease};
 
 /// A notification as enqueued: rendered, addressed, waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
@@ -56,6 +60,20 @@ pub struct Claimed {
     pub attempts: i32,
 }
 
+impl Claimable for Claimed {
+    fn id(&self) -> &str {
+        &self.row.id
+    }
+}
+
+/// The outbox as a claim sees it: queued rows, due at their next attempt.
+const DUE_ROWS: DueRows = DueRows {
+    table: "outbox",
+    waiting: "queued",
+    due: "next_attempt_at_us",
+    columns: "*",
+};
+
 #[derive(Debug, Clone, Default)]
 pub struct NotificationQuery {
     pub case_id: Option<String>,
@@ -64,16 +82,38 @@ pub struct NotificationQuery {
     pub limit: i64,
 }
 
+/// The outbox's SQL outside an append, one implementation per backend.
+#[async_trait]
+trait OutboxBackend: Send + Sync + std::fmt::Debug {
+    async fn claim_due(&self, lease: Lease<'_>) -> Result<Vec<Claimed>, StoreError>;
+    async fn retry(
+        &self,
+        id: &str,
+        attempts: i32,
+        next_us: i64,
+        error: &str,
+    ) -> Result<(), StoreError>;
+    async fn list(&self, query: &NotificationQuery) -> Result<Vec<Notification>, StoreError>;
+    async fn next_due(&self) -> Result<Option<i64>, StoreError>;
+    async fn queued(&self) -> Result<i64, StoreError>;
+}
+
 #[derive(Clone, Debug)]
 pub struct Outbox {
-    database: Database,
+    backend: Arc<dyn OutboxBackend>,
 }
 
 impl Outbox {
+    /// Chooses the backend, once.
     pub fn new(database: Database) -> Self {
-        Self { database }
+        let backend: Arc<dyn OutboxBackend> = match database {
+            Database::Sqlite(pool) => Arc::new(sqlite::SqliteOutbox(pool)),
+            Database::Postgres(pool) => Arc::new(postgres::PostgresOutbox(pool)),
+        };
+        Self { backend }
     }
 
+    /// Claims up to `limit` rows due at `now_us` (or whose lease ran out) for `node`.
     pub async fn claim_due(
         &self,
         node: &str,
@@ -81,12 +121,13 @@ impl Outbox {
         lease_us: i64,
         limit: i64,
     ) -> Result<Vec<Claimed>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::claim_due(pool, node, now_us, lease_us, limit).await,
-            Database::Postgres(pool) => {
-                postgres::claim_due(pool, node, now_us, lease_us, limit).await
-            }
-        }
+        let lease = Lease {
+            node,
+            now_us,
+            lease_us,
+            limit,
+        };
+        self.backend.claim_due(lease).await
     }
 
     /// A failed attempt that will be tried again at `next_us`.
@@ -97,32 +138,20 @@ impl Outbox {
         next_us: i64,
         error: &str,
     ) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::retry(pool, id, attempts, next_us, error).await,
-            Database::Postgres(pool) => postgres::retry(pool, id, attempts, next_us, error).await,
-        }
+        self.backend.retry(id, attempts, next_us, error).await
     }
 
     pub async fn list(&self, query: &NotificationQuery) -> Result<Vec<Notification>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::list(pool, query).await,
-            Database::Postgres(pool) => postgres::list(pool, query).await,
-        }
+        self.backend.list(query).await
     }
 
     /// The earliest time a queued row becomes due.
     pub async fn next_due(&self) -> Result<Option<i64>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::next_due(pool).await,
-            Database::Postgres(pool) => postgres::next_due(pool).await,
-        }
+        self.backend.next_due().await
     }
 
     /// How many notifications wait (for `/metrics`).
     pub async fn queued(&self) -> Result<i64, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::queued(pool).await,
-            Database::Postgres(pool) => postgres::queued(pool).await,
-        }
+        self.backend.queued().await
     }
 }

@@ -1,11 +1,14 @@
-//! PostgreSQL SQL for the outbox. Claims use `FOR UPDATE SKIP LOCKED`: several nodes take
-//! disjoint rows, so each e-mail is sent by one of them.
+//! PostgreSQL SQL for the outbox: the writes made inside an append, and the reads and updates
+//! the dispatcher and the API make outside one. Claims are [`crate::lease`]'s (`FOR UPDATE
+//! SKIP LOCKED`: several nodes take disjoint rows, so each e-mail is sent by one of them).
 
+use async_trait::async_trait;
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Transaction};
 
-use super::{Claimed, Notification, NotificationQuery, OutboxRow};
+use super::{Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow};
 use crate::event_store::StoreError;
+use crate::lease::Lease;
 
 /// Queues e-mails in one `unnest` insert; a row whose id is queued already is skipped.
 pub(crate) async fn enqueue_many(
@@ -67,50 +70,35 @@ pub(crate) async fn finish(
     Ok(())
 }
 
-pub(crate) async fn retry(
-    pool: &PgPool,
-    id: &str,
-    attempts: i32,
-    next_us: i64,
-    error: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("update outbox set attempts = $1, next_attempt_at_us = $2, last_error = $3, lease_until_us = null where id = $4")
+/// The outbox's SQL outside an append.
+#[derive(Debug)]
+pub(crate) struct PostgresOutbox(pub PgPool);
+
+#[async_trait]
+impl OutboxBackend for PostgresOutbox {
+    async fn claim_due(&self, lease: Lease<'_>) -> Result<Vec<Claimed>, StoreError> {
+        crate::lease::postgres::claim(&self.0, &DUE_ROWS, lease).await
+    }
+
+    async fn retry(
+        &self,
+        id: &str,
+        attempts: i32,
+        next_us: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("update outbox set attempts = $1, next_attempt_at_us = $2, last_error = $3, lease_until_us = null where id = $4")
         .bind(attempts)
         .bind(next_us)
         .bind(error)
         .bind(id)
-        .execute(pool)
+        .execute(&self.0)
         .await?;
-    Ok(())
-}
+        Ok(())
+    }
 
-pub(crate) async fn claim_due(
-    pool: &PgPool,
-    node: &str,
-    now_us: i64,
-    lease_us: i64,
-    limit: i64,
-) -> Result<Vec<Claimed>, StoreError> {
-    Ok(sqlx::query_as(
-        "update outbox set claimed_by = $1, lease_until_us = $2 + $3 where id in ( \
-             select id from outbox where status = 'queued' and next_attempt_at_us <= $2 \
-             and (lease_until_us is null or lease_until_us < $2) \
-             order by next_attempt_at_us limit $4 for update skip locked) \
-         returning *",
-    )
-    .bind(node)
-    .bind(now_us)
-    .bind(lease_us)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?)
-}
-
-pub(crate) async fn list(
-    pool: &PgPool,
-    q: &NotificationQuery,
-) -> Result<Vec<Notification>, StoreError> {
-    Ok(sqlx::query_as(
+    async fn list(&self, q: &NotificationQuery) -> Result<Vec<Notification>, StoreError> {
+        Ok(sqlx::query_as(
         "select id, case_id, to_address, member_id, template, subject, status, attempts, last_error, event_id \
          from outbox where ($1::text is null or case_id = $1) and ($2::text is null or status = $2) \
          and ($3::text is null or id > $3) order by id limit $4",
@@ -119,22 +107,25 @@ pub(crate) async fn list(
     .bind(&q.status)
     .bind(&q.after)
     .bind(q.limit)
-    .fetch_all(pool)
+    .fetch_all(&self.0)
     .await?)
-}
+    }
 
-pub(crate) async fn next_due(pool: &PgPool) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query_scalar("select min(next_attempt_at_us) from outbox where status = 'queued'")
-            .fetch_one(pool)
+    async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar(
+                "select min(next_attempt_at_us) from outbox where status = 'queued'",
+            )
+            .fetch_one(&self.0)
             .await?,
-    )
-}
+        )
+    }
 
-pub(crate) async fn queued(pool: &PgPool) -> Result<i64, StoreError> {
-    Ok(
-        sqlx::query_scalar("select count(*) from outbox where status = 'queued'")
-            .fetch_one(pool)
-            .await?,
-    )
+    async fn queued(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("select count(*) from outbox where status = 'queued'")
+                .fetch_one(&self.0)
+                .await?,
+        )
+    }
 }

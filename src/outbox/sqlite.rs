@@ -1,10 +1,13 @@
-//! SQLite SQL for the outbox.
+//! SQLite SQL for the outbox: the writes made inside an append, and the reads and updates
+//! the dispatcher and the API make outside one. The claim is [`crate::lease`]'s.
 
+use async_trait::async_trait;
 use sqlx::sqlite::SqlitePool;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use super::{Claimed, Notification, NotificationQuery, OutboxRow};
+use super::{Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow};
 use crate::event_store::StoreError;
+use crate::lease::Lease;
 
 /// Queues e-mails with multi-row inserts; a row whose id is queued already is skipped.
 pub(crate) async fn enqueue_many(
@@ -59,58 +62,36 @@ pub(crate) async fn finish(
     Ok(())
 }
 
-pub(crate) async fn retry(
-    pool: &SqlitePool,
-    id: &str,
-    attempts: i32,
-    next_us: i64,
-    error: &str,
-) -> Result<(), StoreError> {
-    let _turn = crate::db::sqlite_write_turn(pool).await;
-    sqlx::query("update outbox set attempts = ?, next_attempt_at_us = ?, last_error = ?, lease_until_us = null where id = ?")
+/// The outbox's SQL outside an append.
+#[derive(Debug)]
+pub(crate) struct SqliteOutbox(pub SqlitePool);
+
+#[async_trait]
+impl OutboxBackend for SqliteOutbox {
+    async fn claim_due(&self, lease: Lease<'_>) -> Result<Vec<Claimed>, StoreError> {
+        crate::lease::sqlite::claim(&self.0, &DUE_ROWS, lease).await
+    }
+
+    async fn retry(
+        &self,
+        id: &str,
+        attempts: i32,
+        next_us: i64,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        let _turn = crate::db::sqlite_write_turn(&self.0).await;
+        sqlx::query("update outbox set attempts = ?, next_attempt_at_us = ?, last_error = ?, lease_until_us = null where id = ?")
         .bind(attempts)
         .bind(next_us)
         .bind(error)
         .bind(id)
-        .execute(pool)
+        .execute(&self.0)
         .await?;
-    Ok(())
-}
-
-pub(crate) async fn claim_due(
-    pool: &SqlitePool,
-    node: &str,
-    now_us: i64,
-    lease_us: i64,
-    limit: i64,
-) -> Result<Vec<Claimed>, StoreError> {
-    let _turn = crate::db::sqlite_write_turn(pool).await;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let claimed: Vec<Claimed> = sqlx::query_as(
-        "select * from outbox where status = 'queued' and next_attempt_at_us <= ?1 \
-         and (lease_until_us is null or lease_until_us < ?1) order by next_attempt_at_us limit ?2",
-    )
-    .bind(now_us)
-    .bind(limit)
-    .fetch_all(&mut *tx)
-    .await?;
-    for item in &claimed {
-        sqlx::query("update outbox set claimed_by = ?, lease_until_us = ? where id = ?")
-            .bind(node)
-            .bind(now_us + lease_us)
-            .bind(&item.row.id)
-            .execute(&mut *tx)
-            .await?;
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(claimed)
-}
 
-pub(crate) async fn list(
-    pool: &SqlitePool,
-    q: &NotificationQuery,
-) -> Result<Vec<Notification>, StoreError> {
-    Ok(sqlx::query_as(
+    async fn list(&self, q: &NotificationQuery) -> Result<Vec<Notification>, StoreError> {
+        Ok(sqlx::query_as(
         "select id, case_id, to_address, member_id, template, subject, status, attempts, last_error, event_id \
          from outbox where (?1 is null or case_id = ?1) and (?2 is null or status = ?2) \
          and (?3 is null or id > ?3) order by id limit ?4",
@@ -119,22 +100,25 @@ pub(crate) async fn list(
     .bind(&q.status)
     .bind(&q.after)
     .bind(q.limit)
-    .fetch_all(pool)
+    .fetch_all(&self.0)
     .await?)
-}
+    }
 
-pub(crate) async fn next_due(pool: &SqlitePool) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query_scalar("select min(next_attempt_at_us) from outbox where status = 'queued'")
-            .fetch_one(pool)
+    async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar(
+                "select min(next_attempt_at_us) from outbox where status = 'queued'",
+            )
+            .fetch_one(&self.0)
             .await?,
-    )
-}
+        )
+    }
 
-pub(crate) async fn queued(pool: &SqlitePool) -> Result<i64, StoreError> {
-    Ok(
-        sqlx::query_scalar("select count(*) from outbox where status = 'queued'")
-            .fetch_one(pool)
-            .await?,
-    )
+    async fn queued(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("select count(*) from outbox where status = 'queued'")
+                .fetch_one(&self.0)
+                .await?,
+        )
+    }
 }

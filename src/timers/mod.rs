@@ -8,10 +8,14 @@
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::db::Database;
 use crate::event_store::StoreError;
+use crate::lease::{Claimable, DueRows, Lease};
 use crate::side_writes::SideWrite;
 
 /// A timer row.
@@ -25,14 +29,48 @@ pub struct TimerRow {
     pub due_at_us: i64,
 }
 
+impl Claimable for TimerRow {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The timers as a claim sees them: pending rows, due at their due time.
+const DUE_ROWS: DueRows = DueRows {
+    table: "timers",
+    waiting: "pending",
+    due: "due_at_us",
+    columns: "id, case_id, task_id, kind, due_at_us",
+};
+
+/// The timers' SQL outside an append, one implementation per backend.
+#[async_trait]
+trait TimersBackend: Send + Sync + std::fmt::Debug {
+    async fn claim_due(&self, lease: Lease<'_>) -> Result<Vec<TimerRow>, StoreError>;
+    async fn complete(&self, id: &str) -> Result<(), StoreError>;
+    async fn next_due(&self) -> Result<Option<i64>, StoreError>;
+    async fn postpone(&self, id: &str, due_at_us: i64) -> Result<(), StoreError>;
+    async fn cases_due_between(
+        &self,
+        after_us: i64,
+        until_us: i64,
+    ) -> Result<Vec<String>, StoreError>;
+    async fn pending(&self) -> Result<i64, StoreError>;
+}
+
 #[derive(Clone, Debug)]
 pub struct Timers {
-    database: Database,
+    backend: Arc<dyn TimersBackend>,
 }
 
 impl Timers {
+    /// Chooses the backend, once.
     pub fn new(database: Database) -> Self {
-        Self { database }
+        let backend: Arc<dyn TimersBackend> = match database {
+            Database::Sqlite(pool) => Arc::new(sqlite::SqliteTimers(pool)),
+            Database::Postgres(pool) => Arc::new(postgres::PostgresTimers(pool)),
+        };
+        Self { backend }
     }
 
     /// Claims up to `limit` timers due at `now_us` (or whose lease ran out) for `node`.
@@ -43,37 +81,29 @@ impl Timers {
         lease_us: i64,
         limit: i64,
     ) -> Result<Vec<TimerRow>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::claim_due(pool, node, now_us, lease_us, limit).await,
-            Database::Postgres(pool) => {
-                postgres::claim_due(pool, node, now_us, lease_us, limit).await
-            }
-        }
+        let lease = Lease {
+            node,
+            now_us,
+            lease_us,
+            limit,
+        };
+        self.backend.claim_due(lease).await
     }
 
     /// Marks a claimed timer fired when its firing appended nothing.
     pub async fn complete(&self, id: &str) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::complete_now(pool, id).await,
-            Database::Postgres(pool) => postgres::complete_now(pool, id).await,
-        }
+        self.backend.complete(id).await
     }
 
     /// The earliest due time of a pending timer.
     pub async fn next_due(&self) -> Result<Option<i64>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::next_due(pool).await,
-            Database::Postgres(pool) => postgres::next_due(pool).await,
-        }
+        self.backend.next_due().await
     }
 
     /// Moves a pending timer to `due_at_us` and frees its claim: a reminder or escalation
     /// that came due while offices are closed waits for them to open.
     pub async fn postpone(&self, id: &str, due_at_us: i64) -> Result<(), StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::postpone(pool, id, due_at_us).await,
-            Database::Postgres(pool) => postgres::postpone(pool, id, due_at_us).await,
-        }
+        self.backend.postpone(id, due_at_us).await
     }
 
     /// The cases with a timer pending in `(after_us, until_us]`: those a closure of that
@@ -83,18 +113,12 @@ impl Timers {
         after_us: i64,
         until_us: i64,
     ) -> Result<Vec<String>, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::cases_due_between(pool, after_us, until_us).await,
-            Database::Postgres(pool) => postgres::cases_due_between(pool, after_us, until_us).await,
-        }
+        self.backend.cases_due_between(after_us, until_us).await
     }
 
     /// How many timers wait (for `/metrics`).
     pub async fn pending(&self) -> Result<i64, StoreError> {
-        match &self.database {
-            Database::Sqlite(pool) => sqlite::pending(pool).await,
-            Database::Postgres(pool) => postgres::pending(pool).await,
-        }
+        self.backend.pending().await
     }
 }
 

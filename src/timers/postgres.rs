@@ -1,11 +1,14 @@
-//! PostgreSQL SQL for timers. Claims use `FOR UPDATE SKIP LOCKED`, so schedulers on several
-//! nodes take disjoint sets of due timers without waiting on each other.
+//! PostgreSQL SQL for timers: the writes made inside an append, and the updates and reads the
+//! scheduler makes outside one. Claims are [`crate::lease`]'s (`FOR UPDATE SKIP LOCKED`, so
+//! schedulers on several nodes take disjoint sets of due timers without waiting on each other).
 
+use async_trait::async_trait;
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Transaction};
 
-use super::{TimerGroup, TimerRow};
+use super::{DUE_ROWS, TimerGroup, TimerRow, TimersBackend};
 use crate::event_store::StoreError;
+use crate::lease::Lease;
 
 /// A group of timer writes (see [`super::steps`]): its cancels, then its schedules, one
 /// statement each over arrays.
@@ -68,75 +71,64 @@ pub(crate) async fn complete(
     Ok(())
 }
 
-pub(crate) async fn complete_now(pool: &PgPool, id: &str) -> Result<(), StoreError> {
-    sqlx::query("update timers set status = 'fired' where id = $1")
-        .bind(id)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
+/// The timers' SQL outside an append.
+#[derive(Debug)]
+pub(crate) struct PostgresTimers(pub PgPool);
 
-pub(crate) async fn claim_due(
-    pool: &PgPool,
-    node: &str,
-    now_us: i64,
-    lease_us: i64,
-    limit: i64,
-) -> Result<Vec<TimerRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "update timers set claimed_by = $1, lease_until_us = $2 + $3 where id in ( \
-             select id from timers where status = 'pending' and due_at_us <= $2 \
-             and (lease_until_us is null or lease_until_us < $2) \
-             order by due_at_us limit $4 for update skip locked) \
-         returning id, case_id, task_id, kind, due_at_us",
-    )
-    .bind(node)
-    .bind(now_us)
-    .bind(lease_us)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?)
-}
+#[async_trait]
+impl TimersBackend for PostgresTimers {
+    async fn claim_due(&self, lease: Lease<'_>) -> Result<Vec<TimerRow>, StoreError> {
+        crate::lease::postgres::claim(&self.0, &DUE_ROWS, lease).await
+    }
 
-pub(crate) async fn next_due(pool: &PgPool) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query_scalar("select min(due_at_us) from timers where status = 'pending'")
-            .fetch_one(pool)
-            .await?,
-    )
-}
+    async fn complete(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("update timers set status = 'fired' where id = $1")
+            .bind(id)
+            .execute(&self.0)
+            .await?;
+        Ok(())
+    }
 
-pub(crate) async fn pending(pool: &PgPool) -> Result<i64, StoreError> {
-    Ok(
-        sqlx::query_scalar("select count(*) from timers where status = 'pending'")
-            .fetch_one(pool)
-            .await?,
-    )
-}
+    async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("select min(due_at_us) from timers where status = 'pending'")
+                .fetch_one(&self.0)
+                .await?,
+        )
+    }
 
-pub(crate) async fn postpone(pool: &PgPool, id: &str, due_at_us: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "update timers set due_at_us = $1, claimed_by = null, lease_until_us = null \
+    async fn pending(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("select count(*) from timers where status = 'pending'")
+                .fetch_one(&self.0)
+                .await?,
+        )
+    }
+
+    async fn postpone(&self, id: &str, due_at_us: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "update timers set due_at_us = $1, claimed_by = null, lease_until_us = null \
          where id = $2 and status = 'pending'",
-    )
-    .bind(due_at_us)
-    .bind(id)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
+        )
+        .bind(due_at_us)
+        .bind(id)
+        .execute(&self.0)
+        .await?;
+        Ok(())
+    }
 
-pub(crate) async fn cases_due_between(
-    pool: &PgPool,
-    after_us: i64,
-    until_us: i64,
-) -> Result<Vec<String>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "select distinct case_id from timers \
+    async fn cases_due_between(
+        &self,
+        after_us: i64,
+        until_us: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "select distinct case_id from timers \
          where status = 'pending' and due_at_us > $1 and due_at_us <= $2 order by case_id",
-    )
-    .bind(after_us)
-    .bind(until_us)
-    .fetch_all(pool)
-    .await?)
+        )
+        .bind(after_us)
+        .bind(until_us)
+        .fetch_all(&self.0)
+        .await?)
+    }
 }

@@ -1,12 +1,15 @@
-//! SQLite SQL for timers. Claims run under `BEGIN IMMEDIATE`: one claimer at a time, even
-//! across processes sharing the file.
+//! SQLite SQL for timers: the writes made inside an append, and the updates and reads the
+//! scheduler makes outside one. Claims are [`crate::lease`]'s (under `BEGIN IMMEDIATE`: one
+//! claimer at a time, even across processes sharing the file).
 
+use async_trait::async_trait;
 use sqlx::sqlite::SqlitePool;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use super::{TimerGroup, TimerRow};
+use super::{DUE_ROWS, TimerGroup, TimerRow, TimersBackend};
 use crate::documents::fixed_chunks;
 use crate::event_store::StoreError;
+use crate::lease::Lease;
 
 /// A group of timer writes (see [`super::steps`]): its cancels, then its schedules, each
 /// as multi-row statements of a few fixed sizes. `+status` keeps SQLite on the by-case index.
@@ -68,88 +71,65 @@ pub(crate) async fn complete(
     Ok(())
 }
 
-pub(crate) async fn complete_now(pool: &SqlitePool, id: &str) -> Result<(), StoreError> {
-    let _turn = crate::db::sqlite_write_turn(pool).await;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    complete(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(())
-}
+/// The timers' SQL outside an append.
+#[derive(Debug)]
+pub(crate) struct SqliteTimers(pub SqlitePool);
 
-pub(crate) async fn claim_due(
-    pool: &SqlitePool,
-    node: &str,
-    now_us: i64,
-    lease_us: i64,
-    limit: i64,
-) -> Result<Vec<TimerRow>, StoreError> {
-    let _turn = crate::db::sqlite_write_turn(pool).await;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let claimed: Vec<TimerRow> = sqlx::query_as(
-        "select id, case_id, task_id, kind, due_at_us from timers \
-         where (status = 'pending' and due_at_us <= ?1 and (lease_until_us is null or lease_until_us < ?1)) \
-         order by due_at_us limit ?2",
-    )
-    .bind(now_us)
-    .bind(limit)
-    .fetch_all(&mut *tx)
-    .await?;
-    for timer in &claimed {
-        sqlx::query("update timers set claimed_by = ?, lease_until_us = ? where id = ?")
-            .bind(node)
-            .bind(now_us + lease_us)
-            .bind(&timer.id)
-            .execute(&mut *tx)
-            .await?;
+#[async_trait]
+impl TimersBackend for SqliteTimers {
+    async fn claim_due(&self, lease: Lease<'_>) -> Result<Vec<TimerRow>, StoreError> {
+        crate::lease::sqlite::claim(&self.0, &DUE_ROWS, lease).await
     }
-    tx.commit().await?;
-    Ok(claimed)
-}
 
-pub(crate) async fn next_due(pool: &SqlitePool) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query_scalar("select min(due_at_us) from timers where status = 'pending'")
-            .fetch_one(pool)
-            .await?,
-    )
-}
+    async fn complete(&self, id: &str) -> Result<(), StoreError> {
+        let _turn = crate::db::sqlite_write_turn(&self.0).await;
+        let mut tx = self.0.begin_with("BEGIN IMMEDIATE").await?;
+        complete(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-pub(crate) async fn pending(pool: &SqlitePool) -> Result<i64, StoreError> {
-    Ok(
-        sqlx::query_scalar("select count(*) from timers where status = 'pending'")
-            .fetch_one(pool)
-            .await?,
-    )
-}
+    async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("select min(due_at_us) from timers where status = 'pending'")
+                .fetch_one(&self.0)
+                .await?,
+        )
+    }
 
-pub(crate) async fn postpone(
-    pool: &SqlitePool,
-    id: &str,
-    due_at_us: i64,
-) -> Result<(), StoreError> {
-    let _turn = crate::db::sqlite_write_turn(pool).await;
-    sqlx::query(
-        "update timers set due_at_us = ?, claimed_by = null, lease_until_us = null \
+    async fn pending(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("select count(*) from timers where status = 'pending'")
+                .fetch_one(&self.0)
+                .await?,
+        )
+    }
+
+    async fn postpone(&self, id: &str, due_at_us: i64) -> Result<(), StoreError> {
+        let _turn = crate::db::sqlite_write_turn(&self.0).await;
+        sqlx::query(
+            "update timers set due_at_us = ?, claimed_by = null, lease_until_us = null \
          where id = ? and status = 'pending'",
-    )
-    .bind(due_at_us)
-    .bind(id)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
+        )
+        .bind(due_at_us)
+        .bind(id)
+        .execute(&self.0)
+        .await?;
+        Ok(())
+    }
 
-pub(crate) async fn cases_due_between(
-    pool: &SqlitePool,
-    after_us: i64,
-    until_us: i64,
-) -> Result<Vec<String>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "select distinct case_id from timers \
+    async fn cases_due_between(
+        &self,
+        after_us: i64,
+        until_us: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "select distinct case_id from timers \
          where status = 'pending' and due_at_us > ? and due_at_us <= ? order by case_id",
-    )
-    .bind(after_us)
-    .bind(until_us)
-    .fetch_all(pool)
-    .await?)
+        )
+        .bind(after_us)
+        .bind(until_us)
+        .fetch_all(&self.0)
+        .await?)
+    }
 }

@@ -88,6 +88,11 @@ async fn metrics_series_stay_bounded_under_random_methods_and_paths(db: TestDb) 
     assert!(text.contains("daftar_http_request_duration_seconds_bucket{"));
     assert!(text.contains("daftar_group_commit_batch_size_bucket{"));
     assert!(text.contains("\ndaftar_appends_total "));
+    assert!(text.contains("\ndaftar_scheduler_rounds_total "), "{text}");
+    assert!(
+        text.contains("\ndaftar_dispatcher_failed_rounds_total 0\n"),
+        "{text}"
+    );
     assert!(text.ends_with("# EOF\n"));
 }
 

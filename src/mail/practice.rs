@@ -84,7 +84,7 @@ pub fn english(template: Template, ctx: &MailContext) -> (String, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::render;
+    use crate::mail::render;
 
     fn context() -> MailContext {
         MailContext {

@@ -2,8 +2,9 @@
 //! the list of (template, recipient, context). Pure; the engine turns the result into outbox
 //! rows inside the append's transaction.
 
-use crate::domain::{CaseEvent, CaseState, DeadlineCause, Role, Task, TaskKind, VoteOutcome};
-use crate::engine::Member;
+use crate::domain::{
+    CaseEvent, CaseState, DeadlineCause, Member, Role, Task, TaskKind, VoteOutcome,
+};
 use crate::workflow::Notify;
 
 use super::templates::{MailContext, Template};

@@ -1,5 +1,6 @@
-//! The clock is injected: production reads the system time, tests move a manual clock, and
-//! no test sleeps until a deadline.
+//! The clock, injected into everything that needs the time (the engine, the scheduler, the
+//! e-mail dispatcher); it depends on nothing of ours. Production reads the system time, tests
+//! move a manual clock, and no test sleeps until a deadline.
 
 use std::sync::{Arc, Mutex};
 
