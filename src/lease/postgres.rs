@@ -14,6 +14,7 @@ pub(crate) async fn claim<T>(
 where
     T: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
 {
+    // Only the description's constants go into the text; every value is bound.
     let sql = format!(
         "update {table} set claimed_by = $1, lease_until_us = $2 + $3 where id in ( \
              select id from {table} where {claimable} \

@@ -15,6 +15,8 @@ pub(crate) async fn claim<T>(
 where
     T: Claimable + for<'r> sqlx::FromRow<'r, SqliteRow> + Send + Unpin,
 {
+    // Only the description's constants go into the text; every value is bound. The text is
+    // the same at every call, so the statement cache still holds it.
     let select = format!(
         "select {} from {} where {} order by {} limit ?2",
         rows.columns,
