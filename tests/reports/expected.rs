@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use daftar::reports::ExchangeMatrix;
 use daftar::reports::duplicates::DuplicateKind;
-use daftar::reports::matrix::Basis;
+use daftar::reports::matrix::{Basis, Quality};
 use serde_json::Value;
 
 use crate::support::seed::fixture;
@@ -62,15 +62,19 @@ fn matches(m: &ExchangeMatrix) -> Vec<String> {
         .iter()
         .flat_map(|c| &c.matched)
         .map(|x| {
-            let (on, shared) = match x.on {
-                Basis::DataItems => ("data_items", &x.data_items),
-                Basis::LookupKeys => ("lookup_keys", &x.lookup_keys),
+            let on = match x.on {
+                Basis::DataItems => "data_items",
+                Basis::CatalogueItems => "catalogue_items",
+            };
+            let quality = match x.quality {
+                Quality::Full => "full".to_string(),
+                Quality::Partial => format!("partial, missing {}", x.missing_items.join(" + ")),
             };
             format!(
-                "{} → {} on {on}: {}",
+                "{} → {} on {on}, {quality}: {}",
                 x.need,
                 x.offer,
-                sorted(shared.clone())
+                sorted(x.data_items.clone())
             )
         })
         .collect();
@@ -86,7 +90,14 @@ fn unmatched(m: &ExchangeMatrix) -> Vec<String> {
             let reason = serde_json::to_value(u.reason).unwrap();
             let reason = reason.as_str().unwrap();
             let candidates = sorted(u.candidates.clone());
-            format!("{} {reason}; candidates: {candidates}", u.need.reference)
+            let offers = match u.offers.is_empty() {
+                true => String::new(),
+                false => format!("; offers: {}", u.offers.join(" + ")),
+            };
+            format!(
+                "{} {reason}{offers}; candidates: {candidates}",
+                u.need.reference
+            )
         })
         .collect();
     lines.sort();
