@@ -134,4 +134,39 @@ mod tests {
         // Its own need of INSO, and PMO's need of what it offers to IRICA alone.
         assert_eq!(mimt.matrix.unmatched_needs.len(), 2);
     }
+
+    #[test]
+    fn a_member_reads_the_conflicts_its_agency_is_part_of_and_its_totals() {
+        let master = |item: &str| json!({"title": "ثبت", "consumer_agencies": "any_with_legal_basis", "data_items": [{"name": item}], "source_register": {"system_name": "سامانه", "is_authoritative_master": true}});
+        let inventories = vec![
+            (
+                "ICCIMA".to_string(),
+                json!({"needs": [], "offers": [master("وضعیت کارت بازرگانی")]}),
+            ),
+            (
+                "MIMT".to_string(),
+                json!({"needs": [], "offers": [master("وضعيت كارت بازرگاني")]}),
+            ),
+            (
+                "PMO".to_string(),
+                json!({"needs": [{"title": "کارت", "provider_agency": "MIMT", "data_items": [{"name": "وضعیت کارت بازرگانی"}]}], "offers": []}),
+            ),
+        ];
+        let document = MatrixDocument {
+            case: uuid::Uuid::nil(),
+            sources: Vec::new(),
+            matrix: build_matrix(&[], &inventories, &CatalogueIndex::default()),
+        };
+        assert_eq!(document.matrix.conflicts.len(), 1);
+        assert_eq!(
+            document.seen_by("MIMT").matrix.conflicts,
+            document.matrix.conflicts
+        );
+        assert_eq!(document.seen_by("ICCIMA").matrix.conflicts.len(), 1);
+        let pmo = document.seen_by("PMO").matrix;
+        assert!(pmo.conflicts.is_empty(), "PMO claims nothing");
+        assert_eq!((pmo.totals.full, pmo.totals.none), (1, 0), "its one need");
+        let iccima = document.seen_by("ICCIMA").matrix;
+        assert_eq!(iccima.totals.needs(), 0, "no cell of ICCIMA's");
+    }
 }
