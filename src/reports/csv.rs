@@ -7,7 +7,7 @@
 use super::board::Board;
 use super::duplicates::DuplicateKind;
 use super::entries::Consumers;
-use super::matrix::{Basis, ExchangeMatrix};
+use super::matrix::{Basis, ExchangeMatrix, Quality, QualityCounts};
 
 pub const BOM: &str = "\u{FEFF}";
 
@@ -30,7 +30,7 @@ fn push_row(out: &mut String, cells: &[&str]) {
     out.push_str("\r\n");
 }
 
-const MATRIX_HEADER: [&str; 11] = [
+const MATRIX_HEADER: [&str; 17] = [
     "section",
     "group",
     "consumer",
@@ -42,6 +42,12 @@ const MATRIX_HEADER: [&str; 11] = [
     "basis",
     "data_items",
     "detail",
+    "quality",
+    "missing_items",
+    "full",
+    "partial",
+    "lookup_key_only",
+    "none",
 ];
 
 /// One line of the matrix table; empty columns stay empty.
@@ -58,10 +64,17 @@ struct MatrixRow<'a> {
     basis: &'a str,
     data_items: String,
     detail: &'a str,
+    quality: &'a str,
+    missing_items: String,
+    counts: Option<QualityCounts>,
 }
 
 impl MatrixRow<'_> {
     fn push(self, out: &mut String) {
+        let counts = self.counts.map_or(
+            [String::new(), String::new(), String::new(), String::new()],
+            |c| [c.full, c.partial, c.lookup_key_only, c.none].map(|n| n.to_string()),
+        );
         push_row(
             out,
             &[
@@ -76,6 +89,12 @@ impl MatrixRow<'_> {
                 self.basis,
                 &self.data_items,
                 self.detail,
+                self.quality,
+                &self.missing_items,
+                &counts[0],
+                &counts[1],
+                &counts[2],
+                &counts[3],
             ],
         );
     }
@@ -87,16 +106,53 @@ fn joined(items: &[String]) -> String {
 }
 
 /// The matrix as one long table, one row per fact, so a spreadsheet filter on `section`
-/// gives each list: `match`, `unmatched_need`, `unused_offer`, `duplicate_need`,
-/// `duplicate_offer`.
+/// gives each list: `total` and `cell` (how many needs are met how), `match`,
+/// `unmatched_need`, `unused_offer`, `duplicate_need`, `duplicate_offer`, `conflict`.
 pub fn matrix_csv(matrix: &ExchangeMatrix) -> String {
     let mut out = String::from(BOM);
     push_row(&mut out, &MATRIX_HEADER);
+    count_rows(matrix, &mut out);
     match_rows(matrix, &mut out);
     unmatched_rows(matrix, &mut out);
     unused_rows(matrix, &mut out);
     duplicate_rows(matrix, &mut out);
+    conflict_rows(matrix, &mut out);
     out
+}
+
+/// The totals, then each cell's counts.
+fn count_rows(matrix: &ExchangeMatrix, out: &mut String) {
+    MatrixRow {
+        section: "total",
+        counts: Some(matrix.totals),
+        ..Default::default()
+    }
+    .push(out);
+    for cell in &matrix.cells {
+        MatrixRow {
+            section: "cell",
+            consumer: cell.consumer.clone(),
+            provider: &cell.provider,
+            counts: Some(cell.counts),
+            ..Default::default()
+        }
+        .push(out);
+    }
+}
+
+/// One row per conflict: the providers in `provider`, their offers in `offer_ref`.
+fn conflict_rows(matrix: &ExchangeMatrix, out: &mut String) {
+    for c in &matrix.conflicts {
+        let providers = joined(&c.providers);
+        MatrixRow {
+            section: "conflict",
+            provider: &providers,
+            offer_ref: joined(&c.offers),
+            data_items: c.item.clone(),
+            ..Default::default()
+        }
+        .push(out);
+    }
 }
 
 fn match_rows(matrix: &ExchangeMatrix, out: &mut String) {
@@ -104,9 +160,13 @@ fn match_rows(matrix: &ExchangeMatrix, out: &mut String) {
         for m in &cell.matched {
             let need = cell.needs.iter().find(|n| n.reference == m.need);
             let offer = cell.offers.iter().find(|o| o.reference == m.offer);
-            let (basis, shared) = match m.on {
-                Basis::DataItems => ("data_items", &m.data_items),
-                Basis::LookupKeys => ("lookup_keys", &m.lookup_keys),
+            let basis = match m.on {
+                Basis::DataItems => "data_items",
+                Basis::CatalogueItems => "catalogue_items",
+            };
+            let quality = match m.quality {
+                Quality::Full => "full",
+                Quality::Partial => "partial",
             };
             MatrixRow {
                 section: "match",
@@ -117,7 +177,9 @@ fn match_rows(matrix: &ExchangeMatrix, out: &mut String) {
                 offer_ref: m.offer.clone(),
                 offer_title: offer.map_or("", |o| o.title.as_str()),
                 basis,
-                data_items: joined(shared),
+                data_items: joined(&m.data_items),
+                quality,
+                missing_items: joined(&m.missing_items),
                 ..Default::default()
             }
             .push(out);
@@ -125,10 +187,12 @@ fn match_rows(matrix: &ExchangeMatrix, out: &mut String) {
     }
 }
 
-/// The named provider, the need, its candidates (in `offer_ref`) and the reason.
+/// The named provider, the need, its candidates (in `offer_ref`) and the reason; for
+/// `lookup_key_only`, the provider's offers sharing only a lookup key in `offer_title`.
 fn unmatched_rows(matrix: &ExchangeMatrix, out: &mut String) {
     for u in &matrix.unmatched_needs {
         let reason = serde_json::to_value(u.reason).unwrap_or_default();
+        let key_offers = joined(&u.offers);
         MatrixRow {
             section: "unmatched_need",
             consumer: u.need.agency.clone(),
@@ -136,6 +200,7 @@ fn unmatched_rows(matrix: &ExchangeMatrix, out: &mut String) {
             need_ref: &u.need.reference,
             need_title: &u.need.title,
             offer_ref: joined(&u.candidates),
+            offer_title: &key_offers,
             data_items: joined(&u.need.data_items),
             detail: reason.as_str().unwrap_or(""),
             ..Default::default()
@@ -280,19 +345,21 @@ mod tests {
                 serde_json::json!({"needs": [need("unknown", "y")], "offers": []}),
             ),
         ];
-        let matrix = super::super::build_matrix(&[], &inventories);
+        let matrix = super::super::build_matrix(&[], &inventories, &Default::default());
         let text = matrix_csv(&matrix);
         let lines: Vec<&str> = text.trim_start_matches(BOM).lines().collect();
         assert_eq!(lines[0], MATRIX_HEADER.join(","));
         assert_eq!(
             &lines[1..],
             [
-                "match,,A,B,A/needs/0,نیاز,B/offers/0,عرضه,data_items,x,",
-                "unmatched_need,,A,unknown,A/needs/1,نیاز,,,,y,provider_unknown",
-                "unmatched_need,,C,unknown,C/needs/0,نیاز,,,,y,provider_unknown",
-                "unused_offer,,any_with_legal_basis,B,,,B/offers/1,عرضه,,z,",
-                "duplicate_need,1,A,unknown,A/needs/1,,,,,y,",
-                "duplicate_need,1,C,unknown,C/needs/0,,,,,y,",
+                "total,,,,,,,,,,,,,1,0,0,2",
+                "cell,,A,B,,,,,,,,,,1,0,0,0",
+                "match,,A,B,A/needs/0,نیاز,B/offers/0,عرضه,data_items,x,,full,,,,,",
+                "unmatched_need,,A,unknown,A/needs/1,نیاز,,,,y,provider_unknown,,,,,,",
+                "unmatched_need,,C,unknown,C/needs/0,نیاز,,,,y,provider_unknown,,,,,,",
+                "unused_offer,,any_with_legal_basis,B,,,B/offers/1,عرضه,,z,,,,,,,",
+                "duplicate_need,1,A,unknown,A/needs/1,,,,,y,,,,,,,",
+                "duplicate_need,1,C,unknown,C/needs/0,,,,,y,,,,,,,",
             ]
         );
     }

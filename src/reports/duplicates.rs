@@ -10,10 +10,13 @@
 //!
 //! Linked entries form groups (transitively); a group is reported when its entries come
 //! from at least two agencies. Identifier items do not count (see [`super::normalise`]).
+//! Items compare as in the matrix: by catalogue item, else by match key.
 
 use serde::{Deserialize, Serialize};
 
-use super::entries::{NeedEntry, OfferEntry, Profile};
+use std::collections::HashMap;
+
+use super::entries::{ItemKey, NeedEntry, OfferEntry, Profile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -43,16 +46,9 @@ pub fn duplicates(
     offer_profiles: &[Profile],
 ) -> Vec<Duplicate> {
     let need_agencies: Vec<&str> = needs.iter().map(|n| n.agency.as_str()).collect();
-    let need_groups = groups(need_profiles, |i, j| {
-        needs[i].provider_agency == needs[j].provider_agency
-            && !need_profiles[i].shared_items(&need_profiles[j]).is_empty()
-    });
+    let need_groups = need_groups(needs, need_profiles);
     let offer_agencies: Vec<&str> = offers.iter().map(|o| o.agency.as_str()).collect();
-    let offer_groups = groups(offer_profiles, |i, j| {
-        let (a, b) = (&offer_profiles[i], &offer_profiles[j]);
-        let wanted = a.items.len().min(b.items.len()).clamp(1, 2);
-        a.shared_items(b).len() >= wanted
-    });
+    let offer_groups = offer_groups(offer_profiles);
     let mut found = Vec::new();
     for group in need_groups {
         if let Some(mut duplicate) = report(&group, &need_agencies, need_profiles) {
@@ -71,36 +67,86 @@ pub fn duplicates(
     found
 }
 
-/// Connected components of the "linked" relation, each in index order, ordered by first
-/// index. Quadratic, which is fine for a cluster's few hundred entries.
-fn groups(profiles: &[Profile], linked: impl Fn(usize, usize) -> bool) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..profiles.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
+/// Needs naming the same provider and sharing an item: every need listed under one
+/// (provider, item) is linked to the first one listed there.
+fn need_groups(needs: &[NeedEntry], profiles: &[Profile]) -> Vec<Vec<usize>> {
+    let mut sets = DisjointSets::new(needs.len());
+    let mut first: HashMap<(&str, &ItemKey), usize> = HashMap::new();
+    for (i, (need, profile)) in needs.iter().zip(profiles).enumerate() {
+        for (item, _) in &profile.items {
+            let j = *first
+                .entry((need.provider_agency.as_str(), item))
+                .or_insert(i);
+            sets.join(i, j);
         }
-        i
     }
-    for i in 0..profiles.len() {
-        for j in i + 1..profiles.len() {
-            if linked(i, j) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                parent[a.max(b)] = a.min(b);
+    sets.groups()
+}
+
+/// Offers sharing at least two items, or every item of an offer that has one: the shared
+/// items of each pair are counted through the offers listed under each item, so only pairs
+/// that share something are looked at.
+fn offer_groups(profiles: &[Profile]) -> Vec<Vec<usize>> {
+    let mut sets = DisjointSets::new(profiles.len());
+    let mut by_item: HashMap<&ItemKey, Vec<usize>> = HashMap::new();
+    for (i, profile) in profiles.iter().enumerate() {
+        for (item, _) in &profile.items {
+            by_item.entry(item).or_default().push(i);
+        }
+    }
+    let mut shared: HashMap<usize, usize> = HashMap::new();
+    for (i, profile) in profiles.iter().enumerate() {
+        shared.clear();
+        for (item, _) in &profile.items {
+            for &j in by_item[item].iter().filter(|&&j| j > i) {
+                *shared.entry(j).or_default() += 1;
+            }
+        }
+        for (&j, &count) in &shared {
+            let wanted = profile.items.len().min(profiles[j].items.len()).clamp(1, 2);
+            if count >= wanted {
+                sets.join(i, j);
             }
         }
     }
-    let mut components: Vec<Vec<usize>> = Vec::new();
-    let mut slot_of_root = vec![usize::MAX; profiles.len()];
-    for i in 0..profiles.len() {
-        let r = root(&mut parent, i);
-        if slot_of_root[r] == usize::MAX {
-            slot_of_root[r] = components.len();
-            components.push(Vec::new());
-        }
-        components[slot_of_root[r]].push(i);
+    sets.groups()
+}
+
+/// Union-find over entry indices.
+struct DisjointSets(Vec<usize>);
+
+impl DisjointSets {
+    fn new(len: usize) -> Self {
+        DisjointSets((0..len).collect())
     }
-    components
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.0[i] != i {
+            self.0[i] = self.0[self.0[i]];
+            i = self.0[i];
+        }
+        i
+    }
+
+    fn join(&mut self, i: usize, j: usize) {
+        let (a, b) = (self.root(i), self.root(j));
+        self.0[a.max(b)] = a.min(b);
+    }
+
+    /// The connected components, each in index order, ordered by first index.
+    fn groups(mut self) -> Vec<Vec<usize>> {
+        let mut components: Vec<Vec<usize>> = Vec::new();
+        let mut slot_of_root = vec![usize::MAX; self.0.len()];
+        for i in 0..self.0.len() {
+            let r = self.root(i);
+            if slot_of_root[r] == usize::MAX {
+                slot_of_root[r] = components.len();
+                components.push(Vec::new());
+            }
+            components[slot_of_root[r]].push(i);
+        }
+        components
+    }
 }
 
 /// The group as a duplicate, if it spans two agencies or more.
@@ -110,24 +156,41 @@ fn report(group: &[usize], agency_of: &[&str], profiles: &[Profile]) -> Option<D
     if agencies.len() < 2 {
         return None;
     }
-    // An item counts when entries of two different agencies in the group both have it.
-    let mut data_items: Vec<String> = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
+    // An item counts when entries of two different agencies in the group both have it; it
+    // is named where it first appears.
+    struct Seen<'a> {
+        order: usize,
+        agency: &'a str,
+        name: &'a str,
+        shared: bool,
+    }
+    let mut seen: HashMap<&ItemKey, Seen> = HashMap::new();
     for &i in group {
         for (key, name) in &profiles[i].items {
-            let elsewhere = group
-                .iter()
-                .any(|&j| agency_of[j] != agency_of[i] && profiles[j].items.contains_key(key));
-            if elsewhere && seen.insert(key.clone()) {
-                data_items.push(name.clone());
-            }
+            let order = seen.len();
+            let first = seen.entry(key).or_insert(Seen {
+                order,
+                agency: agency_of[i],
+                name,
+                shared: false,
+            });
+            first.shared |= first.agency != agency_of[i];
         }
     }
+    let mut shared: Vec<(usize, &str)> = seen
+        .values()
+        .filter(|s| s.shared)
+        .map(|s| (s.order, s.name))
+        .collect();
+    shared.sort();
     Some(Duplicate {
         kind: DuplicateKind::Offer,
         provider: None,
         agencies,
         entries: Vec::new(),
-        data_items,
+        data_items: shared
+            .into_iter()
+            .map(|(_, name)| name.to_string())
+            .collect(),
     })
 }

@@ -1,13 +1,14 @@
 //! Needs and offers read out of accepted inventory documents, and the comparable profile of
-//! each: its data items by match key and its lookup keys. The documents passed the form's
+//! each: its data items by catalogue item or match key, and its lookup keys. The documents passed the form's
 //! schema at submission, so missing fields are read as empty rather than refused.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::normalise::{clean, identifier_key, match_key};
+use super::catalogue_index::CatalogueIndex;
+use super::normalise::{identifier_key, match_key, shown};
 
 /// The provider a submitter names when it does not know who holds the data.
 pub const UNKNOWN_PROVIDER: &str = "unknown";
@@ -25,7 +26,7 @@ pub struct NeedEntry {
     pub agency: String,
     pub title: String,
     pub provider_agency: String,
-    /// Item names as shown (see [`clean`]).
+    /// Item names as submitted (trimmed: see [`shown`]).
     pub data_items: Vec<String>,
     pub lookup_keys: Vec<String>,
 }
@@ -65,46 +66,97 @@ pub struct OfferEntry {
     pub consumer_agencies: Consumers,
     pub data_items: Vec<String>,
     pub lookup_keys: Vec<String>,
+    /// Its source register is the legal master copy of the data
+    /// (`source_register.is_authoritative_master`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub authoritative_master: bool,
 }
 
-/// What is compared: data items by match key (identifiers excluded) and lookup keys (with
-/// the identifiers named as items, without `other`).
+/// What a data item is compared as: the catalogue item it resolves to, or else its name's
+/// match key. The two never meet: a name the catalogue does not know is not one of its items.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ItemKey {
+    Catalogue(String),
+    Name(String),
+}
+
+/// What is compared: data items by [`ItemKey`] (identifiers excluded), in document order
+/// without repeats, each with its name as submitted; and lookup keys (with the identifiers
+/// named as items, without `other`).
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
-    /// match key → the name as shown.
-    pub items: BTreeMap<String, String>,
+    pub items: Vec<(ItemKey, String)>,
     pub keys: BTreeSet<String>,
 }
 
 impl Profile {
-    pub fn of(data_items: &[String], lookup_keys: &[String]) -> Self {
+    /// The profile of data items given as `(name, catalogue_id)`.
+    pub fn build<'a>(
+        data_items: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+        lookup_keys: &[String],
+        catalogue: &CatalogueIndex,
+    ) -> Self {
         let mut profile = Profile::default();
         for key in lookup_keys.iter().filter(|k| *k != OTHER_KEY) {
             profile.keys.insert(key.clone());
         }
-        for name in data_items {
-            match identifier_key(name) {
-                Some(key) => {
-                    profile.keys.insert(key.to_string());
-                }
-                None => {
-                    profile
-                        .items
-                        .entry(match_key(name))
-                        .or_insert_with(|| name.clone());
-                }
+        for (name, id) in data_items {
+            let key = match catalogue.resolve(name, id) {
+                Some(id) => match catalogue.lookup_key_of(id) {
+                    Some(lookup) => {
+                        profile.keys.insert(lookup.to_string());
+                        continue;
+                    }
+                    None => ItemKey::Catalogue(id.to_string()),
+                },
+                None => match identifier_key(name) {
+                    Some(lookup) => {
+                        profile.keys.insert(lookup.to_string());
+                        continue;
+                    }
+                    None => ItemKey::Name(match_key(name)),
+                },
+            };
+            if !profile.has(&key) {
+                profile.items.push((key, shown(name)));
             }
         }
         profile
+    }
+
+    /// The profile of plain names, with no catalogue.
+    pub fn of(data_items: &[String], lookup_keys: &[String]) -> Self {
+        let names = data_items.iter().map(|n| (n.as_str(), None));
+        Profile::build(names, lookup_keys, &CatalogueIndex::default())
+    }
+
+    pub fn has(&self, key: &ItemKey) -> bool {
+        self.items.iter().any(|(k, _)| k == key)
     }
 
     /// The shared items, named as `self` names them.
     pub fn shared_items(&self, other: &Profile) -> Vec<String> {
         self.items
             .iter()
-            .filter(|(key, _)| other.items.contains_key(*key))
+            .filter(|(key, _)| other.has(key))
             .map(|(_, name)| name.clone())
             .collect()
+    }
+
+    /// `self`'s items that `other` lacks.
+    pub fn missing_items(&self, other: &Profile) -> Vec<String> {
+        self.items
+            .iter()
+            .filter(|(key, _)| !other.has(key))
+            .map(|(_, name)| name.clone())
+            .collect()
+    }
+
+    /// Whether a shared item is a catalogue item.
+    pub fn shares_catalogue_item(&self, other: &Profile) -> bool {
+        self.items
+            .iter()
+            .any(|(key, _)| matches!(key, ItemKey::Catalogue(_)) && other.has(key))
     }
 
     pub fn shared_keys(&self, other: &Profile) -> Vec<String> {
@@ -112,8 +164,25 @@ impl Profile {
     }
 }
 
+/// The profiles of an inventory's needs (`list` = `"needs"`) or offers (`"offers"`), in the
+/// order of [`needs_of`] and [`offers_of`], each data item resolved through `catalogue`.
+pub fn profiles_of(data: &Value, list: &str, catalogue: &CatalogueIndex) -> Vec<Profile> {
+    let entries = data[list].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    entries
+        .iter()
+        .map(|entry| {
+            let items = entry["data_items"].as_array().map(Vec::as_slice);
+            let items = items.unwrap_or(&[]).iter().map(|i| {
+                let name = i["name"].as_str().unwrap_or_default();
+                (name, i["catalogue_id"].as_str())
+            });
+            Profile::build(items, &lookup_keys(entry), catalogue)
+        })
+        .collect()
+}
+
 fn text(value: &Value) -> String {
-    value.as_str().map(clean).unwrap_or_default()
+    value.as_str().map(shown).unwrap_or_default()
 }
 
 fn item_names(entry: &Value) -> Vec<String> {
@@ -171,6 +240,9 @@ pub fn offers_of(agency: &str, data: &Value) -> Vec<OfferEntry> {
             },
             data_items: item_names(offer),
             lookup_keys: lookup_keys(offer),
+            authoritative_master: offer["source_register"]["is_authoritative_master"]
+                .as_bool()
+                .unwrap_or(false),
         })
         .collect()
 }

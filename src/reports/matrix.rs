@@ -1,24 +1,29 @@
 //! The inter-agency data-exchange matrix, built from accepted inventories (pure: no I/O).
 //!
 //! Input: one accepted `data-exchange-inventory` document per agency, as `(agency, data)`
-//! (a later pair for the same agency replaces an earlier one), and the case's participants.
-//! Output: [`ExchangeMatrix`]. Everything is ordered by agency code, then by position in
-//! the submission, so the same inventories always give the same matrix.
+//! (a later pair for the same agency replaces an earlier one), the case's participants, and
+//! the catalogue of data items. Output: [`ExchangeMatrix`]. Everything is ordered by agency
+//! code, then by position in the submission, so the same inventories always give the same
+//! matrix. Names are shown as submitted (trimmed), never in their folded spelling.
 //!
 //! # The matching rule
-//! Names are compared by [`match_key`](super::normalise::match_key): Arabic ي/ك read as
-//! Persian ی/ک, diacritics and tatweel dropped, digits as ASCII, lowercased, and every
-//! space and half-space (ZWNJ) removed. A data item whose name is an identifier (کد ملی,
-//! شناسه ملی, کد پستی, شماره کارت بازرگانی, شماره اظهارنامه گمرکی) counts as that lookup
-//! key, not as a data item; the lookup key `other` is never compared.
+//! A data item that the [`CatalogueIndex`] resolves (by its `catalogue_id`, or its name or a
+//! synonym) is compared as that catalogue item; any other by its name's
+//! [`match_key`](super::normalise::match_key) (Arabic ي/ك, hamza and ezafe variants, ZWNJ,
+//! bidi marks and punctuation folded). A data item that is an identifier (کد ملی, ایران کد,
+//! شماره ثبت سفارش, …, or a catalogue item marked as one) counts as that lookup key, not
+//! as a data item; the lookup key `other` is never compared.
 //!
 //! A need of consumer C naming provider P is matched against P's offers:
-//! 1. offers of P that share at least one data item with the need and are open to C
-//!    (`consumer_agencies` lists C, or is `any_with_legal_basis`) meet it (`on: data_items`);
+//! 1. each offer of P that shares at least one data item with the need and is open to C
+//!    (`consumer_agencies` lists C, or is `any_with_legal_basis`) meets it: `full` when it
+//!    carries every data item of the need, else `partial` with the `missing_items`;
+//!    `on: catalogue_items` when a shared item is a catalogue item, else `data_items`;
 //! 2. if P has offers sharing a data item but none is open to C, the need is unmatched:
 //!    `not_offered_to_consumer`;
-//! 3. if no offer of P shares a data item, offers of P open to C that share a lookup key meet
-//!    it (`on: lookup_keys`, a weaker match: the same records, named differently);
+//! 3. if no offer of P shares a data item but offers of P open to C share a lookup key, the
+//!    need is unmatched, `lookup_key_only`, naming those `offers`: the same records, but
+//!    nothing says the data wanted is in them — a gap, not a match;
 //! 4. otherwise it is unmatched: `no_matching_offer`.
 //!
 //! A need naming `unknown` is unmatched (`provider_unknown`), as is one naming an agency
@@ -27,16 +32,26 @@
 //! share a data item with it: where the data may be found.
 //! An agency whose accepted inventory is a nil return has answered: it is on the axes with
 //! no needs and no offers, and a need naming it is looked for among its (absent) offers.
-//! An offer that meets no need is unused. Duplicates: see [`super::duplicates`].
+//! An offer that meets no need is unused. Duplicates: see [`super::duplicates`]; conflicts
+//! of authoritative masters: see [`conflicts`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::catalogue_index::CatalogueIndex;
 use super::duplicates::{Duplicate, duplicates};
 use super::entries::{NeedEntry, OfferEntry, Profile, UNKNOWN_PROVIDER, needs_of, offers_of};
 use crate::forms::is_nil_return;
+
+pub mod conflicts;
+mod counts;
+mod matching;
+
+pub use conflicts::Conflict;
+pub use counts::{QualityCounts, totals};
+use matching::{Index, Outcome};
 
 /// Why a need found no offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -45,6 +60,8 @@ pub enum Reason {
     ProviderUnknown,
     ProviderHasNoAcceptedInventory,
     NotOfferedToConsumer,
+    /// The provider's open offers share only a lookup key with the need.
+    LookupKeyOnly,
     NoMatchingOffer,
 }
 
@@ -52,22 +69,38 @@ pub enum Reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
+    /// Data items whose names meet after normalising.
     DataItems,
-    LookupKeys,
+    /// At least one shared data item is a catalogue item.
+    CatalogueItems,
 }
 
-/// A need and an offer that meets it, with what they share.
+/// How much of a need an offer carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    /// Every data item of the need.
+    Full,
+    /// Some: the rest are the match's `missing_items`.
+    Partial,
+}
+
+/// A need and an offer that meets it, with what they share and what the offer lacks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Match {
     pub need: String,
     pub offer: String,
     pub on: Basis,
+    pub quality: Quality,
+    /// The need's data items the offer does not carry, named as the need names them.
+    pub missing_items: Vec<String>,
+    /// The shared data items, named as the need names them.
     pub data_items: Vec<String>,
     pub lookup_keys: Vec<String>,
 }
 
 /// One (consumer, provider) pair: the consumer's needs naming the provider, the provider's
-/// offers that meet them, and the matches.
+/// offers that meet them, the matches, and how many needs are met how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Cell {
     pub consumer: String,
@@ -75,6 +108,7 @@ pub struct Cell {
     pub needs: Vec<NeedEntry>,
     pub offers: Vec<OfferEntry>,
     pub matched: Vec<Match>,
+    pub counts: QualityCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -84,6 +118,9 @@ pub struct UnmatchedNeed {
     pub reason: Reason,
     /// Offers of other agencies sharing a data item with the need: where the data may be.
     pub candidates: Vec<String>,
+    /// `lookup_key_only`: the provider's open offers that share only a lookup key with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offers: Vec<String>,
 }
 
 /// An agency on the matrix's axes: a participant, a submitter, or an agency named by one.
@@ -106,12 +143,18 @@ pub struct ExchangeMatrix {
     pub unmatched_needs: Vec<UnmatchedNeed>,
     pub unused_offers: Vec<OfferEntry>,
     pub duplicates: Vec<Duplicate>,
+    pub conflicts: Vec<Conflict>,
+    /// Every need counted once by how it is met: the cells' counts, and the needs naming
+    /// `unknown` (which have no cell) as `none`.
+    pub totals: QualityCounts,
 }
 
 /// Builds the matrix from accepted inventories; see the module documentation for the rule.
+/// Pass `&CatalogueIndex::default()` to match on names alone.
 pub fn build_matrix<V: std::borrow::Borrow<Value>>(
     participants: &[String],
     inventories: &[(String, V)],
+    catalogue: &CatalogueIndex,
 ) -> ExchangeMatrix {
     let by_agency: BTreeMap<&str, &Value> = inventories
         .iter()
@@ -122,138 +165,95 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
         .iter()
         .flat_map(|(a, d)| offers_of(a, d))
         .collect();
-    let need_profiles: Vec<Profile> = needs
+    let profiles = |list: &str| -> Vec<Profile> {
+        by_agency
+            .values()
+            .flat_map(|d| super::entries::profiles_of(d, list, catalogue))
+            .collect()
+    };
+    let (need_profiles, offer_profiles) = (profiles("needs"), profiles("offers"));
+    let index = Index::new(&offers, &offer_profiles);
+    let outcomes: Vec<Outcome> = needs
         .iter()
-        .map(|n| Profile::of(&n.data_items, &n.lookup_keys))
+        .zip(&need_profiles)
+        .map(|(need, profile)| {
+            if need.provider_agency == UNKNOWN_PROVIDER {
+                Outcome::Unmatched(Reason::ProviderUnknown, Vec::new())
+            } else if !by_agency.contains_key(need.provider_agency.as_str()) {
+                Outcome::Unmatched(Reason::ProviderHasNoAcceptedInventory, Vec::new())
+            } else {
+                index.match_need(need, profile)
+            }
+        })
         .collect();
-    let offer_profiles: Vec<Profile> = offers
-        .iter()
-        .map(|o| Profile::of(&o.data_items, &o.lookup_keys))
-        .collect();
-    let mut matches = Vec::new();
+    let mut used = vec![false; offers.len()];
     let mut unmatched_needs = Vec::new();
-    for (need, profile) in needs.iter().zip(&need_profiles) {
-        let outcome = if need.provider_agency == UNKNOWN_PROVIDER {
-            Err(Reason::ProviderUnknown)
-        } else if !by_agency.contains_key(need.provider_agency.as_str()) {
-            Err(Reason::ProviderHasNoAcceptedInventory)
-        } else {
-            match_need(need, profile, &offers, &offer_profiles)
-        };
+    for ((need, profile), outcome) in needs.iter().zip(&need_profiles).zip(&outcomes) {
         match outcome {
-            Ok(found) => matches.extend(found),
-            Err(reason) => unmatched_needs.push(UnmatchedNeed {
+            Outcome::Matched(found) => found.iter().for_each(|(i, _)| used[*i] = true),
+            Outcome::Unmatched(reason, lookup_offers) => unmatched_needs.push(UnmatchedNeed {
                 need: need.clone(),
-                reason,
-                candidates: candidates(need, profile, &offers, &offer_profiles),
+                reason: *reason,
+                candidates: index.candidates(need, profile),
+                offers: lookup_offers
+                    .iter()
+                    .map(|&i| offers[i].reference.clone())
+                    .collect(),
             }),
         }
     }
-    let used: BTreeSet<&str> = matches.iter().map(|m| m.offer.as_str()).collect();
     let unused_offers = offers
         .iter()
-        .filter(|o| !used.contains(o.reference.as_str()))
-        .cloned()
+        .zip(&used)
+        .filter(|(_, used)| !**used)
+        .map(|(o, _)| o.clone())
         .collect();
+    let cells = cells(&needs, &offers, &outcomes);
     ExchangeMatrix {
         agencies: agencies(participants, &by_agency, &needs, &offers),
-        cells: cells(&needs, &offers, &matches),
+        totals: totals(&cells, &unmatched_needs),
+        cells,
         unmatched_needs,
         unused_offers,
         duplicates: duplicates(&needs, &need_profiles, &offers, &offer_profiles),
+        conflicts: conflicts::conflicts(&offers, &offer_profiles),
     }
 }
 
-/// Steps 1–4 of the rule for a need whose provider has an accepted inventory.
-fn match_need(
-    need: &NeedEntry,
-    profile: &Profile,
-    offers: &[OfferEntry],
-    offer_profiles: &[Profile],
-) -> Result<Vec<Match>, Reason> {
-    let of_provider: Vec<(&OfferEntry, &Profile)> = offers
-        .iter()
-        .zip(offer_profiles)
-        .filter(|(o, _)| o.agency == need.provider_agency)
-        .collect();
-    let open = |o: &OfferEntry| o.consumer_agencies.admits(&need.agency);
-    let mut sharing_items = of_provider
-        .iter()
-        .filter(|(_, p)| !profile.shared_items(p).is_empty())
-        .peekable();
-    let basis = if sharing_items.peek().is_some() {
-        if !sharing_items.any(|(o, _)| open(o)) {
-            return Err(Reason::NotOfferedToConsumer);
+fn cells(needs: &[NeedEntry], offers: &[OfferEntry], outcomes: &[Outcome]) -> Vec<Cell> {
+    let mut cells: BTreeMap<(&str, &str), (Cell, BTreeSet<usize>)> = BTreeMap::new();
+    for (need, outcome) in needs.iter().zip(outcomes) {
+        if need.provider_agency == UNKNOWN_PROVIDER {
+            continue;
         }
-        Basis::DataItems
-    } else {
-        Basis::LookupKeys
-    };
-    let found: Vec<Match> = of_provider
-        .iter()
-        .filter(|(o, _)| open(o))
-        .map(|(o, p)| Match {
-            need: need.reference.clone(),
-            offer: o.reference.clone(),
-            on: basis,
-            data_items: profile.shared_items(p),
-            lookup_keys: profile.shared_keys(p),
-        })
-        .filter(|m| match basis {
-            Basis::DataItems => !m.data_items.is_empty(),
-            Basis::LookupKeys => !m.lookup_keys.is_empty(),
-        })
-        .collect();
-    if found.is_empty() {
-        Err(Reason::NoMatchingOffer)
-    } else {
-        Ok(found)
-    }
-}
-
-/// Offers of other agencies sharing a data item (an agency's own offer is not where it will
-/// find what it lacks).
-fn candidates(
-    need: &NeedEntry,
-    profile: &Profile,
-    offers: &[OfferEntry],
-    offer_profiles: &[Profile],
-) -> Vec<String> {
-    offers
-        .iter()
-        .zip(offer_profiles)
-        .filter(|(o, p)| o.agency != need.agency && !profile.shared_items(p).is_empty())
-        .map(|(o, _)| o.reference.clone())
-        .collect()
-}
-
-fn cells(needs: &[NeedEntry], offers: &[OfferEntry], matches: &[Match]) -> Vec<Cell> {
-    let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
-    for need in needs
-        .iter()
-        .filter(|n| n.provider_agency != UNKNOWN_PROVIDER)
-    {
-        let key = (need.agency.clone(), need.provider_agency.clone());
-        let cell = cells.entry(key).or_insert_with(|| Cell {
-            consumer: need.agency.clone(),
-            provider: need.provider_agency.clone(),
-            needs: Vec::new(),
-            offers: Vec::new(),
-            matched: Vec::new(),
+        let key = (need.agency.as_str(), need.provider_agency.as_str());
+        let (cell, used) = cells.entry(key).or_insert_with(|| {
+            let cell = Cell {
+                consumer: need.agency.clone(),
+                provider: need.provider_agency.clone(),
+                needs: Vec::new(),
+                offers: Vec::new(),
+                matched: Vec::new(),
+                counts: QualityCounts::default(),
+            };
+            (cell, BTreeSet::new())
         });
         cell.needs.push(need.clone());
-        cell.matched
-            .extend(matches.iter().filter(|m| m.need == need.reference).cloned());
+        cell.counts.count(outcome);
+        if let Outcome::Matched(found) = outcome {
+            for (offer, m) in found {
+                used.insert(*offer);
+                cell.matched.push(m.clone());
+            }
+        }
     }
-    for cell in cells.values_mut() {
-        let used: BTreeSet<&str> = cell.matched.iter().map(|m| m.offer.as_str()).collect();
-        cell.offers = offers
-            .iter()
-            .filter(|o| used.contains(o.reference.as_str()))
-            .cloned()
-            .collect();
-    }
-    cells.into_values().collect()
+    cells
+        .into_values()
+        .map(|(mut cell, used)| {
+            cell.offers = used.into_iter().map(|i| offers[i].clone()).collect();
+            cell
+        })
+        .collect()
 }
 
 fn agencies(
@@ -272,6 +272,14 @@ fn agencies(
             .map(String::as_str),
     );
     codes.remove(UNKNOWN_PROVIDER);
+    let mut need_count: BTreeMap<&str, usize> = BTreeMap::new();
+    needs
+        .iter()
+        .for_each(|n| *need_count.entry(&n.agency).or_default() += 1);
+    let mut offer_count: BTreeMap<&str, usize> = BTreeMap::new();
+    offers
+        .iter()
+        .for_each(|o| *offer_count.entry(&o.agency).or_default() += 1);
     codes
         .into_iter()
         .map(|code| AgencySummary {
@@ -279,8 +287,8 @@ fn agencies(
             participant: participants.iter().any(|p| p == code),
             inventory_accepted: by_agency.contains_key(code),
             nothing_to_declare: by_agency.get(code).is_some_and(|d| is_nil_return(d)),
-            needs: needs.iter().filter(|n| n.agency == code).count(),
-            offers: offers.iter().filter(|o| o.agency == code).count(),
+            needs: need_count.get(code).copied().unwrap_or(0),
+            offers: offer_count.get(code).copied().unwrap_or(0),
         })
         .collect()
 }

@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::domain::{CaseState, TaskStatus};
 
 pub use board::{Board, Locale, build_board};
-pub use matrix::{Basis, ExchangeMatrix, Reason, build_matrix};
+pub use matrix::{Basis, ExchangeMatrix, Quality, QualityCounts, Reason, build_matrix};
 pub use rebuild::{
     CaseMatrix, ReportKind, Reports, agency_names, case_board, case_matrix, case_reports, export,
     not_an_inventory, replay_case,
@@ -87,6 +87,10 @@ pub fn matrix_document(state: &CaseState) -> Option<MatrixDocument> {
     Some(MatrixDocument {
         case: state.id,
         sources,
-        matrix: build_matrix(&state.participants, &inventories),
+        matrix: build_matrix(
+            &state.participants,
+            &inventories,
+            &catalogue_index::CatalogueIndex::default(),
+        ),
     })
 }

@@ -1,37 +1,60 @@
 //! How two agencies' wordings of the same data item are recognised as the same item.
 //!
 //! Agencies type data item names by hand, on keyboards that produce Arabic or Persian
-//! letters, with a half-space (ZWNJ), a full space or nothing between the parts of a word.
-//! [`clean`] gives the form shown to people; [`match_key`] the form compared. Identifier
-//! names (کد ملی, شناسه ملی, کد پستی, …) say how a record is looked up, not what it holds,
-//! so [`identifier_key`] turns them into the lookup key they stand for.
+//! letters, with a half-space (ZWNJ), a full space or nothing between the parts of a word,
+//! with or without a hamza, an ezafe, punctuation, or invisible direction marks pasted from
+//! another program. Reports show a name exactly as it was submitted (trimmed: see [`shown`]);
+//! [`match_key`] is the form compared, never shown. Identifier names (کد ملی, شناسه ملی,
+//! کد پستی, …) say how a record is looked up, not what it holds, so [`identifier_key`] turns
+//! them into the lookup key they stand for.
 
 /// Arabic code points that Persian keyboards and older systems produce for Persian letters,
-/// and the Persian letter each stands for.
-const LETTERS: [(char, char); 6] = [
+/// and the letter each is compared as (`\0`: dropped).
+const LETTERS: [(char, char); 10] = [
     ('\u{064A}', 'ی'),  // ي Arabic yeh
     ('\u{0649}', 'ی'),  // ى Arabic alef maksura
     ('\u{0643}', 'ک'),  // ك Arabic kaf
     ('\u{0629}', 'ه'),  // ة teh marbuta
     ('\u{06C0}', 'ه'),  // ۀ heh with yeh above: the ezafe is not part of the word
     ('\u{0640}', '\0'), // ـ tatweel (kashida), a stretching stroke: dropped
+    ('\u{0623}', 'ا'),  // أ alef with hamza above: تأمین / تامین
+    ('\u{0625}', 'ا'),  // إ alef with hamza below
+    ('\u{0624}', 'و'),  // ؤ waw with hamza: مؤسسه / موسسه
+    ('\u{0626}', 'ی'),  // ئ yeh with hamza: رئیس / رییس (but see `fold_word`)
 ];
 
-/// Zero-width characters used between the parts of a Persian word: ZWNJ, ZWJ, and the
-/// invisible marks some editors insert.
-fn is_zero_width(c: char) -> bool {
+/// Characters that change how text is drawn, never what it says: ZWNJ and ZWJ (between the
+/// parts of a word), zero-width space and BOM, the soft hyphen, and the bidi controls
+/// (LRM/RLM, the embeddings and overrides U+202A–202E, the isolates U+2066–2069).
+fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{200E}' | '\u{200F}' | '\u{FEFF}'
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}'
     )
 }
 
-/// Harakat and other combining marks (fathatan … sukun, superscript alef): optional in
-/// Persian writing, so never a difference.
+/// Harakat and other combining marks (fathatan … sukun, hamza above, superscript alef):
+/// optional in Persian writing, so never a difference.
 fn is_diacritic(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
+/// Punctuation, Persian and Latin: it separates words like a space does, so «کد ملی:»,
+/// «شناسه کالا (ایران کد)» and «شناسه کالا - ایران کد» compare as their words.
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(
+            c,
+            '\u{00AB}' | '\u{00BB}' // « »
+                | '\u{060C}' | '\u{061B}' | '\u{061F}' // ، ؛ ؟
+                | '\u{066A}'..='\u{066D}' // ٪ ٫ ٬ ٭
+                | '\u{06D4}' // ۔
+                | '\u{2010}'..='\u{2027}' // dashes, quotes, bullets, ellipsis
+                | '\u{2039}' | '\u{203A}' | '\u{00B7}'
+        )
+}
+
+/// One letter as compared: Arabic look-alikes as Persian, digits as ASCII; `None` drops it.
 fn unify_letter(c: char) -> Option<char> {
     if is_diacritic(c) {
         return None;
@@ -47,26 +70,59 @@ fn unify_letter(c: char) -> Option<char> {
     }
 }
 
-/// The name as shown in reports: Persian letters for Arabic look-alikes, diacritics dropped,
-/// runs of whitespace collapsed to one space, trimmed. The ZWNJ is kept: it is correct
-/// Persian spelling.
-pub fn clean(name: &str) -> String {
-    let unified: String = name.chars().filter_map(unify_letter).collect();
-    unified.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The name as shown in reports: as submitted, trimmed. Never folded: an agency reads its
+/// own spelling back, not one it never wrote.
+pub fn shown(name: &str) -> String {
+    name.trim().to_string()
 }
 
-/// The name as compared: [`clean`], lowercased, with every space and zero-width character
-/// removed — so «شناسه‌ملی», «شناسه ملی» and «شناسهملی» are one name.
+/// One word (no spaces, no punctuation) as compared.
+fn fold_word(word: &str, out: &mut String) {
+    let chars: Vec<char> = word.chars().collect();
+    let mut folded: Vec<char> = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        // هیئت, هیأت and هیات are one word: a hamza seat after ی reads as alef.
+        if matches!(c, '\u{0626}' | '\u{0623}') && i > 0 && unify_letter(chars[i - 1]) == Some('ی')
+        {
+            folded.push('ا');
+            continue;
+        }
+        if let Some(u) = unify_letter(c) {
+            folded.push(u);
+        }
+    }
+    // The ezafe written as «‌ی» after a final ه: شماره‌ی / شماره.
+    if folded.ends_with(&['ه', '\u{200C}', 'ی']) {
+        folded.truncate(folded.len() - 2);
+    }
+    folded.retain(|c| !is_invisible(*c));
+    // A word-final hamza is often left off: انقضاء / انقضا.
+    while folded.last() == Some(&'\u{0621}') {
+        folded.pop();
+    }
+    out.extend(folded.into_iter().flat_map(char::to_lowercase));
+}
+
+/// The name as compared: Arabic letters as Persian, hamza and ezafe variants, diacritics,
+/// tatweel, invisible marks and punctuation dropped, digits as ASCII, lowercased, and every
+/// space removed — so «شناسه‌ملی», «شناسه ملی» and «شناسهملی» are one name.
 pub fn match_key(name: &str) -> String {
-    clean(name)
+    let mut key = String::with_capacity(name.len());
+    // Bidi marks and the soft hyphen inside a word must not hide its ending from the
+    // ezafe and hamza rules, so they go first; ZWNJ stays until then (the ezafe rule reads it).
+    let visible: String = name
         .chars()
-        .filter(|c| !c.is_whitespace() && !is_zero_width(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+        .filter(|c| *c == '\u{200C}' || !is_invisible(*c))
+        .map(|c| if is_punctuation(c) { ' ' } else { c })
+        .collect();
+    for word in visible.split_whitespace() {
+        fold_word(word, &mut key);
+    }
+    key
 }
 
 /// Item names that are identifiers, as match keys, and the lookup key each one is.
-const IDENTIFIERS: [(&str, &str); 9] = [
+const IDENTIFIERS: [(&str, &str); 20] = [
     ("کدملی", "national_id"),
     ("شمارهملی", "national_id"),
     ("شناسهملی", "legal_entity_national_id"),
@@ -76,6 +132,17 @@ const IDENTIFIERS: [(&str, &str); 9] = [
     ("شمارهاظهارنامه", "customs_declaration_no"),
     ("شمارهاظهارنامهگمرکی", "customs_declaration_no"),
     ("کوتاژ", "customs_declaration_no"),
+    ("ایرانکد", "iran_code"),
+    ("شناسهکالاایرانکد", "iran_code"),
+    ("شمارهپروانه", "licence_no"),
+    ("شمارهمجوز", "licence_no"),
+    ("شمارهثبتسفارش", "order_registration_no"),
+    ("شمارهگذرنامه", "passport_no"),
+    ("شمارهپاسپورت", "passport_no"),
+    ("شناسهاتباعخارجی", "foreign_national_id"),
+    ("شناسهفراگیراتباعخارجی", "foreign_national_id"),
+    ("کدفراگیراتباع", "foreign_national_id"),
+    ("کدفراگیراتباعخارجی", "foreign_national_id"),
 ];
 
 /// The lookup key a data item name stands for, when the name is an identifier.
@@ -88,75 +155,4 @@ pub fn identifier_key(name: &str) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arabic_letters_are_read_as_persian() {
-        assert_eq!(clean("وضعيت كارت بازرگاني"), "وضعیت کارت بازرگانی");
-        assert_eq!(
-            match_key("وضعيت كارت بازرگاني"),
-            match_key("وضعیت کارت بازرگانی")
-        );
-    }
-
-    #[test]
-    fn spaces_and_half_spaces_do_not_separate_names() {
-        let forms = [
-            "شناسه\u{200c}ملی",
-            "شناسه ملی",
-            "شناسهملی",
-            "  شناسه   ملی ",
-            "شناسه\u{200c} ملی",
-        ];
-        for form in forms {
-            assert_eq!(match_key(form), "شناسهملی", "{form:?}");
-        }
-        assert_eq!(clean("  شناسه   ملی "), "شناسه ملی");
-        assert_eq!(
-            clean("ایران\u{200c}کد"),
-            "ایران\u{200c}کد",
-            "ZWNJ is shown as written"
-        );
-    }
-
-    #[test]
-    fn case_digits_tatweel_and_diacritics_are_ignored() {
-        assert_eq!(match_key("HS Code"), match_key("hs  code"));
-        assert_eq!(match_key("ماده ۳"), match_key("ماده 3"));
-        assert_eq!(match_key("ماده ٣"), match_key("ماده 3"));
-        assert_eq!(match_key("تـاریخ"), match_key("تاریخ"));
-        assert_eq!(match_key("مُدیر"), match_key("مدیر"));
-        assert_eq!(match_key("خانۀ"), match_key("خانه"));
-    }
-
-    #[test]
-    fn different_words_stay_different() {
-        assert_ne!(match_key("کشور مبدا"), match_key("کشور مقصد"));
-        assert_ne!(
-            match_key("شماره پروانه بهره‌برداری"),
-            match_key("شماره پروانه بهره‌برداری معدن")
-        );
-    }
-
-    #[test]
-    fn identifier_names_are_lookup_keys() {
-        assert_eq!(identifier_key("کد ملی"), Some("national_id"));
-        assert_eq!(identifier_key("كد‌ملي"), Some("national_id"));
-        assert_eq!(
-            identifier_key("شناسه ملی"),
-            Some("legal_entity_national_id")
-        );
-        assert_eq!(identifier_key("کد پستی"), Some("postal_code"));
-        assert_eq!(
-            identifier_key("شماره کارت بازرگانی"),
-            Some("commercial_card_no")
-        );
-        assert_eq!(
-            identifier_key("شماره اظهارنامه گمرکی"),
-            Some("customs_declaration_no")
-        );
-        assert_eq!(identifier_key("شناسه ملی صاحب کالا"), None);
-        assert_eq!(identifier_key("نام"), None);
-    }
-}
+mod tests;

@@ -1,30 +1,34 @@
 //! What a member of an agency may read of a case's exchange matrix (api.md, "Reports"):
 //! the cells where its agency is consumer or provider, the unused offers open to it (its own
-//! included), and the unmatched needs and duplicates its agency is part of. Staff read the
+//! included), and the unmatched needs, duplicates and conflicts its agency is part of; the
+//! totals are those of what it reads. Staff read the
 //! whole matrix. One function for the API and the pages, so the two cannot drift.
 
 use super::MatrixDocument;
-use super::matrix::ExchangeMatrix;
+use super::matrix::{ExchangeMatrix, totals};
 
 impl MatrixDocument {
     /// The part of the matrix a member of `agency` reads. The axes stay (who takes part is
     /// no secret), and so do the sources of the agency's own submissions only.
     pub fn seen_by(&self, agency: &str) -> MatrixDocument {
         let m = &self.matrix;
+        let cells: Vec<_> = m
+            .cells
+            .iter()
+            .filter(|c| c.consumer == agency || c.provider == agency)
+            .cloned()
+            .collect();
+        let unmatched_needs: Vec<_> = m
+            .unmatched_needs
+            .iter()
+            .filter(|u| u.need.agency == agency || u.need.provider_agency == agency)
+            .cloned()
+            .collect();
         let matrix = ExchangeMatrix {
             agencies: m.agencies.clone(),
-            cells: m
-                .cells
-                .iter()
-                .filter(|c| c.consumer == agency || c.provider == agency)
-                .cloned()
-                .collect(),
-            unmatched_needs: m
-                .unmatched_needs
-                .iter()
-                .filter(|u| u.need.agency == agency || u.need.provider_agency == agency)
-                .cloned()
-                .collect(),
+            totals: totals(&cells, &unmatched_needs),
+            cells,
+            unmatched_needs,
             unused_offers: m
                 .unused_offers
                 .iter()
@@ -35,6 +39,12 @@ impl MatrixDocument {
                 .duplicates
                 .iter()
                 .filter(|d| d.agencies.iter().any(|a| a == agency))
+                .cloned()
+                .collect(),
+            conflicts: m
+                .conflicts
+                .iter()
+                .filter(|c| c.providers.iter().any(|p| p == agency))
                 .cloned()
                 .collect(),
         };
@@ -55,6 +65,7 @@ impl MatrixDocument {
 mod tests {
     use serde_json::json;
 
+    use super::super::catalogue_index::CatalogueIndex;
     use super::super::{MatrixDocument, build_matrix};
 
     fn document() -> MatrixDocument {
@@ -78,7 +89,7 @@ mod tests {
         MatrixDocument {
             case: uuid::Uuid::nil(),
             sources: Vec::new(),
-            matrix: build_matrix(&participants, &inventories),
+            matrix: build_matrix(&participants, &inventories, &CatalogueIndex::default()),
         }
     }
 
@@ -122,5 +133,40 @@ mod tests {
         );
         // Its own need of INSO, and PMO's need of what it offers to IRICA alone.
         assert_eq!(mimt.matrix.unmatched_needs.len(), 2);
+    }
+
+    #[test]
+    fn a_member_reads_the_conflicts_its_agency_is_part_of_and_its_totals() {
+        let master = |item: &str| json!({"title": "ثبت", "consumer_agencies": "any_with_legal_basis", "data_items": [{"name": item}], "source_register": {"system_name": "سامانه", "is_authoritative_master": true}});
+        let inventories = vec![
+            (
+                "ICCIMA".to_string(),
+                json!({"needs": [], "offers": [master("وضعیت کارت بازرگانی")]}),
+            ),
+            (
+                "MIMT".to_string(),
+                json!({"needs": [], "offers": [master("وضعيت كارت بازرگاني")]}),
+            ),
+            (
+                "PMO".to_string(),
+                json!({"needs": [{"title": "کارت", "provider_agency": "MIMT", "data_items": [{"name": "وضعیت کارت بازرگانی"}]}], "offers": []}),
+            ),
+        ];
+        let document = MatrixDocument {
+            case: uuid::Uuid::nil(),
+            sources: Vec::new(),
+            matrix: build_matrix(&[], &inventories, &CatalogueIndex::default()),
+        };
+        assert_eq!(document.matrix.conflicts.len(), 1);
+        assert_eq!(
+            document.seen_by("MIMT").matrix.conflicts,
+            document.matrix.conflicts
+        );
+        assert_eq!(document.seen_by("ICCIMA").matrix.conflicts.len(), 1);
+        let pmo = document.seen_by("PMO").matrix;
+        assert!(pmo.conflicts.is_empty(), "PMO claims nothing");
+        assert_eq!((pmo.totals.full, pmo.totals.none), (1, 0), "its one need");
+        let iccima = document.seen_by("ICCIMA").matrix;
+        assert_eq!(iccima.totals.needs(), 0, "no cell of ICCIMA's");
     }
 }

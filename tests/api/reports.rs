@@ -249,8 +249,94 @@ async fn reports_are_for_staff_and_the_cases_participants(db: TestDb) {
     );
 }
 
+/// IRICA's inventory accepted too: the qualities, names as submitted, conflicts and totals
+/// of the two, worked out by reading IRICA.json and MIMT.json.
+async fn the_matrix_says_how_well_each_need_is_met(db: TestDb) {
+    let w = world(db).await;
+    let (app, case) = (&w.app, &w.case);
+    let data = json!({"data": fixture("tests/fixtures/inventories/IRICA.json")});
+    let path = format!("/v1/tasks/{}/submissions", w.irica_task);
+    app.expect(Method::POST, &path, &w.irica, Some(data), 201)
+        .await;
+    let path = format!("/v1/tasks/{}/review", w.irica_task);
+    let accept = json!({"decision": "accept"});
+    app.expect(Method::POST, &path, &w.secretariat, Some(accept), 200)
+        .await;
+    let matrix = app
+        .get(&format!("/v1/exchange-matrix?case={case}"), &w.secretariat)
+        .await;
+    let cell = matrix["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["consumer"] == "IRICA" && c["provider"] == "MIMT")
+        .unwrap();
+    let first = &cell["matched"][0];
+    assert_eq!(
+        (
+            &first["need"],
+            &first["offer"],
+            &first["on"],
+            &first["quality"]
+        ),
+        (
+            &json!("IRICA/needs/0"),
+            &json!("MIMT/offers/0"),
+            &json!("data_items"),
+            &json!("full")
+        )
+    );
+    assert_eq!(first["missing_items"], json!([]));
+    // IRICA typed Arabic ي/ك: it reads its own spelling back.
+    assert!(
+        first["data_items"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("وضعيت كارت بازرگاني")),
+        "{first}"
+    );
+    assert_eq!(
+        cell["counts"],
+        json!({"full": 2, "partial": 0, "lookup_key_only": 0, "none": 0})
+    );
+    // IRICA/needs/0 and /6 and MIMT/needs/0 are met; the 10 others name agencies without
+    // an accepted inventory, and IRICA/needs/7 names no provider.
+    assert_eq!(
+        matrix["totals"],
+        json!({"full": 3, "partial": 0, "lookup_key_only": 0, "none": 11})
+    );
+    let conflict = json!([{"item": "کد تعرفه کالا", "providers": ["IRICA", "MIMT"], "offers": ["IRICA/offers/0", "MIMT/offers/2"]}]);
+    assert_eq!(matrix["conflicts"], conflict);
+    // IRICA's member reads the conflict it is part of, and the totals of its part.
+    let part = app
+        .get(&format!("/v1/exchange-matrix?case={case}"), &w.irica)
+        .await;
+    assert_eq!(part["conflicts"], conflict);
+    let (status, kind, bytes) = fetch(
+        app,
+        &format!("/v1/exchange-matrix?case={case}&format=csv"),
+        &w.secretariat,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let text = csv_text(&kind, &bytes);
+    assert!(
+        text.contains("\r\ntotal,,,,,,,,,,,,,3,0,0,11\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\r\ncell,,IRICA,MIMT,,,,,,,,,,2,0,0,0\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("conflict,,,IRICA | MIMT,,,IRICA/offers/0 | MIMT/offers/2,,,کد تعرفه کالا,"),
+        "{text}"
+    );
+}
+
 on_both_backends!(
     the_matrix_comes_as_json_and_as_csv,
+    the_matrix_says_how_well_each_need_is_met,
     the_board_shows_due_days_in_the_readers_language,
     reports_refuse_bad_input,
     reports_are_for_staff_and_the_cases_participants,

@@ -1,11 +1,12 @@
 //! The matrix written the way `expected-matrix.json` writes it — one line per fact, lists
-//! sorted — so the two compare line by line and a difference reads as a sentence.
+//! sorted — so the two compare line by line and a difference reads as a sentence. A cell's
+//! `counts` are [full, partial, lookup_key_only, none].
 
 use std::collections::BTreeMap;
 
 use daftar::reports::ExchangeMatrix;
 use daftar::reports::duplicates::DuplicateKind;
-use daftar::reports::matrix::Basis;
+use daftar::reports::matrix::{Basis, Quality};
 use serde_json::Value;
 
 use crate::support::seed::fixture;
@@ -51,7 +52,10 @@ fn cells(m: &ExchangeMatrix) -> BTreeMap<String, Value> {
             let needs: Vec<&str> = c.needs.iter().map(|n| n.reference.as_str()).collect();
             let offers: Vec<&str> = c.offers.iter().map(|o| o.reference.as_str()).collect();
             let key = format!("{} → {}", c.consumer, c.provider);
-            (key, serde_json::json!({"needs": needs, "offers": offers}))
+            let q = c.counts;
+            let counts = [q.full, q.partial, q.lookup_key_only, q.none];
+            let cell = serde_json::json!({"needs": needs, "offers": offers, "counts": counts});
+            (key, cell)
         })
         .collect()
 }
@@ -62,15 +66,19 @@ fn matches(m: &ExchangeMatrix) -> Vec<String> {
         .iter()
         .flat_map(|c| &c.matched)
         .map(|x| {
-            let (on, shared) = match x.on {
-                Basis::DataItems => ("data_items", &x.data_items),
-                Basis::LookupKeys => ("lookup_keys", &x.lookup_keys),
+            let on = match x.on {
+                Basis::DataItems => "data_items",
+                Basis::CatalogueItems => "catalogue_items",
+            };
+            let quality = match x.quality {
+                Quality::Full => "full".to_string(),
+                Quality::Partial => format!("partial, missing {}", x.missing_items.join(" + ")),
             };
             format!(
-                "{} → {} on {on}: {}",
+                "{} → {} on {on}, {quality}: {}",
                 x.need,
                 x.offer,
-                sorted(shared.clone())
+                sorted(x.data_items.clone())
             )
         })
         .collect();
@@ -86,7 +94,14 @@ fn unmatched(m: &ExchangeMatrix) -> Vec<String> {
             let reason = serde_json::to_value(u.reason).unwrap();
             let reason = reason.as_str().unwrap();
             let candidates = sorted(u.candidates.clone());
-            format!("{} {reason}; candidates: {candidates}", u.need.reference)
+            let offers = match u.offers.is_empty() {
+                true => String::new(),
+                false => format!("; offers: {}", u.offers.join(" + ")),
+            };
+            format!(
+                "{} {reason}{offers}; candidates: {candidates}",
+                u.need.reference
+            )
         })
         .collect();
     lines.sort();
@@ -110,6 +125,20 @@ fn duplicates(m: &ExchangeMatrix) -> Vec<String> {
     lines
 }
 
+fn conflicts(m: &ExchangeMatrix) -> Vec<String> {
+    let mut lines: Vec<String> = m
+        .conflicts
+        .iter()
+        .map(|c| {
+            let offers = c.offers.join(" + ");
+            let providers = sorted(c.providers.clone());
+            format!("{} ← {offers} claimed by: {providers}", c.item)
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
 pub fn assert_matches_hand_worked_result(m: &ExchangeMatrix) {
     let expected = fixture("tests/fixtures/inventories/expected-matrix.json");
     let want: BTreeMap<String, Value> = serde_json::from_value(expected["cells"].clone()).unwrap();
@@ -126,4 +155,8 @@ pub fn assert_matches_hand_worked_result(m: &ExchangeMatrix) {
         .collect();
     assert_eq!(unused, lines(&expected["unused_offers"]));
     assert_eq!(duplicates(m), lines(&expected["duplicates"]));
+    assert_eq!(conflicts(m), lines(&expected["conflicts"]));
+    let t = m.totals;
+    let totals = serde_json::json!({"full": t.full, "partial": t.partial, "lookup_key_only": t.lookup_key_only, "none": t.none});
+    assert_eq!(totals, expected["totals"]);
 }

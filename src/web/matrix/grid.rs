@@ -44,8 +44,8 @@ pub fn legend(locale: Locale) -> Markup {
             }
             p.muted {
                 (locale.pick(
-                    "در هر خانه: نیازهای برآورده / همهٔ نیازهای دستگاه سطر از دستگاه ستون. خانه را باز کنید تا نیازها و عرضه‌ها را کنار هم ببینید.",
-                    "In each cell: needs met / all needs of the row's agency from the column's agency. Open a cell to see its needs and offers side by side.",
+                    "در هر خانه: نیازهای برآورده (کامل یا بخشی) / همهٔ نیازهای دستگاه سطر از دستگاه ستون؛ «کلید n»: نیازهایی که عرضه‌های دارنده تنها در کلید استعلام با آن‌ها مشترک‌اند (برآورده‌نشده به شمار می‌آیند). خانه را باز کنید تا نیازها و عرضه‌ها را کنار هم ببینید.",
+                    "In each cell: needs met (in full or in part) / all needs of the row's agency from the column's agency; “key n”: needs the provider's offers share only a lookup key with (counted as not met). Open a cell to see its needs and offers side by side.",
                 ))
             }
         }
@@ -105,18 +105,42 @@ fn cell(view: &MatrixView<'_>, locale: Locale, consumer: &str, provider: &str) -
     };
     let counts = CellCounts::of(found);
     let state = counts.state();
-    let (met, needs) = (number(locale, counts.met()), number(locale, counts.needs));
+    let q = counts.0;
+    let n = |count: usize| number(locale, count);
+    let (met, needs) = (n(counts.met()), n(counts.needs()));
     let (c, p) = (view.name(consumer), view.name(provider));
     // The hover names both agencies; a screen reader hears the row's and column's headers
     // with the cell, so its hidden words only say what the counts mean.
     let (title, spoken) = match locale {
         Locale::Fa => (
-            format!("نیازهای {c} از {p}: {met} از {needs} برآورده"),
-            format!("{met} از {needs} نیاز برآورده"),
+            format!(
+                "نیازهای {c} از {p}: {met} از {needs} برآورده ({} کامل، {} بخشی، {} تنها با کلید استعلام، {} برآورده‌نشده)",
+                n(q.full),
+                n(q.partial),
+                n(q.lookup_key_only),
+                n(q.none)
+            ),
+            format!(
+                "{met} از {needs} نیاز برآورده: {} کامل، {} بخشی؛ {} تنها با کلید استعلام",
+                n(q.full),
+                n(q.partial),
+                n(q.lookup_key_only)
+            ),
         ),
         Locale::En => (
-            format!("{c}'s needs from {p}: {met} of {needs} met"),
-            format!("{met} of {needs} needs met"),
+            format!(
+                "{c}'s needs from {p}: {met} of {needs} met ({} in full, {} in part, {} by a lookup key only, {} not met)",
+                n(q.full),
+                n(q.partial),
+                n(q.lookup_key_only),
+                n(q.none)
+            ),
+            format!(
+                "{met} of {needs} needs met: {} in full, {} in part; {} by a lookup key only",
+                n(q.full),
+                n(q.partial),
+                n(q.lookup_key_only)
+            ),
         ),
     };
     // Relative to the matrix page itself: the same page with this cell opened.
@@ -125,6 +149,9 @@ fn cell(view: &MatrixView<'_>, locale: Locale, consumer: &str, provider: &str) -
         td class=(state.class()) {
             a href=(href) title=(title) {
                 (state.symbol()) " " (met) "/" (needs)
+                @if q.lookup_key_only > 0 {
+                    span.key-only aria-hidden="true" { " " (locale.pick("کلید", "key")) " " (n(q.lookup_key_only)) }
+                }
                 span.visually-hidden { " (" (spoken) ")" }
             }
         }

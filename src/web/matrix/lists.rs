@@ -10,6 +10,7 @@ use crate::reports::Reason;
 use crate::reports::duplicates::{Duplicate, DuplicateKind};
 use crate::reports::entries::{Consumers, NeedEntry, OfferEntry};
 use crate::reports::matrix::Cell;
+use crate::reports::normalise::match_key;
 use crate::web::format::number;
 use crate::web::i18n::Locale;
 
@@ -33,17 +34,24 @@ fn met_chip(locale: Locale, met: Met) -> Markup {
     let (class, fa, en) = match met {
         Met::Full => ("chip m-full", "✓ برآورده", "✓ met"),
         Met::Partial => ("chip m-part", "◐ بخشی برآورده", "◐ partly met"),
+        Met::LookupKeyOnly => (
+            "chip m-none",
+            "✕ تنها کلید استعلام مشترک",
+            "✕ only a lookup key in common",
+        ),
         Met::None => ("chip m-none", "✕ برآورده‌نشده", "✕ not met"),
     };
     html! { span class=(class) { (locale.pick(fa, en)) } }
 }
 
-/// Data items, the shared ones marked (by a symbol too, for whoever cannot see the colour).
+/// Data items, the shared ones marked (by a symbol too, for whoever cannot see the colour);
+/// an offer's item is marked when its name meets a shared one, however each is spelled.
 fn items(names: &[String], shared: &[String]) -> Markup {
+    let shared: Vec<String> = shared.iter().map(|s| match_key(s)).collect();
     html! {
         ul.items {
             @for name in names {
-                @if shared.contains(name) {
+                @if shared.contains(&match_key(name)) {
                     li { mark { "✓ " (name) } }
                 } @else {
                     li { (name) }
@@ -58,7 +66,7 @@ pub fn cell_detail(view: &MatrixView<'_>, locale: Locale, cell: &Cell) -> Markup
     let shared: Vec<String> = cell
         .matched
         .iter()
-        .flat_map(|m| m.data_items.iter().chain(&m.lookup_keys).cloned())
+        .flat_map(|m| m.data_items.iter().cloned())
         .collect();
     let heading = match locale {
         Locale::Fa => format!(
@@ -107,23 +115,23 @@ fn need_card(
     cell: &Cell,
     shared: &[String],
 ) -> Markup {
-    let offers: Vec<&str> = cell
-        .matched
-        .iter()
-        .filter(|m| m.need == need.reference)
-        .map(|m| m.offer.as_str())
-        .collect();
+    let matches = cell.matched.iter().filter(|m| m.need == need.reference);
+    let unmatched = &view.document.matrix.unmatched_needs;
+    let title = |offer: &'_ str| {
+        view.offer(offer)
+            .map_or(offer.to_string(), |o| o.title.clone())
+    };
+    let separator = locale.pick("، ", ", ");
     html! {
         article.entry {
             h4 { (entry(view, &need.reference, &need.title)) }
-            p { (met_chip(locale, need_met(need, &cell.matched))) }
+            p { (met_chip(locale, need_met(need, &cell.matched, unmatched))) }
             (items(&need.data_items, shared))
-            @if !offers.is_empty() {
+            @for m in matches {
                 p.muted {
-                    (locale.pick("برآورده با: ", "Met by: "))
-                    @for (n, offer) in offers.iter().enumerate() {
-                        @if n > 0 { (locale.pick("، ", ", ")) }
-                        (view.offer(offer).map_or(*offer, |o| o.title.as_str()))
+                    (locale.pick("برآورده با: ", "Met by: ")) (title(&m.offer))
+                    @if !m.missing_items.is_empty() {
+                        " · " (locale.pick("بدون: ", "lacking: ")) (m.missing_items.join(separator))
                     }
                 }
             }
@@ -143,6 +151,10 @@ fn reason_text(locale: Locale, reason: Reason) -> &'static str {
         Reason::NotOfferedToConsumer => locale.pick(
             "دارنده این داده را عرضه می‌کند، ولی نه به این دستگاه",
             "the provider offers this data, but not to this agency",
+        ),
+        Reason::LookupKeyOnly => locale.pick(
+            "عرضه‌های دارنده تنها در کلید استعلام با این نیاز مشترک‌اند، نه در اقلام داده",
+            "the provider's offers share only a lookup key with it, no data item",
         ),
         Reason::NoMatchingOffer => locale.pick(
             "در عرضه‌های دارنده این داده نیست",
@@ -170,6 +182,16 @@ pub fn unmatched(view: &MatrixView<'_>, locale: Locale) -> Markup {
                                 (agency(view, &u.need.provider_agency))
                             }
                             " · " span.chip.m-none { "✕ " (reason_text(locale, u.reason)) }
+                        }
+                        @if !u.offers.is_empty() {
+                            p {
+                                (locale.pick("هم‌کلید با: ", "Same lookup key as: "))
+                                @for (n, reference) in u.offers.iter().enumerate() {
+                                    @if n > 0 { (locale.pick("، ", ", ")) }
+                                    @let title = view.offer(reference).map_or(reference.as_str(), |o| o.title.as_str());
+                                    (entry(view, reference, title))
+                                }
+                            }
                         }
                         @if !u.candidates.is_empty() {
                             p {

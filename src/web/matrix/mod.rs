@@ -1,13 +1,15 @@
 //! `/cases/{id}/matrix`: the exchange matrix of an inventory case as people read it — the
 //! consumer × provider grid with its legend, one cell opened (`?consumer=&provider=`) with
-//! its needs and offers side by side, and the lists of needs not met, offers not used and
-//! duplicate work; `/cases/{id}/matrix.csv` is the API's CSV. The matrix comes from
+//! its needs and offers side by side, the totals of needs met in full, in part, by a lookup key
+//! only or not at all, and the lists of needs not met, offers not used, duplicate work and
+//! conflicting masters; `/cases/{id}/matrix.csv` is the API's CSV. The matrix comes from
 //! [`crate::http::readable_matrix`], as the API's does: the secretariat, admins and
 //! auditors read it whole, a member its agency's part, anyone else a 404 page; a case that
 //! collects no inventories is a 422 page saying so.
 
 mod grid;
 mod lists;
+mod summary;
 pub mod view;
 
 #[cfg(test)]
@@ -166,6 +168,7 @@ pub fn matrix_page(
         div.actions {
             a.button.secondary href={ "/cases/" (id) "/matrix.csv" } download { (locale.pick("دریافت جدول (CSV)", "Download the matrix (CSV)")) }
         }
+        (summary::totals(view, locale))
         @if let Some(cell) = opened { (lists::cell_detail(view, locale, cell)) }
         div.matrix-grid {
             (grid::legend(locale))
@@ -177,6 +180,7 @@ pub fn matrix_page(
         (lists::unmatched(view, locale))
         (lists::unused(view, locale))
         (lists::duplicates(view, locale))
+        (summary::conflicts(view, locale))
     };
     page(viewer, matrix_heading(viewer), body)
 }

@@ -8,6 +8,7 @@ use super::view::{CellCounts, CellState, MatrixView};
 use super::{matrix_page, not_an_inventory_page};
 use crate::domain::Role;
 use crate::engine::Member;
+use crate::reports::catalogue_index::CatalogueIndex;
 use crate::reports::{MatrixDocument, Source, build_matrix};
 use crate::web::session::Viewer;
 
@@ -75,7 +76,7 @@ fn document() -> MatrixDocument {
     MatrixDocument {
         case: Uuid::from_u128(7),
         sources,
-        matrix: build_matrix(&participants, &inventories),
+        matrix: build_matrix(&participants, &inventories, &CatalogueIndex::default()),
     }
 }
 
@@ -148,9 +149,19 @@ fn the_grid_shows_symbols_and_counts_with_a_legend_not_colour_alone() {
         "a cell opens: {page}"
     );
     assert!(
-        page.contains("(۱ از ۱ نیاز برآورده)"),
-        "what the counts mean, spoken"
+        page.contains("(۱ از ۱ نیاز برآورده: ۱ کامل، ۰ بخشی؛ ۰ تنها با کلید استعلام)"),
+        "what the counts mean, spoken: {page}"
     );
+    // The totals, each count with its word; the conflicts list, empty here.
+    for total in [
+        "✓ برآورده به‌تمامی: ۱",
+        "◐ بخشی برآورده: ۱",
+        "✕ تنها کلید استعلام مشترک: ۰",
+        "✕ برآورده‌نشده: ۱",
+    ] {
+        assert!(page.contains(total), "{total}: {page}");
+    }
+    assert!(page.contains("هیچ داده‌ای بیش از یک مرجع اصلی ندارد."));
     assert!(page.contains(r#"role="region""#) && page.contains(r#"tabindex="0""#));
     // The lists: the need not met with its reason, the unused offer, the duplicate need.
     assert!(page.contains("در عرضه‌های دارنده این داده نیست"), "{page}");

@@ -1,22 +1,24 @@
 //! What the matrix page shows, read out of the matrix document: each cell's state (its
-//! needs met in full, in part, or not at all), the axes, and where each need and offer
+//! needs met in full, in part, by a shared lookup key only, or not at all), the axes, and where each need and offer
 //! comes from. Pure: the document and the agencies' names in, plain values out.
 
 use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
-use crate::reports::entries::{NeedEntry, OfferEntry, Profile};
-use crate::reports::matrix::{Cell, Match};
-use crate::reports::{Basis, MatrixDocument};
+use crate::reports::entries::{NeedEntry, OfferEntry};
+use crate::reports::matrix::{Cell, Match, UnmatchedNeed};
+use crate::reports::{MatrixDocument, Quality, QualityCounts, Reason};
 
 /// How far a need is met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Met {
     /// An offer carries every data item the need asks for.
     Full,
-    /// Offers carry some of its data items, or share only a lookup key with it.
+    /// Offers carry some of its data items.
     Partial,
+    /// The provider's offers share only a lookup key with it: unmet, but shown apart.
+    LookupKeyOnly,
     None,
 }
 
@@ -47,52 +49,51 @@ impl CellState {
     }
 }
 
-/// How far `need` is met by the matches of its cell.
-pub fn need_met(need: &NeedEntry, matched: &[Match]) -> Met {
-    let wanted = Profile::of(&need.data_items, &need.lookup_keys).items.len();
-    let mut found = matched.iter().filter(|m| m.need == need.reference);
-    let Some(first) = found.next() else {
-        return Met::None;
-    };
-    let full = |m: &Match| m.on == Basis::DataItems && m.data_items.len() >= wanted;
-    if full(first) || found.any(full) {
-        Met::Full
+/// How far `need` is met: by the quality of its best match in `matched`, else by its reason
+/// in `unmatched`.
+pub fn need_met(need: &NeedEntry, matched: &[Match], unmatched: &[UnmatchedNeed]) -> Met {
+    let mut found = matched
+        .iter()
+        .filter(|m| m.need == need.reference)
+        .peekable();
+    if found.peek().is_some() {
+        return if found.any(|m| m.quality == Quality::Full) {
+            Met::Full
+        } else {
+            Met::Partial
+        };
+    }
+    let lookup_only = unmatched
+        .iter()
+        .any(|u| u.need.reference == need.reference && u.reason == Reason::LookupKeyOnly);
+    if lookup_only {
+        Met::LookupKeyOnly
     } else {
-        Met::Partial
+        Met::None
     }
 }
 
-/// A cell's counts: its needs, and how many are met in full and in part.
+/// A cell's counts, as the matrix gives them, and the state they make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CellCounts {
-    pub needs: usize,
-    pub full: usize,
-    pub partial: usize,
-}
+pub struct CellCounts(pub QualityCounts);
 
 impl CellCounts {
     pub fn of(cell: &Cell) -> Self {
-        let mut counts = CellCounts {
-            needs: cell.needs.len(),
-            full: 0,
-            partial: 0,
-        };
-        for need in &cell.needs {
-            match need_met(need, &cell.matched) {
-                Met::Full => counts.full += 1,
-                Met::Partial => counts.partial += 1,
-                Met::None => {}
-            }
-        }
-        counts
+        CellCounts(cell.counts)
+    }
+
+    pub fn needs(self) -> usize {
+        self.0.needs()
     }
 
     pub fn met(self) -> usize {
-        self.full + self.partial
+        self.0.met()
     }
 
+    /// A lookup key shared is not a need met: such a cell is partial only when an offer
+    /// meets some need.
     pub fn state(self) -> CellState {
-        if self.full == self.needs {
+        if self.0.full == self.needs() {
             CellState::Matched
         } else if self.met() == 0 {
             CellState::Unmatched

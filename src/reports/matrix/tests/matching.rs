@@ -36,7 +36,15 @@ fn a_shared_item_spelled_differently_meets_the_need_of_a_listed_consumer() {
         ("IRICA", "MIMT")
     );
     assert_eq!(cell.offers[0].reference, "MIMT/offers/0");
-    assert_eq!(cell.matched[0].data_items, ["وضعیت کارت بازرگانی"]);
+    // Shown as the need wrote it (Arabic ي/ك), never in the folded spelling.
+    assert_eq!(cell.matched[0].data_items, ["وضعيت كارت بازرگاني"]);
+    assert_eq!(cell.needs[0].data_items, ["وضعيت كارت بازرگاني"]);
+    assert_eq!(
+        cell.offers[0].data_items,
+        ["وضعیت کارت\u{200c} بازرگانی", "نام دارنده"]
+    );
+    assert_eq!(cell.matched[0].quality, Quality::Full);
+    assert!(cell.matched[0].missing_items.is_empty());
     assert_eq!(cell.matched[0].lookup_keys, ["commercial_card_no"]);
     assert!(m.unmatched_needs.is_empty() && m.unused_offers.is_empty());
 }
@@ -106,7 +114,7 @@ fn any_with_legal_basis_is_open_to_every_agency() {
 }
 
 #[test]
-fn lookup_keys_meet_a_need_only_when_no_offer_shares_an_item() {
+fn a_shared_lookup_key_alone_is_not_a_match() {
     let m = build(vec![
         inventory(
             "CBI",
@@ -127,17 +135,33 @@ fn lookup_keys_meet_a_need_only_when_no_offer_shares_an_item() {
                     &["legal_entity_national_id"],
                 ),
                 offer(json!(["CBI"]), &["کد اقتصادی"], &["other"]),
+                // Keyed the same, but not open to CBI: not named.
+                offer(
+                    json!(["MIMT"]),
+                    &["درآمد مشمول مالیات"],
+                    &["legal_entity_national_id"],
+                ),
             ],
         ),
     ]);
+    assert!(matched(&m).is_empty());
     assert_eq!(
-        matched(&m),
-        [triple("CBI/needs/0", "INTA/offers/0", Basis::LookupKeys)]
+        unmatched(&m),
+        [("CBI/needs/0".into(), Reason::LookupKeyOnly, vec![])]
     );
+    assert_eq!(m.unmatched_needs[0].offers, ["INTA/offers/0"]);
+    let counts = m.cells[0].counts;
     assert_eq!(
-        m.cells[0].matched[0].lookup_keys,
-        ["legal_entity_national_id"]
+        (
+            counts.full,
+            counts.partial,
+            counts.lookup_key_only,
+            counts.none
+        ),
+        (0, 0, 1, 0)
     );
+    assert!(m.cells[0].offers.is_empty(), "a lookup key meets nothing");
+    assert_eq!(m.unused_offers.len(), 3);
 }
 
 #[test]
@@ -207,7 +231,7 @@ fn an_unknown_provider_is_listed_with_where_the_data_may_be() {
     let m = build(vec![
         inventory(
             "IRICA",
-            vec![need("unknown", &["شناسه کالا (ایران‌کد)"], &["other"])],
+            vec![need("unknown", &["نام تجاری كالا"], &["other"])],
             vec![],
         ),
         inventory(
@@ -215,7 +239,7 @@ fn an_unknown_provider_is_listed_with_where_the_data_may_be() {
             vec![],
             vec![offer(
                 json!("any_with_legal_basis"),
-                &["شناسه کالا (ایران کد)"],
+                &["نام تجاری کالا"],
                 &["other"],
             )],
         ),
@@ -241,7 +265,7 @@ fn a_provider_without_an_accepted_inventory_is_named_as_the_reason() {
         vec![],
     )];
     let participants = vec!["CPPO".to_string(), "ICG".to_string()];
-    let m = build_matrix(&participants, &inventories);
+    let m = build_matrix(&participants, &inventories, &CatalogueIndex::default());
     assert_eq!(
         unmatched(&m),
         [(

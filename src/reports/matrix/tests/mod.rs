@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 mod matching;
 mod nil_return;
+mod quality;
 mod shape;
 
 use super::*;
@@ -28,7 +29,7 @@ pub(super) fn inventory(agency: &str, needs: Vec<Value>, offers: Vec<Value>) -> 
 
 pub(super) fn build(inventories: Vec<(String, Value)>) -> ExchangeMatrix {
     let participants: Vec<String> = inventories.iter().map(|(a, _)| a.clone()).collect();
-    build_matrix(&participants, &inventories)
+    build_matrix(&participants, &inventories, &CatalogueIndex::default())
 }
 
 pub(super) fn matched(m: &ExchangeMatrix) -> Vec<(String, String, Basis)> {
