@@ -9,7 +9,30 @@
 use std::collections::BTreeSet;
 
 use super::MatrixDocument;
+use super::board::Board;
 use super::matrix::ExchangeMatrix;
+use crate::domain::CaseState;
+
+/// Whether `agency` takes part in the case (a participant, or an agency with a task in it):
+/// a member of any other agency does not see the case at all.
+pub fn takes_part(state: &CaseState, agency: &str) -> bool {
+    state.participants.iter().any(|p| p == agency)
+        || state.tasks.iter().any(|t| t.agency.as_deref() == Some(agency))
+}
+
+impl Board {
+    /// The board a member of `agency` reads: every agency's row and status (peer
+    /// visibility is intended), but who in another agency holds its task or cast its vote
+    /// is that agency's own business.
+    pub fn seen_by(&self, agency: &str) -> Board {
+        let mut board = self.clone();
+        for row in board.rows.iter_mut().filter(|r| r.agency.as_deref() != Some(agency)) {
+            row.assignee = None;
+            row.voted_by = None;
+        }
+        board
+    }
+}
 
 /// The refs of every offer of the matrix the agency may read: its own and those open to it.
 fn offers_open_to<'a>(m: &'a ExchangeMatrix, agency: &str) -> BTreeSet<&'a str> {
@@ -151,11 +174,11 @@ mod tests {
         let need = |title: &str, provider: &str, items: &[&str]| json!({"title": title, "provider_agency": provider, "data_items": items.iter().map(|n| json!({"name": n})).collect::<Vec<_>>()});
         let offer = |title: &str, to: serde_json::Value, items: &[&str]| json!({"title": title, "consumer_agencies": to, "data_items": items.iter().map(|n| json!({"name": n})).collect::<Vec<_>>()});
         let inventories = vec![
-            ("W".to_string(), json!({"needs": [need("ثبت", "X", &["شماره ثبت"])], "offers": []})),
+            ("W".to_string(), json!({"needs": [need("ثبت", "X", &["وضعیت ثبت"])], "offers": []})),
             ("X".to_string(), json!({"needs": [need("پروانه", "Z", &["وضعیت پروانه"])], "offers": []})),
             (
                 "Y".to_string(),
-                json!({"needs": [need("پروانه", "Z", &["وضعیت پروانه"]), need("ثبت", "X", &["شماره ثبت"])],
+                json!({"needs": [need("پروانه", "Z", &["وضعیت پروانه"]), need("ثبت", "X", &["وضعیت ثبت"])],
                        "offers": [offer("کالا", json!(["W"]), &["نام کالا", "وزن کالا"])]}),
             ),
             (
