@@ -25,6 +25,15 @@ fn name<'a>(names: &'a BTreeMap<String, String>, code: &'a str) -> &'a str {
     names.get(code).map_or(code, String::as_str)
 }
 
+/// The need's refs: one when its position held, `from → to` when it moved.
+fn refs(n: &NeedChange) -> String {
+    match (&n.from_ref, &n.to_ref) {
+        (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
+        (Some(r), _) | (None, Some(r)) => r.clone(),
+        (None, None) => String::new(),
+    }
+}
+
 fn needs(locale: Locale, names: &BTreeMap<String, String>, heading: &str, list: &[NeedChange]) -> Markup {
     let w = |fa, en| locale.pick(fa, en);
     html! {
@@ -45,7 +54,7 @@ fn needs(locale: Locale, names: &BTreeMap<String, String>, heading: &str, list: 
                         td { span title=(n.agency) { (name(names, &n.agency)) } }
                         td {
                             (n.title)
-                            @for r in [&n.from_ref, &n.to_ref].into_iter().flatten() { " " bdi.code.muted { (r) } }
+                            " " bdi.code.muted { (refs(n)) }
                         }
                         td { span title=(n.provider_agency) { (name(names, &n.provider_agency)) } }
                         td { (standing(locale, n.was)) }

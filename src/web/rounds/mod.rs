@@ -44,19 +44,40 @@ pub enum Outcome<T> {
     Refused(StatusCode, String),
 }
 
-/// The cases whose tasks carry `form` that the viewer may see, newest first.
+/// Whether a workflow definition's steps (as their JSON) ask for `form` anywhere.
+fn asks_for(steps: &serde_json::Value, form: &str) -> bool {
+    match steps {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .any(|(key, value)| (key == "form" && value == form) || asks_for(value, form)),
+        serde_json::Value::Array(items) => items.iter().any(|v| asks_for(v, form)),
+        _ => false,
+    }
+}
+
+/// The cases whose workflow collects `form` that the viewer may see, newest first. The
+/// case documents do not name forms, so each workflow version (by hash) is asked once.
 async fn choices(state: &AppState, viewer: &Viewer, form: &str) -> Result<Vec<Choice>, PageError> {
     let query = DocumentQuery {
         limit: 10_000,
         ..Default::default()
     };
+    let catalog = &state.engine.catalog;
+    catalog.refresh_if_stale(&state.engine.store).await?;
     let staff = viewer.has_any(crate::web::cases::READERS);
     let agency = viewer.member.agency.as_deref();
+    let mut collects_by_hash: std::collections::BTreeMap<String, bool> = Default::default();
     let mut found = Vec::new();
     for (_, doc) in state.engine.documents.list("case", &query).await? {
         let case: serde_json::Value = serde_json::from_str(&doc).unwrap_or_default();
+        let hash = case["workflow_hash"].as_str().unwrap_or_default();
+        let collects = *collects_by_hash.entry(hash.to_string()).or_insert_with(|| {
+            catalog.workflow_by_hash(hash).is_some_and(|version| {
+                serde_json::to_value(version.definition.steps())
+                    .is_ok_and(|steps| asks_for(&steps, form))
+            })
+        });
         let tasks = case["tasks"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-        let collects = tasks.iter().any(|t| t["form"] == form);
         let takes_part = agency.is_some_and(|a| {
             case["participants"]
                 .as_array()

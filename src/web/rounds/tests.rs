@@ -54,7 +54,7 @@ fn the_diff_page_lists_each_change_under_its_heading() {
     let html = diff_page(&viewer("fa"), &rounds(), picked, &Outcome::Done(d), &names()).into_string();
     assert!(html.contains("نیازهای برآورده‌شده از آن پس (۱)"), "{html}");
     assert!(html.contains("نیازهای تازه برآورده‌نشده (۰)"), "{html}");
-    assert!(html.contains("IRICA/needs/0") && html.contains("IRICA/needs/3"));
+    assert!(html.contains("IRICA/needs/0 → IRICA/needs/3"), "a moved need shows both refs");
     assert!(html.contains("گمرک"), "agency names, not codes");
     assert!(html.contains("عرضه‌های افزوده (۱)"));
     let selected = format!("value=\"{}\" selected", Uuid::from_u128(2));
