@@ -297,7 +297,13 @@ async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()>
             case,
             format,
             agency,
-        } => (ReportKind::ExchangeMatrix, case, format, "fa".into(), agency),
+        } => (
+            ReportKind::ExchangeMatrix,
+            case,
+            format,
+            "fa".into(),
+            agency,
+        ),
         ReportCommand::Board {
             case,
             format,

@@ -47,12 +47,17 @@ fn caller_of(member: &Member, actor: &Actor) -> Caller {
 }
 
 fn required(value: Option<&str>, name: &str, what: &str) -> Result<Uuid, ApiError> {
-    let raw = value.ok_or_else(|| ApiError::bad_request(format!("?{name}= is required: {what}")))?;
+    let raw =
+        value.ok_or_else(|| ApiError::bad_request(format!("?{name}= is required: {what}")))?;
     parse_id(raw, name)
 }
 
 /// The whole matrix of an inventory case the caller may see.
-async fn whole_matrix(state: &AppState, caller: &Caller, id: Uuid) -> Result<MatrixDocument, ApiError> {
+async fn whole_matrix(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<MatrixDocument, ApiError> {
     load_visible(state, caller, id).await?;
     let found = case_matrix(&state.engine, id).await?;
     let matrix = found
@@ -100,8 +105,16 @@ pub async fn exchange_matrix_diff(
     caller: Caller,
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let from = required(query.from.as_deref(), "from", "the id of the earlier inventory case")?;
-    let to = required(query.to.as_deref(), "to", "the id of the later inventory case")?;
+    let from = required(
+        query.from.as_deref(),
+        "from",
+        "the id of the earlier inventory case",
+    )?;
+    let to = required(
+        query.to.as_deref(),
+        "to",
+        "the id of the later inventory case",
+    )?;
     let changes = matrix_diff(&state, &caller.member, &caller.actor, from, to).await?;
     Ok(HttpResponse::Ok().json(changes))
 }
@@ -141,7 +154,11 @@ pub async fn services_at_risk_report(
     caller: Caller,
     query: web::Query<ServicesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let cards = required(query.cards.as_deref(), "cards", "the id of a service identity card case")?;
+    let cards = required(
+        query.cards.as_deref(),
+        "cards",
+        "the id of a service identity card case",
+    )?;
     let inventory = required(
         query.inventory.as_deref(),
         "inventory",

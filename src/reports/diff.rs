@@ -119,7 +119,14 @@ fn needs(doc: &MatrixDocument) -> BTreeMap<Identity, (&NeedEntry, Standing)> {
     identify(
         by_ref
             .into_values()
-            .map(|(n, s)| (n.agency.as_str(), n.reference.as_str(), n.title.as_str(), (n, s)))
+            .map(|(n, s)| {
+                (
+                    n.agency.as_str(),
+                    n.reference.as_str(),
+                    n.title.as_str(),
+                    (n, s),
+                )
+            })
             .collect(),
     )
 }
@@ -128,7 +135,12 @@ fn needs(doc: &MatrixDocument) -> BTreeMap<Identity, (&NeedEntry, Standing)> {
 fn offers(doc: &MatrixDocument) -> BTreeMap<Identity, &OfferEntry> {
     let m = &doc.matrix;
     let mut by_ref: BTreeMap<&str, &OfferEntry> = BTreeMap::new();
-    for offer in m.cells.iter().flat_map(|c| &c.offers).chain(&m.unused_offers) {
+    for offer in m
+        .cells
+        .iter()
+        .flat_map(|c| &c.offers)
+        .chain(&m.unused_offers)
+    {
         by_ref.insert(&offer.reference, offer);
     }
     identify(
@@ -211,8 +223,7 @@ impl MatrixDiff {
     /// and the offers of its agency or open to it.
     pub fn seen_by(&self, agency: &str) -> MatrixDiff {
         let need = |n: &&NeedChange| n.agency == agency || n.providers.iter().all(|p| p == agency);
-        let offer =
-            |o: &&OfferChange| o.agency == agency || o.consumer_agencies.admits(agency);
+        let offer = |o: &&OfferChange| o.agency == agency || o.consumer_agencies.admits(agency);
         let needs = |list: &[NeedChange]| list.iter().filter(need).cloned().collect();
         let offers = |list: &[OfferChange]| list.iter().filter(offer).cloned().collect();
         MatrixDiff {

@@ -25,11 +25,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::MatrixDocument;
 use super::entries::NeedEntry;
 use super::matrix::Reason;
-use super::normalise::{identifier_key, match_key};
-use super::MatrixDocument;
 use super::matrix::UnmatchedNeed;
+use super::normalise::{identifier_key, match_key};
 use crate::domain::{CaseState, TaskStatus};
 
 /// The form whose accepted submissions carry the service identity cards.
@@ -154,7 +154,12 @@ impl<'a> Inventory<'a> {
             }
         }
         let mut offers = BTreeMap::new();
-        for offer in m.cells.iter().flat_map(|c| &c.offers).chain(&m.unused_offers) {
+        for offer in m
+            .cells
+            .iter()
+            .flat_map(|c| &c.offers)
+            .chain(&m.unused_offers)
+        {
             let items = offer.data_items.iter().map(|n| match_key(n)).collect();
             offers.insert(offer.reference.as_str(), (offer, items));
         }
@@ -165,7 +170,11 @@ impl<'a> Inventory<'a> {
     }
 
     /// The need `reference` names among `agency`'s (see the module documentation).
-    fn resolve(&self, agency: &str, reference: &str) -> Option<(&'a NeedEntry, Option<Reason>, bool)> {
+    fn resolve(
+        &self,
+        agency: &str,
+        reference: &str,
+    ) -> Option<(&'a NeedEntry, Option<Reason>, bool)> {
         let text = reference.trim();
         let path = text
             .strip_prefix(agency)
@@ -205,7 +214,10 @@ impl<'a> Inventory<'a> {
 }
 
 fn text(value: &Value) -> String {
-    value.as_str().map(super::normalise::clean).unwrap_or_default()
+    value
+        .as_str()
+        .map(super::normalise::clean)
+        .unwrap_or_default()
 }
 
 fn inquiry(inventory: &Inventory<'_>, agency: &str, index: usize, q: &Value) -> InquiryReport {
@@ -228,7 +240,11 @@ fn inquiry(inventory: &Inventory<'_>, agency: &str, index: usize, q: &Value) -> 
             Some((need, reason, met)) => {
                 report.need = Some(need.reference.clone());
                 report.reason = reason;
-                if met { InquiryStanding::NeedMet } else { InquiryStanding::NeedUnmet }
+                if met {
+                    InquiryStanding::NeedMet
+                } else {
+                    InquiryStanding::NeedUnmet
+                }
             }
             None => InquiryStanding::RefNotFound,
         },
@@ -239,7 +255,10 @@ fn inquiry(inventory: &Inventory<'_>, agency: &str, index: usize, q: &Value) -> 
 }
 
 fn at_risk(standing: InquiryStanding) -> bool {
-    !matches!(standing, InquiryStanding::NeedMet | InquiryStanding::ItemsOffered)
+    !matches!(
+        standing,
+        InquiryStanding::NeedMet | InquiryStanding::ItemsOffered
+    )
 }
 
 /// The services of `cards` that depend on data nobody offers yet, against `inventory`.
@@ -252,7 +271,10 @@ pub fn services_at_risk(
     let mut checked: BTreeMap<String, usize> = BTreeMap::new();
     let mut services = Vec::new();
     for accepted in cards {
-        let list = accepted.data["services"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+        let list = accepted.data["services"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         for card in list {
             *checked.entry(accepted.agency.clone()).or_default() += 1;
             let inquiries: Vec<InquiryReport> = card["inquiries"]

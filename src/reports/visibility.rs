@@ -17,7 +17,10 @@ use crate::domain::CaseState;
 /// a member of any other agency does not see the case at all.
 pub fn takes_part(state: &CaseState, agency: &str) -> bool {
     state.participants.iter().any(|p| p == agency)
-        || state.tasks.iter().any(|t| t.agency.as_deref() == Some(agency))
+        || state
+            .tasks
+            .iter()
+            .any(|t| t.agency.as_deref() == Some(agency))
 }
 
 impl Board {
@@ -26,7 +29,11 @@ impl Board {
     /// is that agency's own business.
     pub fn seen_by(&self, agency: &str) -> Board {
         let mut board = self.clone();
-        for row in board.rows.iter_mut().filter(|r| r.agency.as_deref() != Some(agency)) {
+        for row in board
+            .rows
+            .iter_mut()
+            .filter(|r| r.agency.as_deref() != Some(agency))
+        {
             row.assignee = None;
             row.voted_by = None;
         }
@@ -174,8 +181,14 @@ mod tests {
         let need = |title: &str, provider: &str, items: &[&str]| json!({"title": title, "provider_agency": provider, "data_items": items.iter().map(|n| json!({"name": n})).collect::<Vec<_>>()});
         let offer = |title: &str, to: serde_json::Value, items: &[&str]| json!({"title": title, "consumer_agencies": to, "data_items": items.iter().map(|n| json!({"name": n})).collect::<Vec<_>>()});
         let inventories = vec![
-            ("W".to_string(), json!({"needs": [need("ثبت", "X", &["وضعیت ثبت"])], "offers": []})),
-            ("X".to_string(), json!({"needs": [need("پروانه", "Z", &["وضعیت پروانه"])], "offers": []})),
+            (
+                "W".to_string(),
+                json!({"needs": [need("ثبت", "X", &["وضعیت ثبت"])], "offers": []}),
+            ),
+            (
+                "X".to_string(),
+                json!({"needs": [need("پروانه", "Z", &["وضعیت پروانه"])], "offers": []}),
+            ),
             (
                 "Y".to_string(),
                 json!({"needs": [need("پروانه", "Z", &["وضعیت پروانه"]), need("ثبت", "X", &["وضعیت ثبت"])],
@@ -207,18 +220,44 @@ mod tests {
         // Not Y → Z (matched, between two others).
         assert_eq!(pairs, [("W", "X"), ("X", "Z"), ("Y", "X")]);
         // Its own need is unmatched; Z's offer to Y alone is not named as a candidate.
-        assert_eq!(x.matrix.unmatched_needs.len(), 3, "its own need and two naming it");
-        let own = x.matrix.unmatched_needs.iter().find(|u| u.need.agency == "X").unwrap();
+        assert_eq!(
+            x.matrix.unmatched_needs.len(),
+            3,
+            "its own need and two naming it"
+        );
+        let own = x
+            .matrix
+            .unmatched_needs
+            .iter()
+            .find(|u| u.need.agency == "X")
+            .unwrap();
         assert_eq!(own.need.reference, "X/needs/0");
         assert!(own.candidates.is_empty(), "{:?}", own.candidates);
-        let in_whole = whole.matrix.unmatched_needs.iter().find(|u| u.need.agency == "X").unwrap();
-        assert_eq!(in_whole.candidates, ["Z/offers/0"], "staff see where the data is");
+        let in_whole = whole
+            .matrix
+            .unmatched_needs
+            .iter()
+            .find(|u| u.need.agency == "X")
+            .unwrap();
+        assert_eq!(
+            in_whole.candidates,
+            ["Z/offers/0"],
+            "staff see where the data is"
+        );
         // The offers to W alone are not X's to see.
         assert!(x.matrix.unused_offers.is_empty());
         // W and Y need the same of X, X and Y the same of Z: X is part of both; Y and Z
         // offer the same: X is not.
-        let groups: Vec<Vec<String>> = x.matrix.duplicates.iter().map(|d| d.entries.clone()).collect();
-        assert_eq!(groups, [["W/needs/0", "Y/needs/1"], ["X/needs/0", "Y/needs/0"]]);
+        let groups: Vec<Vec<String>> = x
+            .matrix
+            .duplicates
+            .iter()
+            .map(|d| d.entries.clone())
+            .collect();
+        assert_eq!(
+            groups,
+            [["W/needs/0", "Y/needs/1"], ["X/needs/0", "Y/needs/0"]]
+        );
         assert_eq!(whole.matrix.duplicates.len(), 3);
     }
 }

@@ -30,9 +30,21 @@ async fn world(db: TestDb) -> World {
     let cppo = app.member("m-cppo", "CPPO", &["member"]).await;
     let stats = offer("آمار", json!("any_with_legal_basis"), &["تعداد واحدها"]);
     let first = [
-        ("IRICA", irica.as_str(), json!({"needs": [need("پروانه کالا", "INSO", &["وضعیت پروانه"])], "offers": []})),
-        ("MIMT", mimt.as_str(), json!({"needs": [], "offers": [offer("آمار تجارت", json!(["INSO"]), &["حجم تجارت"])]})),
-        ("INSO", inso.as_str(), json!({"needs": [], "offers": [stats.clone()]})),
+        (
+            "IRICA",
+            irica.as_str(),
+            json!({"needs": [need("پروانه کالا", "INSO", &["وضعیت پروانه"])], "offers": []}),
+        ),
+        (
+            "MIMT",
+            mimt.as_str(),
+            json!({"needs": [], "offers": [offer("آمار تجارت", json!(["INSO"]), &["حجم تجارت"])]}),
+        ),
+        (
+            "INSO",
+            inso.as_str(),
+            json!({"needs": [], "offers": [stats.clone()]}),
+        ),
     ];
     let first = accepted_case(&app, &secretariat, "data-exchange-inventory", &first).await;
     let second = [
@@ -53,11 +65,22 @@ async fn world(db: TestDb) -> World {
         ),
     ];
     let second = accepted_case(&app, &secretariat, "data-exchange-inventory", &second).await;
-    World { app, secretariat, irica, cppo, first, second }
+    World {
+        app,
+        secretariat,
+        irica,
+        cppo,
+        first,
+        second,
+    }
 }
 
 fn refs(list: &Value, key: &str) -> Vec<String> {
-    list.as_array().unwrap().iter().map(|v| v[key].as_str().unwrap().to_string()).collect()
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[key].as_str().unwrap().to_string())
+        .collect()
 }
 
 async fn the_diff_follows_needs_by_agency_and_title(db: TestDb) {
@@ -69,18 +92,38 @@ async fn the_diff_follows_needs_by_agency_and_title(db: TestDb) {
     let met = d["needs_met"].as_array().unwrap();
     assert_eq!(met.len(), 1, "{d}");
     assert_eq!(
-        (&met[0]["from_ref"], &met[0]["to_ref"], &met[0]["was"], &met[0]["now"]),
-        (&json!("IRICA/needs/0"), &json!("IRICA/needs/1"), &json!("unmet"), &json!("met"))
+        (
+            &met[0]["from_ref"],
+            &met[0]["to_ref"],
+            &met[0]["was"],
+            &met[0]["now"]
+        ),
+        (
+            &json!("IRICA/needs/0"),
+            &json!("IRICA/needs/1"),
+            &json!("unmet"),
+            &json!("met")
+        )
     );
     let title = met[0]["title"].as_str().unwrap();
-    assert!(["پروانه کالا", "پروانه كالا"].contains(&title), "the later round's: {title}");
+    assert!(
+        ["پروانه کالا", "پروانه كالا"].contains(&title),
+        "the later round's: {title}"
+    );
     let unmet = d["needs_unmet"].as_array().unwrap();
     assert_eq!(refs(&d["needs_unmet"], "to_ref"), ["IRICA/needs/0"]);
     assert_eq!(unmet[0]["was"], "absent");
     assert!(unmet[0].get("from_ref").is_none());
     assert_eq!(d["needs_withdrawn"], json!([]));
-    assert_eq!(refs(&d["offers_added"], "ref"), ["INSO/offers/0", "MIMT/offers/1"]);
-    assert_eq!(d["offers_withdrawn"], json!([]), "the statistics moved, not withdrawn");
+    assert_eq!(
+        refs(&d["offers_added"], "ref"),
+        ["INSO/offers/0", "MIMT/offers/1"]
+    );
+    assert_eq!(
+        d["offers_withdrawn"],
+        json!([]),
+        "the statistics moved, not withdrawn"
+    );
 
     // IRICA reads its own needs and the offers open to it, not MIMT's offer to CPPO.
     let part = w.app.get(&path, &w.irica).await;
@@ -92,14 +135,27 @@ async fn the_diff_follows_needs_by_agency_and_title(db: TestDb) {
     let b = w.app.get(&back, ADMIN_TOKEN).await;
     assert_eq!(refs(&b["needs_unmet"], "from_ref"), ["IRICA/needs/1"]);
     assert_eq!(refs(&b["needs_withdrawn"], "from_ref"), ["IRICA/needs/0"]);
-    assert_eq!(refs(&b["offers_withdrawn"], "ref"), ["INSO/offers/0", "MIMT/offers/1"]);
+    assert_eq!(
+        refs(&b["offers_withdrawn"], "ref"),
+        ["INSO/offers/0", "MIMT/offers/1"]
+    );
 }
 
 async fn the_diff_refuses_bad_input(db: TestDb) {
     let w = world(db).await;
     let (first, second) = (&w.first, &w.second);
-    let resolution = json!({"workflow": "resolution-approval", "title": "مصوبه", "params": {"text": "متن"}});
-    let vote = w.app.expect(Method::POST, "/v1/cases", &w.secretariat, Some(resolution), 201).await;
+    let resolution =
+        json!({"workflow": "resolution-approval", "title": "مصوبه", "params": {"text": "متن"}});
+    let vote = w
+        .app
+        .expect(
+            Method::POST,
+            "/v1/cases",
+            &w.secretariat,
+            Some(resolution),
+            201,
+        )
+        .await;
     let vote = vote["id"].as_str().unwrap();
     let missing = "00000000-0000-7000-8000-000000000000";
     let base = "/v1/exchange-matrix/diff";
@@ -114,12 +170,25 @@ async fn the_diff_refuses_bad_input(db: TestDb) {
         (format!("{base}?from={first}&to={first}"), 422),
     ];
     for (path, expected) in refusals {
-        let response = w.app.call(Method::GET, &path, Some(&w.secretariat), None).await;
+        let response = w
+            .app
+            .call(Method::GET, &path, Some(&w.secretariat), None)
+            .await;
         let status = response.status().as_u16();
-        let kind = response.headers()["content-type"].to_str().unwrap().to_string();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
         let problem: Value = response.json().await.unwrap();
-        assert_eq!((status, kind.as_str()), (expected, "application/problem+json"), "{path}: {problem}");
-        assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{problem}");
+        assert_eq!(
+            (status, kind.as_str()),
+            (expected, "application/problem+json"),
+            "{path}: {problem}"
+        );
+        assert!(
+            problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{problem}"
+        );
     }
     // CPPO takes part in neither round: for its member they do not exist.
     let path = format!("{base}?from={first}&to={second}");

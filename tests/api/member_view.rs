@@ -15,7 +15,10 @@ pub fn need(title: &str, provider: &str, items: &[&str]) -> Value {
     need["title"] = json!(title);
     need["provider_agency"] = json!(provider);
     need["lookup_keys"] = json!(["other"]);
-    need["data_items"] = items.iter().map(|n| json!({"name": n, "datatype": "string"})).collect();
+    need["data_items"] = items
+        .iter()
+        .map(|n| json!({"name": n, "datatype": "string"}))
+        .collect();
     need
 }
 
@@ -25,7 +28,10 @@ pub fn offer(title: &str, consumers: Value, items: &[&str]) -> Value {
     offer["title"] = json!(title);
     offer["consumer_agencies"] = consumers;
     offer["lookup_keys"] = json!(["other"]);
-    offer["data_items"] = items.iter().map(|n| json!({"name": n, "datatype": "string"})).collect();
+    offer["data_items"] = items
+        .iter()
+        .map(|n| json!({"name": n, "datatype": "string"}))
+        .collect();
     offer
 }
 
@@ -43,14 +49,25 @@ pub async fn accepted_case(
         .expect(Method::POST, "/v1/cases", secretariat, Some(body), 201)
         .await;
     for (code, token, data) in answers {
-        let task = case["tasks"].as_array().unwrap().iter().find(|t| t["agency"] == *code).unwrap();
+        let task = case["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["agency"] == *code)
+            .unwrap();
         let id = task["id"].as_str().unwrap();
         let path = format!("/v1/tasks/{id}/submissions");
         app.expect(Method::POST, &path, token, Some(json!({"data": data})), 201)
             .await;
         let path = format!("/v1/tasks/{id}/review");
-        app.expect(Method::POST, &path, secretariat, Some(json!({"decision": "accept"})), 200)
-            .await;
+        app.expect(
+            Method::POST,
+            &path,
+            secretariat,
+            Some(json!({"decision": "accept"})),
+            200,
+        )
+        .await;
     }
     case["id"].as_str().unwrap().to_string()
 }
@@ -73,7 +90,11 @@ async fn world(db: TestDb) -> World {
     let inso = app.member("m-inso", "INSO", &["member"]).await;
     let goods = ["نام کالا", "وزن کالا"];
     let answers = [
-        ("IRICA", irica.as_str(), json!({"needs": [need("پروانه", "INSO", &["وضعیت پروانه"])], "offers": []})),
+        (
+            "IRICA",
+            irica.as_str(),
+            json!({"needs": [need("پروانه", "INSO", &["وضعیت پروانه"])], "offers": []}),
+        ),
         (
             "MIMT",
             mimt.as_str(),
@@ -90,7 +111,12 @@ async fn world(db: TestDb) -> World {
         ),
     ];
     let case = accepted_case(&app, &secretariat, "data-exchange-inventory", &answers).await;
-    World { app, secretariat, irica, case }
+    World {
+        app,
+        secretariat,
+        irica,
+        case,
+    }
 }
 
 fn refs(list: &Value, key: &str) -> Vec<String> {
@@ -106,72 +132,154 @@ async fn a_member_reads_nothing_between_two_other_agencies(db: TestDb) {
     let path = format!("/v1/exchange-matrix?case={}", w.case);
     let whole = w.app.get(&path, &w.secretariat).await;
     let cells = |m: &Value| -> Vec<String> {
-        m["cells"].as_array().unwrap().iter().map(|c| format!("{}>{}", c["consumer"].as_str().unwrap(), c["provider"].as_str().unwrap())).collect()
+        m["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}>{}",
+                    c["consumer"].as_str().unwrap(),
+                    c["provider"].as_str().unwrap()
+                )
+            })
+            .collect()
     };
     assert_eq!(cells(&whole), ["IRICA>INSO", "MIMT>INSO"]);
-    assert_eq!(refs(&whole["unused_offers"], "ref"), ["INSO/offers/1", "INSO/offers/2", "MIMT/offers/0"]);
+    assert_eq!(
+        refs(&whole["unused_offers"], "ref"),
+        ["INSO/offers/1", "INSO/offers/2", "MIMT/offers/0"]
+    );
     assert_eq!(whole["duplicates"].as_array().unwrap().len(), 2);
-    assert_eq!(whole["unmatched_needs"][0]["candidates"], json!(["INSO/offers/0"]));
+    assert_eq!(
+        whole["unmatched_needs"][0]["candidates"],
+        json!(["INSO/offers/0"])
+    );
 
     let part = w.app.get(&path, &w.irica).await;
     assert_eq!(cells(&part), ["IRICA>INSO"], "not MIMT's cell with INSO");
     let unmatched = &part["unmatched_needs"];
     assert_eq!(refs(unmatched, "ref"), ["IRICA/needs/0"]);
     assert_eq!(unmatched[0]["reason"], "not_offered_to_consumer");
-    assert_eq!(unmatched[0]["candidates"], json!([]), "INSO's offer to MIMT alone is not named");
-    assert_eq!(refs(&part["unused_offers"], "ref"), ["INSO/offers/2"], "open to any agency");
+    assert_eq!(
+        unmatched[0]["candidates"],
+        json!([]),
+        "INSO's offer to MIMT alone is not named"
+    );
+    assert_eq!(
+        refs(&part["unused_offers"], "ref"),
+        ["INSO/offers/2"],
+        "open to any agency"
+    );
     // IRICA and MIMT need the same of INSO: IRICA is part of it. MIMT and INSO offer the
     // same to CPPO: IRICA is not.
     let duplicates = part["duplicates"].as_array().unwrap();
     assert_eq!(duplicates.len(), 1, "{part}");
-    assert_eq!(duplicates[0]["entries"], json!(["IRICA/needs/0", "MIMT/needs/0"]));
+    assert_eq!(
+        duplicates[0]["entries"],
+        json!(["IRICA/needs/0", "MIMT/needs/0"])
+    );
     assert_eq!(refs(&part["sources"], "agency"), ["IRICA"]);
 
     let response = w
         .app
-        .call(Method::GET, &format!("{path}&format=csv"), Some(&w.irica), None)
+        .call(
+            Method::GET,
+            &format!("{path}&format=csv"),
+            Some(&w.irica),
+            None,
+        )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     let text = response.text().await.unwrap();
     assert!(text.contains("IRICA/needs/0"), "{text}");
     assert!(text.contains("INSO/offers/2"), "{text}");
-    for hidden in ["INSO/offers/0", "INSO/offers/1", "MIMT/offers/0", "match,,MIMT,INSO"] {
+    for hidden in [
+        "INSO/offers/0",
+        "INSO/offers/1",
+        "MIMT/offers/0",
+        "match,,MIMT,INSO",
+    ] {
         assert!(!text.contains(hidden), "{hidden} in IRICA's CSV: {text}");
     }
     let whole_csv = w
         .app
-        .call(Method::GET, &format!("{path}&format=csv"), Some(&w.secretariat), None)
+        .call(
+            Method::GET,
+            &format!("{path}&format=csv"),
+            Some(&w.secretariat),
+            None,
+        )
         .await
         .text()
         .await
         .unwrap();
-    for shown in ["INSO/offers/0", "INSO/offers/1", "MIMT/offers/0", "match,,MIMT,INSO"] {
-        assert!(whole_csv.contains(shown), "{shown} in the whole CSV: {whole_csv}");
+    for shown in [
+        "INSO/offers/0",
+        "INSO/offers/1",
+        "MIMT/offers/0",
+        "match,,MIMT,INSO",
+    ] {
+        assert!(
+            whole_csv.contains(shown),
+            "{shown} in the whole CSV: {whole_csv}"
+        );
     }
 }
 
 async fn a_member_reads_every_agencys_status_but_not_its_people(db: TestDb) {
     let w = world(db).await;
     let body = json!({"workflow": "data-exchange-inventory", "title": "دور دوم", "participants": ["IRICA", "MIMT"]});
-    let case = w.app.expect(Method::POST, "/v1/cases", &w.secretariat, Some(body), 201).await;
-    let task = case["tasks"].as_array().unwrap().iter().find(|t| t["agency"] == "MIMT").unwrap();
+    let case = w
+        .app
+        .expect(Method::POST, "/v1/cases", &w.secretariat, Some(body), 201)
+        .await;
+    let task = case["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["agency"] == "MIMT")
+        .unwrap();
     let reassign = format!("/v1/tasks/{}/reassign", task["id"].as_str().unwrap());
     let to = json!({"member_id": "m-mimt"});
-    w.app.expect(Method::POST, &reassign, &w.secretariat, Some(to), 200).await;
+    w.app
+        .expect(Method::POST, &reassign, &w.secretariat, Some(to), 200)
+        .await;
     let path = format!("/v1/cases/{}/board", case["id"].as_str().unwrap());
     let whole = w.app.get(&path, &w.secretariat).await;
     let part = w.app.get(&path, &w.irica).await;
     let row = |b: &Value, code: &str| {
-        b["rows"].as_array().unwrap().iter().find(|r| r["agency"] == code).unwrap().clone()
+        b["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["agency"] == code)
+            .unwrap()
+            .clone()
     };
     assert_eq!(row(&whole, "MIMT")["assignee"], "m-mimt");
-    assert_eq!(part["rows"].as_array().unwrap().len(), 2, "every participant's row");
+    assert_eq!(
+        part["rows"].as_array().unwrap().len(),
+        2,
+        "every participant's row"
+    );
     let theirs = row(&part, "MIMT");
     assert_eq!(theirs["status"], "open", "MIMT's status is IRICA's to see");
     assert_eq!(theirs["due_jalali"], row(&whole, "MIMT")["due_jalali"]);
-    assert!(theirs["assignee"].is_null(), "who holds MIMT's task is MIMT's business: {theirs}");
+    assert!(
+        theirs["assignee"].is_null(),
+        "who holds MIMT's task is MIMT's business: {theirs}"
+    );
     // The CSV is the same board.
-    let response = w.app.call(Method::GET, &format!("{path}?format=csv"), Some(&w.irica), None).await;
+    let response = w
+        .app
+        .call(
+            Method::GET,
+            &format!("{path}?format=csv"),
+            Some(&w.irica),
+            None,
+        )
+        .await;
     assert!(!response.text().await.unwrap().contains("m-mimt"));
 }
 

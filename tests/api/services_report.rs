@@ -11,7 +11,8 @@ use crate::support::TestDb;
 use crate::support::seed::fixture;
 
 fn card(code: &str, agency: &str, inquiries: Value) -> Value {
-    let template = fixture("tests/fixtures/forms/service-identity-cards/valid/03-inso-minimal-card.json");
+    let template =
+        fixture("tests/fixtures/forms/service-identity-cards/valid/03-inso-minimal-card.json");
     let mut card = template["services"][0].clone();
     card["service_code"] = json!(code);
     card["provider_agency"] = json!(agency);
@@ -57,7 +58,10 @@ async fn world(db: TestDb) -> World {
     ];
     let mut ids = Vec::new();
     for inso_data in rounds {
-        let answers = [("IRICA", irica.as_str(), needs.clone()), ("INSO", inso.as_str(), inso_data)];
+        let answers = [
+            ("IRICA", irica.as_str(), needs.clone()),
+            ("INSO", inso.as_str(), inso_data),
+        ];
         ids.push(accepted_case(&app, &secretariat, "data-exchange-inventory", &answers).await);
     }
     let irica_cards = json!({"services": [
@@ -67,29 +71,64 @@ async fn world(db: TestDb) -> World {
     let mimt_cards = json!({"services": [
         card("MIMT-C", "MIMT", json!([inquiry(&["کد ملی", "سوابق بازرسی"], None), inquiry(&["تعداد واحدها"], None)])),
     ]});
-    let answers = [("IRICA", irica.as_str(), irica_cards), ("MIMT", mimt.as_str(), mimt_cards)];
+    let answers = [
+        ("IRICA", irica.as_str(), irica_cards),
+        ("MIMT", mimt.as_str(), mimt_cards),
+    ];
     let cards = accepted_case(&app, &secretariat, "service-identity-cards", &answers).await;
-    World { app, secretariat, irica, cppo, cards, second: ids.pop().unwrap(), first: ids.pop().unwrap() }
+    World {
+        app,
+        secretariat,
+        irica,
+        cppo,
+        cards,
+        second: ids.pop().unwrap(),
+        first: ids.pop().unwrap(),
+    }
 }
 
 fn codes(report: &Value) -> Vec<String> {
-    report["services"].as_array().unwrap().iter().map(|s| s["service_code"].as_str().unwrap().to_string()).collect()
+    report["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["service_code"].as_str().unwrap().to_string())
+        .collect()
 }
 
 async fn services_citing_unmet_needs_are_at_risk(db: TestDb) {
     let w = world(db).await;
-    let path = |inventory: &str| format!("/v1/reports/services-at-risk?cards={}&inventory={inventory}", w.cards);
+    let path = |inventory: &str| {
+        format!(
+            "/v1/reports/services-at-risk?cards={}&inventory={inventory}",
+            w.cards
+        )
+    };
     let report = w.app.get(&path(&w.first), &w.secretariat).await;
     assert_eq!(report["services_checked"], 3);
     assert_eq!(codes(&report), ["IRICA-A", "IRICA-B", "MIMT-C"]);
     let services = report["services"].as_array().unwrap();
     let a = &services[0]["inquiries"][0];
-    assert_eq!((&a["standing"], &a["need"], &a["reason"]), (&json!("need_unmet"), &json!("IRICA/needs/0"), &json!("no_matching_offer")));
+    assert_eq!(
+        (&a["standing"], &a["need"], &a["reason"]),
+        (
+            &json!("need_unmet"),
+            &json!("IRICA/needs/0"),
+            &json!("no_matching_offer")
+        )
+    );
     assert_eq!(services[1]["inquiries"][0]["standing"], "ref_not_found");
     let c = services[2]["inquiries"].as_array().unwrap();
     assert_eq!(c[0]["standing"], "items_offered_by_nobody");
-    assert_eq!(c[0]["offered_by_nobody"], json!(["سوابق بازرسی"]), "a national id is a lookup key");
-    assert_eq!(c[1]["standing"], "items_offered", "INSO's statistics are open to anyone");
+    assert_eq!(
+        c[0]["offered_by_nobody"],
+        json!(["سوابق بازرسی"]),
+        "a national id is a lookup key"
+    );
+    assert_eq!(
+        c[1]["standing"], "items_offered",
+        "INSO's statistics are open to anyone"
+    );
 
     // Once INSO offers the licence status to IRICA, IRICA-A is no longer at risk.
     let later = w.app.get(&path(&w.second), &w.secretariat).await;
@@ -117,16 +156,33 @@ async fn the_services_report_refuses_bad_input(db: TestDb) {
         (format!("{base}?cards={cards}&inventory={cards}"), 422),
     ];
     for (path, expected) in refusals {
-        let response = w.app.call(Method::GET, &path, Some(&w.secretariat), None).await;
+        let response = w
+            .app
+            .call(Method::GET, &path, Some(&w.secretariat), None)
+            .await;
         let status = response.status().as_u16();
-        let kind = response.headers()["content-type"].to_str().unwrap().to_string();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
         let problem: Value = response.json().await.unwrap();
-        assert_eq!((status, kind.as_str()), (expected, "application/problem+json"), "{path}: {problem}");
-        assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{problem}");
+        assert_eq!(
+            (status, kind.as_str()),
+            (expected, "application/problem+json"),
+            "{path}: {problem}"
+        );
+        assert!(
+            problem["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "{problem}"
+        );
     }
     let path = format!("{base}?cards={cards}&inventory={first}");
     let response = w.app.call(Method::GET, &path, Some(&w.cppo), None).await;
-    assert_eq!(response.status().as_u16(), 404, "CPPO takes part in neither case");
+    assert_eq!(
+        response.status().as_u16(),
+        404,
+        "CPPO takes part in neither case"
+    );
 }
 
 on_both_backends!(

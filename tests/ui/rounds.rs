@@ -9,21 +9,51 @@ use thirtyfour::By;
 use crate::harness::{ADMIN_TOKEN, Login, Ui};
 
 fn inventory(code: &str) -> Value {
-    let path = format!("{}/tests/fixtures/inventories/{code}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/inventories/{code}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// An inventory case of IRICA and MIMT where the inventories of `accepted` are accepted.
 async fn round(ui: &Ui, title: &str, staff: &Login, accepted: &[(&str, &Login)]) -> String {
     let case = ui.open_inventory(title, &["IRICA", "MIMT"]).await;
-    let tasks = ui.api(Method::GET, &format!("/v1/tasks?case={case}"), ADMIN_TOKEN, None, 200).await;
+    let tasks = ui
+        .api(
+            Method::GET,
+            &format!("/v1/tasks?case={case}"),
+            ADMIN_TOKEN,
+            None,
+            200,
+        )
+        .await;
     for (agency, member) in accepted {
-        let task = tasks["items"].as_array().unwrap().iter().find(|t| t["agency"] == *agency).unwrap();
+        let task = tasks["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["agency"] == *agency)
+            .unwrap();
         let task = task["id"].as_str().unwrap();
         let body = json!({ "data": inventory(agency) });
-        ui.api(Method::POST, &format!("/v1/tasks/{task}/submissions"), &member.token, Some(body), 201).await;
+        ui.api(
+            Method::POST,
+            &format!("/v1/tasks/{task}/submissions"),
+            &member.token,
+            Some(body),
+            201,
+        )
+        .await;
         let review = json!({"decision": "accept"});
-        ui.api(Method::POST, &format!("/v1/tasks/{task}/review"), &staff.token, Some(review), 200).await;
+        ui.api(
+            Method::POST,
+            &format!("/v1/tasks/{task}/review"),
+            &staff.token,
+            Some(review),
+            200,
+        )
+        .await;
     }
     case
 }
@@ -34,32 +64,71 @@ pub async fn the_secretariat_compares_two_rounds(ui: &'static Ui) {
     let mimt = ui.member("rounds-mimt", "MIMT", &["member"]).await;
     // In the first round only MIMT's inventory was accepted; in the second IRICA's too.
     let first = round(ui, "احصای دور نخست", &staff, &[("MIMT", &mimt)]).await;
-    let second = round(ui, "احصای دور دوم", &staff, &[("IRICA", &irica), ("MIMT", &mimt)]).await;
+    let second = round(
+        ui,
+        "احصای دور دوم",
+        &staff,
+        &[("IRICA", &irica), ("MIMT", &mimt)],
+    )
+    .await;
     let driver = ui.browser().await;
     ui.sign_in(&driver, &staff).await;
-    driver.goto(format!("{}/cases/{second}/matrix", ui.base)).await.unwrap();
     driver
-        .find(By::Css(format!("a[href='/exchange-matrix/diff?to={second}']")))
+        .goto(format!("{}/cases/{second}/matrix", ui.base))
+        .await
+        .unwrap();
+    driver
+        .find(By::Css(format!(
+            "a[href='/exchange-matrix/diff?to={second}']"
+        )))
         .await
         .expect("the matrix page links to the comparison")
         .click()
         .await
         .unwrap();
     let from = ui.wait_for(&driver, By::Id("from")).await;
-    from.find(By::Css(format!("option[value='{first}']"))).await.unwrap().click().await.unwrap();
-    driver.find(By::Css("form.filters button[type='submit']")).await.unwrap().click().await.unwrap();
+    from.find(By::Css(format!("option[value='{first}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    driver
+        .find(By::Css("form.filters button[type='submit']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let heading = ui.wait_for(&driver, By::Css("main section h2")).await;
     let text = heading.text().await.unwrap();
     assert!(text.starts_with("نیازهای برآورده‌شده از آن پس"), "{text}");
-    let page = driver.find(By::Tag("main")).await.unwrap().text().await.unwrap();
-    assert!(page.contains("IRICA/needs/0"), "IRICA's needs are new in the second round: {page}");
+    let page = driver
+        .find(By::Tag("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("IRICA/needs/0"),
+        "IRICA's needs are new in the second round: {page}"
+    );
     assert!(page.contains("IRICA/offers/0"), "and its offers: {page}");
     ui.screenshot(&driver, "matrix-diff").await;
-    ui.assert_accessible(&driver, "the comparison of two rounds").await;
-    driver.goto(format!("{}/reports/services-at-risk?inventory={second}", ui.base)).await.unwrap();
+    ui.assert_accessible(&driver, "the comparison of two rounds")
+        .await;
+    driver
+        .goto(format!(
+            "{}/reports/services-at-risk?inventory={second}",
+            ui.base
+        ))
+        .await
+        .unwrap();
     ui.wait_for(&driver, By::Id("cards")).await;
     ui.screenshot(&driver, "services-at-risk").await;
-    ui.assert_accessible(&driver, "the services-at-risk page").await;
+    ui.assert_accessible(&driver, "the services-at-risk page")
+        .await;
     driver.quit().await.unwrap();
     // The same round twice: the pickers stay, with the reason.
     let cookie = ui.session(&staff).await;

@@ -73,14 +73,26 @@ fn second() -> MatrixDocument {
     )
 }
 
-fn needs(list: &[super::NeedChange]) -> Vec<(&str, Option<&str>, Option<&str>, Standing, Standing)> {
+fn needs(
+    list: &[super::NeedChange],
+) -> Vec<(&str, Option<&str>, Option<&str>, Standing, Standing)> {
     list.iter()
-        .map(|n| (n.title.as_str(), n.from_ref.as_deref(), n.to_ref.as_deref(), n.was, n.now))
+        .map(|n| {
+            (
+                n.title.as_str(),
+                n.from_ref.as_deref(),
+                n.to_ref.as_deref(),
+                n.was,
+                n.now,
+            )
+        })
         .collect()
 }
 
 fn offers(list: &[super::OfferChange]) -> Vec<(&str, &str)> {
-    list.iter().map(|o| (o.reference.as_str(), o.title.as_str())).collect()
+    list.iter()
+        .map(|o| (o.reference.as_str(), o.title.as_str()))
+        .collect()
 }
 
 #[test]
@@ -90,7 +102,13 @@ fn needs_are_followed_by_agency_and_folded_title_across_rounds() {
     use Standing::{Absent, Met, Unmet};
     assert_eq!(
         needs(&d.needs_met),
-        [("پروانه‌ساخت", Some("X/needs/0"), Some("X/needs/2"), Unmet, Met)]
+        [(
+            "پروانه‌ساخت",
+            Some("X/needs/0"),
+            Some("X/needs/2"),
+            Unmet,
+            Met
+        )]
     );
     assert_eq!(
         needs(&d.needs_unmet),
@@ -130,21 +148,36 @@ fn needs_of_one_title_pair_up_in_order() {
     let from = round(
         1,
         vec![
-            ("X", json!({"needs": [need("کالا", "Z", &["نام"]), need("کالا", "Z", &["وزن"])], "offers": []})),
+            (
+                "X",
+                json!({"needs": [need("کالا", "Z", &["نام"]), need("کالا", "Z", &["وزن"])], "offers": []}),
+            ),
             ("Z", json!({"needs": [], "offers": []})),
         ],
     );
     let to = round(
         2,
         vec![
-            ("X", json!({"needs": [need("کالا", "Z", &["نام"]), need("کالا", "Z", &["وزن"])], "offers": []})),
-            ("Z", json!({"needs": [], "offers": [offer("وزن", &["X"], &["وزن"])]})),
+            (
+                "X",
+                json!({"needs": [need("کالا", "Z", &["نام"]), need("کالا", "Z", &["وزن"])], "offers": []}),
+            ),
+            (
+                "Z",
+                json!({"needs": [], "offers": [offer("وزن", &["X"], &["وزن"])]}),
+            ),
         ],
     );
     let d = diff(&from, &to);
     assert_eq!(
         needs(&d.needs_met),
-        [("کالا", Some("X/needs/1"), Some("X/needs/1"), Standing::Unmet, Standing::Met)]
+        [(
+            "کالا",
+            Some("X/needs/1"),
+            Some("X/needs/1"),
+            Standing::Unmet,
+            Standing::Met
+        )]
     );
     assert!(d.needs_unmet.is_empty() && d.needs_withdrawn.is_empty());
 }
@@ -155,7 +188,13 @@ fn a_member_reads_the_changes_its_agency_is_part_of() {
     use Standing::{Absent, Met, Unmet};
     assert_eq!(
         needs(&d.needs_met),
-        [("پروانه‌ساخت", Some("X/needs/0"), Some("X/needs/2"), Unmet, Met)]
+        [(
+            "پروانه‌ساخت",
+            Some("X/needs/0"),
+            Some("X/needs/2"),
+            Unmet,
+            Met
+        )]
     );
     // Y's need of Z is between two others.
     assert_eq!(
@@ -168,5 +207,9 @@ fn a_member_reads_the_changes_its_agency_is_part_of() {
     assert_eq!(offers(&d.offers_withdrawn), [("Y/offers/0", "آمار")]);
     let z = diff(&first(), &second()).seen_by("Z");
     assert_eq!(z.needs_unmet.len(), 2, "both name Z as provider");
-    assert!(z.offers_withdrawn.iter().all(|o| o.agency == "Z" || o.consumer_agencies.admits("Z")));
+    assert!(
+        z.offers_withdrawn
+            .iter()
+            .all(|o| o.agency == "Z" || o.consumer_agencies.admits("Z"))
+    );
 }

@@ -13,12 +13,19 @@ fn items(names: &[&str]) -> Vec<Value> {
 /// X needs a licence status of Z (met: Z offers it to X) and a product name of Z (unmet);
 /// Z offers exchange rates to Y alone.
 fn inventory() -> MatrixDocument {
-    let need = |t: &str, i: &[&str]| json!({"title": t, "provider_agency": "Z", "data_items": items(i)});
+    let need =
+        |t: &str, i: &[&str]| json!({"title": t, "provider_agency": "Z", "data_items": items(i)});
     let offer = |t: &str, to: &str, i: &[&str]| json!({"title": t, "consumer_agencies": [to], "data_items": items(i)});
     let inventories = vec![
-        ("X".to_string(), json!({"needs": [need("پروانه", &["وضعیت پروانه"]), need("کالا", &["نام کالا"])], "offers": []})),
+        (
+            "X".to_string(),
+            json!({"needs": [need("پروانه", &["وضعیت پروانه"]), need("کالا", &["نام کالا"])], "offers": []}),
+        ),
         ("Y".to_string(), json!({"needs": [], "offers": []})),
-        ("Z".to_string(), json!({"needs": [], "offers": [offer("پروانه", "X", &["وضعیت پروانه"]), offer("ارز", "Y", &["نرخ ارز"])]})),
+        (
+            "Z".to_string(),
+            json!({"needs": [], "offers": [offer("پروانه", "X", &["وضعیت پروانه"]), offer("ارز", "Y", &["نرخ ارز"])]}),
+        ),
     ];
     let participants: Vec<String> = ["X", "Y", "Z"].map(String::from).to_vec();
     MatrixDocument {
@@ -54,8 +61,16 @@ fn cards() -> Vec<AcceptedCards> {
         card("800", vec![inquiry(Some("ارز"), &["نرخ ارز"])]),
     ]});
     vec![
-        AcceptedCards { agency: "X".into(), task: Uuid::from_u128(10), data: x },
-        AcceptedCards { agency: "Y".into(), task: Uuid::from_u128(11), data: y },
+        AcceptedCards {
+            agency: "X".into(),
+            task: Uuid::from_u128(10),
+            data: x,
+        },
+        AcceptedCards {
+            agency: "Y".into(),
+            task: Uuid::from_u128(11),
+            data: y,
+        },
     ]
 }
 
@@ -63,16 +78,32 @@ fn cards() -> Vec<AcceptedCards> {
 fn services_whose_inquiries_find_no_offer_are_listed() {
     let report = services_at_risk(Uuid::from_u128(1), &cards(), &inventory());
     assert_eq!(report.services_checked, 8);
-    assert_eq!((report.cards_case, report.inventory_case), (Uuid::from_u128(1), Uuid::from_u128(2)));
+    assert_eq!(
+        (report.cards_case, report.inventory_case),
+        (Uuid::from_u128(1), Uuid::from_u128(2))
+    );
     let listed: Vec<(&str, &str)> = report
         .services
         .iter()
         .map(|s| (s.agency.as_str(), s.service_code.as_str()))
         .collect();
-    assert_eq!(listed, [("X", "200"), ("X", "300"), ("X", "400"), ("X", "600"), ("Y", "800")]);
+    assert_eq!(
+        listed,
+        [
+            ("X", "200"),
+            ("X", "300"),
+            ("X", "400"),
+            ("X", "600"),
+            ("Y", "800")
+        ]
+    );
     use InquiryStanding::*;
     let standings = |i: usize| -> Vec<InquiryStanding> {
-        report.services[i].inquiries.iter().map(|q| q.standing).collect()
+        report.services[i]
+            .inquiries
+            .iter()
+            .map(|q| q.standing)
+            .collect()
     };
     // By position and by a title typed with an Arabic kaf: the same unmet need.
     assert_eq!(standings(0), [NeedUnmet, NeedUnmet]);
@@ -83,7 +114,10 @@ fn services_whose_inquiries_find_no_offer_are_listed() {
     assert_eq!(standings(1), [RefNotFound], "X has no need 7");
     // Exchange rates are offered to Y alone; the national id is a lookup key, not data.
     assert_eq!(standings(2), [ItemsOfferedByNobody]);
-    assert_eq!(report.services[2].inquiries[0].offered_by_nobody, ["نرخ ارز"]);
+    assert_eq!(
+        report.services[2].inquiries[0].offered_by_nobody,
+        ["نرخ ارز"]
+    );
     assert_eq!(standings(3), [RefNotFound], "Y's need is not X's to cite");
     assert_eq!(standings(4), [RefNotFound], "Y declared no needs");
     assert_eq!(report.services[4].task, Uuid::from_u128(11));
@@ -92,7 +126,11 @@ fn services_whose_inquiries_find_no_offer_are_listed() {
 #[test]
 fn a_member_reads_its_own_services() {
     let report = services_at_risk(Uuid::from_u128(1), &cards(), &inventory()).seen_by("Y");
-    let codes: Vec<&str> = report.services.iter().map(|s| s.service_code.as_str()).collect();
+    let codes: Vec<&str> = report
+        .services
+        .iter()
+        .map(|s| s.service_code.as_str())
+        .collect();
     assert_eq!(codes, ["800"]);
     assert_eq!(report.services_checked, 2, "its own two cards");
 }

@@ -34,7 +34,12 @@ fn refs(n: &NeedChange) -> String {
     }
 }
 
-fn needs(locale: Locale, names: &BTreeMap<String, String>, heading: &str, list: &[NeedChange]) -> Markup {
+fn needs(
+    locale: Locale,
+    names: &BTreeMap<String, String>,
+    heading: &str,
+    list: &[NeedChange],
+) -> Markup {
     let w = |fa, en| locale.pick(fa, en);
     html! {
         section {
@@ -66,7 +71,12 @@ fn needs(locale: Locale, names: &BTreeMap<String, String>, heading: &str, list: 
     }
 }
 
-fn offers(locale: Locale, names: &BTreeMap<String, String>, heading: &str, list: &[OfferChange]) -> Markup {
+fn offers(
+    locale: Locale,
+    names: &BTreeMap<String, String>,
+    heading: &str,
+    list: &[OfferChange],
+) -> Markup {
     html! {
         section {
             h2 { (heading) " (" (number(locale, list.len())) ")" }
@@ -122,5 +132,9 @@ pub fn diff_page(
             Outcome::Done(d) => (changes(locale, names, d)),
         }
     };
-    page(viewer, w("مقایسهٔ دو دور احصا", "Compare two inventory rounds"), body)
+    page(
+        viewer,
+        w("مقایسهٔ دو دور احصا", "Compare two inventory rounds"),
+        body,
+    )
 }

@@ -214,6 +214,12 @@ pub async fn show_services(
     )
     .await?;
     let picked = (cards.ok().flatten(), inventory.ok().flatten());
-    let markup = services_page(&viewer, (&card_cases, &inventories), picked, &outcome, &names);
+    let markup = services_page(
+        &viewer,
+        (&card_cases, &inventories),
+        picked,
+        &outcome,
+        &names,
+    );
     Ok(respond(&outcome, markup))
 }

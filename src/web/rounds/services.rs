@@ -20,12 +20,17 @@ fn standing(locale: Locale, s: InquiryStanding) -> (&'static str, &'static str) 
         InquiryStanding::NeedUnmet => ("chip danger", w("نیاز برآورده نشده", "need not met")),
         InquiryStanding::RefNotFound => ("chip warn", w("ارجاع یافت نشد", "ref not found")),
         InquiryStanding::ItemsOffered => ("chip ok", w("اقلام عرضه می‌شوند", "items offered")),
-        InquiryStanding::ItemsOfferedByNobody => ("chip danger", w("اقلامی را کسی عرضه نمی‌کند", "items offered by nobody")),
+        InquiryStanding::ItemsOfferedByNobody => (
+            "chip danger",
+            w("اقلامی را کسی عرضه نمی‌کند", "items offered by nobody"),
+        ),
     }
 }
 
 fn service(locale: Locale, names: &BTreeMap<String, String>, s: &ServiceReport) -> Markup {
-    let agency = names.get(&s.agency).map_or(s.agency.as_str(), String::as_str);
+    let agency = names
+        .get(&s.agency)
+        .map_or(s.agency.as_str(), String::as_str);
     html! {
         li {
             p {

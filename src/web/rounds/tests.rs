@@ -30,8 +30,14 @@ fn viewer(locale: &str) -> Viewer {
 
 fn rounds() -> Vec<Choice> {
     vec![
-        Choice { id: Uuid::from_u128(2), title: "احصای ۱۴۰۵".into() },
-        Choice { id: Uuid::from_u128(1), title: "احصای ۱۴۰۴".into() },
+        Choice {
+            id: Uuid::from_u128(2),
+            title: "احصای ۱۴۰۵".into(),
+        },
+        Choice {
+            id: Uuid::from_u128(1),
+            title: "احصای ۱۴۰۴".into(),
+        },
     ]
 }
 
@@ -51,10 +57,20 @@ fn the_diff_page_lists_each_change_under_its_heading() {
     }))
     .unwrap();
     let picked = (Some(Uuid::from_u128(1)), Some(Uuid::from_u128(2)));
-    let html = diff_page(&viewer("fa"), &rounds(), picked, &Outcome::Done(d), &names()).into_string();
+    let html = diff_page(
+        &viewer("fa"),
+        &rounds(),
+        picked,
+        &Outcome::Done(d),
+        &names(),
+    )
+    .into_string();
     assert!(html.contains("نیازهای برآورده‌شده از آن پس (۱)"), "{html}");
     assert!(html.contains("نیازهای تازه برآورده‌نشده (۰)"), "{html}");
-    assert!(html.contains("IRICA/needs/0 → IRICA/needs/3"), "a moved need shows both refs");
+    assert!(
+        html.contains("IRICA/needs/0 → IRICA/needs/3"),
+        "a moved need shows both refs"
+    );
     assert!(html.contains("گمرک"), "agency names, not codes");
     assert!(html.contains("عرضه‌های افزوده (۱)"));
     let selected = format!("value=\"{}\" selected", Uuid::from_u128(2));
@@ -64,7 +80,10 @@ fn the_diff_page_lists_each_change_under_its_heading() {
 #[test]
 fn a_refused_comparison_keeps_the_picks_and_says_why() {
     let same = Some(Uuid::from_u128(1));
-    let outcome = Outcome::Refused(StatusCode::UNPROCESSABLE_ENTITY, "from and to are the same case".into());
+    let outcome = Outcome::Refused(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "from and to are the same case".into(),
+    );
     let html = diff_page(&viewer("en"), &rounds(), (same, same), &outcome, &names()).into_string();
     assert!(html.contains("from and to are the same case"), "{html}");
     assert!(html.contains("role=\"alert\""));
@@ -83,9 +102,19 @@ fn the_services_page_shows_what_each_inquiry_found() {
                                      "offered_by_nobody": ["سوابق بازرسی"]}]}]
     }))
     .unwrap();
-    let cards = vec![Choice { id: Uuid::from_u128(3), title: "شناسنامه‌ها".into() }];
+    let cards = vec![Choice {
+        id: Uuid::from_u128(3),
+        title: "شناسنامه‌ها".into(),
+    }];
     let picked = (Some(Uuid::from_u128(3)), Some(Uuid::from_u128(2)));
-    let html = services_page(&viewer("fa"), (&cards, &rounds()), picked, &Outcome::Done(report), &names()).into_string();
+    let html = services_page(
+        &viewer("fa"),
+        (&cards, &rounds()),
+        picked,
+        &Outcome::Done(report),
+        &names(),
+    )
+    .into_string();
     assert!(html.contains("۱ خدمت در خطر از ۴ خدمت بررسی‌شده"), "{html}");
     assert!(html.contains("ارجاع یافت نشد"));
     assert!(html.contains("سوابق بازرسی"));
