@@ -118,6 +118,23 @@ pub async fn the_secretariat_compares_two_rounds(ui: &'static Ui) {
     ui.screenshot(&driver, "matrix-diff").await;
     ui.assert_accessible(&driver, "the comparison of two rounds")
         .await;
+    // On a phone the tables scroll inside their frame; the page does not scroll sideways.
+    driver.set_window_rect(0, 0, 360, 780).await.unwrap();
+    driver.refresh().await.unwrap();
+    ui.wait_for(&driver, By::Css("main section h2")).await;
+    let script = "return [document.documentElement.scrollWidth, window.innerWidth];";
+    let widths = driver
+        .execute(script, Vec::new())
+        .await
+        .unwrap()
+        .json()
+        .clone();
+    assert!(
+        widths[0].as_i64() <= widths[1].as_i64(),
+        "sideways at 360 px: {widths}"
+    );
+    ui.screenshot(&driver, "matrix-diff-phone").await;
+    driver.set_window_rect(0, 0, 1280, 800).await.unwrap();
     driver
         .goto(format!(
             "{}/reports/services-at-risk?inventory={second}",

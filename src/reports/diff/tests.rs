@@ -73,9 +73,16 @@ fn second() -> MatrixDocument {
     )
 }
 
-fn needs(
-    list: &[super::NeedChange],
-) -> Vec<(&str, Option<&str>, Option<&str>, Standing, Standing)> {
+/// A need change as (title, from ref, to ref, was, now).
+type Row<'a> = (
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Standing,
+    Standing,
+);
+
+fn needs(list: &[super::NeedChange]) -> Vec<Row<'_>> {
     list.iter()
         .map(|n| {
             (

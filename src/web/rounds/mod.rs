@@ -91,7 +91,7 @@ async fn choices(state: &AppState, viewer: &Viewer, form: &str) -> Result<Vec<Ch
         }
     }
     // Case ids are UUIDv7: newest first is the reverse order of ids.
-    found.sort_by(|a, b| b.id.cmp(&a.id));
+    found.sort_by_key(|c| std::cmp::Reverse(c.id));
     Ok(found)
 }
 
