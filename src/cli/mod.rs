@@ -129,6 +129,9 @@ enum ReportCommand {
         case: uuid::Uuid,
         #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
         format: ReportFormat,
+        /// Print what a member of this agency reads (its part of the matrix), not the whole.
+        #[arg(long, value_name = "CODE")]
+        agency: Option<String>,
     },
     /// The status board of a case: one row per participant.
     Board {
@@ -139,6 +142,9 @@ enum ReportCommand {
         /// The language of due days and agency names.
         #[arg(long, value_parser = ["fa", "en"], default_value = "fa")]
         locale: String,
+        /// Print the board as a member of this agency reads it.
+        #[arg(long, value_name = "CODE")]
+        agency: Option<String>,
     },
 }
 
@@ -287,22 +293,33 @@ fn check_workflows(dir: &Path, schemas: &Path) -> anyhow::Result<()> {
 
 async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()> {
     use crate::reports::{Locale, ReportKind};
-    let (kind, case, format, locale) = match command {
-        ReportCommand::ExchangeMatrix { case, format } => {
-            (ReportKind::ExchangeMatrix, case, format, "fa".to_string())
-        }
+    let (kind, case, format, locale, agency) = match command {
+        ReportCommand::ExchangeMatrix {
+            case,
+            format,
+            agency,
+        } => (
+            ReportKind::ExchangeMatrix,
+            case,
+            format,
+            "fa".into(),
+            agency,
+        ),
         ReportCommand::Board {
             case,
             format,
             locale,
-        } => (ReportKind::Board, case, format, locale),
+            agency,
+        } => (ReportKind::Board, case, format, locale, agency),
     };
     let database = Database::connect(url).await?;
     let store = database.event_store();
     let documents = crate::documents::Documents::new(database.clone());
     let locale = Locale::parse(&locale).unwrap_or(Locale::Fa);
     let csv = format == ReportFormat::Csv;
-    let result = crate::reports::export(&store, &documents, kind, case, csv, locale).await;
+    let member_of = agency.as_deref();
+    let result =
+        crate::reports::export(&store, &documents, kind, case, csv, locale, member_of).await;
     store.shutdown().await;
     database.close().await;
     let text = result?;

@@ -20,6 +20,7 @@ mod paging;
 mod practice;
 pub(crate) mod rate_limit;
 mod reports;
+mod rounds;
 mod tasks;
 mod workflows;
 
@@ -35,6 +36,7 @@ pub use housekeeping::run as housekeeping;
 pub use metrics::Metrics;
 pub use openapi::{openapi_document, openapi_path};
 pub use reports::readable_matrix;
+pub use rounds::{matrix_diff, services_report};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -204,6 +206,8 @@ route_table! {
     post "/v1/files" => files::upload, any, "Upload an attachment (PDF, PNG or JPEG, up to DAFTAR_ATTACHMENT_MAX_BYTES): the raw bytes with Content-Type and Content-Disposition; the same bytes again answer 200 with the same sha256", body: files::binary_body, returns: files::UploadedFile, success: files::created_or_stored;
     get "/v1/files/{sha256}" => files::download, any, "An attachment's bytes, for whoever may see the submission or case that names it (a file nothing names: its uploaders); 404 otherwise", success: files::file_content;
     get "/v1/exchange-matrix" => reports::exchange_matrix, any, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, returns: crate::reports::MatrixDocument, success: || json_or("text/csv; charset=utf-8", true);
+    get "/v1/exchange-matrix/diff" => rounds::exchange_matrix_diff, any, "What changed between two inventory rounds (?from=CASE&to=CASE, two different inventory cases): needs met since, needs newly unmet, needs withdrawn, offers added and withdrawn. Refs are positions and change between rounds, so a need (or offer) is the same in both when its agency and its title, compared folded (Arabic ي/ك as ی/ک, spaces, half-spaces and diacritics ignored), are; several of one agency with the same title pair up in order. A member reads the changes its agency is part of (its needs, needs naming it, offers of it or open to it)", query: rounds::DiffQuery, returns: crate::reports::diff::MatrixDiff;
+    get "/v1/reports/services-at-risk" => rounds::services_at_risk_report, any, "Services whose identity cards inquire for data nobody offers yet (?cards=CARDS_CASE&inventory=INVENTORY_CASE). An inquiry's data_need_ref names a need of the card's agency in that inventory case (AGENCY/needs/N, needs/N, or its title compared folded): at risk when no offer meets it, ref_not_found when it names none; without a ref, at risk when a data item is in no offer open to the agency. A member reads its own agency's services", query: rounds::ServicesQuery, returns: crate::reports::services::ServicesReport;
 }
 
 pub fn routes(config: &mut web::ServiceConfig) {

@@ -3,8 +3,9 @@
 //! from the case as it stands (the engine's cached state, caught up with the log), outside
 //! the case's lock, and kept until the case changes. Who may read: the secretariat, admins
 //! and auditors every case; a member the cases its agency takes part in (404 otherwise, as
-//! for the case itself), and of the matrix only its agency's part
-//! ([`MatrixDocument::seen_by`]).
+//! for the case itself), of the matrix only its agency's part
+//! ([`MatrixDocument::seen_by`]), and of the board every agency's status but not other
+//! agencies' people ([`Board::seen_by`]).
 
 use std::sync::Arc;
 
@@ -131,6 +132,9 @@ pub async fn board(
     let case_id = parse_id(&id, "case")?;
     load_visible(&state, &caller, case_id).await?;
     let mut board = Board::clone(&*case_board(&state.engine, case_id).await?);
+    if let (false, Some(agency)) = (caller.is_staff(), caller.member.agency.as_deref()) {
+        board = board.seen_by(agency);
+    }
     board.localise(
         locale,
         &agency_names(&state.engine.documents, locale).await?,

@@ -10,11 +10,13 @@
 pub mod board;
 pub mod catalogue_index;
 pub mod csv;
+pub mod diff;
 pub mod duplicates;
 pub mod entries;
 pub mod matrix;
 pub mod normalise;
 mod rebuild;
+pub mod services;
 pub mod visibility;
 
 use serde::{Deserialize, Serialize};

@@ -105,7 +105,9 @@ pub enum ReportKind {
     Board,
 }
 
-/// A report of one case straight from the log, as JSON or CSV (for the CLI).
+/// A report of one case straight from the log, as JSON or CSV (for the CLI). With
+/// `member_of`, the report as a member of that agency reads it through the API: its part of
+/// the matrix, the board without other agencies' people, and no case it takes no part in.
 pub async fn export(
     store: &EventStore,
     documents: &Documents,
@@ -113,14 +115,19 @@ pub async fn export(
     case_id: Uuid,
     csv: bool,
     locale: Locale,
+    member_of: Option<&str>,
 ) -> Result<String, EngineError> {
     let state = replay_case(store, case_id)
         .await?
+        .filter(|state| member_of.is_none_or(|agency| super::visibility::takes_part(state, agency)))
         .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))?;
     match kind {
         ReportKind::ExchangeMatrix => {
-            let matrix = matrix_document(&state)
+            let mut matrix = matrix_document(&state)
                 .ok_or_else(|| not_an_inventory(case_id, &state.workflow))?;
+            if let Some(agency) = member_of {
+                matrix = matrix.seen_by(agency);
+            }
             Ok(if csv {
                 super::csv::matrix_csv(&matrix.matrix)
             } else {
@@ -129,6 +136,9 @@ pub async fn export(
         }
         ReportKind::Board => {
             let mut board = build_board(&state);
+            if let Some(agency) = member_of {
+                board = board.seen_by(agency);
+            }
             board.localise(locale, &agency_names(documents, locale).await?);
             Ok(if csv {
                 super::csv::board_csv(&board)

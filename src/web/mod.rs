@@ -59,6 +59,7 @@ pub mod layout;
 pub mod matrix;
 pub mod multipart;
 pub mod review;
+pub mod rounds;
 pub mod session;
 mod signin;
 pub mod store;
@@ -169,6 +170,8 @@ page_table! {
     post "/admin/members/{id}/tokens/{token_id}/revoke" => admin_people::member_actions::revoke, Access::Roles(admin_people::ADMINS);
     get "/cases/{id}/matrix" => matrix::show, Access::SignedIn;
     get "/cases/{id}/matrix.csv" => matrix::csv, Access::SignedIn;
+    get "/exchange-matrix/diff" => rounds::show_diff, Access::SignedIn;
+    get "/reports/services-at-risk" => rounds::show_services, Access::SignedIn;
 }
 
 /// Registers every page.

@@ -100,3 +100,82 @@ async fn reports_are_printed_from_the_log_as_json_or_csv() {
     let line = refused(&daftar(&["report", "board", "--case", missing], &env));
     assert!(line.contains("no case"), "{line}");
 }
+
+#[tokio::test]
+async fn reports_print_a_members_part_with_agency() {
+    let db = support::sqlite();
+    let (url, case, _) = prepared(&db).await;
+    let env = [("DAFTAR_DATABASE_URL", url.as_str())];
+    let matrix = |args: &[&str]| {
+        let mut all = vec!["report", "exchange-matrix", "--case", &case];
+        all.extend_from_slice(args);
+        daftar(&all, &env)
+    };
+    let whole: Value = serde_json::from_slice(&matrix(&[]).stdout).unwrap();
+    let pairs = |m: &Value| -> Vec<String> {
+        m["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}>{}",
+                    c["consumer"].as_str().unwrap(),
+                    c["provider"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert!(pairs(&whole).contains(&"ICG>NOCR".to_string()), "{whole}");
+    let output = matrix(&["--agency", "CPPO"]);
+    assert!(output.status.success(), "{output:?}");
+    let part: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // CPPO's own needs, each of its providers: ICG's needs of NOCR and POST are not its.
+    assert_eq!(
+        pairs(&part),
+        [
+            "CPPO>ECDC",
+            "CPPO>GTC",
+            "CPPO>ICG",
+            "CPPO>INSO",
+            "CPPO>MIMT"
+        ]
+    );
+    let unmatched = part["unmatched_needs"].as_array().unwrap();
+    assert!(unmatched.iter().all(|u| u["agency"] == "CPPO"), "{part}");
+    let sources: Vec<&str> = part["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["agency"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["CPPO"]);
+
+    let output = matrix(&["--agency", "CPPO", "--format", "csv"]);
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout[3..].to_vec()).unwrap();
+    assert!(text.contains(",CPPO,ICG,CPPO/needs/0,"), "{text}");
+    assert!(
+        !text.contains("ICG/needs/"),
+        "ICG's needs are not CPPO's: {text}"
+    );
+
+    // MIMT takes no part in the case: for its members there is no such case.
+    let line = refused(&matrix(&["--agency", "MIMT"]));
+    assert!(line.contains("no case"), "{line}");
+    let board = |agency: &str| {
+        daftar(
+            &["report", "board", "--case", &case, "--agency", agency],
+            &env,
+        )
+    };
+    let output = board("ICG");
+    assert!(output.status.success(), "{output:?}");
+    let rows: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        rows["rows"].as_array().unwrap().len(),
+        2,
+        "every agency's status"
+    );
+    assert!(refused(&board("MIMT")).contains("no case"));
+}

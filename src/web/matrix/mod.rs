@@ -167,6 +167,8 @@ pub fn matrix_page(
         }
         div.actions {
             a.button.secondary href={ "/cases/" (id) "/matrix.csv" } download { (locale.pick("دریافت جدول (CSV)", "Download the matrix (CSV)")) }
+            a.button.secondary href={ "/exchange-matrix/diff?to=" (id) } { (locale.pick("مقایسه با دور دیگر", "Compare with another round")) }
+            a.button.secondary href={ "/reports/services-at-risk?inventory=" (id) } { (locale.pick("خدمات در خطر", "Services at risk")) }
         }
         (summary::totals(view, locale))
         @if let Some(cell) = opened { (lists::cell_detail(view, locale, cell)) }
