@@ -20,6 +20,7 @@
 pub mod audit;
 pub mod backup;
 pub mod calendar;
+pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod credentials;
