@@ -86,6 +86,13 @@ impl Catalogue {
         format!("DI-{}", self.next_number.max(1) + offset)
     }
 
+    /// The items in the order they were added (DI-2 before DI-10).
+    pub fn listed(&self) -> Vec<&Item> {
+        let mut items: Vec<&Item> = self.items.values().collect();
+        items.sort_by_key(|item| (item.id.len(), item.id.clone()));
+        items
+    }
+
     /// The item `id` is now: itself, or the survivor of the merge that took it.
     pub fn resolve(&self, id: &str) -> Option<&Item> {
         self.items

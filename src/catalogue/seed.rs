@@ -108,3 +108,18 @@ pub fn seed(
         by: by.to_string(),
     }
 }
+
+/// Every `catalogue_id` an inventory names, with its JSON Pointer, in document order.
+pub fn catalogue_ids(inventory: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for list in ["needs", "offers"] {
+        for (i, entry) in inventory[list].as_array().into_iter().flatten().enumerate() {
+            for (j, item) in entry["data_items"].as_array().into_iter().flatten().enumerate() {
+                if let Some(id) = item["catalogue_id"].as_str() {
+                    found.push((format!("/{list}/{i}/data_items/{j}/catalogue_id"), id.to_string()));
+                }
+            }
+        }
+    }
+    found
+}

@@ -8,6 +8,7 @@ pub(crate) mod audit;
 mod auth;
 mod body;
 mod calendar;
+mod catalogue;
 mod cases;
 pub mod error;
 pub(crate) mod files;
@@ -202,6 +203,17 @@ route_table! {
     get "/v1/calendar" => calendar::get, any, "The business calendar in force: version, working weekdays, office hours, holidays, closures; ?year=", query: calendar::CalendarQuery, returns: calendar::CalendarView;
     post "/v1/files" => files::upload, any, "Upload an attachment (PDF, PNG or JPEG, up to DAFTAR_ATTACHMENT_MAX_BYTES): the raw bytes with Content-Type and Content-Disposition; the same bytes again answer 200 with the same sha256", body: files::binary_body, returns: files::UploadedFile, success: files::created_or_stored;
     get "/v1/files/{sha256}" => files::download, any, "An attachment's bytes, for whoever may see the submission or case that names it (a file nothing names: its uploaders); 404 otherwise", success: files::file_content;
+    get "/v1/catalogue" => catalogue::list, any, "The catalogue of data items: names, synonyms, lookup key, how many agencies used each", returns: Page<crate::catalogue::Item>;
+    post "/v1/catalogue" => catalogue::create, [Secretariat, Admin], "Add a data item to the catalogue; a name or synonym another item reads is a 409", body: json_body::<catalogue::NewItemBody>, returns: catalogue::ItemView;
+    get "/v1/catalogue/search" => catalogue::search, any, "Catalogue items whose name or a synonym starts with or contains ?q= (compared folded), best first; for suggestions while typing", query: catalogue::SearchQuery, returns: Page<crate::catalogue::search::Suggestion>;
+    post "/v1/catalogue:seed" => catalogue::seed, [Secretariat, Admin], "Add every data item name of an inventory case's accepted submissions that the catalogue does not read yet, with how many agencies used each", body: json_body::<catalogue::SeedBody>, returns: catalogue::Seeded;
+    post "/v1/catalogue/{id:[^/:]+}:merge" => catalogue::merge, [Secretariat, Admin], "Merge the item into another (it becomes its synonym; its id resolves to the survivor)", body: json_body::<catalogue::MergeBody>, returns: catalogue::ItemView;
+    post "/v1/catalogue/{id:[^/:]+}:rename" => catalogue::rename, [Secretariat, Admin], "Rename the item (its former name stays a synonym)", body: json_body::<catalogue::RenameBody>, returns: catalogue::ItemView;
+    post "/v1/catalogue/{id:[^/:]+}:split" => catalogue::split, [Secretariat, Admin], "Split a synonym off into an item of its own", body: json_body::<catalogue::SynonymBody>, returns: catalogue::ItemView;
+    post "/v1/catalogue/{id:[^/:]+}/synonyms:remove" => catalogue::remove_synonym, [Secretariat, Admin], "Remove a synonym of the item", body: json_body::<catalogue::SynonymBody>, returns: catalogue::ItemView;
+    post "/v1/catalogue/{id:[^/:]+}/synonyms" => catalogue::add_synonym, [Secretariat, Admin], "Add a synonym to the item", body: json_body::<catalogue::SynonymBody>, returns: catalogue::ItemView;
+    patch "/v1/catalogue/{id:[^/:]+}" => catalogue::edit, [Secretariat, Admin], "Set the item's English name, lookup key and description (a field left out is cleared)", body: json_body::<catalogue::DetailsBody>, returns: catalogue::ItemView;
+    get "/v1/catalogue/{id:[^/:]+}" => catalogue::get, any, "A catalogue item (an id merged away answers with its survivor) and every change that touched it", returns: catalogue::ItemView;
     get "/v1/exchange-matrix" => reports::exchange_matrix, any, "The data-exchange matrix of an inventory case (?case=ID); ?format=csv", query: reports::MatrixQuery, returns: crate::reports::MatrixDocument, success: || json_or("text/csv; charset=utf-8", true);
 }
 
