@@ -17,12 +17,30 @@ pub enum CatalogueCommand {
         synonyms: Vec<String>,
         details: Details,
     },
-    Merge { from: String, into: String },
-    Rename { id: String, name: String },
-    Split { id: String, synonym: String },
-    AddSynonym { id: String, synonym: String },
-    RemoveSynonym { id: String, synonym: String },
-    Edit { id: String, details: Details },
+    Merge {
+        from: String,
+        into: String,
+    },
+    Rename {
+        id: String,
+        name: String,
+    },
+    Split {
+        id: String,
+        synonym: String,
+    },
+    AddSynonym {
+        id: String,
+        synonym: String,
+    },
+    RemoveSynonym {
+        id: String,
+        synonym: String,
+    },
+    Edit {
+        id: String,
+        details: Details,
+    },
 }
 
 /// The fields of an item besides its names.
@@ -58,14 +76,24 @@ pub fn decide(
 ) -> Decided {
     let by = by.to_string();
     match command {
-        CatalogueCommand::Add { name, synonyms, details } => {
+        CatalogueCommand::Add {
+            name,
+            synonyms,
+            details,
+        } => {
             let name = checked_name(state, "/name", &name, None)?;
             let mut kept: Vec<String> = Vec::new();
             for (i, synonym) in synonyms.iter().enumerate() {
                 let synonym = checked_name(state, &format!("/synonyms/{i}"), synonym, None)?;
                 let clash = std::iter::once(&name).chain(&kept);
-                if clash.into_iter().any(|n| match_key(n) == match_key(&synonym)) {
-                    return Err(invalid(format!("/synonyms/{i}"), format!("«{synonym}» is listed twice")));
+                if clash
+                    .into_iter()
+                    .any(|n| match_key(n) == match_key(&synonym))
+                {
+                    return Err(invalid(
+                        format!("/synonyms/{i}"),
+                        format!("«{synonym}» is listed twice"),
+                    ));
                 }
                 kept.push(synonym);
             }
@@ -96,11 +124,18 @@ pub fn decide(
         }
         CatalogueCommand::Split { id, synonym } => {
             let item = item(state, &id)?;
-            let Some(synonym) = item.synonyms.iter().find(|s| match_key(s) == match_key(&synonym)) else {
-                return Err(invalid("/synonym", format!(
-                    "«{synonym}» is not a synonym of {id} («{}»); only a synonym can be split off",
-                    item.name
-                )));
+            let Some(synonym) = item
+                .synonyms
+                .iter()
+                .find(|s| match_key(s) == match_key(&synonym))
+            else {
+                return Err(invalid(
+                    "/synonym",
+                    format!(
+                        "«{synonym}» is not a synonym of {id} («{}»); only a synonym can be split off",
+                        item.name
+                    ),
+                ));
             };
             Ok(vec![CatalogueEvent::ItemSplit {
                 from: id,
@@ -117,9 +152,16 @@ pub fn decide(
         CatalogueCommand::RemoveSynonym { id, synonym } => {
             let item = item(state, &id)?;
             let Some(synonym) = item.synonyms.iter().find(|s| **s == tidy(&synonym)) else {
-                return Err(invalid("/synonym", format!("«{synonym}» is not a synonym of {id}")));
+                return Err(invalid(
+                    "/synonym",
+                    format!("«{synonym}» is not a synonym of {id}"),
+                ));
             };
-            Ok(vec![CatalogueEvent::SynonymRemoved { id, synonym: synonym.clone(), by }])
+            Ok(vec![CatalogueEvent::SynonymRemoved {
+                id,
+                synonym: synonym.clone(),
+                by,
+            }])
         }
         CatalogueCommand::Edit { id, details } => {
             item(state, &id)?;
@@ -146,12 +188,18 @@ fn merge(state: &Catalogue, from: &str, into: &str, by: String) -> Decided {
             } else {
                 "merge into that item instead"
             };
-            return Err(invalid(pointer, format!("{id} was merged into {survivor}; {what}")));
+            return Err(invalid(
+                pointer,
+                format!("{id} was merged into {survivor}; {what}"),
+            ));
         }
         item(state, id)?;
     }
     if from == into {
-        return Err(invalid("/into", format!("an item cannot be merged into itself ({from})")));
+        return Err(invalid(
+            "/into",
+            format!("an item cannot be merged into itself ({from})"),
+        ));
     }
     Ok(vec![CatalogueEvent::ItemsMerged {
         from: from.to_string(),
@@ -162,7 +210,10 @@ fn merge(state: &Catalogue, from: &str, into: &str, by: String) -> Decided {
 
 fn item<'a>(state: &'a Catalogue, id: &str) -> Result<&'a Item, CatalogueError> {
     if let Some(survivor) = state.merged.get(id) {
-        return Err(invalid("/id", format!("{id} was merged into {survivor}; change {survivor} instead")));
+        return Err(invalid(
+            "/id",
+            format!("{id} was merged into {survivor}; change {survivor} instead"),
+        ));
     }
     state
         .items
@@ -186,7 +237,10 @@ fn checked_name(
         return Err(invalid(pointer, "a name cannot be empty"));
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(invalid(pointer, format!("a name is at most {MAX_NAME_CHARS} characters")));
+        return Err(invalid(
+            pointer,
+            format!("a name is at most {MAX_NAME_CHARS} characters"),
+        ));
     }
     if let Some(other) = state.owner_of(&name, owner) {
         return Err(CatalogueError::NameTaken(
@@ -208,13 +262,30 @@ fn checked_details(
         description: blank(details.description),
     };
     if let Some(key) = details.lookup_key.as_deref().filter(|k| !is_lookup_key(k)) {
-        return Err(invalid("/lookup_key", format!("{key:?} is not a lookup key of the inventory form")));
+        return Err(invalid(
+            "/lookup_key",
+            format!("{key:?} is not a lookup key of the inventory form"),
+        ));
     }
-    if details.name_en.as_deref().is_some_and(|n| n.chars().count() > MAX_NAME_CHARS) {
-        return Err(invalid("/name_en", format!("a name is at most {MAX_NAME_CHARS} characters")));
+    if details
+        .name_en
+        .as_deref()
+        .is_some_and(|n| n.chars().count() > MAX_NAME_CHARS)
+    {
+        return Err(invalid(
+            "/name_en",
+            format!("a name is at most {MAX_NAME_CHARS} characters"),
+        ));
     }
-    if details.description.as_deref().is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS) {
-        return Err(invalid("/description", format!("a description is at most {MAX_DESCRIPTION_CHARS} characters")));
+    if details
+        .description
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS)
+    {
+        return Err(invalid(
+            "/description",
+            format!("a description is at most {MAX_DESCRIPTION_CHARS} characters"),
+        ));
     }
     Ok(details)
 }

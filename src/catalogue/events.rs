@@ -36,7 +36,11 @@ pub enum CatalogueEvent {
         by: String,
     },
     /// `from` became a synonym of `into`; its id resolves to `into` from now on.
-    ItemsMerged { from: String, into: String, by: String },
+    ItemsMerged {
+        from: String,
+        into: String,
+        by: String,
+    },
     /// The item is shown under `name`; its former name stays as a synonym.
     ItemRenamed {
         id: String,
@@ -51,8 +55,16 @@ pub enum CatalogueEvent {
         id: String,
         by: String,
     },
-    SynonymAdded { id: String, synonym: String, by: String },
-    SynonymRemoved { id: String, synonym: String, by: String },
+    SynonymAdded {
+        id: String,
+        synonym: String,
+        by: String,
+    },
+    SynonymRemoved {
+        id: String,
+        synonym: String,
+        by: String,
+    },
     /// The English name, lookup key and description, as they are now.
     ItemEdited {
         id: String,
@@ -147,7 +159,9 @@ pub(super) fn apply(state: &mut Catalogue, event: &CatalogueEvent) {
         CatalogueEvent::CatalogueSeeded { added, counts, .. } => {
             for seeded in added {
                 take_number(state, &seeded.id);
-                state.items.insert(seeded.id.clone(), new_item(&seeded.id, &seeded.name));
+                state
+                    .items
+                    .insert(seeded.id.clone(), new_item(&seeded.id, &seeded.name));
             }
             for (id, count) in counts {
                 if let Some(item) = state.items.get_mut(&id) {
@@ -156,14 +170,18 @@ pub(super) fn apply(state: &mut Catalogue, event: &CatalogueEvent) {
             }
         }
         CatalogueEvent::ItemsMerged { from, into, .. } => merge(state, &from, &into),
-        CatalogueEvent::ItemRenamed { id, name, previous, .. } => {
+        CatalogueEvent::ItemRenamed {
+            id, name, previous, ..
+        } => {
             if let Some(item) = state.items.get_mut(&id) {
                 item.synonyms.retain(|s| *s != name);
                 item.synonyms.push(previous);
                 item.name = name;
             }
         }
-        CatalogueEvent::ItemSplit { from, synonym, id, .. } => {
+        CatalogueEvent::ItemSplit {
+            from, synonym, id, ..
+        } => {
             if let Some(item) = state.items.get_mut(&from) {
                 item.synonyms.retain(|s| *s != synonym);
             }

@@ -137,7 +137,12 @@ impl Catalogue {
     }
 
     /// Folds one event in (`version` is its stream version).
-    pub fn apply(&mut self, version: i64, at: chrono::DateTime<chrono::Utc>, event: CatalogueEvent) {
+    pub fn apply(
+        &mut self,
+        version: i64,
+        at: chrono::DateTime<chrono::Utc>,
+        event: CatalogueEvent,
+    ) {
         events::apply(self, &event);
         self.version = version;
         self.history.push(Change { version, at, event });

@@ -41,13 +41,16 @@ pub fn search(state: &Catalogue, typed: &str, limit: usize) -> Vec<Suggestion> {
                 }
             }
             let (prefix, matched) = best?;
-            Some((prefix, Suggestion {
-                id: item.id.clone(),
-                name: item.name.clone(),
-                matched: matched.to_string(),
-                lookup_key: item.lookup_key.clone(),
-                agencies: item.agencies,
-            }))
+            Some((
+                prefix,
+                Suggestion {
+                    id: item.id.clone(),
+                    name: item.name.clone(),
+                    matched: matched.to_string(),
+                    lookup_key: item.lookup_key.clone(),
+                    agencies: item.agencies,
+                },
+            ))
         })
         .collect();
     found.sort_by(|(pa, a), (pb, b)| {

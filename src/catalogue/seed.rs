@@ -61,7 +61,11 @@ pub fn candidates(
         .into_iter()
         .map(|(key, forms)| {
             let all: BTreeSet<&str> = forms.iter().flat_map(|(_, a)| a.iter().copied()).collect();
-            let best = forms.iter().rev().max_by_key(|(_, a)| a.len()).map(|(s, _)| s.clone());
+            let best = forms
+                .iter()
+                .rev()
+                .max_by_key(|(_, a)| a.len())
+                .map(|(s, _)| s.clone());
             let candidate = Candidate {
                 name: best.unwrap_or_default(),
                 agencies: u32::try_from(all.len()).unwrap_or(u32::MAX),
@@ -84,7 +88,10 @@ pub fn seed(
     for (agency, inventory) in inventories {
         for (name, id) in data_items(inventory) {
             if let Some(item) = index.resolve(name, id) {
-                users.entry(item.to_string()).or_default().insert(agency.as_str());
+                users
+                    .entry(item.to_string())
+                    .or_default()
+                    .insert(agency.as_str());
             }
         }
     }
@@ -99,7 +106,10 @@ pub fn seed(
         }
         let id = state.next_id(added.len() as u64);
         counts.insert(id.clone(), candidate.agencies);
-        added.push(SeededItem { id, name: candidate.name });
+        added.push(SeededItem {
+            id,
+            name: candidate.name,
+        });
     }
     CatalogueEvent::CatalogueSeeded {
         case,
@@ -114,9 +124,17 @@ pub fn catalogue_ids(inventory: &Value) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for list in ["needs", "offers"] {
         for (i, entry) in inventory[list].as_array().into_iter().flatten().enumerate() {
-            for (j, item) in entry["data_items"].as_array().into_iter().flatten().enumerate() {
+            for (j, item) in entry["data_items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 if let Some(id) = item["catalogue_id"].as_str() {
-                    found.push((format!("/{list}/{i}/data_items/{j}/catalogue_id"), id.to_string()));
+                    found.push((
+                        format!("/{list}/{i}/data_items/{j}/catalogue_id"),
+                        id.to_string(),
+                    ));
                 }
             }
         }

@@ -57,12 +57,7 @@ impl DerivedCache {
 
     /// Keeps `value`, unless a value built from a newer version is kept already (a slow
     /// build must not replace a fresher one).
-    pub(crate) fn put<T: Any + Send + Sync>(
-        &self,
-        case_id: Uuid,
-        version: Built,
-        value: Arc<T>,
-    ) {
+    pub(crate) fn put<T: Any + Send + Sync>(&self, case_id: Uuid, version: Built, value: Arc<T>) {
         let mut entries = self.entries.lock().expect("derived cache lock");
         let key = (case_id, TypeId::of::<T>());
         if entries.get(&key).is_some_and(|(kept, _)| *kept > version) {
@@ -114,7 +109,8 @@ impl Engine {
             Some(Found::ToBuild(state)) => state,
         };
         let value = Arc::new(build(&state));
-        self.derived.put(case_id, (state.version, other), value.clone());
+        self.derived
+            .put(case_id, (state.version, other), value.clone());
         Ok(Some(value))
     }
 }
@@ -142,7 +138,10 @@ mod tests {
         let case = Uuid::now_v7();
         cache.put(case, (3, 7), Arc::new(1_u16));
         assert!(cache.get::<u16>(case, (3, 7)).is_some());
-        assert!(cache.get::<u16>(case, (3, 8)).is_none(), "the catalogue moved on");
+        assert!(
+            cache.get::<u16>(case, (3, 8)).is_none(),
+            "the catalogue moved on"
+        );
     }
 
     #[test]

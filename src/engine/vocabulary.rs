@@ -150,10 +150,17 @@ impl Engine {
         if !inventory {
             return Err(crate::reports::not_an_inventory(case_id, &workflow));
         }
-        let borrowed: Vec<(String, &Value)> =
-            accepted.iter().map(|(a, d)| (a.clone(), d.as_ref())).collect();
+        let borrowed: Vec<(String, &Value)> = accepted
+            .iter()
+            .map(|(a, d)| (a.clone(), d.as_ref()))
+            .collect();
         self.record_catalogue(actor, |state| {
-            Ok(vec![seed::seed(state, case_id, &borrowed, &actor.member_id)])
+            Ok(vec![seed::seed(
+                state,
+                case_id,
+                &borrowed,
+                &actor.member_id,
+            )])
         })
         .await
     }
@@ -212,7 +219,10 @@ impl Engine {
             .flatten()
             .filter_map(|choice| {
                 let key = choice["const"].as_str()?;
-                Some((key.to_string(), choice["title"].as_str().unwrap_or(key).to_string()))
+                Some((
+                    key.to_string(),
+                    choice["title"].as_str().unwrap_or(key).to_string(),
+                ))
             })
             .collect()
     }
@@ -223,7 +233,10 @@ fn curator(actor: &Actor) -> Result<(), EngineError> {
     if actor.has(Role::Secretariat) || actor.has(Role::Admin) {
         Ok(())
     } else {
-        Err(DomainError::Forbidden("the secretariat curates the catalogue of data items".into()).into())
+        Err(
+            DomainError::Forbidden("the secretariat curates the catalogue of data items".into())
+                .into(),
+        )
     }
 }
 

@@ -112,7 +112,11 @@ fn view(catalogue: &Catalogue, id: &str) -> Result<ItemView, ApiError> {
     Ok(ItemView {
         item: item.clone(),
         version: catalogue.version,
-        history: catalogue.history_of(&item.id).into_iter().cloned().collect(),
+        history: catalogue
+            .history_of(&item.id)
+            .into_iter()
+            .cloned()
+            .collect(),
     })
 }
 
@@ -122,7 +126,10 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> 
     Ok(HttpResponse::Ok().json(Page::whole(items)))
 }
 
-pub async fn get(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let catalogue = state.engine.catalogue().await?;
     Ok(HttpResponse::Ok().json(view(&catalogue, &id)?))
 }
@@ -150,10 +157,13 @@ async fn change<B: serde::de::DeserializeOwned>(
     let command = command(input);
     let path_id = request.match_info().get("id").map(str::to_string);
     body::idempotent(&state, &caller, &request, &bytes, || async {
-        let (events, catalogue) = state.engine.change_catalogue(&caller.actor, command).await?;
+        let (events, catalogue) = state
+            .engine
+            .change_catalogue(&caller.actor, command)
+            .await?;
         let (status, id) = match events.first() {
             Some(CatalogueEvent::ItemAdded { id, .. }) => (StatusCode::CREATED, id.clone()),
-            Some(CatalogueEvent::ItemSplit { id, .. }) => (StatusCode::CREATED, id.clone()),
+            Some(CatalogueEvent::ItemSplit { id, .. }) => (StatusCode::OK, id.clone()),
             Some(CatalogueEvent::ItemsMerged { into, .. }) => (StatusCode::OK, into.clone()),
             _ => (StatusCode::OK, path_id.unwrap_or_default()),
         };
@@ -163,7 +173,11 @@ async fn change<B: serde::de::DeserializeOwned>(
 }
 
 fn id_of(request: &HttpRequest) -> String {
-    request.match_info().get("id").unwrap_or_default().to_string()
+    request
+        .match_info()
+        .get("id")
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub async fn create(
@@ -172,14 +186,16 @@ pub async fn create(
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    change(state, caller, request, payload, |body: NewItemBody| CatalogueCommand::Add {
-        name: body.name,
-        synonyms: body.synonyms,
-        details: Details {
-            name_en: body.name_en,
-            lookup_key: body.lookup_key,
-            description: body.description,
-        },
+    change(state, caller, request, payload, |body: NewItemBody| {
+        CatalogueCommand::Add {
+            name: body.name,
+            synonyms: body.synonyms,
+            details: Details {
+                name_en: body.name_en,
+                lookup_key: body.lookup_key,
+                description: body.description,
+            },
+        }
     })
     .await
 }
@@ -191,9 +207,11 @@ pub async fn merge(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let from = id_of(&request);
-    change(state, caller, request, payload, |body: MergeBody| CatalogueCommand::Merge {
-        from,
-        into: body.into,
+    change(state, caller, request, payload, |body: MergeBody| {
+        CatalogueCommand::Merge {
+            from,
+            into: body.into,
+        }
     })
     .await
 }
@@ -205,9 +223,11 @@ pub async fn rename(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id_of(&request);
-    change(state, caller, request, payload, |body: RenameBody| CatalogueCommand::Rename {
-        id,
-        name: body.name,
+    change(state, caller, request, payload, |body: RenameBody| {
+        CatalogueCommand::Rename {
+            id,
+            name: body.name,
+        }
     })
     .await
 }
@@ -219,9 +239,11 @@ pub async fn split(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id_of(&request);
-    change(state, caller, request, payload, |body: SynonymBody| CatalogueCommand::Split {
-        id,
-        synonym: body.synonym,
+    change(state, caller, request, payload, |body: SynonymBody| {
+        CatalogueCommand::Split {
+            id,
+            synonym: body.synonym,
+        }
     })
     .await
 }
@@ -233,9 +255,11 @@ pub async fn add_synonym(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id_of(&request);
-    change(state, caller, request, payload, |body: SynonymBody| CatalogueCommand::AddSynonym {
-        id,
-        synonym: body.synonym,
+    change(state, caller, request, payload, |body: SynonymBody| {
+        CatalogueCommand::AddSynonym {
+            id,
+            synonym: body.synonym,
+        }
     })
     .await
 }
@@ -263,9 +287,11 @@ pub async fn edit(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id_of(&request);
-    change(state, caller, request, payload, |body: DetailsBody| CatalogueCommand::Edit {
-        id,
-        details: body.into(),
+    change(state, caller, request, payload, |body: DetailsBody| {
+        CatalogueCommand::Edit {
+            id,
+            details: body.into(),
+        }
     })
     .await
 }
@@ -279,7 +305,10 @@ pub async fn seed(
     let bytes = body::read(payload, &state).await?;
     let input: SeedBody = body::json(&request, &bytes)?;
     body::idempotent(&state, &caller, &request, &bytes, || async {
-        let (events, catalogue) = state.engine.seed_catalogue(&caller.actor, input.case).await?;
+        let (events, catalogue) = state
+            .engine
+            .seed_catalogue(&caller.actor, input.case)
+            .await?;
         let Some(CatalogueEvent::CatalogueSeeded { added, counts, .. }) = events.first() else {
             return Err(ApiError::unprocessable("the seed recorded nothing"));
         };

@@ -95,5 +95,4 @@ pub fn matrix_document(
         sources,
         matrix: build_matrix(&state.participants, &inventories),
     })
-
 }
