@@ -286,22 +286,20 @@ pub async fn change(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct SuggestQuery {
-    #[serde(default)]
-    q: String,
-    /// The `<datalist>` id the answer replaces.
-    #[serde(default)]
-    list: String,
-}
-
-/// `GET /catalogue/suggest?q=&list=`: a `<datalist>` of the items matching what was typed,
-/// for htmx to swap in under the name field.
+/// `GET /catalogue/suggest?list=ID&…`: a `<datalist id=ID>` of the items matching what was
+/// typed, for htmx to swap in under a name field. What was typed is `q`, or else the value
+/// of the one other parameter: htmx sends the field under its own name (a JSON Pointer).
 pub async fn suggest(
     state: web::Data<AppState>,
-    query: web::Query<SuggestQuery>,
+    query: web::Query<std::collections::BTreeMap<String, String>>,
 ) -> Result<Markup, PageError> {
+    let list = query.get("list").cloned().unwrap_or_default();
+    let typed = query
+        .get("q")
+        .or_else(|| query.iter().find(|(k, _)| *k != "list").map(|(_, v)| v))
+        .cloned()
+        .unwrap_or_default();
     let catalogue = state.engine.catalogue().await?;
-    let found = search(&catalogue, &query.q, 10);
-    Ok(page::datalist(&query.list, &found))
+    let found = search(&catalogue, &typed, 10);
+    Ok(page::datalist(&list, &found))
 }
