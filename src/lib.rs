@@ -46,6 +46,7 @@
 pub mod audit;
 pub mod backup;
 pub mod calendar;
+pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod config;

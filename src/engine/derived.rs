@@ -19,9 +19,13 @@ const DERIVED_LIMIT: usize = 256;
 
 type Value = Arc<dyn Any + Send + Sync>;
 
+/// What a value was built from: the case version, and the version of whatever else it reads
+/// (the catalogue of data items, for a matrix; 0 for a value of the case alone).
+type Built = (i64, u64);
+
 /// The newest value of each type built for a case, with the case version it was built from.
 pub(crate) struct DerivedCache {
-    entries: Mutex<LruCache<(Uuid, TypeId), (i64, Value)>>,
+    entries: Mutex<LruCache<(Uuid, TypeId), (Built, Value)>>,
 }
 
 impl Default for DerivedCache {
@@ -38,7 +42,11 @@ impl DerivedCache {
     }
 
     /// The `T` built from version `version` of the case, if kept.
-    pub(crate) fn get<T: Any + Send + Sync>(&self, case_id: Uuid, version: i64) -> Option<Arc<T>> {
+    pub(crate) fn get<T: Any + Send + Sync>(
+        &self,
+        case_id: Uuid,
+        version: Built,
+    ) -> Option<Arc<T>> {
         let mut entries = self.entries.lock().expect("derived cache lock");
         let (built_at, value) = entries.get(&(case_id, TypeId::of::<T>()))?;
         if *built_at != version {
@@ -49,7 +57,7 @@ impl DerivedCache {
 
     /// Keeps `value`, unless a value built from a newer version is kept already (a slow
     /// build must not replace a fresher one).
-    pub(crate) fn put<T: Any + Send + Sync>(&self, case_id: Uuid, version: i64, value: Arc<T>) {
+    pub(crate) fn put<T: Any + Send + Sync>(&self, case_id: Uuid, version: Built, value: Arc<T>) {
         let mut entries = self.entries.lock().expect("derived cache lock");
         let key = (case_id, TypeId::of::<T>());
         if entries.get(&key).is_some_and(|(kept, _)| *kept > version) {
@@ -76,9 +84,20 @@ impl Engine {
         case_id: Uuid,
         build: impl FnOnce(&CaseState) -> T,
     ) -> Result<Option<Arc<T>>, EngineError> {
+        self.derive_with(case_id, 0, build).await
+    }
+
+    /// [`Engine::derive`] of a value that reads something besides the case, at version
+    /// `other`: kept per (case version, `other`).
+    pub async fn derive_with<T: Any + Send + Sync>(
+        &self,
+        case_id: Uuid,
+        other: u64,
+        build: impl FnOnce(&CaseState) -> T,
+    ) -> Result<Option<Arc<T>>, EngineError> {
         let found = self
             .with_case(case_id, |state| {
-                match self.derived.get::<T>(case_id, state.version) {
+                match self.derived.get::<T>(case_id, (state.version, other)) {
                     Some(kept) => Found::Kept(kept),
                     None => Found::ToBuild(Box::new(state.clone())),
                 }
@@ -90,7 +109,8 @@ impl Engine {
             Some(Found::ToBuild(state)) => state,
         };
         let value = Arc::new(build(&state));
-        self.derived.put(case_id, state.version, value.clone());
+        self.derived
+            .put(case_id, (state.version, other), value.clone());
         Ok(Some(value))
     }
 }
@@ -103,7 +123,7 @@ mod tests {
     fn a_value_is_served_for_the_version_it_was_built_from() {
         let cache = DerivedCache::with_capacity(4);
         let case = Uuid::now_v7();
-        cache.put(case, 3, Arc::new("board at 3".to_string()));
+        cache.put(case, (3, 0), Arc::new("board at 3".to_string()));
         assert_eq!(
             cache.get::<String>(case, 3).as_deref().map(String::as_str),
             Some("board at 3")
@@ -113,13 +133,25 @@ mod tests {
     }
 
     #[test]
+    fn a_value_that_reads_the_catalogue_is_built_again_when_the_catalogue_changes() {
+        let cache = DerivedCache::with_capacity(4);
+        let case = Uuid::now_v7();
+        cache.put(case, (3, 7), Arc::new(1_u16));
+        assert!(cache.get::<u16>(case, (3, 7)).is_some());
+        assert!(
+            cache.get::<u16>(case, (3, 8)).is_none(),
+            "the catalogue moved on"
+        );
+    }
+
+    #[test]
     fn an_older_build_never_replaces_a_newer_one() {
         let cache = DerivedCache::with_capacity(4);
         let case = Uuid::now_v7();
-        cache.put(case, 5, Arc::new(5_i64));
-        cache.put(case, 4, Arc::new(4_i64));
+        cache.put(case, (5, 0), Arc::new(5_i64));
+        cache.put(case, (4, 0), Arc::new(4_i64));
         assert_eq!(cache.get::<i64>(case, 5).as_deref(), Some(&5));
-        cache.put(case, 6, Arc::new(6_i64));
+        cache.put(case, (6, 0), Arc::new(6_i64));
         assert_eq!(cache.get::<i64>(case, 6).as_deref(), Some(&6));
     }
 
@@ -127,10 +159,10 @@ mod tests {
     fn the_cache_keeps_at_most_its_capacity_dropping_the_least_recently_read() {
         let cache = DerivedCache::with_capacity(2);
         let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        cache.put(a, 1, Arc::new(1_u8));
-        cache.put(b, 1, Arc::new(2_u8));
+        cache.put(a, (1, 0), Arc::new(1_u8));
+        cache.put(b, (1, 0), Arc::new(2_u8));
         assert!(cache.get::<u8>(a, 1).is_some());
-        cache.put(c, 1, Arc::new(3_u8));
+        cache.put(c, (1, 0), Arc::new(3_u8));
         assert!(cache.get::<u8>(b, 1).is_none(), "b was read least recently");
         assert!(cache.get::<u8>(a, 1).is_some());
         assert!(cache.get::<u8>(c, 1).is_some());

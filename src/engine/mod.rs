@@ -25,6 +25,7 @@ mod sessions;
 mod sign_in;
 mod tasks;
 mod tokens;
+mod vocabulary;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -47,6 +48,7 @@ pub use member_change::MemberChange;
 pub use open::{OpenCase, ParticipantsInput};
 pub use sessions::SESSION_TTL;
 pub use tokens::{TokenInfo, token_hash};
+pub use vocabulary::{LiveCatalogue, catalogue_from_log};
 
 use crate::calendar::BusinessCalendar;
 use crate::credentials::Credentials;
@@ -110,6 +112,8 @@ pub struct Engine {
     sessions: Arc<Mutex<HashMap<String, sessions::Session>>>,
     /// The base of links in e-mails (`DAFTAR_PUBLIC_URL`); without it, e-mails carry none.
     public_base: Option<Arc<str>>,
+    /// The catalogue of data items; read it with [`Engine::catalogue`].
+    vocabulary: Arc<LiveCatalogue>,
 }
 
 impl Engine {
@@ -137,6 +141,7 @@ impl Engine {
             known_agencies: Arc::new(Mutex::new(std::collections::HashSet::new())),
             sessions: Arc::new(Mutex::new(HashMap::new())),
             public_base: None,
+            vocabulary: Arc::new(LiveCatalogue::default()),
         };
         engine.catalog.load(&engine.store).await?;
         engine

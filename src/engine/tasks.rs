@@ -109,6 +109,9 @@ impl Engine {
                         violations,
                     })?;
                 self.check_agency_refs(&form, &data).await?;
+                if form_key == crate::reports::INVENTORY_FORM {
+                    self.check_catalogue_ids(&data).await?;
+                }
                 form.version()
             }
             Some(form) => form.version(),

@@ -59,9 +59,15 @@ pub fn is_inventory_case(state: &CaseState) -> bool {
         .any(|t| t.form.as_deref() == Some(INVENTORY_FORM))
 }
 
-/// The matrix of an inventory case from its accepted submissions (`None` for other cases).
+/// The matrix of an inventory case from its accepted submissions (`None` for other cases),
+/// its data items resolved through `catalogue`.
 /// A task's last submission is the one accepted: a returned one is always resubmitted.
-pub fn matrix_document(state: &CaseState) -> Option<MatrixDocument> {
+pub fn matrix_document(
+    state: &CaseState,
+    catalogue: &catalogue_index::CatalogueIndex,
+) -> Option<MatrixDocument> {
+    // Names alone are matched until `build_matrix` reads the catalogue.
+    let _ = catalogue;
     if !is_inventory_case(state) {
         return None;
     }

@@ -54,13 +54,15 @@ pub async fn case_board(engine: &Engine, case_id: Uuid) -> Result<Arc<Board>, En
 }
 
 /// The case's exchange matrix as it stands now, as [`case_board`] builds the board.
+/// A matrix depends on the catalogue too: it is kept per case version and catalogue version.
 pub async fn case_matrix(engine: &Engine, case_id: Uuid) -> Result<Arc<CaseMatrix>, EngineError> {
+    let catalogue = engine.catalogue_index().await?;
     let build = |state: &CaseState| CaseMatrix {
         workflow: state.workflow.clone(),
-        matrix: matrix_document(state),
+        matrix: matrix_document(state, &catalogue),
     };
     engine
-        .derive(case_id, build)
+        .derive_with(case_id, catalogue.version, build)
         .await?
         .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))
 }
@@ -123,7 +125,8 @@ pub async fn export(
         .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))?;
     match kind {
         ReportKind::ExchangeMatrix => {
-            let mut matrix = matrix_document(&state)
+            let catalogue = crate::engine::catalogue_from_log(store).await?.index();
+            let mut matrix = matrix_document(&state, &catalogue)
                 .ok_or_else(|| not_an_inventory(case_id, &state.workflow))?;
             if let Some(agency) = member_of {
                 matrix = matrix.seen_by(agency);

@@ -113,6 +113,9 @@ fn nav_links(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
     if viewer.has_any(&[Role::Secretariat, Role::Admin, Role::Auditor]) {
         links.push(("/cases", locale.text(Text::Cases)));
     }
+    if viewer.has_any(&[Role::Secretariat, Role::Admin, Role::Auditor]) {
+        links.push(("/catalogue", locale.pick("فهرست اقلام", "Data items")));
+    }
     if viewer.has_any(super::audit::AUDITORS) {
         links.push(("/audit/events", locale.pick("دفتر رویدادها", "Event log")));
         links.push(("/audit/verify", locale.pick("درستی دفتر", "Verify")));
@@ -158,6 +161,7 @@ pub fn notice_text(locale: Locale, key: &str) -> Option<&'static str> {
             "Your session ended; please sign in again.",
         ),
         "saved" => locale.pick("ذخیره شد.", "Saved."),
+        "catalogue-changed" => locale.pick("فهرست اقلام به‌روز شد.", "The catalogue is updated."),
         "submitted" => locale.pick("ارسال شد.", "Submitted."),
         "reviewed" => locale.pick("بررسی ثبت شد.", "The review is recorded."),
         "voted" => locale.pick("رأی شما ثبت شد.", "Your vote is recorded."),

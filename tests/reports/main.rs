@@ -85,7 +85,7 @@ pub async fn assert_served_equals_replayed(engine: &Engine, case: &CaseState) {
     );
     assert_eq!(
         served(engine, "matrix", case).await,
-        serde_json::to_value(matrix_document(&replayed).unwrap()).unwrap()
+        serde_json::to_value(matrix_document(&replayed, &Default::default()).unwrap()).unwrap()
     );
     for kind in ["board", "matrix"] {
         let stored = engine.documents.get(kind, &case.id.to_string()).await;

@@ -15,6 +15,7 @@ mod admin_refusals;
 mod attachments;
 mod audit;
 mod audit_reach;
+mod catalogue;
 mod harness;
 mod inbox;
 mod matrix;
@@ -117,6 +118,7 @@ const TESTS: &[UiTest] = &[
     http!(matrix::a_member_reads_its_part_of_the_matrix_and_no_other_case),
     browser!(matrix::the_matrix_shows_the_accepted_need_and_offer),
     browser!(rounds::the_secretariat_compares_two_rounds),
+    browser!(catalogue::the_secretariat_merges_two_items_and_an_error_is_kept),
     // Last: the accessibility sweep visits every page, over what the tests above left.
     browser!(a11y::every_page_passes_axe_and_fits_a_360_pixel_phone),
 ];

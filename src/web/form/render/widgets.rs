@@ -135,13 +135,28 @@ impl<'s> Renderer<'_, 's> {
                     autocomplete="off" aria-describedby=[described]
                     aria-invalid=[invalid] aria-required=[needed];
             },
-            Kind::Text { ltr, .. } => html! {
-                input type="text" id=(id) name=(name) value=(shown(value))
-                    dir=(if *ltr { "ltr" } else { "auto" })
-                    inputmode=[text_inputmode(field.node)]
-                    aria-describedby=[described]
-                    aria-invalid=[invalid] aria-required=[needed];
-            },
+            Kind::Text { ltr, .. } => {
+                // `x-suggest`: a page that answers what was typed with a `<datalist>` (the
+                // catalogue of data items), swapped in by htmx while typing.
+                let suggest = field.node["x-suggest"]
+                    .as_str()
+                    .filter(|u| u.starts_with('/'));
+                let list = suggest.map(|_| format!("{id}-suggestions"));
+                let url = suggest
+                    .zip(list.as_ref())
+                    .map(|(u, l)| format!("{u}?list={l}"));
+                html! {
+                    input type="text" id=(id) name=(name) value=(shown(value))
+                        dir=(if *ltr { "ltr" } else { "auto" })
+                        inputmode=[text_inputmode(field.node)]
+                        list=[list.as_ref()] hx-get=[url] autocomplete=[list.as_ref().map(|_| "off")]
+                        hx-trigger=[list.as_ref().map(|_| "input changed delay:300ms")]
+                        hx-target=[list.as_ref().map(|l| format!("#{l}"))] hx-swap=[list.as_ref().map(|_| "outerHTML")]
+                        aria-describedby=[described]
+                        aria-invalid=[invalid] aria-required=[needed];
+                    @if let Some(list) = &list { datalist id=(list) {} }
+                }
+            }
             _ => html! {},
         }
     }
