@@ -10,6 +10,7 @@ mod cases;
 mod catalog;
 mod clock;
 mod codec;
+mod confirmation;
 mod derived;
 mod directory;
 mod error;

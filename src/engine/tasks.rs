@@ -109,6 +109,10 @@ impl Engine {
                         violations,
                     })?;
                 self.check_agency_refs(&form, &data).await?;
+                if form_key == crate::reports::confirmations::CONFIRMATION_FORM {
+                    self.check_confirmation(case_id, facts.agency.as_deref(), &data)
+                        .await?;
+                }
                 form.version()
             }
             Some(form) => form.version(),

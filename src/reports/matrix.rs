@@ -64,6 +64,9 @@ pub struct Match {
     pub on: Basis,
     pub data_items: Vec<String>,
     pub lookup_keys: Vec<String>,
+    /// The provider's accepted answer in a confirmation round, once there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<super::confirmations::Confirmation>,
 }
 
 /// One (consumer, provider) pair: the consumer's needs naming the provider, the provider's
@@ -84,6 +87,9 @@ pub struct UnmatchedNeed {
     pub reason: Reason,
     /// Offers of other agencies sharing a data item with the need: where the data may be.
     pub candidates: Vec<String>,
+    /// The provider's accepted answer in a confirmation round, once there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<super::confirmations::Confirmation>,
 }
 
 /// An agency on the matrix's axes: a participant, a submitter, or an agency named by one.
@@ -146,6 +152,7 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
                 need: need.clone(),
                 reason,
                 candidates: candidates(need, profile, &offers, &offer_profiles),
+                confirmation: None,
             }),
         }
     }
@@ -198,6 +205,7 @@ fn match_need(
             on: basis,
             data_items: profile.shared_items(p),
             lookup_keys: profile.shared_keys(p),
+            confirmation: None,
         })
         .filter(|m| match basis {
             Basis::DataItems => !m.data_items.is_empty(),
