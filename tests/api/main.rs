@@ -9,6 +9,7 @@ mod attachments;
 mod bad_input;
 mod calendar;
 mod case_list;
+mod confirmation;
 mod contract;
 mod files;
 mod helpers;
