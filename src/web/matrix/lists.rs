@@ -116,7 +116,7 @@ fn need_card(
     html! {
         article.entry {
             h4 { (entry(view, &need.reference, &need.title)) }
-            p { (met_chip(locale, need_met(need, &cell.matched))) }
+            p { (met_chip(locale, need_met(need, &cell.matched))) (super::confirmation::need_badge(locale, cell, &need.reference)) }
             (items(&need.data_items, shared))
             @if !offers.is_empty() {
                 p.muted {
@@ -170,6 +170,7 @@ pub fn unmatched(view: &MatrixView<'_>, locale: Locale) -> Markup {
                                 (agency(view, &u.need.provider_agency))
                             }
                             " · " span.chip.m-none { "✕ " (reason_text(locale, u.reason)) }
+                            (super::confirmation::badge(locale, u.confirmation.as_ref()))
                         }
                         @if !u.candidates.is_empty() {
                             p {
