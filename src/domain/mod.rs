@@ -27,8 +27,8 @@ mod vote;
 
 pub use actor::{Actor, MemberRef, Role};
 pub use attachment::{Attachment, AttachmentRef, MAX_ATTACHMENTS, check_count, check_refs};
-pub use confirmation::{CONFIRMATION_WORKFLOW, ROUND_STEP, RoundOrder, rounds_of};
 pub use command::{Command, Context, DomainError, MAX_COMMENT_CHARS, ReviewDecision};
+pub use confirmation::{CONFIRMATION_WORKFLOW, ROUND_STEP, RoundOrder, rounds_of};
 pub use deadline::{Deadline, NominalDue, resolve_deadline, resolve_deadline_as};
 pub use decide::decide;
 pub use events::{CaseEvent, DeadlineCause, TaskKind, VoteChoice, VoteOutcome};

@@ -120,7 +120,10 @@ impl Engine {
     pub async fn confirmation_answers(&self, rounds: &[Uuid]) -> Result<Vec<Answer>, EngineError> {
         let mut answers = Vec::new();
         for round in rounds {
-            if let Some(found) = self.derive(*round, |s| RoundAnswers(round_answers(s))).await? {
+            if let Some(found) = self
+                .derive(*round, |s| RoundAnswers(round_answers(s)))
+                .await?
+            {
                 answers.extend(found.0.iter().cloned());
             }
         }

@@ -143,7 +143,10 @@ pub fn check_answers(addressed: &[AddressedNeed], data: &Value) -> Vec<SchemaVio
         violations.push(SchemaViolation {
             instance_path: "/answers".into(),
             schema_path: "/properties/answers".into(),
-            message: format!("every need addressed to this agency needs an answer; missing: {}", missing.join(", ")),
+            message: format!(
+                "every need addressed to this agency needs an answer; missing: {}",
+                missing.join(", ")
+            ),
         });
     }
     violations

@@ -27,13 +27,23 @@ fn states_of(matrix: &Value, need: &str) -> Vec<String> {
     for cell in matrix["cells"].as_array().unwrap() {
         for entry in cell["matched"].as_array().unwrap() {
             if entry["need"] == need {
-                states.push(entry["confirmation"]["state"].as_str().unwrap_or("none").into());
+                states.push(
+                    entry["confirmation"]["state"]
+                        .as_str()
+                        .unwrap_or("none")
+                        .into(),
+                );
             }
         }
     }
     for unmatched in matrix["unmatched_needs"].as_array().unwrap() {
         if unmatched["ref"] == need {
-            states.push(unmatched["confirmation"]["state"].as_str().unwrap_or("none").into());
+            states.push(
+                unmatched["confirmation"]["state"]
+                    .as_str()
+                    .unwrap_or("none")
+                    .into(),
+            );
         }
     }
     states
@@ -44,7 +54,11 @@ async fn refused(app: &TestApp, path: &str, token: &str, status: u16) -> Value {
     let response = app.call(Method::POST, path, Some(token), None).await;
     assert_eq!(response.status().as_u16(), status, "{path}");
     let body: Value = response.json().await.unwrap();
-    assert_eq!(app.head_position().await, before, "a refusal appends nothing");
+    assert_eq!(
+        app.head_position().await,
+        before,
+        "a refusal appends nothing"
+    );
     body
 }
 
@@ -55,13 +69,28 @@ async fn a_round_is_opened_only_from_an_accepted_inventory(db: TestDb) {
     let cards = app
         .expect(Method::POST, "/v1/cases", &w.secretariat, Some(cards), 201)
         .await;
-    let problem = refused(app, &round_path(cards["id"].as_str().unwrap()), &w.secretariat, 422).await;
-    assert!(problem["detail"].as_str().unwrap().contains("inventor"), "{problem}");
+    let problem = refused(
+        app,
+        &round_path(cards["id"].as_str().unwrap()),
+        &w.secretariat,
+        422,
+    )
+    .await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("inventor"),
+        "{problem}"
+    );
     let fresh = json!({"workflow": "data-exchange-inventory", "title": "احصای دوم", "participants": ["IRICA"]});
     let fresh = app
         .expect(Method::POST, "/v1/cases", &w.secretariat, Some(fresh), 201)
         .await;
-    refused(app, &round_path(fresh["id"].as_str().unwrap()), &w.secretariat, 422).await;
+    refused(
+        app,
+        &round_path(fresh["id"].as_str().unwrap()),
+        &w.secretariat,
+        422,
+    )
+    .await;
     refused(app, &round_path(&w.case), &w.irica, 403).await;
 }
 
@@ -71,14 +100,27 @@ async fn providers_answer_and_the_matrix_shows_it(db: TestDb) {
     let mimt = app.member("m2-mimt", "MIMT", &["member"]).await;
     let data = json!({"data": fixture("tests/fixtures/inventories/IRICA.json")});
     let path = format!("/v1/tasks/{}/submissions", w.irica_task);
-    app.expect(Method::POST, &path, &w.irica, Some(data), 201).await;
+    app.expect(Method::POST, &path, &w.irica, Some(data), 201)
+        .await;
     let path = format!("/v1/tasks/{}/review", w.irica_task);
     let accept = json!({"decision": "accept"});
-    app.expect(Method::POST, &path, &w.secretariat, Some(accept.clone()), 200)
-        .await;
+    app.expect(
+        Method::POST,
+        &path,
+        &w.secretariat,
+        Some(accept.clone()),
+        200,
+    )
+    .await;
 
     let round = app
-        .expect(Method::POST, &round_path(&w.case), &w.secretariat, None, 201)
+        .expect(
+            Method::POST,
+            &round_path(&w.case),
+            &w.secretariat,
+            None,
+            201,
+        )
         .await;
     // Every provider named by MIMT's and IRICA's needs, once; `unknown` is asked nothing.
     let mut asked: Vec<&str> = round["tasks"]
@@ -90,7 +132,10 @@ async fn providers_answer_and_the_matrix_shows_it(db: TestDb) {
     asked.sort();
     assert_eq!(
         asked,
-        ["CBI", "DOE", "IFDA", "INSO", "INTA", "IRICA", "IVO", "MIMT", "NOCR", "PMO", "PPO", "SSAA"]
+        [
+            "CBI", "DOE", "IFDA", "INSO", "INTA", "IRICA", "IVO", "MIMT", "NOCR", "PMO", "PPO",
+            "SSAA"
+        ]
     );
     let id = round["id"].as_str().unwrap().to_string();
     let case = app.get(&format!("/v1/cases/{id}"), &w.irica).await;
@@ -112,7 +157,9 @@ async fn providers_answer_and_the_matrix_shows_it(db: TestDb) {
     let submit = format!("/v1/tasks/{irica_task}/submissions");
     let before = app.head_position().await;
     let bad = json!({"data": {"answers": [agree.clone(), stray]}});
-    let response = app.call(Method::POST, &submit, Some(&w.irica), Some(bad)).await;
+    let response = app
+        .call(Method::POST, &submit, Some(&w.irica), Some(bad))
+        .await;
     assert_eq!(response.status().as_u16(), 422);
     let problem: Value = response.json().await.unwrap();
     let pointers: Vec<&str> = problem["errors"]
@@ -126,11 +173,14 @@ async fn providers_answer_and_the_matrix_shows_it(db: TestDb) {
     // An agreement without its date fails the form itself.
     let undated = json!({"data": {"answers": [{"need": "MIMT/needs/0", "decision": "agree",
         "interface": {"type": "rest"}}]}});
-    let response = app.call(Method::POST, &submit, Some(&w.irica), Some(undated)).await;
+    let response = app
+        .call(Method::POST, &submit, Some(&w.irica), Some(undated))
+        .await;
     assert_eq!(response.status().as_u16(), 422);
 
     let good = json!({"data": {"answers": [agree]}});
-    app.expect(Method::POST, &submit, &w.irica, Some(good), 201).await;
+    app.expect(Method::POST, &submit, &w.irica, Some(good), 201)
+        .await;
     let mimt_answers = json!({"data": {"answers": [
         {"need": "IRICA/needs/0", "decision": "agree_with_conditions",
          "interface": {"type": "nix_gsb"}, "available_from": "1405-11-01",
@@ -140,27 +190,49 @@ async fn providers_answer_and_the_matrix_shows_it(db: TestDb) {
     ]}});
     let mimt_task = task_of(&round, "MIMT");
     let submit = format!("/v1/tasks/{mimt_task}/submissions");
-    app.expect(Method::POST, &submit, &mimt, Some(mimt_answers), 201).await;
+    app.expect(Method::POST, &submit, &mimt, Some(mimt_answers), 201)
+        .await;
 
     let matrix_path = format!("/v1/exchange-matrix?case={}", w.case);
     let matrix = app.get(&matrix_path, &w.secretariat).await;
-    assert_eq!(states_of(&matrix, "MIMT/needs/0"), ["none"], "not yet accepted");
+    assert_eq!(
+        states_of(&matrix, "MIMT/needs/0"),
+        ["none"],
+        "not yet accepted"
+    );
     for task in [&irica_task, &mimt_task] {
         let path = format!("/v1/tasks/{task}/review");
-        app.expect(Method::POST, &path, &w.secretariat, Some(accept.clone()), 200)
-            .await;
+        app.expect(
+            Method::POST,
+            &path,
+            &w.secretariat,
+            Some(accept.clone()),
+            200,
+        )
+        .await;
     }
     let matrix = app.get(&matrix_path, &w.secretariat).await;
-    assert_eq!(states_of(&matrix, "MIMT/needs/0"), ["confirmed"], "{matrix}");
+    assert_eq!(
+        states_of(&matrix, "MIMT/needs/0"),
+        ["confirmed"],
+        "{matrix}"
+    );
     assert_eq!(states_of(&matrix, "IRICA/needs/0"), ["conditional"]);
     assert_eq!(states_of(&matrix, "IRICA/needs/6"), ["declined"]);
-    assert_eq!(states_of(&matrix, "MIMT/needs/1"), ["none"], "SSAA has not answered");
+    assert_eq!(
+        states_of(&matrix, "MIMT/needs/1"),
+        ["none"],
+        "SSAA has not answered"
+    );
     // The member's part carries the same answers.
     let part = app.get(&matrix_path, &w.irica).await;
     assert_eq!(states_of(&part, "MIMT/needs/0"), ["confirmed"]);
 
     let rounds = app
-        .get(&format!("/v1/cases/{}/confirmation-rounds", w.case), &w.irica)
+        .get(
+            &format!("/v1/cases/{}/confirmation-rounds", w.case),
+            &w.irica,
+        )
         .await;
     assert_eq!(rounds["items"][0]["round"], id.as_str());
     assert_eq!(rounds["items"][0]["providers"], 12);

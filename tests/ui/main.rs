@@ -15,6 +15,7 @@ mod admin_refusals;
 mod attachments;
 mod audit;
 mod audit_reach;
+mod confirmation;
 mod harness;
 mod inbox;
 mod matrix;
@@ -115,6 +116,7 @@ const TESTS: &[UiTest] = &[
     browser!(admin_people::the_admin_manages_agencies_members_and_tokens),
     http!(matrix::a_member_reads_its_part_of_the_matrix_and_no_other_case),
     browser!(matrix::the_matrix_shows_the_accepted_need_and_offer),
+    browser!(confirmation::a_provider_answers_and_the_matrix_shows_its_confirmation),
     // Last: the accessibility sweep visits every page, over what the tests above left.
     browser!(a11y::every_page_passes_axe_and_fits_a_360_pixel_phone),
 ];

@@ -35,7 +35,9 @@ pub async fn rounds(state: &AppState, id: uuid::Uuid) -> Result<Vec<RoundProgres
 pub fn rounds_section(viewer: &Viewer, case: uuid::Uuid, rounds: &[RoundProgress]) -> Markup {
     let locale = viewer.locale;
     let may_open = viewer.has_any(&[Role::Secretariat])
-        && rounds.last().is_none_or(|r| r.status != crate::domain::CaseStatus::Open);
+        && rounds
+            .last()
+            .is_none_or(|r| r.status != crate::domain::CaseStatus::Open);
     html! {
         section.panel.confirmation-rounds {
             h2 { (locale.pick("تأیید دستگاه‌های ارائه‌دهنده", "Provider confirmation")) }
@@ -103,7 +105,10 @@ pub async fn confirm(
     };
     Ok(page(
         &viewer,
-        &format!("{} — {title}", locale.pick("گشایش دور تأیید", "Open a confirmation round")),
+        &format!(
+            "{} — {title}",
+            locale.pick("گشایش دور تأیید", "Open a confirmation round")
+        ),
         body,
     ))
 }

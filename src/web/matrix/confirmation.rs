@@ -6,14 +6,26 @@ use maud::{Markup, html};
 
 use crate::reports::confirmations::{Confirmation, ConfirmationState, cell_confirmations};
 use crate::reports::matrix::{Cell, ExchangeMatrix};
-use crate::web::format::number;
+use crate::web::format::{digits, number};
 use crate::web::i18n::Locale;
 
 fn label(locale: Locale, state: ConfirmationState) -> (&'static str, &'static str, &'static str) {
     match state {
-        ConfirmationState::Confirmed => ("ok", "✓", locale.pick("تأییدشده از سوی دارنده", "confirmed by the provider")),
-        ConfirmationState::Conditional => ("warn", "◐", locale.pick("تأیید مشروط", "confirmed with conditions")),
-        ConfirmationState::Declined => ("danger", "✕", locale.pick("ردشده از سوی دارنده", "declined by the provider")),
+        ConfirmationState::Confirmed => (
+            "ok",
+            "✓",
+            locale.pick("تأییدشده از سوی دارنده", "confirmed by the provider"),
+        ),
+        ConfirmationState::Conditional => (
+            "warn",
+            "◐",
+            locale.pick("تأیید مشروط", "confirmed with conditions"),
+        ),
+        ConfirmationState::Declined => (
+            "danger",
+            "✕",
+            locale.pick("ردشده از سوی دارنده", "declined by the provider"),
+        ),
     }
 }
 
@@ -29,7 +41,7 @@ pub fn badge(locale: Locale, confirmation: Option<&Confirmation>) -> Markup {
             " " span.muted { "(" (conditions) ")" }
         }
         @if let Some(from) = &confirmation.available_from {
-            " " span.muted { (locale.pick("از ", "from ")) (from) }
+            " " span.muted { (locale.pick("از ", "from ")) (digits(locale, &from.replace('-', "/"))) }
         }
     }
 }
