@@ -81,6 +81,8 @@ pub enum Command {
         date: crate::calendar::JalaliDate,
         reason: String,
     },
+    /// The secretariat opens a provider confirmation round from this inventory case.
+    OrderConfirmationRound(super::confirmation::RoundOrder),
 }
 
 /// Everything a decision depends on besides the state: passed in, never fetched.

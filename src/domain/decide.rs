@@ -82,6 +82,9 @@ pub fn decide(state: &CaseState, command: Command, ctx: &Context) -> Decided {
         Command::ApplyClosure { date, reason } => {
             super::closure::apply_closure(state, ctx, date, reason)
         }
+        Command::OrderConfirmationRound(order) => {
+            super::confirmation::order_round(state, ctx, order)
+        }
     }
 }
 

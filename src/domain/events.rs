@@ -104,6 +104,10 @@ pub enum CaseEvent {
         participants: Value,
         #[serde(default)]
         params: Value,
+        /// The child's title, when not its parent's (a confirmation round's); absent from
+        /// every order recorded before it existed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
     },
     CaseCompleted {
         #[serde(default, skip_serializing_if = "Option::is_none")]

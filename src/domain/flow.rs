@@ -145,6 +145,7 @@ impl<'c> Decision<'c> {
                     .cloned()
                     .unwrap_or(Value::String("all".into())),
                 params: self.order_params(order)?,
+                title: None,
             });
         }
         Ok(())

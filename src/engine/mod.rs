@@ -9,6 +9,7 @@ mod calendar;
 mod cases;
 mod catalog;
 mod codec;
+mod confirmation;
 mod derived;
 mod directory;
 mod error;

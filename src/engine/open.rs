@@ -142,13 +142,14 @@ impl Engine {
                 workflow,
                 participants,
                 params,
+                title,
                 ..
             } = event
             {
                 let participants = serde_json::from_value(participants.clone()).ok();
                 let request = OpenCase {
                     workflow: workflow.clone(),
-                    title: parent.title.clone(),
+                    title: title.clone().unwrap_or_else(|| parent.title.clone()),
                     participants,
                     params: params.clone(),
                     parent_case: Some(parent.id),

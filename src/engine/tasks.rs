@@ -112,6 +112,10 @@ impl Engine {
                 if form_key == crate::reports::INVENTORY_FORM {
                     self.check_catalogue_ids(&data).await?;
                 }
+                if form_key == crate::reports::confirmations::CONFIRMATION_FORM {
+                    self.check_confirmation(case_id, facts.agency.as_deref(), &data)
+                        .await?;
+                }
                 form.version()
             }
             Some(form) => form.version(),

@@ -10,6 +10,7 @@ mod body;
 mod calendar;
 mod cases;
 mod catalogue;
+mod confirmation;
 pub mod error;
 pub(crate) mod files;
 mod health;
@@ -188,6 +189,8 @@ route_table! {
     get "/v1/cases/{id:[^/:]+}/state" => audit::state_at, [Auditor, Admin], "A case as it was at a position or time", query: audit::AtQuery, returns: crate::audit::replay::CaseAtView<'static>;
     get "/v1/cases/{id:[^/:]+}/board" => reports::board, any, "The case's status board: one row per participant; ?format=csv, ?locale=fa|en", query: reports::BoardQuery, returns: crate::reports::board::Board, success: || json_or("text/csv; charset=utf-8", true);
     get "/v1/cases/{id:[^/:]+}/timeline" => audit::timeline, [Auditor, Admin], "A case's events as who did what, when, under which versions", returns: crate::audit::timeline::Timeline;
+    post "/v1/cases/{id:[^/:]+}/confirmation-round" => confirmation::open_round, [Secretariat, Admin], "Open a provider confirmation round from a data-exchange inventory case with at least one accepted inventory (else 422): one task per provider named by a need; 409 while the case's latest round is open", body: optional_json_body::<confirmation::OpenRoundBody>, returns: CaseView<'static>;
+    get "/v1/cases/{id:[^/:]+}/confirmation-rounds" => confirmation::rounds, any, "The confirmation rounds opened from an inventory case, oldest first, with how many providers answered", returns: confirmation::Rounds;
     get "/v1/cases/{id:[^/:]+}" => cases::get, any, "A case", returns: CaseView<'static>;
     get "/v1/tasks" => tasks::list, any, "Tasks the caller may see", query: tasks::TaskFilter, returns: Page<TaskView<'static>>;
     get "/v1/tasks/{id}" => tasks::get, any, "A task", returns: TaskView<'static>;

@@ -97,6 +97,9 @@ pub struct Match {
     /// The shared data items, named as the need names them.
     pub data_items: Vec<String>,
     pub lookup_keys: Vec<String>,
+    /// The provider's accepted answer in a confirmation round, once there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<super::confirmations::Confirmation>,
 }
 
 /// One (consumer, provider) pair: the consumer's needs naming the provider, the provider's
@@ -121,6 +124,9 @@ pub struct UnmatchedNeed {
     /// `lookup_key_only`: the provider's open offers that share only a lookup key with it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub offers: Vec<String>,
+    /// The provider's accepted answer in a confirmation round, once there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<super::confirmations::Confirmation>,
 }
 
 /// An agency on the matrix's axes: a participant, a submitter, or an agency named by one.
@@ -199,6 +205,7 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
                     .iter()
                     .map(|&i| offers[i].reference.clone())
                     .collect(),
+                confirmation: None,
             }),
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod board;
 pub mod catalogue_index;
+pub mod confirmations;
 pub mod csv;
 pub mod diff;
 pub mod duplicates;

@@ -61,10 +61,26 @@ pub async fn case_matrix(engine: &Engine, case_id: Uuid) -> Result<Arc<CaseMatri
         workflow: state.workflow.clone(),
         matrix: matrix_document(state, &catalogue),
     };
-    engine
+    let found = engine
         .derive_with(case_id, catalogue.version, build)
         .await?
-        .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))
+        .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))?;
+    let Some(document) = &found.matrix else {
+        return Ok(found);
+    };
+    // The accepted answers of the case's confirmation rounds (none for most cases: then the
+    // kept matrix is served as it is, uncopied).
+    let rounds = engine.confirmation_rounds(case_id).await?;
+    let answers = engine.confirmation_answers(&rounds).await?;
+    if answers.is_empty() {
+        return Ok(found);
+    }
+    let mut document = document.clone();
+    super::confirmations::apply_confirmations(&mut document.matrix, &answers);
+    Ok(Arc::new(CaseMatrix {
+        workflow: found.workflow.clone(),
+        matrix: Some(document),
+    }))
 }
 
 /// Both reports of the case as they stand now (see [`case_board`], [`case_matrix`]).

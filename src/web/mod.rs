@@ -126,6 +126,8 @@ page_table! {
     get "/cases/{id}" => cases::case::show, Access::Roles(cases::READERS);
     get "/cases/{id}/board" => cases::case::board_fragment, Access::Roles(cases::READERS);
     get "/cases/{id}/board.csv" => cases::case::board_csv, Access::Roles(cases::READERS);
+    get "/cases/{id}/confirmation-round" => cases::confirmation::confirm, Access::Roles(&[Role::Secretariat]);
+    post "/cases/{id}/confirmation-round" => cases::confirmation::open, Access::Roles(&[Role::Secretariat]);
     get "/cases/{id}/cancel" => cases::actions::confirm_cancel, Access::Roles(cases::STAFF);
     post "/cases/{id}/cancel" => cases::actions::cancel, Access::Roles(cases::STAFF);
     get "/tasks/{id}/review" => review::page::show, Access::Roles(cases::STAFF);

@@ -10,6 +10,7 @@
 //! its own data already submitted is told so instead.
 
 mod act;
+mod addressed;
 mod attach;
 mod attachments;
 mod due;
@@ -22,7 +23,7 @@ mod vote;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use self::history::{HistoryItem, task_history};
@@ -34,6 +35,7 @@ use crate::domain::Role;
 use crate::engine::EngineError;
 use crate::forms::FormVersion;
 use crate::http::AppState;
+use crate::reports::confirmations::{CONFIRMATION_FORM, addressed_to};
 
 pub use act::act;
 pub use attach::{attach, file};
@@ -191,9 +193,20 @@ async fn render(
         .and_then(|code| agencies.iter().find(|a| &a.code == code))
         .map(|a| a.name.clone());
     let editable = acts_for(viewer, task);
+    let addressed = match (&case, task.form.as_deref(), task.agency.as_deref()) {
+        (Some(case), Some(CONFIRMATION_FORM), Some(agency)) => addressed_to(&case.params, agency),
+        _ => Vec::new(),
+    };
+    // A confirmation task starts with one answer row per need addressed to the agency.
+    let empty = if addressed.is_empty() {
+        empty_of(state, loaded)
+    } else {
+        let rows: Vec<Value> = addressed.iter().map(|a| json!({"need": a.need})).collect();
+        json!({ "answers": rows })
+    };
     let shown = match shown {
         Some(shown) => shown,
-        None => stored(web_state, loaded, editable, &empty_of(state, loaded)).await?,
+        None => stored(web_state, loaded, editable, &empty).await?,
     };
     let form = form_of(state, &loaded.view);
     let body = match (&form, task.kind.as_str()) {
@@ -226,6 +239,7 @@ async fn render(
         agency_name: agency_name.as_deref(),
         nominal_day_off: nominal_day_off.as_deref(),
         history: &history,
+        addressed: &addressed,
         problem: shown.problem.as_deref(),
         announce: shown.announce.as_deref(),
         body,

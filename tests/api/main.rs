@@ -10,6 +10,7 @@ mod bad_input;
 mod calendar;
 mod case_list;
 mod catalogue;
+mod confirmation;
 mod contract;
 mod files;
 mod helpers;

@@ -34,6 +34,7 @@ const PAGES: &[(Who, &str)] = &[
     (Who::Secretariat, "/tasks/{review}/review"),
     (Who::Secretariat, "/tasks/{review}/reassign"),
     (Who::Secretariat, "/cases/{case}/cancel"),
+    (Who::Secretariat, "/cases/{case}/confirmation-round"),
     (Who::Secretariat, "/cases/{case}/matrix"),
     (Who::Secretariat, "/exchange-matrix/diff?to={case}"),
     (

@@ -16,6 +16,7 @@ mod attachments;
 mod audit;
 mod audit_reach;
 mod catalogue;
+mod confirmation;
 mod harness;
 mod inbox;
 mod matrix;
@@ -119,6 +120,7 @@ const TESTS: &[UiTest] = &[
     browser!(matrix::the_matrix_shows_the_accepted_need_and_offer),
     browser!(rounds::the_secretariat_compares_two_rounds),
     browser!(catalogue::the_secretariat_merges_two_items_and_an_error_is_kept),
+    browser!(confirmation::a_provider_answers_and_the_matrix_shows_its_confirmation),
     // Last: the accessibility sweep visits every page, over what the tests above left.
     browser!(a11y::every_page_passes_axe_and_fits_a_360_pixel_phone),
 ];

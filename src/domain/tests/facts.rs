@@ -201,6 +201,7 @@ pub fn inventory_ordered() -> CaseEvent {
         workflow: INVENTORY.into(),
         participants: json!("all"),
         params: json!({}),
+        title: None,
     }
 }
 

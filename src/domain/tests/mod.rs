@@ -9,6 +9,7 @@
 mod agency_votes;
 mod attachments;
 mod cancel_reassign;
+mod confirmation_round;
 mod deadline_moved;
 mod determinism;
 mod extension;

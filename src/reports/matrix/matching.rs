@@ -121,6 +121,7 @@ impl<'a> Index<'a> {
             missing_items,
             data_items: profile.shared_items(other),
             lookup_keys: profile.shared_keys(other),
+            confirmation: None,
         }
     }
 

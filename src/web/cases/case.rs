@@ -55,6 +55,8 @@ pub struct Names {
     pub members: BTreeMap<String, String>,
     /// Whether the case has an exchange matrix (it collects inventories), to link to it.
     pub matrix: bool,
+    /// The provider confirmation rounds opened from it (an inventory case's children).
+    pub rounds: Vec<crate::reports::confirmations::RoundProgress>,
 }
 
 /// The workflow's title in the viewer's language (its key when unknown) and every member's
@@ -75,6 +77,7 @@ pub async fn names(state: &AppState, workflow: &str, locale: Locale) -> Result<N
         workflow,
         members,
         matrix: false,
+        rounds: Vec::new(),
     })
 }
 
@@ -112,6 +115,9 @@ pub async fn show(
     let board = load_board(&state, id, viewer.locale).await?;
     let mut names = names(&state, &board.workflow, viewer.locale).await?;
     names.matrix = crate::web::matrix::has_matrix(&state, id).await?;
+    if names.matrix {
+        names.rounds = super::confirmation::rounds(&state, id).await?;
+    }
     let reminded: Vec<String> = after
         .reminded
         .as_deref()
@@ -241,7 +247,10 @@ pub fn case_page(
         @if let Some(parent) = case["parent_case"].as_str() {
             p { a href={ "/cases/" (parent) } { (locale.pick("مصوبه‌ای که این پرونده را گشود", "The resolution that opened this case")) } }
         }
-        @if !children.is_empty() {
+        @if names.matrix {
+            (super::confirmation::rounds_section(viewer, id, &names.rounds))
+        }
+        @if !children.is_empty() && !names.matrix {
             p {
                 (locale.pick("پرونده‌هایی که این مصوبه گشود: ", "Cases this resolution opened: "))
                 @for (n, child) in children.iter().filter_map(Value::as_str).enumerate() {

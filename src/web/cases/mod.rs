@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod case;
+pub mod confirmation;
 pub mod meeting;
 pub mod new;
 pub mod open;

@@ -125,7 +125,7 @@ fn need_card(
     html! {
         article.entry {
             h4 { (entry(view, &need.reference, &need.title)) }
-            p { (met_chip(locale, need_met(need, &cell.matched, unmatched))) }
+            p { (met_chip(locale, need_met(need, &cell.matched, unmatched))) (super::confirmation::need_badge(locale, cell, &need.reference)) }
             (items(&need.data_items, shared))
             @for m in matches {
                 p.muted {
@@ -182,6 +182,7 @@ pub fn unmatched(view: &MatrixView<'_>, locale: Locale) -> Markup {
                                 (agency(view, &u.need.provider_agency))
                             }
                             " · " span.chip.m-none { "✕ " (reason_text(locale, u.reason)) }
+                            (super::confirmation::badge(locale, u.confirmation.as_ref()))
                         }
                         @if !u.offers.is_empty() {
                             p {

@@ -7,6 +7,7 @@
 //! auditors read it whole, a member its agency's part, anyone else a 404 page; a case that
 //! collects no inventories is a 422 page saying so.
 
+mod confirmation;
 mod grid;
 mod lists;
 mod summary;
@@ -174,6 +175,7 @@ pub fn matrix_page(
         @if let Some(cell) = opened { (lists::cell_detail(view, locale, cell)) }
         div.matrix-grid {
             (grid::legend(locale))
+            (confirmation::legend(locale, &view.document.matrix))
             (grid::grid(view, locale))
         }
         p.phone-only.muted {

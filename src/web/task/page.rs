@@ -96,6 +96,8 @@ pub struct TaskPage<'a> {
     /// What made the nominal due day a day off (see [`super::due::day_off_text`]).
     pub nominal_day_off: Option<&'a str>,
     pub history: &'a [HistoryItem],
+    /// On a confirmation task: the needs addressed to the task's agency.
+    pub addressed: &'a [crate::reports::confirmations::AddressedNeed],
     /// Said at the top in a box: why the page came back (a conflict, a refusal).
     pub problem: Option<&'a str>,
     /// For an htmx update: the live region's new text (swapped out of band).
@@ -124,6 +126,9 @@ pub fn task_page(view: &TaskPage) -> Markup {
             }
         }
         (history_list(locale, view.history))
+        @if !view.addressed.is_empty() {
+            (super::addressed::addressed_section(locale, view.addressed))
+        }
         @match &view.body {
             Body::Form { .. } => (form_section(view)),
             Body::Vote { editable, voter } => (super::vote::vote_section(view, *editable, voter.as_deref())),
