@@ -6,6 +6,7 @@
 mod agency_import;
 mod attachments;
 mod calendar;
+mod case_document;
 mod cases;
 mod catalog;
 mod clock;
@@ -38,6 +39,7 @@ pub use agency_import::{
 };
 pub use attachments::CASE_ATTACHMENT_LISTS;
 pub use calendar::{CALENDAR_STREAM, ClosureView, LiveCalendar};
+pub use case_document::{case_document, case_documents};
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};

@@ -1,5 +1,6 @@
 //! The case and task read models: JSON documents derived from a [`CaseState`], written in the
-//! same transaction as the events (see `documents`). `daftar projections rebuild` produces
+//! same transaction as the events (see `documents`; the stored case names its tasks by id,
+//! `case_document` joins them on read). `daftar projections rebuild` produces
 //! the same documents by folding the log with the same functions.
 
 use chrono::{DateTime, Utc};
@@ -9,6 +10,7 @@ use uuid::Uuid;
 
 use crate::workflow::DueRule;
 
+use super::case_document::StoredCase;
 use crate::documents::{CaseAgency, Document, SideWrite};
 use crate::domain::{
     CaseState, CaseStatus, Comment, DeadlineCause, DueMove, MeetingRecord, Submission, Task,
@@ -199,14 +201,15 @@ pub fn case_view(state: &CaseState) -> Value {
     serde_json::to_value(CaseView::of(state)).expect("read models serialize")
 }
 
-/// Documents for the case and for every task that changed after `since_version`.
+/// Documents for the case (its tasks by id: see [`super::case_document`]) and for every task
+/// that changed after `since_version`.
 pub fn documents(state: &CaseState, since_version: i64) -> Vec<SideWrite> {
     let mut writes = Vec::new();
     let mut case = Document::new(
         "case",
         state.id.to_string(),
         state.version,
-        &CaseView::of(state),
+        &StoredCase::of(state),
     );
     case.case_id = Some(state.id.to_string());
     case.status = Some(status_text(&state.status));

@@ -73,7 +73,11 @@ mod tests {
     #[test]
     fn an_item_is_found_by_id_former_id_name_and_synonym() {
         let mut index = CatalogueIndex::default();
-        index.insert_item("DI-7", ["وضعیت کارت بازرگانی", "اعتبار کارت بازرگانی"], None);
+        index.insert_item(
+            "DI-7",
+            ["وضعیت کارت بازرگانی", "اعتبار کارت بازرگانی"],
+            None,
+        );
         index.insert_former_id("DI-9", "DI-7");
         assert_eq!(index.resolve("anything", Some("DI-7")), Some("DI-7"));
         assert_eq!(index.resolve("anything", Some("DI-9")), Some("DI-7"));
