@@ -80,7 +80,9 @@ impl Default for EngineConfig {
 /// The member directory as read at an instant.
 type DirectorySnapshot = (std::time::Instant, Arc<Vec<Member>>);
 
-type CaseSlot = Arc<tokio::sync::Mutex<Option<CaseState>>>;
+/// A case's cached state. Shared with the caller of the last command, which reads it after
+/// the lock is gone; the next command folds it forward in place when nobody holds it still.
+type CaseSlot = Arc<tokio::sync::Mutex<Option<Arc<CaseState>>>>;
 
 /// The most cases kept warm in memory; beyond it the cache starts again (a cold case costs
 /// one stream read).
