@@ -67,7 +67,11 @@ impl Engine {
     }
 
     /// Takes back the task's submission that awaits review.
-    pub async fn withdraw(&self, actor: &Actor, task_id: Uuid) -> Result<Arc<CaseState>, EngineError> {
+    pub async fn withdraw(
+        &self,
+        actor: &Actor,
+        task_id: Uuid,
+    ) -> Result<Arc<CaseState>, EngineError> {
         let case_id = self.case_of_task(task_id).await?;
         self.execute(case_id, actor, Command::Withdraw { task_id })
             .await

@@ -264,7 +264,9 @@ impl Prior {
 /// The agencies a case involves through its participants and its first `tasks` tasks (a
 /// member sees exactly these cases), each once, in order.
 fn agencies_of(state: &CaseState, tasks: usize) -> std::collections::BTreeSet<&str> {
-    let tasks = state.tasks[..tasks].iter().filter_map(|t| t.agency.as_deref());
+    let tasks = state.tasks[..tasks]
+        .iter()
+        .filter_map(|t| t.agency.as_deref());
     state
         .participants
         .iter()

@@ -207,7 +207,10 @@ impl Engine {
             .await
     }
 
-    pub async fn close_vote_at_deadline(&self, case_id: Uuid) -> Result<Arc<CaseState>, EngineError> {
+    pub async fn close_vote_at_deadline(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Arc<CaseState>, EngineError> {
         self.execute(case_id, &Actor::system(), Command::CloseVoteAtDeadline)
             .await
     }

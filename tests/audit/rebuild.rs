@@ -155,16 +155,27 @@ async fn a_case_stored_with_its_task_summaries_reads_the_same(db: TestDb) {
         let cases = rows.iter().filter(|r| r.0 == "case");
         cases.map(|r| serde_json::from_str(&r.6).unwrap()).collect()
     };
-    assert!(stored(&dump(&database).await).iter().all(|c| c.get("tasks").is_none()));
+    assert!(
+        stored(&dump(&database).await)
+            .iter()
+            .all(|c| c.get("tasks").is_none())
+    );
 
     store_old_shape(&story).await;
     let old = stored(&dump(&database).await);
-    assert!(old.iter().all(|c| c["tasks"].is_array() && c.get("task_ids").is_none()));
+    assert!(
+        old.iter()
+            .all(|c| c["tasks"].is_array() && c.get("task_ids").is_none())
+    );
     assert_eq!(cases_as_read(&story).await, expected);
 
     succeeds(&daftar(&db, &["projections", "rebuild", "case"]));
     let rebuilt = stored(&dump(&database).await);
-    assert!(rebuilt.iter().all(|c| c.get("tasks").is_none() && c["task_ids"].is_array()));
+    assert!(
+        rebuilt
+            .iter()
+            .all(|c| c.get("tasks").is_none() && c["task_ids"].is_array())
+    );
     assert_eq!(cases_as_read(&story).await, expected);
 }
 
