@@ -29,10 +29,11 @@ pub enum Command {
         parent_case: Option<Uuid>,
     },
     /// `data` has already passed the form's JSON Schema (`form_version`); each attachment
-    /// names a stored file, with its size and type as stored.
+    /// names a stored file, with its size and type as stored. Shared, as in the event it
+    /// becomes, so that deciding again after a lost race copies no document.
     Submit {
         task_id: Uuid,
-        data: Value,
+        data: std::sync::Arc<Value>,
         form_version: u32,
         attachments: Vec<super::Attachment>,
     },

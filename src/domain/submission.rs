@@ -15,7 +15,7 @@ pub(super) fn submit(
     state: &CaseState,
     ctx: &Context,
     task_id: Uuid,
-    data: serde_json::Value,
+    data: std::sync::Arc<serde_json::Value>,
     form_version: u32,
     attachments: Vec<super::Attachment>,
 ) -> Decided {
@@ -82,7 +82,7 @@ pub(super) fn submit(
         number,
         form: task.form.clone().unwrap_or_default(),
         form_version,
-        data: data.into(),
+        data,
         submitted_by: ctx.actor.member_id.clone(),
         review_step: review_step.map(str::to_string),
         attachments,

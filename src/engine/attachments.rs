@@ -79,9 +79,14 @@ impl Engine {
             return Ok(Some((meta, name)));
         }
         for (kind, doc) in files.naming_documents(sha256).await? {
-            let Ok(doc) = serde_json::from_str::<Value>(&doc) else {
+            let Ok(mut doc) = serde_json::from_str::<Value>(&doc) else {
                 continue;
             };
+            if kind == "case" {
+                // A case's agencies include those of its tasks, stored apart.
+                let joined = super::case_documents(&self.documents, vec![doc]).await?;
+                doc = joined.into_iter().next().unwrap_or_default();
+            }
             let (named, visible) = match kind.as_str() {
                 "task" => (named_by_task(&doc, sha256), task_visible(actor, &doc)),
                 _ => (named_by_case(&doc, sha256), case_visible(actor, &doc)),
@@ -99,8 +104,7 @@ impl Engine {
     async fn sees_a_child(&self, actor: &Actor, case: &Value) -> Result<bool, EngineError> {
         let children = case["children"].as_array().map_or(&[][..], Vec::as_slice);
         for child in children.iter().filter_map(Value::as_str) {
-            let doc = self.documents.get("case", child).await?;
-            let doc = doc.and_then(|d| serde_json::from_str::<Value>(&d).ok());
+            let doc = super::case_document(&self.documents, child).await?;
             if doc.is_some_and(|d| case_visible(actor, &d)) {
                 return Ok(true);
             }

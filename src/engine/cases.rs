@@ -1,6 +1,8 @@
 //! Case commands: open, submit, review, vote, reassign, cancel, close a vote at its
 //! deadline — all through one `execute` loop.
 
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 use crate::calendar::BusinessCalendar;
@@ -12,7 +14,8 @@ use crate::timers::TimerRow;
 use crate::workflow::WorkflowDefinition;
 
 use super::codec::{apply_raw, case_stream, encode};
-use super::{Engine, EngineError, projection};
+use super::projection::{self, Prior};
+use super::{Engine, EngineError};
 
 /// How many times a command is re-decided after losing a race to another node.
 const MAX_ATTEMPTS: usize = 50;
@@ -66,22 +69,27 @@ impl Engine {
         Ok(state)
     }
 
-    /// Brings a cached state up to date with events other nodes may have appended.
+    /// Brings a cached state up to date with events other nodes may have appended (copied
+    /// first only when there are some and the state is still shared).
     pub(super) async fn catch_up(
         &self,
         case_id: Uuid,
-        cached: Option<CaseState>,
-    ) -> Result<CaseState, EngineError> {
-        let mut state = cached.unwrap_or_default();
+        cached: Option<Arc<CaseState>>,
+    ) -> Result<Arc<CaseState>, EngineError> {
+        let cached = cached.unwrap_or_default();
         let newer = self
             .store
-            .read_stream_raw(&case_stream(case_id), state.version + 1)
+            .read_stream_raw(&case_stream(case_id), cached.version + 1)
             .await?;
+        if newer.is_empty() {
+            return Ok(cached);
+        }
+        let mut state = Arc::unwrap_or_clone(cached);
         for stored in &newer {
             state =
                 apply_raw(state, stored).map_err(|e| EngineError::Internal(anyhow::anyhow!(e)))?;
         }
-        Ok(state)
+        Ok(Arc::new(state))
     }
 
     /// Decides and appends one command; returns the case after it.
@@ -90,7 +98,7 @@ impl Engine {
         case_id: Uuid,
         actor: &Actor,
         command: Command,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         self.execute_with(case_id, actor, command, &[]).await
     }
 
@@ -101,7 +109,7 @@ impl Engine {
         actor: &Actor,
         command: Command,
         extra: &[SideWrite],
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         let slot = self.slot(case_id);
         let mut cached = slot.lock().await;
         for _ in 0..MAX_ATTEMPTS {
@@ -145,9 +153,16 @@ impl Engine {
                 calendar: &calendar,
                 members: &members,
             };
-            let events = decide(&state, command.clone(), &ctx)?;
+            let events = match decide(&state, command.clone(), &ctx) {
+                Ok(events) => events,
+                Err(refused) => {
+                    // A refusal changes nothing: the state stays good for the next command.
+                    *cached = Some(state);
+                    return Err(refused.into());
+                }
+            };
             match self
-                .commit(&state, &events, actor, now, &definition, &calendar, extra)
+                .commit(state, &events, actor, now, &definition, &calendar, extra)
                 .await?
             {
                 Some(next) => {
@@ -164,29 +179,33 @@ impl Engine {
         )))
     }
 
-    /// Appends the events and read models; `None` when another writer got there first.
+    /// Appends the events and read models; `None` when another writer got there first. The
+    /// state is folded forward in place (copied only if someone still holds it).
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn commit(
         &self,
-        state: &CaseState,
+        state: Arc<CaseState>,
         events: &[CaseEvent],
         actor: &Actor,
         now: chrono::DateTime<chrono::Utc>,
         definition: &WorkflowDefinition,
         calendar: &BusinessCalendar,
         extra: &[SideWrite],
-    ) -> Result<Option<CaseState>, EngineError> {
+    ) -> Result<Option<Arc<CaseState>>, EngineError> {
         if events.is_empty() {
-            return Ok(Some(state.clone()));
+            return Ok(Some(state));
         }
-        let next = events.iter().fold(state.clone(), |s, e| s.apply(e, now));
+        let before = Prior::of(&state);
         let expected = if state.exists() {
             ExpectedVersion::Exact(state.version)
         } else {
             ExpectedVersion::NoStream
         };
+        let next = events
+            .iter()
+            .fold(Arc::unwrap_or_clone(state), |s, e| s.apply(e, now));
         let stored: Vec<_> = events.iter().map(|e| encode(e, now)).collect();
-        let mut writes = side_writes(state, &next, events, definition, calendar, extra);
+        let mut writes = side_writes(&before, &next, events, definition, calendar, extra);
         writes.extend(self.mail_writes(&next, events, &stored, now).await?);
         let schedules = writes
             .iter()
@@ -203,7 +222,7 @@ impl Engine {
                 if mails {
                     self.mail_wake.notify_one();
                 }
-                Ok(Some(next))
+                Ok(Some(Arc::new(next)))
             }
             Err(StoreError::VersionConflict { .. }) => Ok(None),
             Err(e) => Err(e.into()),
@@ -213,7 +232,7 @@ impl Engine {
 
 /// Read models and timers implied by `events`, plus the caller's `extra` writes.
 fn side_writes(
-    before: &CaseState,
+    before: &Prior,
     next: &CaseState,
     events: &[CaseEvent],
     definition: &WorkflowDefinition,

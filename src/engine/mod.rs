@@ -6,6 +6,7 @@
 mod agency_import;
 mod attachments;
 mod calendar;
+mod case_document;
 mod cases;
 mod catalog;
 mod codec;
@@ -41,6 +42,7 @@ pub use agency_import::{
 };
 pub use attachments::CASE_ATTACHMENT_LISTS;
 pub use calendar::{CALENDAR_STREAM, ClosureView, LiveCalendar};
+pub use case_document::{case_document, case_documents};
 pub use catalog::Catalog;
 pub use codec::{apply_raw, case_stream, decode, decode_raw, encode};
 pub use directory::{AgencyInput, MemberInput, valid_agency_code, valid_agency_name, valid_email};
@@ -79,7 +81,9 @@ impl Default for EngineConfig {
 /// The member directory as read at an instant.
 type DirectorySnapshot = (std::time::Instant, Arc<Vec<Member>>);
 
-type CaseSlot = Arc<tokio::sync::Mutex<Option<CaseState>>>;
+/// A case's cached state. Shared with the caller of the last command, which reads it after
+/// the lock is gone; the next command folds it forward in place when nobody holds it still.
+type CaseSlot = Arc<tokio::sync::Mutex<Option<Arc<CaseState>>>>;
 
 /// The most cases kept warm in memory; beyond it the cache starts again (a cold case costs
 /// one stream read).

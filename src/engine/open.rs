@@ -1,6 +1,8 @@
 //! Opening cases: resolving participants, and the child cases an approved resolution
 //! orders (derived ids, so opening them twice opens each once).
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -33,7 +35,7 @@ impl Engine {
         &self,
         actor: &Actor,
         request: OpenCase,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         // Refused by role before anything is looked up: the answer must not depend on the body.
         crate::domain::may_open_cases(actor)?;
         let version = self
@@ -72,7 +74,7 @@ impl Engine {
         let events = decide(&state, command, &ctx)?;
         let next = self
             .commit(
-                &state,
+                state,
                 &events,
                 actor,
                 now,

@@ -1,6 +1,8 @@
 //! The secretariat's and agencies' commands besides the happy path: extend a deadline (one
 //! task or a whole case), remind now, withdraw a submission — each through `execute`.
 
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 use crate::domain::{Actor, CaseState, Command, NewDue, TaskStatus};
@@ -15,7 +17,7 @@ impl Engine {
         task_id: Uuid,
         due: NewDue,
         reason: String,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         let case_id = self.case_of_task(task_id).await?;
         let command = Command::Extend {
             task_id: Some(task_id),
@@ -32,7 +34,7 @@ impl Engine {
         case_id: Uuid,
         due: NewDue,
         reason: String,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         let command = Command::Extend {
             task_id: None,
             due,
@@ -65,7 +67,11 @@ impl Engine {
     }
 
     /// Takes back the task's submission that awaits review.
-    pub async fn withdraw(&self, actor: &Actor, task_id: Uuid) -> Result<CaseState, EngineError> {
+    pub async fn withdraw(
+        &self,
+        actor: &Actor,
+        task_id: Uuid,
+    ) -> Result<Arc<CaseState>, EngineError> {
         let case_id = self.case_of_task(task_id).await?;
         self.execute(case_id, actor, Command::Withdraw { task_id })
             .await

@@ -1,5 +1,6 @@
 //! The case and task read models: JSON documents derived from a [`CaseState`], written in the
-//! same transaction as the events (see `documents`). `daftar projections rebuild` produces
+//! same transaction as the events (see `documents`; the stored case names its tasks by id,
+//! `case_document` joins them on read). `daftar projections rebuild` produces
 //! the same documents by folding the log with the same functions.
 
 use chrono::{DateTime, Utc};
@@ -9,6 +10,7 @@ use uuid::Uuid;
 
 use crate::workflow::DueRule;
 
+use super::case_document::StoredCase;
 use crate::documents::{CaseAgency, Document};
 use crate::domain::{
     CaseState, CaseStatus, Comment, DeadlineCause, DueMove, MeetingRecord, Submission, Task,
@@ -200,14 +202,15 @@ pub fn case_view(state: &CaseState) -> Value {
     serde_json::to_value(CaseView::of(state)).expect("read models serialize")
 }
 
-/// Documents for the case and for every task that changed after `since_version`.
+/// Documents for the case (its tasks by id: see [`super::case_document`]) and for every task
+/// that changed after `since_version`.
 pub fn documents(state: &CaseState, since_version: i64) -> Vec<SideWrite> {
     let mut writes = Vec::new();
     let mut case = Document::new(
         "case",
         state.id.to_string(),
         state.version,
-        &CaseView::of(state),
+        &StoredCase::of(state),
     );
     case.case_id = Some(state.id.to_string());
     case.status = Some(status_text(&state.status));
@@ -227,10 +230,44 @@ pub fn documents(state: &CaseState, since_version: i64) -> Vec<SideWrite> {
     writes
 }
 
-/// The agencies a case involves: its participants and the agencies its tasks went to (a
+/// What the read models of a command need to know of the case before it, kept so that the
+/// state itself can be folded forward without a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prior {
+    pub version: i64,
+    pub status: CaseStatus,
+    /// How many tasks the case had: tasks are only ever appended, and participants are set
+    /// when the case opens, so these name the agencies the case involved.
+    pub tasks: usize,
+}
+
+impl Prior {
+    /// A case that did not exist yet.
+    pub const NONE: Prior = Prior {
+        version: 0,
+        status: CaseStatus::Open,
+        tasks: 0,
+    };
+
+    pub fn of(state: &CaseState) -> Self {
+        Self {
+            version: state.version,
+            status: state.status,
+            tasks: state.tasks.len(),
+        }
+    }
+
+    fn exists(&self) -> bool {
+        self.version > 0
+    }
+}
+
+/// The agencies a case involves through its participants and its first `tasks` tasks (a
 /// member sees exactly these cases), each once, in order.
-fn agencies_of(state: &CaseState) -> std::collections::BTreeSet<&str> {
-    let tasks = state.tasks.iter().filter_map(|t| t.agency.as_deref());
+fn agencies_of(state: &CaseState, tasks: usize) -> std::collections::BTreeSet<&str> {
+    let tasks = state.tasks[..tasks]
+        .iter()
+        .filter_map(|t| t.agency.as_deref());
     state
         .participants
         .iter()
@@ -242,14 +279,14 @@ fn agencies_of(state: &CaseState) -> std::collections::BTreeSet<&str> {
 /// The case list's index rows that `before → next` changes: every agency's when the case is
 /// new or its status changed, otherwise only those of agencies it newly involves (most
 /// commands write none). A case never stops involving an agency.
-pub fn case_agencies(before: &CaseState, next: &CaseState) -> Vec<SideWrite> {
+pub fn case_agencies(before: &Prior, next: &CaseState) -> Vec<SideWrite> {
     let known = if before.exists() && before.status == next.status {
-        agencies_of(before)
+        agencies_of(next, before.tasks.min(next.tasks.len()))
     } else {
         Default::default()
     };
     let status = status_text(&next.status);
-    agencies_of(next)
+    agencies_of(next, next.tasks.len())
         .difference(&known)
         .map(|agency| {
             SideWrite::CaseAgency(CaseAgency {

@@ -184,7 +184,7 @@ async fn rebuild_cases(
     fold_every_case(store, async |state, events| {
         report.cases += 1;
         report.events += events;
-        let case_agencies = projection::case_agencies(&CaseState::default(), &state);
+        let case_agencies = projection::case_agencies(&projection::Prior::NONE, &state);
         for write in projection::documents(&state, 0)
             .into_iter()
             .chain(case_agencies)

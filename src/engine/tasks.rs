@@ -1,6 +1,8 @@
 //! Task commands: submit (validated against the form first), review, vote, reassign,
 //! cancel, close a vote at its deadline — each through `execute`.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -64,7 +66,7 @@ impl Engine {
         actor: &Actor,
         task_id: Uuid,
         data: Value,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         self.submit_with(actor, task_id, data, Vec::new()).await
     }
 
@@ -75,7 +77,7 @@ impl Engine {
         task_id: Uuid,
         data: Value,
         attachments: Vec<AttachmentRef>,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         let facts = self.task_facts(task_id).await?;
         let case_id = facts.case_id;
         let staff =
@@ -129,7 +131,7 @@ impl Engine {
             actor,
             Command::Submit {
                 task_id,
-                data,
+                data: data.into(),
                 form_version,
                 attachments,
             },
@@ -143,7 +145,7 @@ impl Engine {
         task_id: Uuid,
         decision: ReviewDecision,
         comment: Option<String>,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         let case_id = self.case_of_task(task_id).await?;
         self.execute(
             case_id,
@@ -163,7 +165,7 @@ impl Engine {
         task_id: Uuid,
         choice: VoteChoice,
         comment: Option<String>,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         let case_id = self.case_of_task(task_id).await?;
         self.execute(
             case_id,
@@ -182,7 +184,7 @@ impl Engine {
         actor: &Actor,
         task_id: Uuid,
         member_id: &str,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         let case_id = self.case_of_task(task_id).await?;
         // An unknown or disabled member holds no role and no agency: the domain refuses it
         // with the same answer, at the same point, as a member who may not take the task.
@@ -207,12 +209,15 @@ impl Engine {
         actor: &Actor,
         case_id: Uuid,
         reason: String,
-    ) -> Result<CaseState, EngineError> {
+    ) -> Result<Arc<CaseState>, EngineError> {
         self.execute(case_id, actor, Command::Cancel { reason })
             .await
     }
 
-    pub async fn close_vote_at_deadline(&self, case_id: Uuid) -> Result<CaseState, EngineError> {
+    pub async fn close_vote_at_deadline(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Arc<CaseState>, EngineError> {
         self.execute(case_id, &Actor::system(), Command::CloseVoteAtDeadline)
             .await
     }

@@ -78,8 +78,7 @@ fn visible(caller: &Caller, case: &Value) -> bool {
 }
 
 pub async fn load_visible(state: &AppState, caller: &Caller, id: Uuid) -> Result<Value, ApiError> {
-    let doc = state.engine.documents.get("case", &id.to_string()).await?;
-    let case: Option<Value> = doc.and_then(|d| serde_json::from_str(&d).ok());
+    let case = crate::engine::case_document(&state.engine.documents, &id.to_string()).await?;
     case.filter(|c| visible(caller, c))
         .ok_or_else(|| ApiError::not_found(format!("no case {id}")))
 }
@@ -133,14 +132,10 @@ pub async fn list(
         after: filter.after.clone(),
         limit,
     };
-    let items: Vec<Value> = state
-        .engine
-        .documents
-        .list_cases(&list)
-        .await?
-        .into_iter()
-        .map(|(_, doc)| serde_json::from_str(&doc).unwrap_or_default())
-        .collect();
+    let documents = &state.engine.documents;
+    let stored = documents.list_cases(&list).await?.into_iter();
+    let stored = stored.map(|(_, doc)| serde_json::from_str(&doc).unwrap_or_default());
+    let items = crate::engine::case_documents(documents, stored.collect()).await?;
     Ok(HttpResponse::Ok().json(paging::page(items, limit, |c| {
         c["id"].as_str().map(str::to_string)
     })))

@@ -25,7 +25,8 @@ pub struct Story {
 }
 
 impl Story {
-    async fn remember(&mut self, state: CaseState) {
+    async fn remember(&mut self, state: impl Into<std::sync::Arc<CaseState>>) {
+        let state = std::sync::Arc::unwrap_or_clone(state.into());
         let (head, _) = self.engine.store.head().await.unwrap();
         let newest = self
             .engine

@@ -146,7 +146,7 @@ async fn the_seed_story_runs_end_to_end(db: TestDb) {
     assert!(done.tasks.iter().all(|t| t.status == TaskStatus::Accepted));
     assert_eq!(
         engine.case(child_id).await.unwrap().unwrap(),
-        done,
+        *done,
         "replaying the stream gives the live state"
     );
     assert!(engine.store.verify(1, None).await.unwrap().ok);

@@ -150,7 +150,7 @@ async fn a_per_member_log_replays_and_takes_its_votes(db: TestDb) {
     assert_eq!(decided.status, CaseStatus::Completed);
     assert_eq!(decided.outcome.as_deref(), Some("approved"));
     assert_eq!(decided.vote.as_ref().unwrap().voters, 4);
-    assert_eq!(engine.replay_case(case, None).await.unwrap(), decided);
+    assert_eq!(engine.replay_case(case, None).await.unwrap(), *decided);
 }
 
 async fn an_agency_registered_before_in_cluster_is_a_member_of_the_cluster(db: TestDb) {

@@ -62,6 +62,7 @@ async fn open_inventory(engine: &Engine, agencies: &[&str]) -> daftar::domain::C
             },
         )
         .await
+        .map(std::sync::Arc::unwrap_or_clone)
         .unwrap()
 }
 

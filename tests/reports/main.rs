@@ -38,7 +38,8 @@ pub async fn open_inventory(engine: &Engine, participants: Option<&[&str]>) -> C
         parent_case: None,
         case_id: None,
     };
-    engine.open_case(&secretariat(), open).await.unwrap()
+    let case = engine.open_case(&secretariat(), open).await.unwrap();
+    std::sync::Arc::unwrap_or_clone(case)
 }
 
 pub fn inventory_of(agency: &str) -> Value {
@@ -59,10 +60,9 @@ pub async fn submit_and_accept(engine: &Engine, case: &CaseState, agency: &str) 
         .submit(&member_of(agency), task, inventory_of(agency))
         .await
         .unwrap_or_else(|e| panic!("{agency}'s inventory is refused: {e}"));
-    engine
-        .review(&secretariat(), task, ReviewDecision::Accept, None)
-        .await
-        .unwrap()
+    let sec = secretariat();
+    let case = engine.review(&sec, task, ReviewDecision::Accept, None);
+    std::sync::Arc::unwrap_or_clone(case.await.unwrap())
 }
 
 /// The report a reader is served now (`board` or `matrix`), as JSON.

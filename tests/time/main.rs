@@ -49,7 +49,8 @@ async fn inventory_case(engine: &Engine, agencies: &[&str]) -> CaseState {
         parent_case: None,
         case_id: None,
     };
-    engine.open_case(&secretariat(), open).await.unwrap()
+    let case = engine.open_case(&secretariat(), open).await.unwrap();
+    std::sync::Arc::unwrap_or_clone(case)
 }
 
 async fn events_of(engine: &Engine, event_type: &str) -> Vec<StoredEvent> {

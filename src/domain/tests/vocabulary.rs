@@ -76,7 +76,7 @@ pub fn resolution_params() -> Value {
 pub fn submit(task_id: Uuid, data: Value) -> Command {
     Command::Submit {
         task_id,
-        data,
+        data: data.into(),
         form_version: 1,
         attachments: Vec::new(),
     }

@@ -44,8 +44,8 @@ pub(super) fn parse_case_id(raw: &str) -> Result<Uuid, PageError> {
 
 /// The case's read model (the API's `GET /v1/cases/{id}`), or a 404 page.
 pub(super) async fn case_document(state: &AppState, id: Uuid) -> Result<Value, PageError> {
-    let doc = state.engine.documents.get("case", &id.to_string()).await?;
-    doc.and_then(|d| serde_json::from_str(&d).ok())
+    crate::engine::case_document(&state.engine.documents, &id.to_string())
+        .await?
         .ok_or_else(PageError::not_found)
 }
 

@@ -65,6 +65,16 @@ fn chosen(value: &Option<String>) -> Option<&str> {
 
 /// One page of cases, oldest first, and whether there is a next one.
 async fn load(state: &AppState, filter: &CaseFilter) -> Result<(Vec<Value>, bool), PageError> {
+    let (stored, more) = load_stored(state, filter).await?;
+    let cases = crate::engine::case_documents(&state.engine.documents, stored).await?;
+    Ok((cases, more))
+}
+
+/// [`load`]'s page as stored, before its tasks are read.
+async fn load_stored(
+    state: &AppState,
+    filter: &CaseFilter,
+) -> Result<(Vec<Value>, bool), PageError> {
     let status = chosen(&filter.status);
     if status.is_some_and(|s| !["open", "completed", "cancelled"].contains(&s)) {
         return Err(PageError::bad_request(
