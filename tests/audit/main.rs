@@ -10,6 +10,7 @@ mod support;
 mod helpers;
 
 mod files;
+mod golden_export;
 mod http;
 mod member_change;
 mod rebuild;
