@@ -17,7 +17,11 @@ use crate::forms::FormRegistry;
 /// The shipped forms' keys, with tiny stand-in schemas.
 fn forms() -> FormRegistry {
     let mut forms = FormRegistry::new();
-    for key in ["data-exchange-inventory", "service-identity-cards"] {
+    for key in [
+        "data-exchange-inventory",
+        "service-identity-cards",
+        "needs-confirmation",
+    ] {
         forms
             .register(key, json!({"type": "object", "required": ["title"]}))
             .unwrap();
