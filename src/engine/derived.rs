@@ -125,11 +125,20 @@ mod tests {
         let case = Uuid::now_v7();
         cache.put(case, (3, 0), Arc::new("board at 3".to_string()));
         assert_eq!(
-            cache.get::<String>(case, 3).as_deref().map(String::as_str),
+            cache
+                .get::<String>(case, (3, 0))
+                .as_deref()
+                .map(String::as_str),
             Some("board at 3")
         );
-        assert!(cache.get::<String>(case, 4).is_none(), "the case moved on");
-        assert!(cache.get::<u32>(case, 3).is_none(), "another kind of value");
+        assert!(
+            cache.get::<String>(case, (4, 0)).is_none(),
+            "the case moved on"
+        );
+        assert!(
+            cache.get::<u32>(case, (3, 0)).is_none(),
+            "another kind of value"
+        );
     }
 
     #[test]
@@ -150,9 +159,9 @@ mod tests {
         let case = Uuid::now_v7();
         cache.put(case, (5, 0), Arc::new(5_i64));
         cache.put(case, (4, 0), Arc::new(4_i64));
-        assert_eq!(cache.get::<i64>(case, 5).as_deref(), Some(&5));
+        assert_eq!(cache.get::<i64>(case, (5, 0)).as_deref(), Some(&5));
         cache.put(case, (6, 0), Arc::new(6_i64));
-        assert_eq!(cache.get::<i64>(case, 6).as_deref(), Some(&6));
+        assert_eq!(cache.get::<i64>(case, (6, 0)).as_deref(), Some(&6));
     }
 
     #[test]
@@ -161,10 +170,13 @@ mod tests {
         let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         cache.put(a, (1, 0), Arc::new(1_u8));
         cache.put(b, (1, 0), Arc::new(2_u8));
-        assert!(cache.get::<u8>(a, 1).is_some());
+        assert!(cache.get::<u8>(a, (1, 0)).is_some());
         cache.put(c, (1, 0), Arc::new(3_u8));
-        assert!(cache.get::<u8>(b, 1).is_none(), "b was read least recently");
-        assert!(cache.get::<u8>(a, 1).is_some());
-        assert!(cache.get::<u8>(c, 1).is_some());
+        assert!(
+            cache.get::<u8>(b, (1, 0)).is_none(),
+            "b was read least recently"
+        );
+        assert!(cache.get::<u8>(a, (1, 0)).is_some());
+        assert!(cache.get::<u8>(c, (1, 0)).is_some());
     }
 }

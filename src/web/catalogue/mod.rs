@@ -6,6 +6,8 @@
 //! form its suggestions while a data item's name is typed.
 
 mod page;
+#[cfg(test)]
+mod tests;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -63,7 +65,9 @@ fn refusal(locale: Locale, action: &str, error: EngineError) -> Result<Refusal, 
             _ => (default_field(action).to_string(), text),
         },
         EngineError::Conflict(text) => (default_field(action).to_string(), text),
-        EngineError::NotFound(text) if action == "merge" => ("into".to_string(), text),
+        EngineError::NotFound(text) if action == "merge" || action == "seed" => {
+            (default_field(action).to_string(), text)
+        }
         other => return Err(PageError::from(other).in_locale(locale)),
     };
     let field = if field == "from" {
