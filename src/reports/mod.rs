@@ -67,8 +67,6 @@ pub fn matrix_document(
     state: &CaseState,
     catalogue: &catalogue_index::CatalogueIndex,
 ) -> Option<MatrixDocument> {
-    // Names alone are matched until `build_matrix` reads the catalogue.
-    let _ = catalogue;
     if !is_inventory_case(state) {
         return None;
     }
@@ -96,10 +94,6 @@ pub fn matrix_document(
     Some(MatrixDocument {
         case: state.id,
         sources,
-        matrix: build_matrix(
-            &state.participants,
-            &inventories,
-            &catalogue_index::CatalogueIndex::default(),
-        ),
+        matrix: build_matrix(&state.participants, &inventories, catalogue),
     })
 }

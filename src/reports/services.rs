@@ -216,7 +216,7 @@ impl<'a> Inventory<'a> {
 fn text(value: &Value) -> String {
     value
         .as_str()
-        .map(super::normalise::clean)
+        .map(super::normalise::shown)
         .unwrap_or_default()
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use daftar::documents::SideWrite;
+use daftar::side_writes::{OpenEventStore, SideWrite};
 use daftar::event_store::{AppendRequest, ExpectedVersion, NewEvent};
 use daftar::outbox::{Outbox, OutboxRow};
 use daftar::timers::{TimerRow, Timers};

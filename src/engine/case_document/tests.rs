@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::join;
-use crate::documents::SideWrite;
+use crate::side_writes::SideWrite;
 use crate::domain::{CaseEvent, CaseState, Deadline, TaskKind};
 use crate::engine::projection::{case_view, documents};
 use crate::workflow::DueRule;

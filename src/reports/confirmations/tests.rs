@@ -31,6 +31,7 @@ fn matrix() -> ExchangeMatrix {
     build_matrix(
         &participants,
         &[("IRICA".to_string(), irica), ("MIMT".to_string(), mimt)],
+        &Default::default(),
     )
 }
 

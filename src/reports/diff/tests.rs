@@ -25,7 +25,7 @@ fn round(case: u128, inventories: Vec<(&str, Value)>) -> MatrixDocument {
     MatrixDocument {
         case: Uuid::from_u128(case),
         sources: Vec::new(),
-        matrix: build_matrix(&participants, &inventories),
+        matrix: build_matrix(&participants, &inventories, &Default::default()),
     }
 }
 

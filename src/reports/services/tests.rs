@@ -31,7 +31,7 @@ fn inventory() -> MatrixDocument {
     MatrixDocument {
         case: Uuid::from_u128(2),
         sources: Vec::new(),
-        matrix: build_matrix(&participants, &inventories),
+        matrix: build_matrix(&participants, &inventories, &Default::default()),
     }
 }
 
