@@ -18,8 +18,8 @@ use crate::clock::Clock;
 use crate::domain::derive_id;
 use crate::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, StoreError};
 use crate::outbox::{Claimed, Outbox};
-use crate::worker::{Worker, WorkerCounts, WorkerLoop};
 use crate::side_writes::SideWrite;
+use crate::worker::{Worker, WorkerCounts, WorkerLoop};
 
 /// Added to the longest an attempt can take to make a claim's lease: long enough that a live
 /// node never loses its claim mid-send, short enough that a crashed node's claims are taken

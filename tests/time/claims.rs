@@ -4,9 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use daftar::side_writes::{OpenEventStore, SideWrite};
 use daftar::event_store::{AppendRequest, ExpectedVersion, NewEvent};
 use daftar::outbox::{Outbox, OutboxRow};
+use daftar::side_writes::{OpenEventStore, SideWrite};
 use daftar::timers::{TimerRow, Timers};
 use serde_json::json;
 

@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::join;
-use crate::side_writes::SideWrite;
 use crate::domain::{CaseEvent, CaseState, Deadline, TaskKind};
 use crate::engine::projection::{case_view, documents};
+use crate::side_writes::SideWrite;
 use crate::workflow::DueRule;
 
 fn at(text: &str) -> DateTime<Utc> {
