@@ -120,7 +120,7 @@ fn main() {
     let agencies = arg(&args, "--agencies", if full { 31 } else { 6 });
     let entries = arg(&args, "--entries", if full { 500 } else { 40 });
     let runs = arg(&args, "--runs", if full { 30 } else { 3 });
-    let baseline_runs = arg(&args, "--baseline-runs", if full { 5 } else { 2 });
+    let baseline_runs = arg(&args, "--baseline-runs", if full { 3 } else { 2 });
     let mut rng = generate::Rng::new(17);
     let codes = generate::codes(agencies);
     let inventories: Vec<(String, Value)> = codes

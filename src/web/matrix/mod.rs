@@ -14,6 +14,8 @@ mod summary;
 pub mod view;
 
 #[cfg(test)]
+mod quality_tests;
+#[cfg(test)]
 mod tests;
 
 use actix_web::http::StatusCode;

@@ -190,6 +190,10 @@ fn an_opened_cell_shows_its_needs_and_offers_side_by_side_with_the_shared_items(
         "not shared, not marked"
     );
     assert!(detail.contains("◐ بخشی برآورده"));
+    assert!(
+        detail.contains("بدون: نام دارنده"),
+        "what the offer lacks: {detail}"
+    );
     assert!(detail.contains("side-by-side"));
 }
 
