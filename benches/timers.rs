@@ -117,7 +117,7 @@ async fn main() {
     let start_us = chrono::Utc::now().timestamp_micros() + 2_000_000;
     let step_us = window.as_micros() as i64 / count as i64;
     for chunk in (0..count).collect::<Vec<_>>().chunks(1000) {
-        let writes = chunk
+        let writes: Vec<_> = chunk
             .iter()
             .map(|i| {
                 SideWrite::ScheduleTimer(TimerRow {

@@ -5,8 +5,8 @@
 //! call, render) → [`engine`] (load the case, decide, append) → [`domain`] (pure
 //! `decide`/`apply` for cases and tasks) → [`event_store`] (the append-only, hash-chained,
 //! group-committed log on SQLite or PostgreSQL), which writes in the same transaction the
-//! side effects the events imply: read models ([`documents`]), token hashes
-//! ([`credentials`]), [`timers`] and the e-mail [`outbox`]. After commit, in the background: the [`scheduler`] fires due timers as
+//! side effects the events imply ([`side_writes`], in one order): read models
+//! ([`documents`]), token hashes ([`credentials`]), [`timers`] and the e-mail [`outbox`]. After commit, in the background: the [`scheduler`] fires due timers as
 //! commands, and [`notify`] delivers e-mail through lettre.
 //!
 //! Also: [`workflow`] (the definition language), [`forms`] (JSON Schema registry),

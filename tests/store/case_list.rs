@@ -57,7 +57,7 @@ fn case_writes(n: usize, status: &str, version: i64) -> Vec<SideWrite> {
 
 /// `CASES` cases in one append (its side writes go through the chunked multi-row upserts).
 async fn seed(store: &EventStore) {
-    let writes = (0..CASES)
+    let writes: Vec<_> = (0..CASES)
         .flat_map(|n| case_writes(n, status_of(n), 1))
         .collect();
     let request = AppendRequest::new("seed", ExpectedVersion::NoStream, vec![event("Seeded", 1)])
