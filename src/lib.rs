@@ -5,11 +5,11 @@
 //! call, render) → [`engine`] (load the case, decide, append) → [`domain`] (pure
 //! `decide`/`apply` for cases and tasks) → [`event_store`] (the append-only, hash-chained,
 //! group-committed log on SQLite or PostgreSQL), which writes in the same transaction the
-//! side effects the events imply: read models ([`documents`]), token hashes
-//! ([`credentials`]), [`timers`] and the e-mail [`outbox`] (composed by [`mail`]). After
-//! commit, in the background, each on the loop of [`worker`] over rows claimed with a
-//! [`lease`]: the [`scheduler`] fires due timers as commands, and [`notify`] delivers e-mail
-//! through lettre.
+//! side effects the events imply ([`side_writes`], in one order): read models
+//! ([`documents`]), token hashes ([`credentials`]), [`timers`] and the e-mail [`outbox`]
+//! (composed by [`mail`]). After commit, in the background, each on the loop of [`worker`]
+//! over rows claimed with a [`lease`]: the [`scheduler`] fires due timers as commands, and
+//! [`notify`] delivers e-mail through lettre.
 //!
 //! Also: [`workflow`] (the definition language), [`forms`] (JSON Schema registry),
 //! [`calendar`] (Solar Hijri business calendar), [`clock`] (the injected time), [`reports`]
@@ -33,7 +33,7 @@
 //! 6. [`domain`] — pure decisions
 //! 7. [`mail`] — what the events say to people
 //! 8. [`documents`], [`outbox`], [`timers`], [`credentials`], [`idempotency`] — tables written with the events
-//! 9. `side_writes` — a batch's writes beside its events, in order
+//! 9. [`side_writes`] — a batch's writes beside its events, in order
 //! 10. [`engine`] — commands in, events out
 //! 11. [`notify`], [`scheduler`], [`reports`], [`audit`] — consumers of the log and the engine
 //! 12. [`config`] — settings

@@ -233,3 +233,22 @@ async fn connect_postgres(raw: &str) -> anyhow::Result<PgPool> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL at {shown}: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_every_row_once_in_few_shapes() {
+        for len in 0..300 {
+            let chunks: Vec<_> = fixed_chunks(len).collect();
+            let mut next = 0;
+            for chunk in &chunks {
+                assert_eq!(chunk.start, next);
+                assert!([64, 16, 4, 1].contains(&chunk.len()));
+                next = chunk.end;
+            }
+            assert_eq!(next, len);
+        }
+    }
+}
