@@ -31,11 +31,13 @@
 //! 4. [`event_store`] — the log
 //! 5. [`lease`], [`files`], [`backup`] — storage beside the log
 //! 6. [`domain`] — pure decisions
-//! 7. [`mail`] — what the events say to people
-//! 8. [`documents`], [`outbox`], [`timers`], [`credentials`], [`idempotency`] — tables written with the events
+//! 7. [`mail`], [`reports`], [`credentials`] — what the events say to people; the matrix and
+//!    the board, built from a case's state; token hashes
+//! 8. [`documents`], [`outbox`], [`timers`], [`idempotency`], [`catalogue`] — tables written
+//!    with the events; the catalogue of data items, pure
 //! 9. [`side_writes`] — a batch's writes beside its events, in order
 //! 10. [`engine`] — commands in, events out
-//! 11. [`notify`], [`scheduler`], [`reports`], [`audit`] — consumers of the log and the engine
+//! 11. [`notify`], [`scheduler`], [`audit`] — consumers of the log and the engine
 //! 12. [`config`] — settings
 //! 13. [`http`] — the API
 //! 14. [`web`] — the people's pages

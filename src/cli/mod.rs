@@ -292,7 +292,8 @@ fn check_workflows(dir: &Path, schemas: &Path) -> anyhow::Result<()> {
 }
 
 async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()> {
-    use crate::reports::{Locale, ReportKind};
+    use crate::engine::ReportKind;
+    use crate::reports::Locale;
     let (kind, case, format, locale, agency) = match command {
         ReportCommand::ExchangeMatrix {
             case,
@@ -319,7 +320,7 @@ async fn report(url: &DatabaseUrl, command: ReportCommand) -> anyhow::Result<()>
     let csv = format == ReportFormat::Csv;
     let member_of = agency.as_deref();
     let result =
-        crate::reports::export(&store, &documents, kind, case, csv, locale, member_of).await;
+        crate::engine::export(&store, &documents, kind, case, csv, locale, member_of).await;
     store.shutdown().await;
     database.close().await;
     let text = result?;

@@ -50,7 +50,7 @@ impl Engine {
                 .into());
             }
         }
-        let matrix = crate::reports::case_matrix(self, inventory).await?;
+        let matrix = crate::engine::case_matrix(self, inventory).await?;
         let in_cluster: BTreeSet<String> = self
             .agencies()
             .await?

@@ -22,6 +22,7 @@ mod practice;
 pub mod projection;
 pub mod rebuild;
 mod references;
+mod report_views;
 mod resolutions;
 mod sessions;
 mod sign_in;
@@ -49,6 +50,10 @@ pub use directory::{AgencyInput, MemberInput, valid_agency_code, valid_agency_na
 pub use error::EngineError;
 pub use member_change::MemberChange;
 pub use open::{OpenCase, ParticipantsInput};
+pub use report_views::{
+    CaseMatrix, ReportKind, Reports, agency_names, case_board, case_matrix, case_reports, export,
+    not_an_inventory, replay_case,
+};
 pub use sessions::SESSION_TTL;
 pub use tokens::{TokenInfo, token_hash};
 pub use vocabulary::{LiveCatalogue, catalogue_from_log};

@@ -148,7 +148,7 @@ impl Engine {
             .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))?;
         let (inventory, workflow, accepted) = inventories;
         if !inventory {
-            return Err(crate::reports::not_an_inventory(case_id, &workflow));
+            return Err(crate::engine::not_an_inventory(case_id, &workflow));
         }
         let borrowed: Vec<(String, &Value)> = accepted
             .iter()

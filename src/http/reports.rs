@@ -19,9 +19,8 @@ use super::cases::{load_visible, parse_id};
 use super::error::ApiError;
 use crate::domain::Actor;
 use crate::engine::Member;
-use crate::reports::{
-    self, Board, CaseMatrix, Locale, MatrixDocument, agency_names, case_board, case_matrix,
-};
+use crate::engine::{CaseMatrix, agency_names, case_board, case_matrix};
+use crate::reports::{self, Board, Locale, MatrixDocument};
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -79,7 +78,7 @@ pub async fn exchange_matrix(
     let matrix = found
         .matrix
         .as_ref()
-        .ok_or_else(|| reports::not_an_inventory(case_id, &found.workflow))?;
+        .ok_or_else(|| crate::engine::not_an_inventory(case_id, &found.workflow))?;
     if csv {
         Ok(csv_response(
             reports::csv::matrix_csv(&matrix.matrix),

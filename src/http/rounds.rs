@@ -16,9 +16,10 @@ use super::cases::{load_visible, parse_id};
 use super::error::ApiError;
 use crate::domain::Actor;
 use crate::engine::Member;
+use crate::engine::case_matrix;
+use crate::reports::MatrixDocument;
 use crate::reports::diff::{MatrixDiff, diff};
 use crate::reports::services::{CARDS_FORM, ServicesReport, case_cards, services_at_risk};
-use crate::reports::{self, MatrixDocument, case_matrix};
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,7 +64,7 @@ async fn whole_matrix(
     let matrix = found
         .matrix
         .clone()
-        .ok_or_else(|| reports::not_an_inventory(id, &found.workflow))?;
+        .ok_or_else(|| crate::engine::not_an_inventory(id, &found.workflow))?;
     Ok(matrix)
 }
 

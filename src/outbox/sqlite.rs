@@ -14,7 +14,7 @@ pub(crate) async fn enqueue_many(
     tx: &mut Transaction<'static, Sqlite>,
     rows: &[&OutboxRow],
 ) -> Result<(), StoreError> {
-    for range in crate::documents::fixed_chunks(rows.len()) {
+    for range in crate::db::fixed_chunks(rows.len()) {
         let mut insert = QueryBuilder::<Sqlite>::new(
             "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, \
              subject, body_text, body_html, next_attempt_at_us, created_at_us, to_name) ",

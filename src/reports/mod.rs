@@ -4,8 +4,9 @@
 //! Both are derived from a case alone and built when asked for, not stored: a case's state
 //! changes with every command, and rewriting a 31-row board and a matrix of every accepted
 //! inventory in each command's transaction was most of the bytes the writer wrote.
-//! [`case_board`] and [`case_matrix`] build each alone from the engine's cached case state,
-//! outside the case's lock, kept per case version; `daftar report` builds from a replay. Everything here but [`rebuild`] is pure: no I/O, no clock.
+//! `engine::case_board` and `engine::case_matrix` build each alone from the engine's cached
+//! case state, outside the case's lock, kept per case version; `daftar report` builds from a
+//! replay. Everything here is pure: no I/O, no clock, nothing of the engine.
 
 pub mod board;
 pub mod catalogue_index;
@@ -16,7 +17,6 @@ pub mod duplicates;
 pub mod entries;
 pub mod matrix;
 pub mod normalise;
-mod rebuild;
 pub mod services;
 pub mod visibility;
 
@@ -27,10 +27,6 @@ use crate::domain::{CaseState, TaskStatus};
 
 pub use board::{Board, Locale, build_board};
 pub use matrix::{Basis, ExchangeMatrix, Quality, QualityCounts, Reason, build_matrix};
-pub use rebuild::{
-    CaseMatrix, ReportKind, Reports, agency_names, case_board, case_matrix, case_reports, export,
-    not_an_inventory, replay_case,
-};
 
 /// The form whose accepted submissions feed the matrix.
 pub const INVENTORY_FORM: &str = "data-exchange-inventory";

@@ -8,6 +8,7 @@
 mod order;
 mod postgres;
 mod sqlite;
+mod timer_steps;
 
 use std::sync::Arc;
 
@@ -79,7 +80,7 @@ pub(crate) trait Tables: Send {
 /// Documents, case-list rows, e-mails and credentials commute with every other write (each
 /// is an upsert guarded by version, or an insert under its own id), so each kind goes in one
 /// multi-row statement first; timer writes and notification outcomes follow in order,
-/// grouped where grouping cannot change the result (see [`crate::timers::steps`]).
+/// grouped where grouping cannot change the result (see [`timer_steps::steps`]).
 pub(crate) async fn write_in_order(
     tables: &mut impl Tables,
     writes: &[&SideWrite],
@@ -107,13 +108,13 @@ pub(crate) async fn write_in_order(
             tables.insert_credential(credential).await?;
         }
     }
-    for step in crate::timers::steps(each()) {
+    for step in timer_steps::steps(each()) {
         match step {
-            crate::timers::Step::Timers(group) => tables.apply_timers(&group).await?,
-            crate::timers::Step::One(SideWrite::CompleteTimer { id }) => {
+            timer_steps::Step::Timers(group) => tables.apply_timers(&group).await?,
+            timer_steps::Step::One(SideWrite::CompleteTimer { id }) => {
                 tables.complete_timer(id).await?
             }
-            crate::timers::Step::One(SideWrite::FinishNotification {
+            timer_steps::Step::One(SideWrite::FinishNotification {
                 id,
                 status,
                 attempts,
@@ -125,7 +126,7 @@ pub(crate) async fn write_in_order(
                     .finish_notification(id, status, *attempts, error, *at_us)
                     .await?
             }
-            crate::timers::Step::One(_) => {}
+            timer_steps::Step::One(_) => {}
         }
     }
     Ok(())

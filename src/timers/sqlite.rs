@@ -7,7 +7,7 @@ use sqlx::sqlite::SqlitePool;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::{DUE_ROWS, TimerGroup, TimerRow, TimersBackend};
-use crate::documents::fixed_chunks;
+use crate::db::fixed_chunks;
 use crate::event_store::StoreError;
 use crate::lease::Lease;
 

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use daftar::domain::{CaseState, ReviewDecision};
+use daftar::engine::agency_names;
 use daftar::engine::{Engine, ManualClock};
 use daftar::reports::board::BoardRow;
-use daftar::reports::{Board, Locale, agency_names};
+use daftar::reports::{Board, Locale};
 use daftar::scheduler::{EngineTimers, Scheduler};
 use daftar::timers::Timers;
 

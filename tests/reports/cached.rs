@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use daftar::engine::ManualClock;
-use daftar::reports::{Board, build_board, case_board, case_matrix};
+use daftar::engine::{case_board, case_matrix};
+use daftar::reports::{Board, build_board};
 
 use crate::support::TestDb;
 use crate::support::seed::*;

@@ -18,9 +18,8 @@ use cached::{
 
 use daftar::domain::{CaseState, ReviewDecision};
 use daftar::engine::{Engine, ManualClock, OpenCase, ParticipantsInput};
-use daftar::reports::{
-    MatrixDocument, Reason, build_board, case_reports, matrix_document, replay_case,
-};
+use daftar::engine::{case_reports, replay_case};
+use daftar::reports::{MatrixDocument, Reason, build_board, matrix_document};
 use serde_json::{Value, json};
 use support::TestDb;
 use support::seed::*;

@@ -13,8 +13,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::engine::{agency_names, case_reports};
 use crate::http::AppState;
-use crate::reports::{Board, agency_names, case_reports};
+use crate::reports::Board;
 use crate::web::board::{BoardOptions, board_table, report_locale};
 use crate::web::error::PageError;
 use crate::web::format::{date, number};

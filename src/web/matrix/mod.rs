@@ -25,8 +25,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::domain::Role;
+use crate::engine::agency_names;
 use crate::http::AppState;
-use crate::reports::{MatrixDocument, agency_names};
+use crate::reports::MatrixDocument;
 use crate::web::board::report_locale;
 use crate::web::error::PageError;
 use crate::web::format::number;
@@ -55,7 +56,7 @@ async fn load(
     state: &AppState,
     viewer: &Viewer,
     raw: &str,
-) -> Result<(Uuid, String, crate::reports::CaseMatrix), PageError> {
+) -> Result<(Uuid, String, crate::engine::CaseMatrix), PageError> {
     let id: Uuid = raw.parse().map_err(|_| PageError::not_found())?;
     let found = crate::http::readable_matrix(state, &viewer.member, &viewer.actor, id).await?;
     let case = state.engine.documents.get("case", &id.to_string()).await?;
@@ -63,13 +64,13 @@ async fn load(
         .and_then(|doc| serde_json::from_str::<serde_json::Value>(&doc).ok())
         .and_then(|case| case["title"].as_str().map(str::to_string))
         .unwrap_or_default();
-    Ok((id, title, crate::reports::CaseMatrix::clone(&found)))
+    Ok((id, title, crate::engine::CaseMatrix::clone(&found)))
 }
 
 /// Whether the case has an exchange matrix (it collects inventories), for the case page's
 /// link: the matrix the engine keeps for the case's version, so no second build.
 pub async fn has_matrix(state: &AppState, id: Uuid) -> Result<bool, PageError> {
-    match crate::reports::case_matrix(&state.engine, id).await {
+    match crate::engine::case_matrix(&state.engine, id).await {
         Ok(found) => Ok(found.matrix.is_some()),
         Err(crate::engine::EngineError::NotFound(_)) => Err(PageError::not_found()),
         Err(error) => Err(error.into()),
@@ -118,7 +119,7 @@ pub async fn csv(
     let document: &MatrixDocument = found
         .matrix
         .as_ref()
-        .ok_or_else(|| crate::reports::not_an_inventory(id, &found.workflow))?;
+        .ok_or_else(|| crate::engine::not_an_inventory(id, &found.workflow))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -74,7 +74,7 @@ async fn context(state: &AppState, task: &Value, locale: Locale) -> Result<Conte
     let case: Value = case
         .and_then(|c| serde_json::from_str(&c).ok())
         .unwrap_or_default();
-    let agencies = crate::reports::agency_names(
+    let agencies = crate::engine::agency_names(
         &state.engine.documents,
         crate::web::board::report_locale(locale),
     )

@@ -174,7 +174,7 @@ pub async fn show_diff(
         (Err(e), _) | (_, Err(e)) => Outcome::Refused(e.status, e.detail.clone()),
         _ => Outcome::Ask,
     };
-    let names = crate::reports::agency_names(
+    let names = crate::engine::agency_names(
         &state.engine.documents,
         crate::web::board::report_locale(viewer.locale),
     )
@@ -208,7 +208,7 @@ pub async fn show_services(
         (Err(e), _) | (_, Err(e)) => Outcome::Refused(e.status, e.detail.clone()),
         _ => Outcome::Ask,
     };
-    let names = crate::reports::agency_names(
+    let names = crate::engine::agency_names(
         &state.engine.documents,
         crate::web::board::report_locale(viewer.locale),
     )

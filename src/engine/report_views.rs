@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use super::{Board, Locale, MatrixDocument, build_board, matrix_document};
+use super::{Engine, EngineError, case_stream, decode};
 use crate::documents::{DocumentQuery, Documents};
 use crate::domain::CaseState;
-use crate::engine::{Engine, EngineError, case_stream, decode};
 use crate::event_store::EventStore;
+use crate::reports::{Board, Locale, MatrixDocument, build_board, matrix_document};
 
 /// A case's reports as recomputed.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +76,7 @@ pub async fn case_matrix(engine: &Engine, case_id: Uuid) -> Result<Arc<CaseMatri
         return Ok(found);
     }
     let mut document = document.clone();
-    super::confirmations::apply_confirmations(&mut document.matrix, &answers);
+    crate::reports::confirmations::apply_confirmations(&mut document.matrix, &answers);
     Ok(Arc::new(CaseMatrix {
         workflow: found.workflow.clone(),
         matrix: Some(document),
@@ -137,18 +137,20 @@ pub async fn export(
 ) -> Result<String, EngineError> {
     let state = replay_case(store, case_id)
         .await?
-        .filter(|state| member_of.is_none_or(|agency| super::visibility::takes_part(state, agency)))
+        .filter(|state| {
+            member_of.is_none_or(|agency| crate::reports::visibility::takes_part(state, agency))
+        })
         .ok_or_else(|| EngineError::NotFound(format!("no case {case_id}")))?;
     match kind {
         ReportKind::ExchangeMatrix => {
-            let catalogue = crate::engine::catalogue_from_log(store).await?.index();
+            let catalogue = super::catalogue_from_log(store).await?.index();
             let mut matrix = matrix_document(&state, &catalogue)
                 .ok_or_else(|| not_an_inventory(case_id, &state.workflow))?;
             if let Some(agency) = member_of {
                 matrix = matrix.seen_by(agency);
             }
             Ok(if csv {
-                super::csv::matrix_csv(&matrix.matrix)
+                crate::reports::csv::matrix_csv(&matrix.matrix)
             } else {
                 pretty(&matrix)
             })
@@ -160,7 +162,7 @@ pub async fn export(
             }
             board.localise(locale, &agency_names(documents, locale).await?);
             Ok(if csv {
-                super::csv::board_csv(&board)
+                crate::reports::csv::board_csv(&board)
             } else {
                 pretty(&board)
             })
@@ -173,7 +175,7 @@ pub fn not_an_inventory(case_id: Uuid, workflow: &str) -> EngineError {
     EngineError::Invalid(format!(
         "case {case_id} runs the workflow {workflow:?}, which collects no {} forms; the \
          exchange matrix is built from the accepted submissions of a data-exchange inventory case",
-        super::INVENTORY_FORM
+        crate::reports::INVENTORY_FORM
     ))
 }
 
