@@ -1,6 +1,8 @@
 //! The log's bytes and hashes do not change for the same commands: a scripted story on a
 //! manual clock, exported as `daftar audit export` writes it, is compared byte for byte with
-//! `tests/fixtures/audit/golden-export.ndjson`, on both backends.
+//! `tests/fixtures/audit/golden-export.ndjson`, on both backends. The story registers the
+//! forms and workflows of `tests/fixtures/audit/golden/` (the shipped ones as they were then),
+//! so that a new version of a shipped form does not change the story's commands.
 //!
 //! Two things in a log are not the commands' to decide: each event's random (v7) id and the
 //! wall-clock `recorded_at` the store stamps. The comparison first checks every stored hash
@@ -54,7 +56,10 @@ async fn scheduler(db: &TestDb, engine: &Engine, clock: &ManualClock) -> Schedul
 /// the third agency reminded, overdue and escalated by the timers.
 async fn story(db: &TestDb) -> Engine {
     let clock = ManualClock::at(now());
-    let engine = start(db, clock.clone()).await;
+    // The forms and workflows as they were when the fixture was written: the story's commands
+    // stay the same when the shipped definitions change.
+    let definitions = root().join("tests/fixtures/audit/golden");
+    let engine = start_from(db, clock.clone(), &definitions).await;
     seed(&engine).await;
     let resolution = engine
         .open_case(&secretariat(), OpenCase {

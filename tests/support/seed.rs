@@ -53,10 +53,16 @@ pub fn fixture(path: &str) -> Value {
 }
 
 pub async fn start(db: &TestDb, clock: ManualClock) -> Engine {
+    start_from(db, clock, &root()).await
+}
+
+/// [`start`] with the forms and workflows of `dir` (its `schemas/` and `workflows/`) instead
+/// of the shipped ones.
+pub async fn start_from(db: &TestDb, clock: ManualClock, dir: &std::path::Path) -> Engine {
     let database = db.connect().await;
     let config = EngineConfig {
-        schemas_dir: root().join("schemas"),
-        workflows_dir: root().join("workflows"),
+        schemas_dir: dir.join("schemas"),
+        workflows_dir: dir.join("workflows"),
         calendar_dir: None,
     };
     Engine::start(
