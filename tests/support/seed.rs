@@ -53,7 +53,7 @@ pub fn fixture(path: &str) -> Value {
 }
 
 pub async fn start(db: &TestDb, clock: ManualClock) -> Engine {
-    start_from(db, clock, &root()).await
+    start_from(db, clock, root()).await
 }
 
 /// [`start`] with the forms and workflows of `dir` (its `schemas/` and `workflows/`) instead
