@@ -93,7 +93,7 @@ impl<W: Worker> WorkerLoop<W> {
                 changed = shutdown.changed(), if stoppable => stoppable = changed.is_ok(),
             }
         }
-        tracing::info!(worker = name, "stopped");
+        tracing::info!(worker = name, "{name} stopped");
     }
 
     fn counted(&self, items: usize, ok: bool) {
