@@ -251,6 +251,7 @@ async fn main() {
     let queue = Arc::new(Mutex::new(units));
     println!("W1 agency round on {backend}: {cases} cases x 31 agencies, {clients} clients");
     let before = writer_counters(&client, &server.base).await;
+    let cpu_before = server.cpu_seconds();
     let started = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|_| {
@@ -267,6 +268,7 @@ async fn main() {
         latencies.extend(handle.await.unwrap());
     }
     let elapsed = started.elapsed();
+    let server_cpu = server.cpu_seconds() - cpu_before;
     let after = writer_counters(&client, &server.base).await;
     let (batches, appends, busy) = (after.0 - before.0, after.1 - before.1, after.2 - before.2);
     println!(
@@ -276,6 +278,12 @@ async fn main() {
         busy / elapsed.as_secs_f64() * 100.0
     );
     let actions = latencies.len();
+    println!(
+        "server CPU: {:.1} s over the run, {:.3} ms per action ({:.0}% of one core)",
+        server_cpu,
+        server_cpu * 1e3 / actions.max(1) as f64,
+        server_cpu / elapsed.as_secs_f64() * 100.0
+    );
     let ours = summary("submit + review (W1)", latencies, elapsed);
     for id in &case_ids {
         let case: Value = client

@@ -49,10 +49,15 @@ impl CatalogueIndex {
     /// The catalogue item a submitted data item is: by its `catalogue_id` when it names one
     /// (following merges), else by its name or a synonym, compared by match key.
     pub fn resolve(&self, name: &str, catalogue_id: Option<&str>) -> Option<&str> {
+        self.resolve_folded(&match_key(name), catalogue_id)
+    }
+
+    /// Like [`CatalogueIndex::resolve`], for a name already folded by [`match_key`].
+    pub fn resolve_folded(&self, key: &str, catalogue_id: Option<&str>) -> Option<&str> {
         if let Some(id) = catalogue_id.and_then(|id| self.ids.get(id)) {
             return Some(id);
         }
-        self.names.get(&match_key(name)).map(String::as_str)
+        self.names.get(key).map(String::as_str)
     }
 
     /// The lookup key an identifier item stands for.

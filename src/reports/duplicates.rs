@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::entries::{ItemKey, NeedEntry, OfferEntry, Profile};
 
@@ -46,12 +46,14 @@ pub fn duplicates(
     offer_profiles: &[Profile],
 ) -> Vec<Duplicate> {
     let need_agencies: Vec<&str> = needs.iter().map(|n| n.agency.as_str()).collect();
+    let need_names: Vec<&[String]> = needs.iter().map(|n| &n.data_items[..]).collect();
+    let offer_names: Vec<&[String]> = offers.iter().map(|o| &o.data_items[..]).collect();
     let need_groups = need_groups(needs, need_profiles);
     let offer_agencies: Vec<&str> = offers.iter().map(|o| o.agency.as_str()).collect();
     let offer_groups = offer_groups(offer_profiles);
     let mut found = Vec::new();
     for group in need_groups {
-        if let Some(mut duplicate) = report(&group, &need_agencies, need_profiles) {
+        if let Some(mut duplicate) = report(&group, &need_agencies, &need_names, need_profiles) {
             duplicate.kind = DuplicateKind::Need;
             duplicate.provider = Some(needs[group[0]].provider_agency.clone());
             duplicate.entries = group.iter().map(|&i| needs[i].reference.clone()).collect();
@@ -59,7 +61,7 @@ pub fn duplicates(
         }
     }
     for group in offer_groups {
-        if let Some(mut duplicate) = report(&group, &offer_agencies, offer_profiles) {
+        if let Some(mut duplicate) = report(&group, &offer_agencies, &offer_names, offer_profiles) {
             duplicate.entries = group.iter().map(|&i| offers[i].reference.clone()).collect();
             found.push(duplicate);
         }
@@ -71,9 +73,9 @@ pub fn duplicates(
 /// (provider, item) is linked to the first one listed there.
 fn need_groups(needs: &[NeedEntry], profiles: &[Profile]) -> Vec<Vec<usize>> {
     let mut sets = DisjointSets::new(needs.len());
-    let mut first: HashMap<(&str, &ItemKey), usize> = HashMap::new();
+    let mut first: FxHashMap<(&str, ItemKey), usize> = FxHashMap::default();
     for (i, (need, profile)) in needs.iter().zip(profiles).enumerate() {
-        for (item, _) in &profile.items {
+        for &(item, _) in &profile.items {
             let j = *first
                 .entry((need.provider_agency.as_str(), item))
                 .or_insert(i);
@@ -88,13 +90,13 @@ fn need_groups(needs: &[NeedEntry], profiles: &[Profile]) -> Vec<Vec<usize>> {
 /// that share something are looked at.
 fn offer_groups(profiles: &[Profile]) -> Vec<Vec<usize>> {
     let mut sets = DisjointSets::new(profiles.len());
-    let mut by_item: HashMap<&ItemKey, Vec<usize>> = HashMap::new();
+    let mut by_item: FxHashMap<ItemKey, Vec<usize>> = FxHashMap::default();
     for (i, profile) in profiles.iter().enumerate() {
-        for (item, _) in &profile.items {
+        for &(item, _) in &profile.items {
             by_item.entry(item).or_default().push(i);
         }
     }
-    let mut shared: HashMap<usize, usize> = HashMap::new();
+    let mut shared: FxHashMap<usize, usize> = FxHashMap::default();
     for (i, profile) in profiles.iter().enumerate() {
         shared.clear();
         for (item, _) in &profile.items {
@@ -150,7 +152,12 @@ impl DisjointSets {
 }
 
 /// The group as a duplicate, if it spans two agencies or more.
-fn report(group: &[usize], agency_of: &[&str], profiles: &[Profile]) -> Option<Duplicate> {
+fn report(
+    group: &[usize],
+    agency_of: &[&str],
+    names: &[&[String]],
+    profiles: &[Profile],
+) -> Option<Duplicate> {
     let mut agencies: Vec<String> = group.iter().map(|&i| agency_of[i].to_string()).collect();
     agencies.dedup();
     if agencies.len() < 2 {
@@ -164,14 +171,14 @@ fn report(group: &[usize], agency_of: &[&str], profiles: &[Profile]) -> Option<D
         name: &'a str,
         shared: bool,
     }
-    let mut seen: HashMap<&ItemKey, Seen> = HashMap::new();
+    let mut seen: FxHashMap<ItemKey, Seen> = FxHashMap::default();
     for &i in group {
-        for (key, name) in &profiles[i].items {
+        for &(key, at) in &profiles[i].items {
             let order = seen.len();
             let first = seen.entry(key).or_insert(Seen {
                 order,
                 agency: agency_of[i],
-                name,
+                name: &names[i][at],
                 shared: false,
             });
             first.shared |= first.agency != agency_of[i];

@@ -2,13 +2,12 @@
 //! each: its data items by catalogue item or match key, and its lookup keys. The documents passed the form's
 //! schema at submission, so missing fields are read as empty rather than refused.
 
-use std::collections::BTreeSet;
-
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalogue_index::CatalogueIndex;
-use super::normalise::{identifier_key, match_key, shown};
+use super::normalise::{identifier_of_key, push_match_key, shown};
 
 /// The provider a submitter names when it does not know who holds the data.
 pub const UNKNOWN_PROVIDER: &str = "unknown";
@@ -72,113 +71,197 @@ pub struct OfferEntry {
     pub authoritative_master: bool,
 }
 
-/// What a data item is compared as: the catalogue item it resolves to, or else its name's
-/// match key. The two never meet: a name the catalogue does not know is not one of its items.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ItemKey {
-    Catalogue(String),
-    Name(String),
-}
+/// A data item as compared within one matrix: the number [`Keys`] gives the catalogue item
+/// it resolves to or, for a name the catalogue does not know, its name's match key. The two
+/// kinds never meet: a name the catalogue does not know is not one of its items.
+pub type ItemKey = u32;
+/// A lookup key, numbered by [`Keys`] likewise.
+pub type LookupKey = u32;
 
 /// What is compared: data items by [`ItemKey`] (identifiers excluded), in document order
-/// without repeats, each with its name as submitted; and lookup keys (with the identifiers
-/// named as items, without `other`).
+/// without repeats, each with the position of its name in the entry's `data_items`; and
+/// lookup keys (with the identifiers named as items, without `other`), sorted, no repeats.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
-    pub items: Vec<(ItemKey, String)>,
-    pub keys: BTreeSet<String>,
+    pub items: Vec<(ItemKey, usize)>,
+    pub keys: Vec<LookupKey>,
 }
 
 impl Profile {
-    /// The profile of data items given as `(name, catalogue_id)`.
-    pub fn build<'a>(
-        data_items: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
-        lookup_keys: &[String],
-        catalogue: &CatalogueIndex,
-    ) -> Self {
-        let mut profile = Profile::default();
-        for key in lookup_keys.iter().filter(|k| *k != OTHER_KEY) {
-            profile.keys.insert(key.clone());
-        }
-        for (name, id) in data_items {
-            let key = match catalogue.resolve(name, id) {
-                Some(id) => match catalogue.lookup_key_of(id) {
-                    Some(lookup) => {
-                        profile.keys.insert(lookup.to_string());
-                        continue;
-                    }
-                    None => ItemKey::Catalogue(id.to_string()),
-                },
-                None => match identifier_key(name) {
-                    Some(lookup) => {
-                        profile.keys.insert(lookup.to_string());
-                        continue;
-                    }
-                    None => ItemKey::Name(match_key(name)),
-                },
-            };
-            if !profile.has(&key) {
-                profile.items.push((key, shown(name)));
-            }
-        }
-        profile
+    pub fn has(&self, key: ItemKey) -> bool {
+        self.items.iter().any(|(k, _)| *k == key)
     }
 
-    /// The profile of plain names, with no catalogue.
-    pub fn of(data_items: &[String], lookup_keys: &[String]) -> Self {
-        let names = data_items.iter().map(|n| (n.as_str(), None));
-        Profile::build(names, lookup_keys, &CatalogueIndex::default())
-    }
-
-    pub fn has(&self, key: &ItemKey) -> bool {
-        self.items.iter().any(|(k, _)| k == key)
-    }
-
-    /// The shared items, named as `self` names them.
-    pub fn shared_items(&self, other: &Profile) -> Vec<String> {
+    /// The shared items, named as `self` names them (`names`: its entry's `data_items`).
+    pub fn shared_items(&self, names: &[String], other: &Profile) -> Vec<String> {
         self.items
             .iter()
-            .filter(|(key, _)| other.has(key))
-            .map(|(_, name)| name.clone())
+            .filter(|(key, _)| other.has(*key))
+            .map(|(_, at)| names[*at].clone())
             .collect()
     }
 
-    /// `self`'s items that `other` lacks.
-    pub fn missing_items(&self, other: &Profile) -> Vec<String> {
+    /// `self`'s items that `other` lacks, named as `self` names them.
+    pub fn missing_items(&self, names: &[String], other: &Profile) -> Vec<String> {
         self.items
             .iter()
-            .filter(|(key, _)| !other.has(key))
-            .map(|(_, name)| name.clone())
+            .filter(|(key, _)| !other.has(*key))
+            .map(|(_, at)| names[*at].clone())
             .collect()
     }
 
     /// Whether a shared item is a catalogue item.
-    pub fn shares_catalogue_item(&self, other: &Profile) -> bool {
+    pub fn shares_catalogue_item(&self, other: &Profile, keys: &Keys) -> bool {
         self.items
             .iter()
-            .any(|(key, _)| matches!(key, ItemKey::Catalogue(_)) && other.has(key))
+            .any(|(key, _)| keys.is_catalogue_item(*key) && other.has(*key))
     }
 
-    pub fn shared_keys(&self, other: &Profile) -> Vec<String> {
-        self.keys.intersection(&other.keys).cloned().collect()
+    /// The shared lookup keys, by name, in alphabetical order.
+    pub fn shared_keys(&self, other: &Profile, keys: &Keys) -> Vec<String> {
+        let mut shared: Vec<String> = self
+            .keys
+            .iter()
+            .filter(|k| other.keys.binary_search(k).is_ok())
+            .map(|k| keys.lookup_key_name(*k).to_string())
+            .collect();
+        shared.sort_unstable();
+        shared
     }
 }
 
-/// The profiles of an inventory's needs (`list` = `"needs"`) or offers (`"offers"`), in the
-/// order of [`needs_of`] and [`offers_of`], each data item resolved through `catalogue`.
-pub fn profiles_of(data: &Value, list: &str, catalogue: &CatalogueIndex) -> Vec<Profile> {
-    let entries = data[list].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    entries
-        .iter()
-        .map(|entry| {
-            let items = entry["data_items"].as_array().map(Vec::as_slice);
-            let items = items.unwrap_or(&[]).iter().map(|i| {
-                let name = i["name"].as_str().unwrap_or_default();
-                (name, i["catalogue_id"].as_str())
-            });
-            Profile::build(items, &lookup_keys(entry), catalogue)
-        })
-        .collect()
+/// The numbering of one matrix's data items and lookup keys, and the profiles it builds:
+/// each distinct name is folded once, and compared afterwards as a number.
+pub struct Keys<'c, 'v> {
+    catalogue: &'c CatalogueIndex,
+    by_name: FxHashMap<String, ItemKey>,
+    by_catalogue_id: FxHashMap<&'c str, ItemKey>,
+    /// Names as submitted (without a `catalogue_id`) already resolved: agencies type the
+    /// same item the same way far more often than not.
+    by_submitted_name: FxHashMap<&'v str, Resolved>,
+    /// By [`ItemKey`]: whether the item is a catalogue item.
+    catalogue_items: Vec<bool>,
+    lookup_keys: FxHashMap<String, LookupKey>,
+    lookup_key_names: Vec<String>,
+    /// Scratch space for folding names.
+    folded: String,
+    word: Vec<char>,
+}
+
+/// What a submitted data item is compared as.
+#[derive(Clone, Copy)]
+enum Resolved {
+    Item(ItemKey),
+    /// An identifier: the lookup key it stands for.
+    LookupKey(LookupKey),
+}
+
+impl<'c, 'v> Keys<'c, 'v> {
+    pub fn new(catalogue: &'c CatalogueIndex) -> Self {
+        Keys {
+            catalogue,
+            by_name: FxHashMap::default(),
+            by_catalogue_id: FxHashMap::default(),
+            by_submitted_name: FxHashMap::default(),
+            catalogue_items: Vec::new(),
+            lookup_keys: FxHashMap::default(),
+            lookup_key_names: Vec::new(),
+            folded: String::new(),
+            word: Vec::new(),
+        }
+    }
+
+    /// How many data items were numbered: every [`ItemKey`] is below it.
+    pub fn item_count(&self) -> usize {
+        self.catalogue_items.len()
+    }
+
+    pub fn is_catalogue_item(&self, key: ItemKey) -> bool {
+        self.catalogue_items[key as usize]
+    }
+
+    pub fn lookup_key_name(&self, key: LookupKey) -> &str {
+        &self.lookup_key_names[key as usize]
+    }
+
+    fn next_item(catalogue_items: &mut Vec<bool>, catalogue: bool) -> ItemKey {
+        catalogue_items.push(catalogue);
+        (catalogue_items.len() - 1) as ItemKey
+    }
+
+    fn lookup_key(&mut self, name: &str) -> LookupKey {
+        if let Some(&key) = self.lookup_keys.get(name) {
+            return key;
+        }
+        let key = self.lookup_key_names.len() as LookupKey;
+        self.lookup_key_names.push(name.to_string());
+        self.lookup_keys.insert(name.to_string(), key);
+        key
+    }
+
+    /// The profile of one need or offer: `entry` as submitted, `lookup_keys` as read by
+    /// [`needs_of`] and [`offers_of`].
+    pub fn profile(&mut self, entry: &'v Value, lookup_keys: &[String]) -> Profile {
+        let mut profile = Profile::default();
+        for key in lookup_keys.iter().filter(|k| *k != OTHER_KEY) {
+            let key = self.lookup_key(key);
+            profile.keys.push(key);
+        }
+        let items = entry["data_items"].as_array().map(Vec::as_slice);
+        for (at, item) in items.unwrap_or(&[]).iter().enumerate() {
+            let name = item["name"].as_str().unwrap_or_default();
+            let resolved = match item["catalogue_id"].as_str() {
+                None => match self.by_submitted_name.get(name) {
+                    Some(&resolved) => resolved,
+                    None => {
+                        let resolved = self.resolve(name, None);
+                        self.by_submitted_name.insert(name, resolved);
+                        resolved
+                    }
+                },
+                catalogue_id => self.resolve(name, catalogue_id),
+            };
+            match resolved {
+                Resolved::LookupKey(key) => profile.keys.push(key),
+                Resolved::Item(key) if !profile.has(key) => profile.items.push((key, at)),
+                Resolved::Item(_) => {}
+            }
+        }
+        profile.keys.sort_unstable();
+        profile.keys.dedup();
+        profile
+    }
+
+    /// A data item resolves through the catalogue (by its `catalogue_id`, else its name),
+    /// else is an identifier's lookup key, else is compared by its name.
+    fn resolve(&mut self, name: &str, catalogue_id: Option<&str>) -> Resolved {
+        let catalogue = self.catalogue;
+        self.folded.clear();
+        push_match_key(name, &mut self.folded, &mut self.word);
+        if let Some(id) = catalogue.resolve_folded(&self.folded, catalogue_id) {
+            if let Some(lookup) = catalogue.lookup_key_of(id) {
+                return Resolved::LookupKey(self.lookup_key(lookup));
+            }
+            let items = &mut self.catalogue_items;
+            let key = self.by_catalogue_id.entry(id);
+            return Resolved::Item(*key.or_insert_with(|| Self::next_item(items, true)));
+        }
+        if let Some(lookup) = identifier_of_key(&self.folded) {
+            return Resolved::LookupKey(self.lookup_key(lookup));
+        }
+        if let Some(&key) = self.by_name.get(self.folded.as_str()) {
+            return Resolved::Item(key);
+        }
+        let key = Self::next_item(&mut self.catalogue_items, false);
+        self.by_name.insert(self.folded.clone(), key);
+        Resolved::Item(key)
+    }
+}
+
+/// The entries of an inventory's needs (`list` = `"needs"`) or offers (`"offers"`), as
+/// submitted, in document order.
+pub fn listed<'v>(data: &'v Value, list: &str) -> &'v [Value] {
+    data[list].as_array().map(Vec::as_slice).unwrap_or(&[])
 }
 
 fn text(value: &Value) -> String {
@@ -201,8 +284,8 @@ fn lookup_keys(entry: &Value) -> Vec<String> {
 
 /// The needs of one inventory, in document order.
 pub fn needs_of(agency: &str, data: &Value) -> Vec<NeedEntry> {
-    let list = data["needs"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    list.iter()
+    listed(data, "needs")
+        .iter()
         .enumerate()
         .map(|(index, need)| NeedEntry {
             reference: format!("{agency}/needs/{index}"),
@@ -221,8 +304,8 @@ pub fn needs_of(agency: &str, data: &Value) -> Vec<NeedEntry> {
 
 /// The offers of one inventory, in document order.
 pub fn offers_of(agency: &str, data: &Value) -> Vec<OfferEntry> {
-    let list = data["offers"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    list.iter()
+    listed(data, "offers")
+        .iter()
         .enumerate()
         .map(|(index, offer)| OfferEntry {
             reference: format!("{agency}/offers/{index}"),

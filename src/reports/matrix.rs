@@ -36,13 +36,16 @@
 //! of authoritative masters: see [`conflicts`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalogue_index::CatalogueIndex;
 use super::duplicates::{Duplicate, duplicates};
-use super::entries::{NeedEntry, OfferEntry, Profile, UNKNOWN_PROVIDER, needs_of, offers_of};
+use super::entries::{
+    Keys, NeedEntry, OfferEntry, Profile, UNKNOWN_PROVIDER, listed, needs_of, offers_of,
+};
 use crate::forms::is_nil_return;
 
 pub mod conflicts;
@@ -109,7 +112,8 @@ pub struct Cell {
     pub consumer: String,
     pub provider: String,
     pub needs: Vec<NeedEntry>,
-    pub offers: Vec<OfferEntry>,
+    /// Shared with the other cells the same offers meet needs in.
+    pub offers: Vec<Arc<OfferEntry>>,
     pub matched: Vec<Match>,
     pub counts: QualityCounts,
 }
@@ -147,7 +151,7 @@ pub struct ExchangeMatrix {
     pub agencies: Vec<AgencySummary>,
     pub cells: Vec<Cell>,
     pub unmatched_needs: Vec<UnmatchedNeed>,
-    pub unused_offers: Vec<OfferEntry>,
+    pub unused_offers: Vec<Arc<OfferEntry>>,
     pub duplicates: Vec<Duplicate>,
     pub conflicts: Vec<Conflict>,
     /// Every need counted once by how it is met: the cells' counts, and the needs naming
@@ -171,14 +175,20 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
         .iter()
         .flat_map(|(a, d)| offers_of(a, d))
         .collect();
-    let profiles = |list: &str| -> Vec<Profile> {
-        by_agency
-            .values()
-            .flat_map(|d| super::entries::profiles_of(d, list, catalogue))
+    let mut keys = Keys::new(catalogue);
+    let mut profiles = |list: &str, lookup_keys: Vec<&[String]>| -> Vec<Profile> {
+        let entries = by_agency.values().flat_map(|d| listed(d, list));
+        entries
+            .zip(lookup_keys)
+            .map(|(entry, lookup)| keys.profile(entry, lookup))
             .collect()
     };
-    let (need_profiles, offer_profiles) = (profiles("needs"), profiles("offers"));
-    let index = Index::new(&offers, &offer_profiles);
+    let need_profiles = profiles("needs", needs.iter().map(|n| &n.lookup_keys[..]).collect());
+    let offer_profiles = profiles(
+        "offers",
+        offers.iter().map(|o| &o.lookup_keys[..]).collect(),
+    );
+    let index = Index::new(&offers, &offer_profiles, &keys);
     let outcomes: Vec<Outcome> = needs
         .iter()
         .zip(&need_profiles)
@@ -209,53 +219,72 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
             }),
         }
     }
+    let agencies = agencies(participants, &by_agency, &needs, &offers);
+    let duplicates = duplicates(&needs, &need_profiles, &offers, &offer_profiles);
+    let conflicts = conflicts::conflicts(&offers, &offer_profiles);
+    drop(index);
+    // Each offer is shared by the cells it meets needs in, or listed as unused.
+    let offers: Vec<Arc<OfferEntry>> = offers.into_iter().map(Arc::new).collect();
     let unused_offers = offers
         .iter()
         .zip(&used)
         .filter(|(_, used)| !**used)
         .map(|(o, _)| o.clone())
         .collect();
-    let cells = cells(&needs, &offers, &outcomes);
+    let cells = cells(needs, &offers, outcomes);
     ExchangeMatrix {
-        agencies: agencies(participants, &by_agency, &needs, &offers),
+        agencies,
         totals: totals(&cells, &unmatched_needs),
         cells,
         unmatched_needs,
         unused_offers,
-        duplicates: duplicates(&needs, &need_profiles, &offers, &offer_profiles),
-        conflicts: conflicts::conflicts(&offers, &offer_profiles),
+        duplicates,
+        conflicts,
     }
 }
 
-fn cells(needs: &[NeedEntry], offers: &[OfferEntry], outcomes: &[Outcome]) -> Vec<Cell> {
-    let mut cells: BTreeMap<(&str, &str), (Cell, BTreeSet<usize>)> = BTreeMap::new();
-    for (need, outcome) in needs.iter().zip(outcomes) {
-        if need.provider_agency == UNKNOWN_PROVIDER {
-            continue;
-        }
-        let key = (need.agency.as_str(), need.provider_agency.as_str());
-        let (cell, used) = cells.entry(key).or_insert_with(|| {
+/// The cells in (consumer, provider) order, each need and match moved into its own.
+fn cells(needs: Vec<NeedEntry>, offers: &[Arc<OfferEntry>], outcomes: Vec<Outcome>) -> Vec<Cell> {
+    fn key(need: &NeedEntry) -> Option<(&str, &str)> {
+        let known = need.provider_agency != UNKNOWN_PROVIDER;
+        known.then_some((need.agency.as_str(), need.provider_agency.as_str()))
+    }
+    let mut places: BTreeMap<(&str, &str), usize> =
+        needs.iter().filter_map(key).map(|k| (k, 0)).collect();
+    places
+        .values_mut()
+        .enumerate()
+        .for_each(|(at, place)| *place = at);
+    let place_of: Vec<Option<usize>> = needs.iter().map(|n| key(n).map(|k| places[&k])).collect();
+    let mut cells: Vec<(Cell, BTreeSet<usize>)> = places
+        .keys()
+        .map(|(consumer, provider)| {
             let cell = Cell {
-                consumer: need.agency.clone(),
-                provider: need.provider_agency.clone(),
+                consumer: consumer.to_string(),
+                provider: provider.to_string(),
                 needs: Vec::new(),
                 offers: Vec::new(),
                 matched: Vec::new(),
                 counts: QualityCounts::default(),
             };
             (cell, BTreeSet::new())
-        });
-        cell.needs.push(need.clone());
-        cell.counts.count(outcome);
+        })
+        .collect();
+    drop(places);
+    for ((need, outcome), place) in needs.into_iter().zip(outcomes).zip(place_of) {
+        let Some(place) = place else { continue };
+        let (cell, used) = &mut cells[place];
+        cell.counts.count(&outcome);
+        cell.needs.push(need);
         if let Outcome::Matched(found) = outcome {
             for (offer, m) in found {
-                used.insert(*offer);
-                cell.matched.push(m.clone());
+                used.insert(offer);
+                cell.matched.push(m);
             }
         }
     }
     cells
-        .into_values()
+        .into_iter()
         .map(|(mut cell, used)| {
             cell.offers = used.into_iter().map(|i| offers[i].clone()).collect();
             cell

@@ -56,6 +56,10 @@ fn is_punctuation(c: char) -> bool {
 
 /// One letter as compared: Arabic look-alikes as Persian, digits as ASCII; `None` drops it.
 fn unify_letter(c: char) -> Option<char> {
+    // Every letter, mark and digit below is in the Arabic block.
+    if !('\u{0600}'..='\u{06FF}').contains(&c) {
+        return Some(c);
+    }
     if is_diacritic(c) {
         return None;
     }
@@ -76,31 +80,25 @@ pub fn shown(name: &str) -> String {
     name.trim().to_string()
 }
 
-/// One word (no spaces, no punctuation) as compared.
-fn fold_word(word: &str, out: &mut String) {
-    let chars: Vec<char> = word.chars().collect();
-    let mut folded: Vec<char> = Vec::with_capacity(chars.len());
-    for (i, &c) in chars.iter().enumerate() {
-        // هیئت, هیأت and هیات are one word: a hamza seat after ی reads as alef.
-        if matches!(c, '\u{0626}' | '\u{0623}') && i > 0 && unify_letter(chars[i - 1]) == Some('ی')
-        {
-            folded.push('ا');
-            continue;
-        }
-        if let Some(u) = unify_letter(c) {
-            folded.push(u);
-        }
-    }
+/// One word (no spaces, no punctuation) as compared, its letters in `word`, appended to `out`.
+fn finish_word(word: &mut Vec<char>, out: &mut String) {
     // The ezafe written as «‌ی» after a final ه: شماره‌ی / شماره.
-    if folded.ends_with(&['ه', '\u{200C}', 'ی']) {
-        folded.truncate(folded.len() - 2);
+    if word.ends_with(&['ه', '\u{200C}', 'ی']) {
+        word.truncate(word.len() - 2);
     }
-    folded.retain(|c| !is_invisible(*c));
+    word.retain(|c| !is_invisible(*c));
     // A word-final hamza is often left off: انقضاء / انقضا.
-    while folded.last() == Some(&'\u{0621}') {
-        folded.pop();
+    while word.last() == Some(&'\u{0621}') {
+        word.pop();
     }
-    out.extend(folded.into_iter().flat_map(char::to_lowercase));
+    for c in word.drain(..) {
+        match c {
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            // Arabic script has no letter case.
+            '\u{0600}'..='\u{06FF}' => out.push(c),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
 }
 
 /// The name as compared: Arabic letters as Persian, hamza and ezafe variants, diacritics,
@@ -108,17 +106,39 @@ fn fold_word(word: &str, out: &mut String) {
 /// space removed — so «شناسه‌ملی», «شناسه ملی» and «شناسهملی» are one name.
 pub fn match_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
-    // Bidi marks and the soft hyphen inside a word must not hide its ending from the
-    // ezafe and hamza rules, so they go first; ZWNJ stays until then (the ezafe rule reads it).
-    let visible: String = name
-        .chars()
-        .filter(|c| *c == '\u{200C}' || !is_invisible(*c))
-        .map(|c| if is_punctuation(c) { ' ' } else { c })
-        .collect();
-    for word in visible.split_whitespace() {
-        fold_word(word, &mut key);
-    }
+    push_match_key(name, &mut key, &mut Vec::new());
     key
+}
+
+/// [`match_key`] appended to `key`, with `word` as scratch space: one pass over the name,
+/// no allocation once the buffers have grown.
+pub fn push_match_key(name: &str, key: &mut String, word: &mut Vec<char>) {
+    word.clear();
+    // The previous character of the word, as typed: the hamza rule reads it.
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        // Bidi marks and the soft hyphen inside a word must not hide its ending from the
+        // ezafe and hamza rules, so they go first; ZWNJ stays until the word ends (the
+        // ezafe rule reads it).
+        if c != '\u{200C}' && is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() || is_punctuation(c) {
+            finish_word(word, key);
+            previous = None;
+            continue;
+        }
+        // هیئت, هیأت and هیات are one word: a hamza seat after ی reads as alef.
+        if matches!(c, '\u{0626}' | '\u{0623}')
+            && previous.is_some_and(|p| unify_letter(p) == Some('ی'))
+        {
+            word.push('ا');
+        } else if let Some(u) = unify_letter(c) {
+            word.push(u);
+        }
+        previous = Some(c);
+    }
+    finish_word(word, key);
 }
 
 /// Item names that are identifiers, as match keys, and the lookup key each one is.
@@ -147,7 +167,11 @@ const IDENTIFIERS: [(&str, &str); 20] = [
 
 /// The lookup key a data item name stands for, when the name is an identifier.
 pub fn identifier_key(name: &str) -> Option<&'static str> {
-    let key = match_key(name);
+    identifier_of_key(&match_key(name))
+}
+
+/// Like [`identifier_key`], for a name already folded by [`match_key`].
+pub fn identifier_of_key(key: &str) -> Option<&'static str> {
     IDENTIFIERS
         .iter()
         .find(|(identifier, _)| *identifier == key)

@@ -161,7 +161,7 @@ impl<'a> Inventory<'a> {
             .chain(&m.unused_offers)
         {
             let items = offer.data_items.iter().map(|n| match_key(n)).collect();
-            offers.insert(offer.reference.as_str(), (offer, items));
+            offers.insert(offer.reference.as_str(), (&**offer, items));
         }
         Inventory {
             needs: needs.into_values().collect(),

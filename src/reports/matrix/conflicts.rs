@@ -3,7 +3,7 @@
 //! offers). At most one register can be the master; the others are replicas, or the same
 //! register is being built twice — the duplicate work the working group exists to stop.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,15 +21,15 @@ pub struct Conflict {
 
 /// The conflicts among `offers`, ordered by their first offer, then by the item's place in it.
 pub fn conflicts(offers: &[OfferEntry], profiles: &[Profile]) -> Vec<Conflict> {
-    let mut claims: BTreeMap<&ItemKey, (usize, usize, Conflict)> = BTreeMap::new();
+    let mut claims: FxHashMap<ItemKey, (usize, usize, Conflict)> = FxHashMap::default();
     for (i, (offer, profile)) in offers.iter().zip(profiles).enumerate() {
         if !offer.authoritative_master {
             continue;
         }
-        for (position, (key, name)) in profile.items.iter().enumerate() {
+        for (position, &(key, at)) in profile.items.iter().enumerate() {
             let (_, _, conflict) = claims.entry(key).or_insert_with(|| {
                 let conflict = Conflict {
-                    item: name.clone(),
+                    item: offer.data_items[at].clone(),
                     providers: Vec::new(),
                     offers: Vec::new(),
                 };

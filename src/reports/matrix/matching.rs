@@ -3,10 +3,10 @@
 //! item alone for the candidates. A need looks at the few offers that share something with
 //! it, not at all of them: 31 agencies × 500 offers would be 15 500 comparisons per need.
 
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
 
 use super::{Basis, Match, Quality, Reason};
-use crate::reports::entries::{ItemKey, NeedEntry, OfferEntry, Profile};
+use crate::reports::entries::{ItemKey, Keys, LookupKey, NeedEntry, OfferEntry, Profile};
 
 /// What the rule found for one need: matches (offer index, match) in offer order, or why
 /// not, with the offers that share only a lookup key (`lookup_key_only`).
@@ -18,36 +18,46 @@ pub enum Outcome {
 pub struct Index<'a> {
     offers: &'a [OfferEntry],
     profiles: &'a [Profile],
+    keys: &'a Keys<'a, 'a>,
     /// (provider, item) → the provider's offers carrying it, in order.
-    by_provider_item: HashMap<(&'a str, &'a ItemKey), Vec<usize>>,
+    by_provider_item: FxHashMap<(&'a str, ItemKey), Vec<usize>>,
     /// (provider, lookup key) → the provider's offers keyed by it, in order.
-    by_provider_key: HashMap<(&'a str, &'a str), Vec<usize>>,
-    /// item → every offer carrying it, in order.
-    by_item: HashMap<&'a ItemKey, Vec<usize>>,
+    by_provider_key: FxHashMap<(&'a str, LookupKey), Vec<usize>>,
+    /// By item: every offer carrying it, in order.
+    by_item: Vec<Vec<usize>>,
+}
+
+/// `lists` merged into one list in offer order, without repeats.
+fn union<'l>(lists: impl Iterator<Item = &'l Vec<usize>>) -> Vec<usize> {
+    let mut found: Vec<usize> = lists.flatten().copied().collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 impl<'a> Index<'a> {
-    pub fn new(offers: &'a [OfferEntry], profiles: &'a [Profile]) -> Self {
+    pub fn new(offers: &'a [OfferEntry], profiles: &'a [Profile], keys: &'a Keys<'a, 'a>) -> Self {
         let mut index = Index {
             offers,
             profiles,
-            by_provider_item: HashMap::new(),
-            by_provider_key: HashMap::new(),
-            by_item: HashMap::new(),
+            keys,
+            by_provider_item: FxHashMap::default(),
+            by_provider_key: FxHashMap::default(),
+            by_item: vec![Vec::new(); keys.item_count()],
         };
         for (i, (offer, profile)) in offers.iter().zip(profiles).enumerate() {
             let provider = offer.agency.as_str();
-            for (item, _) in &profile.items {
+            for &(item, _) in &profile.items {
+                let entry = index.by_provider_item.entry((provider, item));
+                entry.or_default().push(i);
+                index.by_item[item as usize].push(i);
+            }
+            for &key in &profile.keys {
                 index
-                    .by_provider_item
-                    .entry((provider, item))
+                    .by_provider_key
+                    .entry((provider, key))
                     .or_default()
                     .push(i);
-                index.by_item.entry(item).or_default().push(i);
-            }
-            for key in &profile.keys {
-                let entry = index.by_provider_key.entry((provider, key.as_str()));
-                entry.or_default().push(i);
             }
         }
         index
@@ -55,22 +65,22 @@ impl<'a> Index<'a> {
 
     /// The offers of `provider` that share a data item (or, with `keys`, a lookup key) with
     /// the need, in offer order.
-    fn sharing(&self, provider: &str, profile: &Profile, keys: bool) -> BTreeSet<usize> {
-        let mut found = BTreeSet::new();
+    fn sharing(&self, provider: &str, profile: &Profile, keys: bool) -> Vec<usize> {
         if keys {
-            for key in &profile.keys {
-                if let Some(list) = self.by_provider_key.get(&(provider, key.as_str())) {
-                    found.extend(list);
-                }
-            }
+            union(
+                profile
+                    .keys
+                    .iter()
+                    .filter_map(|&key| self.by_provider_key.get(&(provider, key))),
+            )
         } else {
-            for (item, _) in &profile.items {
-                if let Some(list) = self.by_provider_item.get(&(provider, item)) {
-                    found.extend(list);
-                }
-            }
+            union(
+                profile
+                    .items
+                    .iter()
+                    .filter_map(|&(item, _)| self.by_provider_item.get(&(provider, item))),
+            )
         }
-        found
     }
 
     /// Steps 1–4 for a need whose provider has an accepted inventory.
@@ -90,11 +100,8 @@ impl<'a> Index<'a> {
                 Outcome::Matched(found)
             };
         }
-        let by_key: Vec<usize> = self
-            .sharing(provider, profile, true)
-            .into_iter()
-            .filter(open)
-            .collect();
+        let mut by_key = self.sharing(provider, profile, true);
+        by_key.retain(open);
         if by_key.is_empty() {
             Outcome::Unmatched(Reason::NoMatchingOffer, Vec::new())
         } else {
@@ -104,11 +111,11 @@ impl<'a> Index<'a> {
 
     fn make_match(&self, need: &NeedEntry, profile: &Profile, offer: usize) -> Match {
         let other = &self.profiles[offer];
-        let missing_items = profile.missing_items(other);
+        let missing_items = profile.missing_items(&need.data_items, other);
         Match {
             need: need.reference.clone(),
             offer: self.offers[offer].reference.clone(),
-            on: if profile.shares_catalogue_item(other) {
+            on: if profile.shares_catalogue_item(other, self.keys) {
                 Basis::CatalogueItems
             } else {
                 Basis::DataItems
@@ -119,8 +126,8 @@ impl<'a> Index<'a> {
                 Quality::Partial
             },
             missing_items,
-            data_items: profile.shared_items(other),
-            lookup_keys: profile.shared_keys(other),
+            data_items: profile.shared_items(&need.data_items, other),
+            lookup_keys: profile.shared_keys(other, self.keys),
             confirmation: None,
         }
     }
@@ -128,15 +135,13 @@ impl<'a> Index<'a> {
     /// Offers of other agencies sharing a data item (an agency's own offer is not where it
     /// will find what it lacks), in offer order.
     pub fn candidates(&self, need: &NeedEntry, profile: &Profile) -> Vec<String> {
-        let mut found: BTreeSet<usize> = BTreeSet::new();
-        for (item, _) in &profile.items {
-            if let Some(list) = self.by_item.get(item) {
-                found.extend(
-                    list.iter()
-                        .filter(|&&i| self.offers[i].agency != need.agency),
-                );
-            }
-        }
+        let mut found = union(
+            profile
+                .items
+                .iter()
+                .map(|&(item, _)| &self.by_item[item as usize]),
+        );
+        found.retain(|&i| self.offers[i].agency != need.agency);
         found
             .into_iter()
             .map(|i| self.offers[i].reference.clone())

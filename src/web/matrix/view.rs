@@ -164,6 +164,7 @@ impl MatrixView<'_> {
             .flat_map(|c| &c.offers)
             .chain(&m.unused_offers)
             .find(|o| o.reference == reference)
+            .map(|o| &**o)
     }
 
     /// The need named `reference`, wherever the document carries it.
