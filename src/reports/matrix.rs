@@ -38,6 +38,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -298,7 +300,9 @@ fn agencies(
     needs: &[NeedEntry],
     offers: &[OfferEntry],
 ) -> Vec<AgencySummary> {
-    let mut codes: BTreeSet<&str> = participants.iter().map(String::as_str).collect();
+    // Thousands of needs and offers name the same few dozen codes: gathered in a hash set,
+    // then put in order once.
+    let mut codes: FxHashSet<&str> = participants.iter().map(String::as_str).collect();
     codes.extend(by_agency.keys());
     codes.extend(needs.iter().map(|n| n.provider_agency.as_str()));
     codes.extend(
@@ -308,11 +312,13 @@ fn agencies(
             .map(String::as_str),
     );
     codes.remove(UNKNOWN_PROVIDER);
-    let mut need_count: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut codes: Vec<&str> = codes.into_iter().collect();
+    codes.sort_unstable();
+    let mut need_count: FxHashMap<&str, usize> = FxHashMap::default();
     needs
         .iter()
         .for_each(|n| *need_count.entry(&n.agency).or_default() += 1);
-    let mut offer_count: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut offer_count: FxHashMap<&str, usize> = FxHashMap::default();
     offers
         .iter()
         .for_each(|o| *offer_count.entry(&o.agency).or_default() += 1);

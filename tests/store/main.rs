@@ -312,3 +312,20 @@ on_both_backends!(
     the_case_list_filters_and_pages_in_sql,
     an_older_row_never_replaces_a_newer_one,
 );
+
+/// PostgreSQL plans each statement for the log it meets: a generic plan fixed while the log
+/// was empty would scan the whole events table on every batch once the log had grown.
+#[tokio::test]
+async fn postgres_plans_each_statement_for_the_tables_it_meets() {
+    let Some(db) = support::postgres().await else {
+        return;
+    };
+    let Database::Postgres(pool) = db.connect().await else {
+        unreachable!("support::postgres opens PostgreSQL")
+    };
+    let mode: String = sqlx::query_scalar("show plan_cache_mode")
+        .fetch_one(&pool)
+        .await
+        .expect("show plan_cache_mode");
+    assert_eq!(mode, "force_custom_plan");
+}
