@@ -12,6 +12,8 @@
 //! audit` runs a seconds-long smoke version. Options: `--backend sqlite|postgres|both`
 //! (default both when DAFTAR_TEST_POSTGRES_URL is set), `--events N`.
 
+#[path = "common/mod.rs"]
+mod common;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -76,33 +78,18 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-/// CPU seconds (user + system, every thread) this process has used. On a machine shared
-/// with other jobs, wall-clock rates drift with their load; CPU-time rates do much less.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let ticks: f64 = after
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .filter_map(|t| t.parse::<f64>().ok())
-        .sum();
-    ticks / 100.0
-}
-
 /// When a phase started: wall clock and CPU time.
 #[derive(Clone, Copy)]
 struct Start(Instant, f64);
 
 fn start() -> Start {
     reset_peak();
-    Start(Instant::now(), cpu_seconds())
+    Start(Instant::now(), common::cpu_seconds(None))
 }
 
 fn row(backend: &str, phase: &str, events: u64, started: Start) {
     let seconds = started.0.elapsed().as_secs_f64();
-    let cpu = (cpu_seconds() - started.1).max(0.01);
+    let cpu = (common::cpu_seconds(None) - started.1).max(0.01);
     let (rss, peak) = memory();
     println!(
         "{backend:<9} {phase:<30} {events:>8} events {seconds:>6.2} s {:>8.0}/s  cpu {cpu:>6.2} s {:>8.0}/cpu-s  rss {rss:>4.0} MiB peak {peak:>4.0} MiB",

@@ -7,6 +7,24 @@
 pub mod raw;
 pub mod server;
 
+/// CPU seconds (user + system, every thread) a process has used: `pid`'s, or this one's.
+/// On a machine shared with other jobs, wall-clock rates drift with their load; CPU-time
+/// rates do much less.
+pub fn cpu_seconds(pid: Option<u32>) -> f64 {
+    let path = pid.map_or("/proc/self/stat".to_string(), |p| format!("/proc/{p}/stat"));
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th,
+    // in clock ticks (USER_HZ, 100 on Linux).
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};

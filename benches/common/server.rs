@@ -103,18 +103,7 @@ impl Server {
 
     /// CPU seconds (user + system, every thread) the server has used since it started.
     pub fn cpu_seconds(&self) -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid()));
-        let stat = stat.unwrap_or_default();
-        // Fields after the parenthesised command name; utime and stime are the 14th and
-        // 15th, in clock ticks (USER_HZ, 100 on Linux).
-        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let ticks: f64 = after
-            .split_whitespace()
-            .skip(11)
-            .take(2)
-            .filter_map(|t| t.parse::<f64>().ok())
-            .sum();
-        ticks / 100.0
+        super::cpu_seconds(Some(self.pid()))
     }
 
     /// Resident memory (MiB): now, and the peak since the process started.
