@@ -15,6 +15,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::matrix::{Cell, ExchangeMatrix};
+use super::text::Text;
 use crate::domain::{CaseState, TaskStatus};
 use crate::forms::SchemaViolation;
 
@@ -70,8 +71,8 @@ pub struct Answer {
 /// How many of a cell's needs are confirmed, conditional, declined (the rest unanswered).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CellConfirmations {
-    pub consumer: String,
-    pub provider: String,
+    pub consumer: Text,
+    pub provider: Text,
     pub confirmed: usize,
     pub conditional: usize,
     pub declined: usize,
@@ -87,15 +88,15 @@ pub fn addressed_needs(matrix: &ExchangeMatrix) -> BTreeMap<String, Vec<Addresse
                 .matched
                 .iter()
                 .find(|m| m.need == need.reference)
-                .map(|m| m.offer.clone());
+                .map(|m| m.offer.to_string());
             by_provider
-                .entry(cell.provider.clone())
+                .entry(cell.provider.to_string())
                 .or_default()
                 .push(AddressedNeed {
-                    need: need.reference.clone(),
-                    consumer: need.agency.clone(),
-                    title: need.title.clone(),
-                    data_items: need.data_items.clone(),
+                    need: need.reference.to_string(),
+                    consumer: need.agency.to_string(),
+                    title: need.title.to_string(),
+                    data_items: need.data_items.iter().map(|i| i.to_string()).collect(),
                     offer,
                 });
         }

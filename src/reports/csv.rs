@@ -101,8 +101,15 @@ impl MatrixRow<'_> {
 }
 
 /// Lists inside a cell are joined with « | ».
-fn joined(items: &[String]) -> String {
-    items.join(" | ")
+fn joined<T: AsRef<str>>(items: &[T]) -> String {
+    let mut out = String::new();
+    for (at, item) in items.iter().enumerate() {
+        if at > 0 {
+            out.push_str(" | ");
+        }
+        out.push_str(item.as_ref());
+    }
+    out
 }
 
 /// The matrix as one long table, one row per fact, so a spreadsheet filter on `section`
@@ -131,7 +138,7 @@ fn count_rows(matrix: &ExchangeMatrix, out: &mut String) {
     for cell in &matrix.cells {
         MatrixRow {
             section: "cell",
-            consumer: cell.consumer.clone(),
+            consumer: cell.consumer.to_string(),
             provider: &cell.provider,
             counts: Some(cell.counts),
             ..Default::default()
@@ -148,7 +155,7 @@ fn conflict_rows(matrix: &ExchangeMatrix, out: &mut String) {
             section: "conflict",
             provider: &providers,
             offer_ref: joined(&c.offers),
-            data_items: c.item.clone(),
+            data_items: c.item.to_string(),
             ..Default::default()
         }
         .push(out);
@@ -170,11 +177,11 @@ fn match_rows(matrix: &ExchangeMatrix, out: &mut String) {
             };
             MatrixRow {
                 section: "match",
-                consumer: cell.consumer.clone(),
+                consumer: cell.consumer.to_string(),
                 provider: &cell.provider,
                 need_ref: &m.need,
                 need_title: need.map_or("", |n| n.title.as_str()),
-                offer_ref: m.offer.clone(),
+                offer_ref: m.offer.to_string(),
                 offer_title: offer.map_or("", |o| o.title.as_str()),
                 basis,
                 data_items: joined(&m.data_items),
@@ -195,7 +202,7 @@ fn unmatched_rows(matrix: &ExchangeMatrix, out: &mut String) {
         let key_offers = joined(&u.offers);
         MatrixRow {
             section: "unmatched_need",
-            consumer: u.need.agency.clone(),
+            consumer: u.need.agency.to_string(),
             provider: &u.need.provider_agency,
             need_ref: &u.need.reference,
             need_title: &u.need.title,
@@ -214,13 +221,13 @@ fn unused_rows(matrix: &ExchangeMatrix, out: &mut String) {
     for o in &matrix.unused_offers {
         let consumer = match &o.consumer_agencies {
             Consumers::Listed(codes) => joined(codes),
-            Consumers::Any(any) => any.clone(),
+            Consumers::Any(any) => any.to_string(),
         };
         MatrixRow {
             section: "unused_offer",
             consumer,
             provider: &o.agency,
-            offer_ref: o.reference.clone(),
+            offer_ref: o.reference.to_string(),
             offer_title: &o.title,
             data_items: joined(&o.data_items),
             ..Default::default()
@@ -249,7 +256,7 @@ fn duplicate_rows(matrix: &ExchangeMatrix, out: &mut String) {
                 DuplicateKind::Offer => {
                     row.section = "duplicate_offer";
                     row.provider = entry.split('/').next().unwrap_or_default();
-                    row.offer_ref = entry.clone();
+                    row.offer_ref = entry.to_string();
                 }
             }
             row.push(out);

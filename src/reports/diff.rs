@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::MatrixDocument;
-use super::entries::{Consumers, NeedEntry, OfferEntry};
+use super::entries::{Consumers, NeedEntry, OfferEntry, Text};
 use super::normalise::match_key;
 
 /// Where a need stands in one round.
@@ -34,20 +34,20 @@ pub enum Standing {
 /// A need whose standing changed between the two rounds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NeedChange {
-    pub agency: String,
+    pub agency: Text,
     /// The title as submitted in the later round it is in.
-    pub title: String,
+    pub title: Text,
     /// The provider it names in the later round it is in.
-    pub provider_agency: String,
+    pub provider_agency: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_ref: Option<String>,
+    pub from_ref: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_ref: Option<String>,
+    pub to_ref: Option<Text>,
     pub was: Standing,
     pub now: Standing,
     /// The providers it names in each round it is in (for a member's view).
     #[serde(skip)]
-    providers: Vec<String>,
+    providers: Vec<Text>,
 }
 
 /// An offer in one round and not in the other.
@@ -55,9 +55,9 @@ pub struct NeedChange {
 pub struct OfferChange {
     /// Its ref in the round it is in.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub agency: String,
-    pub title: String,
+    pub reference: Text,
+    pub agency: Text,
+    pub title: Text,
     pub consumer_agencies: Consumers,
 }
 

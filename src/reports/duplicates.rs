@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use rustc_hash::FxHashMap;
 
-use super::entries::{ItemKey, NeedEntry, OfferEntry, Profile};
+use super::entries::{AgencyKey, ItemKey, NeedEntry, OfferEntry, Profile, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -31,12 +31,12 @@ pub struct Duplicate {
     pub kind: DuplicateKind,
     /// The provider the needs name (`None` for offers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    pub agencies: Vec<String>,
+    pub provider: Option<Text>,
+    pub agencies: Vec<Text>,
     /// The refs of the needs or offers, in agency order.
-    pub entries: Vec<String>,
+    pub entries: Vec<Text>,
     /// The data items that entries of at least two agencies share.
-    pub data_items: Vec<String>,
+    pub data_items: Vec<Text>,
 }
 
 pub fn duplicates(
@@ -45,11 +45,11 @@ pub fn duplicates(
     offers: &[OfferEntry],
     offer_profiles: &[Profile],
 ) -> Vec<Duplicate> {
-    let need_agencies: Vec<&str> = needs.iter().map(|n| n.agency.as_str()).collect();
-    let need_names: Vec<&[String]> = needs.iter().map(|n| &n.data_items[..]).collect();
-    let offer_names: Vec<&[String]> = offers.iter().map(|o| &o.data_items[..]).collect();
-    let need_groups = need_groups(needs, need_profiles);
-    let offer_agencies: Vec<&str> = offers.iter().map(|o| o.agency.as_str()).collect();
+    let need_agencies: Vec<&Text> = needs.iter().map(|n| &n.agency).collect();
+    let need_names: Vec<&[Text]> = needs.iter().map(|n| &n.data_items[..]).collect();
+    let offer_names: Vec<&[Text]> = offers.iter().map(|o| &o.data_items[..]).collect();
+    let need_groups = need_groups(need_profiles);
+    let offer_agencies: Vec<&Text> = offers.iter().map(|o| &o.agency).collect();
     let offer_groups = offer_groups(offer_profiles);
     let mut found = Vec::new();
     for group in need_groups {
@@ -71,14 +71,12 @@ pub fn duplicates(
 
 /// Needs naming the same provider and sharing an item: every need listed under one
 /// (provider, item) is linked to the first one listed there.
-fn need_groups(needs: &[NeedEntry], profiles: &[Profile]) -> Vec<Vec<usize>> {
-    let mut sets = DisjointSets::new(needs.len());
-    let mut first: FxHashMap<(&str, ItemKey), usize> = FxHashMap::default();
-    for (i, (need, profile)) in needs.iter().zip(profiles).enumerate() {
+fn need_groups(profiles: &[Profile]) -> Vec<Vec<usize>> {
+    let mut sets = DisjointSets::new(profiles.len());
+    let mut first: FxHashMap<(Option<AgencyKey>, ItemKey), usize> = FxHashMap::default();
+    for (i, profile) in profiles.iter().enumerate() {
         for &(item, _) in &profile.items {
-            let j = *first
-                .entry((need.provider_agency.as_str(), item))
-                .or_insert(i);
+            let j = *first.entry((profile.provider, item)).or_insert(i);
             sets.join(i, j);
         }
     }
@@ -154,11 +152,11 @@ impl DisjointSets {
 /// The group as a duplicate, if it spans two agencies or more.
 fn report(
     group: &[usize],
-    agency_of: &[&str],
-    names: &[&[String]],
+    agency_of: &[&Text],
+    names: &[&[Text]],
     profiles: &[Profile],
 ) -> Option<Duplicate> {
-    let mut agencies: Vec<String> = group.iter().map(|&i| agency_of[i].to_string()).collect();
+    let mut agencies: Vec<Text> = group.iter().map(|&i| agency_of[i].clone()).collect();
     agencies.dedup();
     if agencies.len() < 2 {
         return None;
@@ -168,7 +166,7 @@ fn report(
     struct Seen<'a> {
         order: usize,
         agency: &'a str,
-        name: &'a str,
+        name: &'a Text,
         shared: bool,
     }
     let mut seen: FxHashMap<ItemKey, Seen> = FxHashMap::default();
@@ -184,7 +182,7 @@ fn report(
             first.shared |= first.agency != agency_of[i];
         }
     }
-    let mut shared: Vec<(usize, &str)> = seen
+    let mut shared: Vec<(usize, &Text)> = seen
         .values()
         .filter(|s| s.shared)
         .map(|s| (s.order, s.name))
@@ -195,9 +193,6 @@ fn report(
         provider: None,
         agencies,
         entries: Vec::new(),
-        data_items: shared
-            .into_iter()
-            .map(|(_, name)| name.to_string())
-            .collect(),
+        data_items: shared.into_iter().map(|(_, name)| name.clone()).collect(),
     })
 }

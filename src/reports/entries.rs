@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalogue_index::CatalogueIndex;
-use super::normalise::{identifier_of_key, push_match_key, shown};
+use super::normalise::{identifier_of_key, push_match_key};
+pub use super::text::Text;
 
 /// The provider a submitter names when it does not know who holds the data.
 pub const UNKNOWN_PROVIDER: &str = "unknown";
@@ -21,32 +22,32 @@ const OTHER_KEY: &str = "other";
 pub struct NeedEntry {
     /// `AGENCY/needs/INDEX`: the agency and the JSON Pointer into its submission.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub agency: String,
-    pub title: String,
-    pub provider_agency: String,
-    /// Item names as submitted (trimmed: see [`shown`]).
-    pub data_items: Vec<String>,
-    pub lookup_keys: Vec<String>,
+    pub reference: Text,
+    pub agency: Text,
+    pub title: Text,
+    pub provider_agency: Text,
+    /// Item names as submitted (trimmed: see [`shown`](super::normalise::shown)).
+    pub data_items: Vec<Text>,
+    pub lookup_keys: Vec<Text>,
 }
 
 /// Who may receive an offer: listed agencies, or any agency with a legal basis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Consumers {
-    Listed(Vec<String>),
-    Any(String),
+    Listed(Vec<Text>),
+    Any(Text),
 }
 
 impl Consumers {
     pub fn admits(&self, agency: &str) -> bool {
         match self {
-            Consumers::Listed(codes) => codes.iter().any(|c| c == agency),
+            Consumers::Listed(codes) => codes.iter().any(|c| &**c == agency),
             Consumers::Any(_) => true,
         }
     }
 
-    pub fn listed(&self) -> &[String] {
+    pub fn listed(&self) -> &[Text] {
         match self {
             Consumers::Listed(codes) => codes,
             Consumers::Any(_) => &[],
@@ -59,12 +60,12 @@ impl Consumers {
 pub struct OfferEntry {
     /// `AGENCY/offers/INDEX`.
     #[serde(rename = "ref")]
-    pub reference: String,
-    pub agency: String,
-    pub title: String,
+    pub reference: Text,
+    pub agency: Text,
+    pub title: Text,
     pub consumer_agencies: Consumers,
-    pub data_items: Vec<String>,
-    pub lookup_keys: Vec<String>,
+    pub data_items: Vec<Text>,
+    pub lookup_keys: Vec<Text>,
     /// Its source register is the legal master copy of the data
     /// (`source_register.is_authoritative_master`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -77,6 +78,9 @@ pub struct OfferEntry {
 pub type ItemKey = u32;
 /// A lookup key, numbered by [`Keys`] likewise.
 pub type LookupKey = u32;
+/// An agency code, numbered by [`Keys`] likewise (codes that differ only in surrounding
+/// spaces are one agency).
+pub type AgencyKey = u32;
 
 /// What is compared: data items by [`ItemKey`] (identifiers excluded), in document order
 /// without repeats, each with the position of its name in the entry's `data_items`; and
@@ -85,15 +89,28 @@ pub type LookupKey = u32;
 pub struct Profile {
     pub items: Vec<(ItemKey, usize)>,
     pub keys: Vec<LookupKey>,
+    /// The agency whose entry it is.
+    pub agency: AgencyKey,
+    /// A need's provider (`None`: `unknown`); an offer's is its agency.
+    pub provider: Option<AgencyKey>,
+    /// An offer's consumers, sorted (`None`: any agency with a legal basis; a need has none).
+    pub consumers: Option<Vec<AgencyKey>>,
 }
 
 impl Profile {
+    /// Whether an offer with this profile is open to `agency`.
+    pub fn admits(&self, agency: AgencyKey) -> bool {
+        self.consumers
+            .as_ref()
+            .is_none_or(|codes| codes.binary_search(&agency).is_ok())
+    }
+
     pub fn has(&self, key: ItemKey) -> bool {
         self.items.iter().any(|(k, _)| *k == key)
     }
 
     /// The shared items, named as `self` names them (`names`: its entry's `data_items`).
-    pub fn shared_items(&self, names: &[String], other: &Profile) -> Vec<String> {
+    pub fn shared_items(&self, names: &[Text], other: &Profile) -> Vec<Text> {
         self.items
             .iter()
             .filter(|(key, _)| other.has(*key))
@@ -102,7 +119,7 @@ impl Profile {
     }
 
     /// `self`'s items that `other` lacks, named as `self` names them.
-    pub fn missing_items(&self, names: &[String], other: &Profile) -> Vec<String> {
+    pub fn missing_items(&self, names: &[Text], other: &Profile) -> Vec<Text> {
         self.items
             .iter()
             .filter(|(key, _)| !other.has(*key))
@@ -118,34 +135,42 @@ impl Profile {
     }
 
     /// The shared lookup keys, by name, in alphabetical order.
-    pub fn shared_keys(&self, other: &Profile, keys: &Keys) -> Vec<String> {
-        let mut shared: Vec<String> = self
+    pub fn shared_keys(&self, other: &Profile, keys: &Keys) -> Vec<Text> {
+        let mut shared: Vec<Text> = self
             .keys
             .iter()
             .filter(|k| other.keys.binary_search(k).is_ok())
-            .map(|k| keys.lookup_key_name(*k).to_string())
+            .map(|k| keys.lookup_key_name(*k).clone())
             .collect();
         shared.sort_unstable();
         shared
     }
 }
 
-/// The numbering of one matrix's data items and lookup keys, and the profiles it builds:
-/// each distinct name is folded once, and compared afterwards as a number.
+/// The numbering of one matrix's data items and lookup keys, and the reading of its entries
+/// with their profiles: each distinct name is read and folded once, then shared as a
+/// [`Text`] and compared as a number.
 pub struct Keys<'c, 'v> {
     catalogue: &'c CatalogueIndex,
     by_name: FxHashMap<String, ItemKey>,
     by_catalogue_id: FxHashMap<&'c str, ItemKey>,
-    /// Names as submitted (without a `catalogue_id`) already resolved: agencies type the
-    /// same item the same way far more often than not.
-    by_submitted_name: FxHashMap<&'v str, Resolved>,
+    /// Data item names as submitted: the name as shown and, for an item without a
+    /// `catalogue_id`, what it resolves to. Agencies type the same item the same way far
+    /// more often than not.
+    names: FxHashMap<&'v str, (Text, Option<Resolved>)>,
+    /// Agency codes as submitted, and trimmed: each shared, and numbered.
+    codes: FxHashMap<&'v str, (Text, AgencyKey)>,
+    agencies: FxHashMap<Text, AgencyKey>,
+    /// Lookup keys as submitted: as shown, and as compared (`None`: `other`).
+    submitted_keys: FxHashMap<&'v str, (Text, Option<LookupKey>)>,
     /// By [`ItemKey`]: whether the item is a catalogue item.
     catalogue_items: Vec<bool>,
-    lookup_keys: FxHashMap<String, LookupKey>,
-    lookup_key_names: Vec<String>,
-    /// Scratch space for folding names.
+    lookup_keys: FxHashMap<Text, LookupKey>,
+    lookup_key_names: Vec<Text>,
+    /// Scratch space for folding names and writing references.
     folded: String,
     word: Vec<char>,
+    reference: String,
 }
 
 /// What a submitted data item is compared as.
@@ -156,19 +181,45 @@ enum Resolved {
     LookupKey(LookupKey),
 }
 
+/// The members of a JSON object that an entry is read from, found in one pass over it
+/// (`Null` for a missing one, or when `value` is not an object).
+fn members<'v, const N: usize>(value: &'v Value, names: [&str; N]) -> [&'v Value; N] {
+    const NULL: &Value = &Value::Null;
+    let mut found = [NULL; N];
+    for (name, member) in value.as_object().into_iter().flatten() {
+        if let Some(at) = names.iter().position(|n| n == name) {
+            found[at] = member;
+        }
+    }
+    found
+}
+
+fn array(value: &Value) -> &[Value] {
+    value.as_array().map(Vec::as_slice).unwrap_or(&[])
+}
+
 impl<'c, 'v> Keys<'c, 'v> {
     pub fn new(catalogue: &'c CatalogueIndex) -> Self {
         Keys {
             catalogue,
             by_name: FxHashMap::default(),
             by_catalogue_id: FxHashMap::default(),
-            by_submitted_name: FxHashMap::default(),
+            names: FxHashMap::default(),
+            codes: FxHashMap::default(),
+            agencies: FxHashMap::default(),
+            submitted_keys: FxHashMap::default(),
             catalogue_items: Vec::new(),
             lookup_keys: FxHashMap::default(),
             lookup_key_names: Vec::new(),
             folded: String::new(),
             word: Vec::new(),
+            reference: String::new(),
         }
+    }
+
+    /// How many agencies were numbered: every [`AgencyKey`] is below it.
+    pub fn agency_count(&self) -> usize {
+        self.agencies.len()
     }
 
     /// How many data items were numbered: every [`ItemKey`] is below it.
@@ -180,7 +231,7 @@ impl<'c, 'v> Keys<'c, 'v> {
         self.catalogue_items[key as usize]
     }
 
-    pub fn lookup_key_name(&self, key: LookupKey) -> &str {
+    pub fn lookup_key_name(&self, key: LookupKey) -> &Text {
         &self.lookup_key_names[key as usize]
     }
 
@@ -194,42 +245,182 @@ impl<'c, 'v> Keys<'c, 'v> {
             return key;
         }
         let key = self.lookup_key_names.len() as LookupKey;
-        self.lookup_key_names.push(name.to_string());
-        self.lookup_keys.insert(name.to_string(), key);
+        let name: Text = name.into();
+        self.lookup_key_names.push(name.clone());
+        self.lookup_keys.insert(name, key);
         key
     }
 
-    /// The profile of one need or offer: `entry` as submitted, `lookup_keys` as read by
-    /// [`needs_of`] and [`offers_of`].
-    pub fn profile(&mut self, entry: &'v Value, lookup_keys: &[String]) -> Profile {
-        let mut profile = Profile::default();
-        for key in lookup_keys.iter().filter(|k| *k != OTHER_KEY) {
-            let key = self.lookup_key(key);
-            profile.keys.push(key);
+    /// An agency code as submitted, trimmed and shared, and its number.
+    pub fn code(&mut self, code: &'v str) -> (Text, AgencyKey) {
+        if let Some(known) = self.codes.get(code) {
+            return known.clone();
         }
-        let items = entry["data_items"].as_array().map(Vec::as_slice);
-        for (at, item) in items.unwrap_or(&[]).iter().enumerate() {
-            let name = item["name"].as_str().unwrap_or_default();
-            let resolved = match item["catalogue_id"].as_str() {
-                None => match self.by_submitted_name.get(name) {
-                    Some(&resolved) => resolved,
-                    None => {
-                        let resolved = self.resolve(name, None);
-                        self.by_submitted_name.insert(name, resolved);
-                        resolved
+        let trimmed = code.trim();
+        let known = match self.agencies.get_key_value(trimmed) {
+            Some((text, &key)) => (text.clone(), key),
+            None => {
+                let key = self.agencies.len() as AgencyKey;
+                let text = Text::from(trimmed);
+                self.agencies.insert(text.clone(), key);
+                (text, key)
+            }
+        };
+        self.codes.insert(code, known.clone());
+        known
+    }
+
+    /// `AGENCY/LIST/INDEX`.
+    fn reference(&mut self, agency: &str, list: &str, index: usize) -> Text {
+        use std::fmt::Write;
+        self.reference.clear();
+        let _ = write!(self.reference, "{agency}/{list}/{index}");
+        self.reference.as_str().into()
+    }
+
+    /// One need of `agency`'s inventory (the `index`th) and its profile.
+    pub fn need(
+        &mut self,
+        (agency, agency_key): &(Text, AgencyKey),
+        index: usize,
+        need: &'v Value,
+    ) -> (NeedEntry, Profile) {
+        let [title, provider, items, keys] = members(
+            need,
+            ["title", "provider_agency", "data_items", "lookup_keys"],
+        );
+        let mut profile = Profile {
+            agency: *agency_key,
+            ..Profile::default()
+        };
+        let provider_agency = match provider.as_str() {
+            Some(code) if code.trim() != UNKNOWN_PROVIDER => {
+                let (code, key) = self.code(code);
+                profile.provider = Some(key);
+                code
+            }
+            _ => UNKNOWN_PROVIDER.into(),
+        };
+        let entry = NeedEntry {
+            reference: self.reference(agency, "needs", index),
+            agency: agency.clone(),
+            title: text(title),
+            provider_agency,
+            lookup_keys: self.lookup_keys_of(keys, &mut profile),
+            data_items: self.data_items_of(items, &mut profile),
+        };
+        profile.keys.sort_unstable();
+        profile.keys.dedup();
+        (entry, profile)
+    }
+
+    /// One offer of `agency`'s inventory (the `index`th) and its profile.
+    pub fn offer(
+        &mut self,
+        (agency, agency_key): &(Text, AgencyKey),
+        index: usize,
+        offer: &'v Value,
+    ) -> (OfferEntry, Profile) {
+        let [title, consumers, items, keys, register] = members(
+            offer,
+            [
+                "title",
+                "consumer_agencies",
+                "data_items",
+                "lookup_keys",
+                "source_register",
+            ],
+        );
+        let mut profile = Profile {
+            agency: *agency_key,
+            provider: Some(*agency_key),
+            ..Profile::default()
+        };
+        let consumer_agencies = match consumers {
+            Value::Array(codes) => {
+                let mut keys = Vec::with_capacity(codes.len());
+                let mut listed = Vec::with_capacity(codes.len());
+                for code in codes.iter().filter_map(Value::as_str) {
+                    let (code, key) = self.code(code);
+                    listed.push(code);
+                    keys.push(key);
+                }
+                keys.sort_unstable();
+                profile.consumers = Some(keys);
+                Consumers::Listed(listed)
+            }
+            _ => Consumers::Any(ANY_CONSUMER.into()),
+        };
+        let entry = OfferEntry {
+            reference: self.reference(agency, "offers", index),
+            agency: agency.clone(),
+            title: text(title),
+            consumer_agencies,
+            lookup_keys: self.lookup_keys_of(keys, &mut profile),
+            data_items: self.data_items_of(items, &mut profile),
+            authoritative_master: register["is_authoritative_master"]
+                .as_bool()
+                .unwrap_or(false),
+        };
+        profile.keys.sort_unstable();
+        profile.keys.dedup();
+        (entry, profile)
+    }
+
+    /// The entry's lookup keys as shown (lowercased), each but `other` added to `profile`.
+    fn lookup_keys_of(&mut self, keys: &'v Value, profile: &mut Profile) -> Vec<Text> {
+        let mut shown = Vec::new();
+        for submitted in array(keys).iter().filter_map(Value::as_str) {
+            let (name, key) = match self.submitted_keys.get(submitted) {
+                Some(known) => known.clone(),
+                None => {
+                    let name: Text = submitted.trim().to_lowercase().into();
+                    let key = (&*name != OTHER_KEY).then(|| self.lookup_key(&name));
+                    self.submitted_keys.insert(submitted, (name.clone(), key));
+                    (name, key)
+                }
+            };
+            profile.keys.extend(key);
+            shown.push(name);
+        }
+        shown
+    }
+
+    /// The entry's data item names as shown; each item added to `profile` as what it
+    /// resolves to.
+    fn data_items_of(&mut self, items: &'v Value, profile: &mut Profile) -> Vec<Text> {
+        let items = array(items);
+        let mut shown = Vec::with_capacity(items.len());
+        for (at, item) in items.iter().enumerate() {
+            let [name, catalogue_id] = members(item, ["name", "catalogue_id"]);
+            let submitted = name.as_str().unwrap_or_default();
+            let catalogue_id = catalogue_id.as_str();
+            let (name, resolved) = match self.names.get(submitted) {
+                Some((name, Some(resolved))) if catalogue_id.is_none() => (name.clone(), *resolved),
+                Some((name, _)) => {
+                    let name = name.clone();
+                    let resolved = self.resolve(submitted, catalogue_id);
+                    if catalogue_id.is_none() {
+                        self.names.insert(submitted, (name.clone(), Some(resolved)));
                     }
-                },
-                catalogue_id => self.resolve(name, catalogue_id),
+                    (name, resolved)
+                }
+                None => {
+                    let name: Text = submitted.trim().into();
+                    let resolved = self.resolve(submitted, catalogue_id);
+                    let cached = catalogue_id.is_none().then_some(resolved);
+                    self.names.insert(submitted, (name.clone(), cached));
+                    (name, resolved)
+                }
             };
             match resolved {
                 Resolved::LookupKey(key) => profile.keys.push(key),
                 Resolved::Item(key) if !profile.has(key) => profile.items.push((key, at)),
                 Resolved::Item(_) => {}
             }
+            shown.push(name);
         }
-        profile.keys.sort_unstable();
-        profile.keys.dedup();
-        profile
+        shown
     }
 
     /// A data item resolves through the catalogue (by its `catalogue_id`, else its name),
@@ -261,71 +452,9 @@ impl<'c, 'v> Keys<'c, 'v> {
 /// The entries of an inventory's needs (`list` = `"needs"`) or offers (`"offers"`), as
 /// submitted, in document order.
 pub fn listed<'v>(data: &'v Value, list: &str) -> &'v [Value] {
-    data[list].as_array().map(Vec::as_slice).unwrap_or(&[])
+    array(&data[list])
 }
 
-fn text(value: &Value) -> String {
-    value.as_str().map(shown).unwrap_or_default()
-}
-
-fn item_names(entry: &Value) -> Vec<String> {
-    entry["data_items"]
-        .as_array()
-        .map(|items| items.iter().map(|i| text(&i["name"])).collect())
-        .unwrap_or_default()
-}
-
-fn lookup_keys(entry: &Value) -> Vec<String> {
-    entry["lookup_keys"]
-        .as_array()
-        .map(|keys| keys.iter().map(|k| text(k).to_lowercase()).collect())
-        .unwrap_or_default()
-}
-
-/// The needs of one inventory, in document order.
-pub fn needs_of(agency: &str, data: &Value) -> Vec<NeedEntry> {
-    listed(data, "needs")
-        .iter()
-        .enumerate()
-        .map(|(index, need)| NeedEntry {
-            reference: format!("{agency}/needs/{index}"),
-            agency: agency.to_string(),
-            title: text(&need["title"]),
-            provider_agency: need["provider_agency"]
-                .as_str()
-                .map(str::trim)
-                .unwrap_or(UNKNOWN_PROVIDER)
-                .to_string(),
-            data_items: item_names(need),
-            lookup_keys: lookup_keys(need),
-        })
-        .collect()
-}
-
-/// The offers of one inventory, in document order.
-pub fn offers_of(agency: &str, data: &Value) -> Vec<OfferEntry> {
-    listed(data, "offers")
-        .iter()
-        .enumerate()
-        .map(|(index, offer)| OfferEntry {
-            reference: format!("{agency}/offers/{index}"),
-            agency: agency.to_string(),
-            title: text(&offer["title"]),
-            consumer_agencies: match &offer["consumer_agencies"] {
-                Value::Array(codes) => Consumers::Listed(
-                    codes
-                        .iter()
-                        .filter_map(|c| c.as_str())
-                        .map(str::to_string)
-                        .collect(),
-                ),
-                _ => Consumers::Any(ANY_CONSUMER.to_string()),
-            },
-            data_items: item_names(offer),
-            lookup_keys: lookup_keys(offer),
-            authoritative_master: offer["source_register"]["is_authoritative_master"]
-                .as_bool()
-                .unwrap_or(false),
-        })
-        .collect()
+fn text(value: &Value) -> Text {
+    value.as_str().unwrap_or_default().trim().into()
 }

@@ -35,7 +35,7 @@
 //! An offer that meets no need is unused. Duplicates: see [`super::duplicates`]; conflicts
 //! of authoritative masters: see [`conflicts`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -46,7 +46,7 @@ use serde_json::Value;
 use super::catalogue_index::CatalogueIndex;
 use super::duplicates::{Duplicate, duplicates};
 use super::entries::{
-    Keys, NeedEntry, OfferEntry, Profile, UNKNOWN_PROVIDER, listed, needs_of, offers_of,
+    AgencyKey, Keys, NeedEntry, OfferEntry, Profile, Text, UNKNOWN_PROVIDER, listed,
 };
 use crate::forms::is_nil_return;
 
@@ -93,15 +93,15 @@ pub enum Quality {
 /// A need and an offer that meets it, with what they share and what the offer lacks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Match {
-    pub need: String,
-    pub offer: String,
+    pub need: Text,
+    pub offer: Text,
     pub on: Basis,
     pub quality: Quality,
     /// The need's data items the offer does not carry, named as the need names them.
-    pub missing_items: Vec<String>,
+    pub missing_items: Vec<Text>,
     /// The shared data items, named as the need names them.
-    pub data_items: Vec<String>,
-    pub lookup_keys: Vec<String>,
+    pub data_items: Vec<Text>,
+    pub lookup_keys: Vec<Text>,
     /// The provider's accepted answer in a confirmation round, once there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation: Option<super::confirmations::Confirmation>,
@@ -111,8 +111,8 @@ pub struct Match {
 /// offers that meet them, the matches, and how many needs are met how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Cell {
-    pub consumer: String,
-    pub provider: String,
+    pub consumer: Text,
+    pub provider: Text,
     pub needs: Vec<NeedEntry>,
     /// Shared with the other cells the same offers meet needs in.
     pub offers: Vec<Arc<OfferEntry>>,
@@ -126,10 +126,10 @@ pub struct UnmatchedNeed {
     pub need: NeedEntry,
     pub reason: Reason,
     /// Offers of other agencies sharing a data item with the need: where the data may be.
-    pub candidates: Vec<String>,
+    pub candidates: Vec<Text>,
     /// `lookup_key_only`: the provider's open offers that share only a lookup key with it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub offers: Vec<String>,
+    pub offers: Vec<Text>,
     /// The provider's accepted answer in a confirmation round, once there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation: Option<super::confirmations::Confirmation>,
@@ -172,38 +172,54 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
         .iter()
         .map(|(agency, data)| (agency.as_str(), data.borrow()))
         .collect();
-    let needs: Vec<NeedEntry> = by_agency.iter().flat_map(|(a, d)| needs_of(a, d)).collect();
-    let offers: Vec<OfferEntry> = by_agency
-        .iter()
-        .flat_map(|(a, d)| offers_of(a, d))
-        .collect();
     let mut keys = Keys::new(catalogue);
-    let mut profiles = |list: &str, lookup_keys: Vec<&[String]>| -> Vec<Profile> {
-        let entries = by_agency.values().flat_map(|d| listed(d, list));
-        entries
-            .zip(lookup_keys)
-            .map(|(entry, lookup)| keys.profile(entry, lookup))
-            .collect()
-    };
-    let need_profiles = profiles("needs", needs.iter().map(|n| &n.lookup_keys[..]).collect());
-    let offer_profiles = profiles(
-        "offers",
-        offers.iter().map(|o| &o.lookup_keys[..]).collect(),
-    );
+    let (mut needs, mut need_profiles) = (Vec::new(), Vec::new());
+    let (mut offers, mut offer_profiles) = (Vec::new(), Vec::new());
+    let mut submitters = Vec::with_capacity(by_agency.len());
+    for (&agency, data) in &by_agency {
+        let agency = keys.code(agency);
+        submitters.push(agency.1);
+        for (index, need) in listed(data, "needs").iter().enumerate() {
+            let (need, profile) = keys.need(&agency, index, need);
+            needs.push(need);
+            need_profiles.push(profile);
+        }
+        for (index, offer) in listed(data, "offers").iter().enumerate() {
+            let (offer, profile) = keys.offer(&agency, index, offer);
+            offers.push(offer);
+            offer_profiles.push(profile);
+        }
+    }
+    let mut submitted = vec![false; keys.agency_count()];
+    submitters
+        .into_iter()
+        .for_each(|a| submitted[a as usize] = true);
     let index = Index::new(&offers, &offer_profiles, &keys);
-    let outcomes: Vec<Outcome> = needs
-        .iter()
-        .zip(&need_profiles)
-        .map(|(need, profile)| {
-            if need.provider_agency == UNKNOWN_PROVIDER {
-                Outcome::Unmatched(Reason::ProviderUnknown, Vec::new())
-            } else if !by_agency.contains_key(need.provider_agency.as_str()) {
-                Outcome::Unmatched(Reason::ProviderHasNoAcceptedInventory, Vec::new())
-            } else {
-                index.match_need(need, profile)
-            }
-        })
-        .collect();
+    // Duplicates and conflicts read what matching reads and nothing it writes: they are
+    // found on a second thread meanwhile.
+    let (outcomes, (duplicates, conflicts)) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            (
+                duplicates(&needs, &need_profiles, &offers, &offer_profiles),
+                conflicts::conflicts(&offers, &offer_profiles),
+            )
+        });
+        let outcomes: Vec<Outcome> = needs
+            .iter()
+            .zip(&need_profiles)
+            .map(|(need, profile)| match profile.provider {
+                None => Outcome::Unmatched(Reason::ProviderUnknown, Vec::new()),
+                Some(provider) if !submitted[provider as usize] => {
+                    Outcome::Unmatched(Reason::ProviderHasNoAcceptedInventory, Vec::new())
+                }
+                Some(provider) => index.match_need(need, provider, profile),
+            })
+            .collect();
+        let others = others
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (outcomes, others)
+    });
     let mut used = vec![false; offers.len()];
     let mut unmatched_needs = Vec::new();
     for ((need, profile), outcome) in needs.iter().zip(&need_profiles).zip(&outcomes) {
@@ -212,7 +228,7 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
             Outcome::Unmatched(reason, lookup_offers) => unmatched_needs.push(UnmatchedNeed {
                 need: need.clone(),
                 reason: *reason,
-                candidates: index.candidates(need, profile),
+                candidates: index.candidates(profile),
                 offers: lookup_offers
                     .iter()
                     .map(|&i| offers[i].reference.clone())
@@ -222,8 +238,6 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
         }
     }
     let agencies = agencies(participants, &by_agency, &needs, &offers);
-    let duplicates = duplicates(&needs, &need_profiles, &offers, &offer_profiles);
-    let conflicts = conflicts::conflicts(&offers, &offer_profiles);
     drop(index);
     // Each offer is shared by the cells it meets needs in, or listed as unused.
     let offers: Vec<Arc<OfferEntry>> = offers.into_iter().map(Arc::new).collect();
@@ -233,7 +247,7 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
         .filter(|(_, used)| !**used)
         .map(|(o, _)| o.clone())
         .collect();
-    let cells = cells(needs, &offers, outcomes);
+    let cells = cells(needs, &need_profiles, &offers, outcomes);
     ExchangeMatrix {
         agencies,
         totals: totals(&cells, &unmatched_needs),
@@ -246,48 +260,68 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
 }
 
 /// The cells in (consumer, provider) order, each need and match moved into its own.
-fn cells(needs: Vec<NeedEntry>, offers: &[Arc<OfferEntry>], outcomes: Vec<Outcome>) -> Vec<Cell> {
-    fn key(need: &NeedEntry) -> Option<(&str, &str)> {
-        let known = need.provider_agency != UNKNOWN_PROVIDER;
-        known.then_some((need.agency.as_str(), need.provider_agency.as_str()))
-    }
-    let mut places: BTreeMap<(&str, &str), usize> =
-        needs.iter().filter_map(key).map(|k| (k, 0)).collect();
-    places
-        .values_mut()
+fn cells(
+    needs: Vec<NeedEntry>,
+    profiles: &[Profile],
+    offers: &[Arc<OfferEntry>],
+    outcomes: Vec<Outcome>,
+) -> Vec<Cell> {
+    // Each (consumer, provider) pair numbered where it first appears, then put in order.
+    let mut pairs: FxHashMap<(AgencyKey, AgencyKey), usize> = FxHashMap::default();
+    let mut firsts: Vec<usize> = Vec::new();
+    let place_of: Vec<Option<usize>> = profiles
+        .iter()
         .enumerate()
-        .for_each(|(at, place)| *place = at);
-    let place_of: Vec<Option<usize>> = needs.iter().map(|n| key(n).map(|k| places[&k])).collect();
-    let mut cells: Vec<(Cell, BTreeSet<usize>)> = places
-        .keys()
-        .map(|(consumer, provider)| {
+        .map(|(i, profile)| {
+            let provider = profile.provider?;
+            let next = firsts.len();
+            let place = *pairs.entry((profile.agency, provider)).or_insert(next);
+            if place == next {
+                firsts.push(i);
+            }
+            Some(place)
+        })
+        .collect();
+    let pair = |i: usize| (&*needs[i].agency, &*needs[i].provider_agency);
+    let mut order: Vec<usize> = (0..firsts.len()).collect();
+    order.sort_unstable_by(|&a, &b| pair(firsts[a]).cmp(&pair(firsts[b])));
+    let mut rank = vec![0; order.len()];
+    order
+        .iter()
+        .enumerate()
+        .for_each(|(at, &place)| rank[place] = at);
+    let mut cells: Vec<(Cell, Vec<usize>)> = order
+        .iter()
+        .map(|&place| {
+            let need = &needs[firsts[place]];
             let cell = Cell {
-                consumer: consumer.to_string(),
-                provider: provider.to_string(),
+                consumer: need.agency.clone(),
+                provider: need.provider_agency.clone(),
                 needs: Vec::new(),
                 offers: Vec::new(),
                 matched: Vec::new(),
                 counts: QualityCounts::default(),
             };
-            (cell, BTreeSet::new())
+            (cell, Vec::new())
         })
         .collect();
-    drop(places);
     for ((need, outcome), place) in needs.into_iter().zip(outcomes).zip(place_of) {
         let Some(place) = place else { continue };
-        let (cell, used) = &mut cells[place];
+        let (cell, used) = &mut cells[rank[place]];
         cell.counts.count(&outcome);
         cell.needs.push(need);
         if let Outcome::Matched(found) = outcome {
             for (offer, m) in found {
-                used.insert(offer);
+                used.push(offer);
                 cell.matched.push(m);
             }
         }
     }
     cells
         .into_iter()
-        .map(|(mut cell, used)| {
+        .map(|(mut cell, mut used)| {
+            used.sort_unstable();
+            used.dedup();
             cell.offers = used.into_iter().map(|i| offers[i].clone()).collect();
             cell
         })
@@ -309,7 +343,7 @@ fn agencies(
         offers
             .iter()
             .flat_map(|o| o.consumer_agencies.listed())
-            .map(String::as_str),
+            .map(Text::as_str),
     );
     codes.remove(UNKNOWN_PROVIDER);
     let mut codes: Vec<&str> = codes.into_iter().collect();

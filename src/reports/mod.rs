@@ -18,6 +18,7 @@ pub mod entries;
 pub mod matrix;
 pub mod normalise;
 pub mod services;
+pub mod text;
 pub mod visibility;
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,7 @@ use crate::domain::{CaseState, TaskStatus};
 
 pub use board::{Board, Locale, build_board};
 pub use matrix::{Basis, ExchangeMatrix, Quality, QualityCounts, Reason, build_matrix};
+pub use text::Text;
 
 /// The form whose accepted submissions feed the matrix.
 pub const INVENTORY_FORM: &str = "data-exchange-inventory";

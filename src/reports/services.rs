@@ -238,7 +238,7 @@ fn inquiry(inventory: &Inventory<'_>, agency: &str, index: usize, q: &Value) -> 
     report.standing = match data_need_ref.filter(|r| !r.trim().is_empty()) {
         Some(reference) => match inventory.resolve(agency, &reference) {
             Some((need, reason, met)) => {
-                report.need = Some(need.reference.clone());
+                report.need = Some(need.reference.to_string());
                 report.reason = reason;
                 if met {
                     InquiryStanding::NeedMet

@@ -174,7 +174,7 @@ mod tests {
             pmo.matrix
                 .duplicates
                 .iter()
-                .all(|d| d.agencies.contains(&"PMO".to_string()))
+                .all(|d| d.agencies.iter().any(|a| a == "PMO"))
         );
         let mimt = whole.seen_by("MIMT");
         assert_eq!(
@@ -298,7 +298,12 @@ mod tests {
             .matrix
             .duplicates
             .iter()
-            .map(|d| d.entries.clone())
+            .map(|d| {
+                d.entries
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         assert_eq!(
             groups,

@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::support::seed::fixture;
 
-fn sorted(mut items: Vec<String>) -> String {
+fn sorted<T: ToString>(items: Vec<T>) -> String {
+    let mut items: Vec<String> = items.iter().map(ToString::to_string).collect();
     items.sort();
     if items.is_empty() {
         "-".into()
@@ -151,7 +152,7 @@ pub fn assert_matches_hand_worked_result(m: &ExchangeMatrix) {
     let unused: Vec<String> = m
         .unused_offers
         .iter()
-        .map(|o| o.reference.clone())
+        .map(|o| o.reference.to_string())
         .collect();
     assert_eq!(unused, lines(&expected["unused_offers"]));
     assert_eq!(duplicates(m), lines(&expected["duplicates"]));

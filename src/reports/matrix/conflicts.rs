@@ -7,16 +7,16 @@ use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::reports::entries::{ItemKey, OfferEntry, Profile};
+use crate::reports::entries::{ItemKey, OfferEntry, Profile, Text};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Conflict {
     /// The item, named as the first of the offers names it.
-    pub item: String,
+    pub item: Text,
     /// The providers' codes, in order.
-    pub providers: Vec<String>,
+    pub providers: Vec<Text>,
     /// The offers that make the claim, in order.
-    pub offers: Vec<String>,
+    pub offers: Vec<Text>,
 }
 
 /// The conflicts among `offers`, ordered by their first offer, then by the item's place in it.

@@ -6,7 +6,9 @@
 use rustc_hash::FxHashMap;
 
 use super::{Basis, Match, Quality, Reason};
-use crate::reports::entries::{ItemKey, Keys, LookupKey, NeedEntry, OfferEntry, Profile};
+use crate::reports::entries::{
+    AgencyKey, ItemKey, Keys, LookupKey, NeedEntry, OfferEntry, Profile, Text,
+};
 
 /// What the rule found for one need: matches (offer index, match) in offer order, or why
 /// not, with the offers that share only a lookup key (`lookup_key_only`).
@@ -20,9 +22,9 @@ pub struct Index<'a> {
     profiles: &'a [Profile],
     keys: &'a Keys<'a, 'a>,
     /// (provider, item) → the provider's offers carrying it, in order.
-    by_provider_item: FxHashMap<(&'a str, ItemKey), Vec<usize>>,
+    by_provider_item: FxHashMap<(AgencyKey, ItemKey), Vec<usize>>,
     /// (provider, lookup key) → the provider's offers keyed by it, in order.
-    by_provider_key: FxHashMap<(&'a str, LookupKey), Vec<usize>>,
+    by_provider_key: FxHashMap<(AgencyKey, LookupKey), Vec<usize>>,
     /// By item: every offer carrying it, in order.
     by_item: Vec<Vec<usize>>,
 }
@@ -45,8 +47,8 @@ impl<'a> Index<'a> {
             by_provider_key: FxHashMap::default(),
             by_item: vec![Vec::new(); keys.item_count()],
         };
-        for (i, (offer, profile)) in offers.iter().zip(profiles).enumerate() {
-            let provider = offer.agency.as_str();
+        for (i, profile) in profiles.iter().enumerate() {
+            let provider = profile.agency;
             for &(item, _) in &profile.items {
                 let entry = index.by_provider_item.entry((provider, item));
                 entry.or_default().push(i);
@@ -65,7 +67,7 @@ impl<'a> Index<'a> {
 
     /// The offers of `provider` that share a data item (or, with `keys`, a lookup key) with
     /// the need, in offer order.
-    fn sharing(&self, provider: &str, profile: &Profile, keys: bool) -> Vec<usize> {
+    fn sharing(&self, provider: AgencyKey, profile: &Profile, keys: bool) -> Vec<usize> {
         if keys {
             union(
                 profile
@@ -84,9 +86,8 @@ impl<'a> Index<'a> {
     }
 
     /// Steps 1–4 for a need whose provider has an accepted inventory.
-    pub fn match_need(&self, need: &NeedEntry, profile: &Profile) -> Outcome {
-        let provider = need.provider_agency.as_str();
-        let open = |i: &usize| self.offers[*i].consumer_agencies.admits(&need.agency);
+    pub fn match_need(&self, need: &NeedEntry, provider: AgencyKey, profile: &Profile) -> Outcome {
+        let open = |i: &usize| self.profiles[*i].admits(profile.agency);
         let sharing = self.sharing(provider, profile, false);
         if !sharing.is_empty() {
             let found: Vec<(usize, Match)> = sharing
@@ -134,14 +135,14 @@ impl<'a> Index<'a> {
 
     /// Offers of other agencies sharing a data item (an agency's own offer is not where it
     /// will find what it lacks), in offer order.
-    pub fn candidates(&self, need: &NeedEntry, profile: &Profile) -> Vec<String> {
+    pub fn candidates(&self, profile: &Profile) -> Vec<Text> {
         let mut found = union(
             profile
                 .items
                 .iter()
                 .map(|&(item, _)| &self.by_item[item as usize]),
         );
-        found.retain(|&i| self.offers[i].agency != need.agency);
+        found.retain(|&i| self.profiles[i].agency != profile.agency);
         found
             .into_iter()
             .map(|i| self.offers[i].reference.clone())

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use super::view::{MatrixView, Met, need_met};
 use crate::reports::Reason;
 use crate::reports::duplicates::{Duplicate, DuplicateKind};
-use crate::reports::entries::{Consumers, NeedEntry, OfferEntry};
+use crate::reports::entries::{Consumers, NeedEntry, OfferEntry, Text};
 use crate::reports::matrix::Cell;
 use crate::reports::normalise::match_key;
 use crate::web::format::number;
@@ -46,7 +46,7 @@ fn met_chip(locale: Locale, met: Met) -> Markup {
 
 /// Data items, the shared ones marked (by a symbol too, for whoever cannot see the colour);
 /// an offer's item is marked when its name meets a shared one, however each is spelled.
-fn items(names: &[String], shared: &[String]) -> Markup {
+fn items(names: &[Text], shared: &[Text]) -> Markup {
     let shared: Vec<String> = shared.iter().map(|s| match_key(s)).collect();
     html! {
         ul.items {
@@ -63,7 +63,7 @@ fn items(names: &[String], shared: &[String]) -> Markup {
 
 /// One cell opened: its needs beside the offers that meet them.
 pub fn cell_detail(view: &MatrixView<'_>, locale: Locale, cell: &Cell) -> Markup {
-    let shared: Vec<String> = cell
+    let shared: Vec<Text> = cell
         .matched
         .iter()
         .flat_map(|m| m.data_items.iter().cloned())
@@ -113,13 +113,13 @@ fn need_card(
     locale: Locale,
     need: &NeedEntry,
     cell: &Cell,
-    shared: &[String],
+    shared: &[Text],
 ) -> Markup {
     let matches = cell.matched.iter().filter(|m| m.need == need.reference);
     let unmatched = &view.document.matrix.unmatched_needs;
     let title = |offer: &'_ str| {
         view.offer(offer)
-            .map_or(offer.to_string(), |o| o.title.clone())
+            .map_or(offer.to_string(), |o| o.title.to_string())
     };
     let separator = locale.pick("، ", ", ");
     html! {

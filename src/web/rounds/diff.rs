@@ -29,7 +29,7 @@ fn name<'a>(names: &'a BTreeMap<String, String>, code: &'a str) -> &'a str {
 fn refs(n: &NeedChange) -> String {
     match (&n.from_ref, &n.to_ref) {
         (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
-        (Some(r), _) | (None, Some(r)) => r.clone(),
+        (Some(r), _) | (None, Some(r)) => r.to_string(),
         (None, None) => String::new(),
     }
 }

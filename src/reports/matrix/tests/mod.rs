@@ -36,14 +36,23 @@ pub(super) fn matched(m: &ExchangeMatrix) -> Vec<(String, String, Basis)> {
     m.cells
         .iter()
         .flat_map(|c| &c.matched)
-        .map(|m| (m.need.clone(), m.offer.clone(), m.on))
+        .map(|m| (m.need.to_string(), m.offer.to_string(), m.on))
         .collect()
 }
 
 pub(super) fn unmatched(m: &ExchangeMatrix) -> Vec<(String, Reason, Vec<String>)> {
     m.unmatched_needs
         .iter()
-        .map(|u| (u.need.reference.clone(), u.reason, u.candidates.clone()))
+        .map(|u| {
+            (
+                u.need.reference.to_string(),
+                u.reason,
+                u.candidates
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect()
 }
 

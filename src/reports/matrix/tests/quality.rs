@@ -43,7 +43,16 @@ fn an_offer_with_some_of_the_items_is_partial_and_names_the_rest_as_submitted() 
     let found: Vec<(&str, Quality, Vec<String>)> = m.cells[0]
         .matched
         .iter()
-        .map(|x| (x.offer.as_str(), x.quality, x.missing_items.clone()))
+        .map(|x| {
+            (
+                x.offer.as_str(),
+                x.quality,
+                x.missing_items
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect();
     assert_eq!(
         found,
@@ -101,7 +110,7 @@ fn cells_and_totals_count_each_need_once_by_its_best_match() {
     let reasons: Vec<(String, Reason)> = m
         .unmatched_needs
         .iter()
-        .map(|u| (u.need.reference.clone(), u.reason))
+        .map(|u| (u.need.reference.to_string(), u.reason))
         .collect();
     assert_eq!(
         reasons,
@@ -185,7 +194,17 @@ fn catalogue_items_meet_through_ids_synonyms_and_former_ids() {
     let found: Vec<(&str, Basis, Quality, Vec<String>)> = m.cells[0]
         .matched
         .iter()
-        .map(|x| (x.need.as_str(), x.on, x.quality, x.data_items.clone()))
+        .map(|x| {
+            (
+                x.need.as_str(),
+                x.on,
+                x.quality,
+                x.data_items
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect();
     assert_eq!(
         found,
@@ -263,7 +282,16 @@ fn two_providers_claiming_the_master_copy_of_an_item_are_a_conflict() {
     let conflicts: Vec<(&str, Vec<String>, Vec<String>)> = m
         .conflicts
         .iter()
-        .map(|c| (c.item.as_str(), c.providers.clone(), c.offers.clone()))
+        .map(|c| {
+            (
+                c.item.as_str(),
+                c.providers
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+                c.offers.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            )
+        })
         .collect();
     let codes = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert_eq!(

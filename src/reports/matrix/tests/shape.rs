@@ -94,7 +94,15 @@ fn offers_are_duplicates_when_they_share_two_items_or_a_whole_one_item_offer() {
     let groups: Vec<(DuplicateKind, Vec<String>)> = m
         .duplicates
         .iter()
-        .map(|d| (d.kind, d.entries.clone()))
+        .map(|d| {
+            (
+                d.kind,
+                d.entries
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect();
     assert_eq!(
         groups,
