@@ -200,7 +200,7 @@ pub fn apply_confirmations(matrix: &mut ExchangeMatrix, answers: &[Answer]) {
         for entry in &mut cell.matched {
             entry.confirmation = latest
                 .get(&(cell.provider.as_str(), entry.need.as_str()))
-                .map(|c| (*c).clone());
+                .map(|c| Box::new((*c).clone()));
         }
     }
     for unmatched in &mut matrix.unmatched_needs {
@@ -208,7 +208,7 @@ pub fn apply_confirmations(matrix: &mut ExchangeMatrix, answers: &[Answer]) {
             unmatched.need.provider_agency.as_str(),
             unmatched.need.reference.as_str(),
         );
-        unmatched.confirmation = latest.get(&key).map(|c| (*c).clone());
+        unmatched.confirmation = latest.get(&key).map(|c| Box::new((*c).clone()));
     }
 }
 

@@ -104,7 +104,7 @@ pub struct Match {
     pub lookup_keys: Vec<Text>,
     /// The provider's accepted answer in a confirmation round, once there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmation: Option<super::confirmations::Confirmation>,
+    pub confirmation: Option<Box<super::confirmations::Confirmation>>,
 }
 
 /// One (consumer, provider) pair: the consumer's needs naming the provider, the provider's
@@ -132,7 +132,7 @@ pub struct UnmatchedNeed {
     pub offers: Vec<Text>,
     /// The provider's accepted answer in a confirmation round, once there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmation: Option<super::confirmations::Confirmation>,
+    pub confirmation: Option<Box<super::confirmations::Confirmation>>,
 }
 
 /// An agency on the matrix's axes: a participant, a submitter, or an agency named by one.

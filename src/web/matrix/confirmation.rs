@@ -52,7 +52,7 @@ pub fn need_badge(locale: Locale, cell: &Cell, need: &str) -> Markup {
         .matched
         .iter()
         .find(|m| m.need == need)
-        .and_then(|m| m.confirmation.as_ref());
+        .and_then(|m| m.confirmation.as_deref());
     badge(locale, confirmation)
 }
 

@@ -182,7 +182,7 @@ pub fn unmatched(view: &MatrixView<'_>, locale: Locale) -> Markup {
                                 (agency(view, &u.need.provider_agency))
                             }
                             " · " span.chip.m-none { "✕ " (reason_text(locale, u.reason)) }
-                            (super::confirmation::badge(locale, u.confirmation.as_ref()))
+                            (super::confirmation::badge(locale, u.confirmation.as_deref()))
                         }
                         @if !u.offers.is_empty() {
                             p {
