@@ -38,7 +38,7 @@ pub struct BoardQuery {
 }
 
 /// CSV when asked by `?format=csv` or, without `format`, by an `Accept: text/csv` header.
-fn wants_csv(request: &HttpRequest, format: Option<&str>) -> Result<bool, ApiError> {
+pub(super) fn wants_csv(request: &HttpRequest, format: Option<&str>) -> Result<bool, ApiError> {
     match format {
         Some("csv") => Ok(true),
         Some("json") => Ok(false),
@@ -53,7 +53,7 @@ fn wants_csv(request: &HttpRequest, format: Option<&str>) -> Result<bool, ApiErr
     }
 }
 
-fn csv_response(body: String, name: &str) -> HttpResponse {
+pub(super) fn csv_response(body: String, name: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

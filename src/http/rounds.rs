@@ -6,7 +6,7 @@
 //! member to what its agency is part of, so a change is never judged on half the picture.
 //! The pages read them through [`matrix_diff`] and [`services_report`] too.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use super::AppState;
 use super::auth::Caller;
 use super::cases::{load_visible, parse_id};
 use super::error::ApiError;
+use super::reports::{csv_response, wants_csv};
 use crate::domain::Actor;
 use crate::engine::Member;
 use crate::engine::case_matrix;
@@ -37,6 +38,8 @@ pub struct ServicesQuery {
     pub cards: Option<String>,
     /// The id of the inventory case whose needs and offers the cards are read against.
     pub inventory: Option<String>,
+    /// `json` (the default) or `csv`; without it, `Accept: text/csv` asks for CSV.
+    pub format: Option<String>,
 }
 
 /// The pages call in with a session's member and actor, as the API with a token's.
@@ -151,10 +154,12 @@ pub async fn services_report(
 }
 
 pub async fn services_at_risk_report(
+    request: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ServicesQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let csv = wants_csv(&request, query.format.as_deref())?;
     let cards = required(
         query.cards.as_deref(),
         "cards",
@@ -166,5 +171,12 @@ pub async fn services_at_risk_report(
         "the id of the inventory case to read the cards against",
     )?;
     let report = services_report(&state, &caller.member, &caller.actor, cards, inventory).await?;
-    Ok(HttpResponse::Ok().json(report))
+    if csv {
+        Ok(csv_response(
+            crate::reports::csv::services_csv(&report),
+            &format!("services-at-risk-{cards}"),
+        ))
+    } else {
+        Ok(HttpResponse::Ok().json(report))
+    }
 }

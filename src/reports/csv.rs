@@ -5,9 +5,11 @@
 //! agencies' submissions and must stay text.
 
 use super::board::Board;
+use super::confirmations::{Confirmation, ConfirmationState};
 use super::duplicates::DuplicateKind;
 use super::entries::Consumers;
 use super::matrix::{Basis, ExchangeMatrix, Quality, QualityCounts};
+use super::services::ServicesReport;
 
 pub const BOM: &str = "\u{FEFF}";
 
@@ -30,7 +32,7 @@ fn push_row(out: &mut String, cells: &[&str]) {
     out.push_str("\r\n");
 }
 
-const MATRIX_HEADER: [&str; 17] = [
+const MATRIX_HEADER: [&str; 19] = [
     "section",
     "group",
     "consumer",
@@ -48,6 +50,8 @@ const MATRIX_HEADER: [&str; 17] = [
     "partial",
     "lookup_key_only",
     "none",
+    "confirmation",
+    "confirmation_detail",
 ];
 
 /// One line of the matrix table; empty columns stay empty.
@@ -67,6 +71,7 @@ struct MatrixRow<'a> {
     quality: &'a str,
     missing_items: String,
     counts: Option<QualityCounts>,
+    confirmation: Option<&'a Confirmation>,
 }
 
 impl MatrixRow<'_> {
@@ -75,6 +80,7 @@ impl MatrixRow<'_> {
             [String::new(), String::new(), String::new(), String::new()],
             |c| [c.full, c.partial, c.lookup_key_only, c.none].map(|n| n.to_string()),
         );
+        let (state, detail) = self.confirmation.map_or(("", String::new()), confirmation);
         push_row(
             out,
             &[
@@ -95,8 +101,29 @@ impl MatrixRow<'_> {
                 &counts[1],
                 &counts[2],
                 &counts[3],
+                state,
+                &detail,
             ],
         );
+    }
+}
+
+/// A provider's accepted answer: its state, and what goes with it — from when the data is
+/// served (confirmed), the conditions (conditional), the law it cites (declined).
+fn confirmation(c: &Confirmation) -> (&'static str, String) {
+    match c.state {
+        ConfirmationState::Confirmed => ("confirmed", c.available_from.clone().unwrap_or_default()),
+        ConfirmationState::Conditional => ("conditional", c.conditions.clone().unwrap_or_default()),
+        ConfirmationState::Declined => {
+            let law = c.legal_reason.as_ref();
+            let part = |name: &str| law.and_then(|l| l[name].as_str()).unwrap_or_default();
+            let detail = [part("law_title"), part("article")]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("، ");
+            ("declined", detail)
+        }
     }
 }
 
@@ -115,6 +142,9 @@ fn joined<T: AsRef<str>>(items: &[T]) -> String {
 /// The matrix as one long table, one row per fact, so a spreadsheet filter on `section`
 /// gives each list: `total` and `cell` (how many needs are met how), `match`,
 /// `unmatched_need`, `unused_offer`, `duplicate_need`, `duplicate_offer`, `conflict`.
+/// `match` and `unmatched_need` rows carry the provider's accepted answer from a
+/// confirmation round, once there is one: `confirmation` (confirmed, conditional, declined)
+/// and `confirmation_detail` (from when the data is served, the conditions, the law cited).
 pub fn matrix_csv(matrix: &ExchangeMatrix) -> String {
     let mut out = String::from(BOM);
     push_row(&mut out, &MATRIX_HEADER);
@@ -187,6 +217,7 @@ fn match_rows(matrix: &ExchangeMatrix, out: &mut String) {
                 data_items: joined(&m.data_items),
                 quality,
                 missing_items: joined(&m.missing_items),
+                confirmation: m.confirmation.as_deref(),
                 ..Default::default()
             }
             .push(out);
@@ -210,6 +241,7 @@ fn unmatched_rows(matrix: &ExchangeMatrix, out: &mut String) {
             offer_title: &key_offers,
             data_items: joined(&u.need.data_items),
             detail: reason.as_str().unwrap_or(""),
+            confirmation: u.confirmation.as_deref(),
             ..Default::default()
         }
         .push(out);
@@ -262,6 +294,52 @@ fn duplicate_rows(matrix: &ExchangeMatrix, out: &mut String) {
             row.push(out);
         }
     }
+}
+
+const SERVICES_HEADER: [&str; 11] = [
+    "agency",
+    "service_code",
+    "title_fa",
+    "task",
+    "inquiry",
+    "provider_agency",
+    "data_need_ref",
+    "standing",
+    "need",
+    "reason",
+    "offered_by_nobody",
+];
+
+/// The services-at-risk report as a table: one row per inquiry of each service listed.
+pub fn services_csv(report: &ServicesReport) -> String {
+    let mut out = String::from(BOM);
+    push_row(&mut out, &SERVICES_HEADER);
+    let name = |value: serde_json::Value| value.as_str().unwrap_or_default().to_string();
+    for service in &report.services {
+        let task = service.task.to_string();
+        for inquiry in &service.inquiries {
+            let index = inquiry.index.to_string();
+            let standing = name(serde_json::to_value(inquiry.standing).unwrap_or_default());
+            let reason = name(serde_json::to_value(inquiry.reason).unwrap_or_default());
+            push_row(
+                &mut out,
+                &[
+                    &service.agency,
+                    &service.service_code,
+                    &service.title_fa,
+                    &task,
+                    &index,
+                    &inquiry.provider_agency,
+                    inquiry.data_need_ref.as_deref().unwrap_or(""),
+                    &standing,
+                    inquiry.need.as_deref().unwrap_or(""),
+                    &reason,
+                    &joined(&inquiry.offered_by_nobody),
+                ],
+            );
+        }
+    }
+    out
 }
 
 const BOARD_HEADER: [&str; 16] = [
@@ -359,14 +437,100 @@ mod tests {
         assert_eq!(
             &lines[1..],
             [
-                "total,,,,,,,,,,,,,1,0,0,2",
-                "cell,,A,B,,,,,,,,,,1,0,0,0",
-                "match,,A,B,A/needs/0,نیاز,B/offers/0,عرضه,data_items,x,,full,,,,,",
-                "unmatched_need,,A,unknown,A/needs/1,نیاز,,,,y,provider_unknown,,,,,,",
-                "unmatched_need,,C,unknown,C/needs/0,نیاز,,,,y,provider_unknown,,,,,,",
-                "unused_offer,,any_with_legal_basis,B,,,B/offers/1,عرضه,,z,,,,,,,",
-                "duplicate_need,1,A,unknown,A/needs/1,,,,,y,,,,,,,",
-                "duplicate_need,1,C,unknown,C/needs/0,,,,,y,,,,,,,",
+                "total,,,,,,,,,,,,,1,0,0,2,,",
+                "cell,,A,B,,,,,,,,,,1,0,0,0,,",
+                "match,,A,B,A/needs/0,نیاز,B/offers/0,عرضه,data_items,x,,full,,,,,,,",
+                "unmatched_need,,A,unknown,A/needs/1,نیاز,,,,y,provider_unknown,,,,,,,,",
+                "unmatched_need,,C,unknown,C/needs/0,نیاز,,,,y,provider_unknown,,,,,,,,",
+                "unused_offer,,any_with_legal_basis,B,,,B/offers/1,عرضه,,z,,,,,,,,,",
+                "duplicate_need,1,A,unknown,A/needs/1,,,,,y,,,,,,,,,",
+                "duplicate_need,1,C,unknown,C/needs/0,,,,,y,,,,,,,,,",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_providers_answer_is_in_the_rows_of_its_need() {
+        use crate::reports::confirmations::{Answer, apply_confirmations};
+        let need = |item: &str| serde_json::json!({"title": "نیاز", "provider_agency": "B", "data_items": [{"name": item}], "lookup_keys": ["other"]});
+        let offer = serde_json::json!({"title": "عرضه", "consumer_agencies": ["A"], "data_items": [{"name": "x"}], "lookup_keys": ["other"]});
+        let inventories = vec![
+            (
+                "A".to_string(),
+                serde_json::json!({"needs": [need("x"), need("q")], "offers": []}),
+            ),
+            (
+                "B".to_string(),
+                serde_json::json!({"needs": [], "offers": [offer]}),
+            ),
+        ];
+        let mut matrix = super::super::build_matrix(&[], &inventories, &Default::default());
+        let answer =
+            |need: &str, state, conditions: Option<&str>, law: Option<serde_json::Value>| Answer {
+                provider: "B".into(),
+                need: need.into(),
+                confirmation: Confirmation {
+                    state,
+                    round: uuid::Uuid::nil(),
+                    interface: None,
+                    available_from: None,
+                    conditions: conditions.map(str::to_string),
+                    legal_reason: law,
+                },
+            };
+        let law = serde_json::json!({"law_title": "قانون مدیریت داده‌ها", "article": "ماده ۷"});
+        apply_confirmations(
+            &mut matrix,
+            &[
+                answer(
+                    "A/needs/0",
+                    ConfirmationState::Conditional,
+                    Some("فقط استعلام"),
+                    None,
+                ),
+                answer("A/needs/1", ConfirmationState::Declined, None, Some(law)),
+            ],
+        );
+        let text = matrix_csv(&matrix);
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("match,") || l.starts_with("unmatched_need,"))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                "match,,A,B,A/needs/0,نیاز,B/offers/0,عرضه,data_items,x,,full,,,,,,conditional,فقط استعلام",
+                "unmatched_need,,A,B,A/needs/1,نیاز,,,,q,no_matching_offer,,,,,,,declined,قانون مدیریت داده‌ها، ماده ۷",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_services_table_has_a_row_per_inquiry() {
+        let report: ServicesReport = serde_json::from_value(serde_json::json!({
+            "cards_case": "0190f000-0000-7000-8000-000000000001",
+            "inventory_case": "0190f000-0000-7000-8000-000000000002",
+            "services_checked": 3,
+            "services": [{
+                "agency": "IRICA",
+                "task": "0190f000-0000-7000-8000-000000000003",
+                "service_code": "IRICA-A",
+                "title_fa": "ترخیص کالا, وارداتی",
+                "inquiries": [
+                    {"index": 0, "provider_agency": "INSO", "data_need_ref": "IRICA/needs/0", "standing": "need_unmet", "need": "IRICA/needs/0", "reason": "no_matching_offer"},
+                    {"index": 2, "provider_agency": "SSAA", "data_need_ref": null, "standing": "items_offered_by_nobody", "offered_by_nobody": ["سوابق بازرسی", "نشانی"]}
+                ]
+            }]
+        }))
+        .unwrap();
+        let text = services_csv(&report);
+        let lines: Vec<&str> = text.trim_start_matches(BOM).lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "agency,service_code,title_fa,task,inquiry,provider_agency,data_need_ref,standing,need,reason,offered_by_nobody",
+                "IRICA,IRICA-A,\"ترخیص کالا, وارداتی\",0190f000-0000-7000-8000-000000000003,0,INSO,IRICA/needs/0,need_unmet,IRICA/needs/0,no_matching_offer,",
+                "IRICA,IRICA-A,\"ترخیص کالا, وارداتی\",0190f000-0000-7000-8000-000000000003,2,SSAA,,items_offered_by_nobody,,,سوابق بازرسی | نشانی",
             ]
         );
     }

@@ -321,11 +321,11 @@ async fn the_matrix_says_how_well_each_need_is_met(db: TestDb) {
     assert_eq!(status, 200);
     let text = csv_text(&kind, &bytes);
     assert!(
-        text.contains("\r\ntotal,,,,,,,,,,,,,3,0,0,11\r\n"),
+        text.contains("\r\ntotal,,,,,,,,,,,,,3,0,0,11,,\r\n"),
         "{text}"
     );
     assert!(
-        text.contains("\r\ncell,,IRICA,MIMT,,,,,,,,,,2,0,0,0\r\n"),
+        text.contains("\r\ncell,,IRICA,MIMT,,,,,,,,,,2,0,0,0,,\r\n"),
         "{text}"
     );
     assert!(

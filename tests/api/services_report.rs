@@ -130,6 +130,42 @@ async fn services_citing_unmet_needs_are_at_risk(db: TestDb) {
         "INSO's statistics are open to anyone"
     );
 
+    // The same report as CSV, for spreadsheet tools: one row per inquiry listed.
+    let response = w
+        .app
+        .call(
+            Method::GET,
+            &format!("{}&format=csv", path(&w.first)),
+            Some(&w.secretariat),
+            None,
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let text = response.text().await.unwrap();
+    let rows: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        rows[0],
+        "agency,service_code,title_fa,task,inquiry,provider_agency,data_need_ref,standing,need,reason,offered_by_nobody"
+    );
+    let inquiries: usize = services
+        .iter()
+        .map(|s| s["inquiries"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(rows.len(), 1 + inquiries, "{text}");
+    assert!(rows[1].starts_with("IRICA,IRICA-A,"), "{text}");
+    assert!(
+        rows[1].ends_with(",need_unmet,IRICA/needs/0,no_matching_offer,وضعیت پروانه"),
+        "{text}"
+    );
+    assert!(
+        text.contains(",items_offered_by_nobody,,,سوابق بازرسی"),
+        "{text}"
+    );
+
     // Once INSO offers the licence status to IRICA, IRICA-A is no longer at risk.
     let later = w.app.get(&path(&w.second), &w.secretariat).await;
     assert_eq!(codes(&later), ["IRICA-B", "MIMT-C"]);
@@ -154,6 +190,10 @@ async fn the_services_report_refuses_bad_input(db: TestDb) {
         (format!("{base}?cards={cards}&inventory={missing}"), 404),
         (format!("{base}?cards={first}&inventory={first}"), 422),
         (format!("{base}?cards={cards}&inventory={cards}"), 422),
+        (
+            format!("{base}?cards={cards}&inventory={first}&format=xml"),
+            400,
+        ),
     ];
     for (path, expected) in refusals {
         let response = w
