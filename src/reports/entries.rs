@@ -91,7 +91,7 @@ pub struct Profile {
     pub keys: Vec<LookupKey>,
     /// The agency whose entry it is.
     pub agency: AgencyKey,
-    /// A need's provider (`None`: `unknown`); an offer's is its agency.
+    /// A need's provider (`None`: `unknown`); an offer has none (it is its `agency`).
     pub provider: Option<AgencyKey>,
     /// An offer's consumers, sorted (`None`: any agency with a legal basis; a need has none).
     pub consumers: Option<Vec<AgencyKey>>,
@@ -301,16 +301,15 @@ impl<'c, 'v> Keys<'c, 'v> {
             }
             _ => UNKNOWN_PROVIDER.into(),
         };
+        let (lookup_keys, data_items) = self.compared(keys, items, &mut profile);
         let entry = NeedEntry {
             reference: self.reference(agency, "needs", index),
             agency: agency.clone(),
             title: text(title),
             provider_agency,
-            lookup_keys: self.lookup_keys_of(keys, &mut profile),
-            data_items: self.data_items_of(items, &mut profile),
+            data_items,
+            lookup_keys,
         };
-        profile.keys.sort_unstable();
-        profile.keys.dedup();
         (entry, profile)
     }
 
@@ -333,7 +332,6 @@ impl<'c, 'v> Keys<'c, 'v> {
         );
         let mut profile = Profile {
             agency: *agency_key,
-            provider: Some(*agency_key),
             ..Profile::default()
         };
         let consumer_agencies = match consumers {
@@ -351,20 +349,34 @@ impl<'c, 'v> Keys<'c, 'v> {
             }
             _ => Consumers::Any(ANY_CONSUMER.into()),
         };
+        let (lookup_keys, data_items) = self.compared(keys, items, &mut profile);
         let entry = OfferEntry {
             reference: self.reference(agency, "offers", index),
             agency: agency.clone(),
             title: text(title),
             consumer_agencies,
-            lookup_keys: self.lookup_keys_of(keys, &mut profile),
-            data_items: self.data_items_of(items, &mut profile),
+            data_items,
+            lookup_keys,
             authoritative_master: register["is_authoritative_master"]
                 .as_bool()
                 .unwrap_or(false),
         };
+        (entry, profile)
+    }
+
+    /// An entry's lookup keys and data item names as shown, each added to `profile` as what
+    /// it is compared as; the profile's lookup keys left sorted, without repeats.
+    fn compared(
+        &mut self,
+        keys: &'v Value,
+        items: &'v Value,
+        profile: &mut Profile,
+    ) -> (Vec<Text>, Vec<Text>) {
+        let lookup_keys = self.lookup_keys_of(keys, profile);
+        let data_items = self.data_items_of(items, profile);
         profile.keys.sort_unstable();
         profile.keys.dedup();
-        (entry, profile)
+        (lookup_keys, data_items)
     }
 
     /// The entry's lookup keys as shown (lowercased), each but `other` added to `profile`.
