@@ -13,7 +13,7 @@ mod baseline;
 #[path = "matrix_build/generate.rs"]
 mod generate;
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -21,7 +21,7 @@ use daftar::reports::build_matrix;
 use daftar::reports::catalogue_index::CatalogueIndex;
 use serde_json::Value;
 
-/// The system allocator, counting while [`COUNTING`] is set: bytes allocated in all, bytes
+/// The allocator of the `daftar` binary (mimalloc), counting while [`COUNTING`] is set: bytes allocated in all, bytes
 /// live now and at most. Only the first run of each measurement counts; the timed runs
 /// after it do not pay for the counting.
 struct Counting;
@@ -35,20 +35,20 @@ static PEAK: AtomicUsize = AtomicUsize::new(0);
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if !COUNTING.load(Ordering::Relaxed) {
-            return unsafe { System.alloc(layout) };
+            return unsafe { mimalloc::MiMalloc.alloc(layout) };
         }
         ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
         let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
         PEAK.fetch_max(live, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         if !COUNTING.load(Ordering::Relaxed) {
-            return unsafe { System.dealloc(ptr, layout) };
+            return unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) };
         }
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
     }
 }
 

@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc rather than glibc's allocator: building the exchange matrix and the copies a
+/// command makes are mostly small allocations, freed as often on another thread as on the
+/// one that made them (BENCHMARKS.md, "Building the exchange matrix").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     daftar::telemetry::init();

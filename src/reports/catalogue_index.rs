@@ -3,18 +3,18 @@
 //! the secretariat) lives above; it builds one of these from its current state. An empty index
 //! leaves the matrix matching on names alone.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::normalise::match_key;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CatalogueIndex {
     /// Every id an item has had (an id merged away included) → the item's id now.
-    ids: HashMap<String, String>,
+    ids: FxHashMap<String, String>,
     /// The match key of every name and synonym → the item's id.
-    names: HashMap<String, String>,
+    names: FxHashMap<String, String>,
     /// Items that are identifiers → the lookup key each stands for.
-    lookup_keys: HashMap<String, String>,
+    lookup_keys: FxHashMap<String, String>,
     /// The catalogue version this was built from: part of a cached matrix's key.
     pub version: u64,
 }

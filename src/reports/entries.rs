@@ -10,6 +10,10 @@ use super::catalogue_index::CatalogueIndex;
 use super::normalise::{identifier_of_key, push_match_key};
 pub use super::text::Text;
 
+mod parts;
+
+pub use parts::{Read, read};
+
 /// The provider a submitter names when it does not know who holds the data.
 pub const UNKNOWN_PROVIDER: &str = "unknown";
 /// The consumers of an offer open to any agency with a legal basis.
@@ -256,8 +260,14 @@ impl<'c, 'v> Keys<'c, 'v> {
         if let Some(known) = self.codes.get(code) {
             return known.clone();
         }
-        let trimmed = code.trim();
-        let known = match self.agencies.get_key_value(trimmed) {
+        let known = self.agency(code.trim());
+        self.codes.insert(code, known.clone());
+        known
+    }
+
+    /// A trimmed agency code, shared, and its number.
+    fn agency(&mut self, trimmed: &str) -> (Text, AgencyKey) {
+        match self.agencies.get_key_value(trimmed) {
             Some((text, &key)) => (text.clone(), key),
             None => {
                 let key = self.agencies.len() as AgencyKey;
@@ -265,9 +275,7 @@ impl<'c, 'v> Keys<'c, 'v> {
                 self.agencies.insert(text.clone(), key);
                 (text, key)
             }
-        };
-        self.codes.insert(code, known.clone());
-        known
+        }
     }
 
     /// `AGENCY/LIST/INDEX`.
@@ -357,7 +365,7 @@ impl<'c, 'v> Keys<'c, 'v> {
             consumer_agencies,
             data_items,
             lookup_keys,
-            authoritative_master: register["is_authoritative_master"]
+            authoritative_master: members(register, ["is_authoritative_master"])[0]
                 .as_bool()
                 .unwrap_or(false),
         };
@@ -445,19 +453,32 @@ impl<'c, 'v> Keys<'c, 'v> {
             if let Some(lookup) = catalogue.lookup_key_of(id) {
                 return Resolved::LookupKey(self.lookup_key(lookup));
             }
-            let items = &mut self.catalogue_items;
-            let key = self.by_catalogue_id.entry(id);
-            return Resolved::Item(*key.or_insert_with(|| Self::next_item(items, true)));
+            return Resolved::Item(self.catalogue_item(id));
         }
         if let Some(lookup) = identifier_of_key(&self.folded) {
             return Resolved::LookupKey(self.lookup_key(lookup));
         }
-        if let Some(&key) = self.by_name.get(self.folded.as_str()) {
-            return Resolved::Item(key);
+        let folded = std::mem::take(&mut self.folded);
+        let key = self.named_item(&folded);
+        self.folded = folded;
+        Resolved::Item(key)
+    }
+
+    /// The number of catalogue item `id`.
+    fn catalogue_item(&mut self, id: &'c str) -> ItemKey {
+        let items = &mut self.catalogue_items;
+        let key = self.by_catalogue_id.entry(id);
+        *key.or_insert_with(|| Self::next_item(items, true))
+    }
+
+    /// The number of the item compared by the match key `folded`.
+    fn named_item(&mut self, folded: &str) -> ItemKey {
+        if let Some(&key) = self.by_name.get(folded) {
+            return key;
         }
         let key = Self::next_item(&mut self.catalogue_items, false);
-        self.by_name.insert(self.folded.clone(), key);
-        Resolved::Item(key)
+        self.by_name.insert(folded.to_string(), key);
+        key
     }
 }
 

@@ -1,7 +1,8 @@
 //! The inter-agency data-exchange matrix, built from accepted inventories (pure: no I/O).
 //!
 //! Input: one accepted `data-exchange-inventory` document per agency, as `(agency, data)`
-//! (a later pair for the same agency replaces an earlier one), the case's participants, and
+//! (a later pair for the same agency — the same code, surrounding spaces aside — replaces an
+//! earlier one), the case's participants, and
 //! the catalogue of data items. Output: [`ExchangeMatrix`]. Everything is ordered by agency
 //! code, then by position in the submission, so the same inventories always give the same
 //! matrix. Names are shown as submitted (trimmed), never in their folded spelling.
@@ -46,7 +47,7 @@ use serde_json::Value;
 use super::catalogue_index::CatalogueIndex;
 use super::duplicates::{Duplicate, duplicates};
 use super::entries::{
-    AgencyKey, Keys, NeedEntry, OfferEntry, Profile, Text, UNKNOWN_PROVIDER, listed,
+    AgencyKey, NeedEntry, OfferEntry, Profile, Read, Text, UNKNOWN_PROVIDER, read,
 };
 use crate::forms::is_nil_return;
 
@@ -168,28 +169,30 @@ pub fn build_matrix<V: std::borrow::Borrow<Value>>(
     inventories: &[(String, V)],
     catalogue: &CatalogueIndex,
 ) -> ExchangeMatrix {
+    build(participants, inventories, catalogue, None)
+}
+
+/// [`build_matrix`], with the inventories read in two parts or one as `split` says (`None`:
+/// as their size says).
+fn build<V: std::borrow::Borrow<Value>>(
+    participants: &[String],
+    inventories: &[(String, V)],
+    catalogue: &CatalogueIndex,
+    split: Option<bool>,
+) -> ExchangeMatrix {
     let by_agency: BTreeMap<&str, &Value> = inventories
         .iter()
-        .map(|(agency, data)| (agency.as_str(), data.borrow()))
+        .map(|(agency, data)| (agency.trim(), data.borrow()))
         .collect();
-    let mut keys = Keys::new(catalogue);
-    let (mut needs, mut need_profiles) = (Vec::new(), Vec::new());
-    let (mut offers, mut offer_profiles) = (Vec::new(), Vec::new());
-    let mut submitters = Vec::with_capacity(by_agency.len());
-    for (&agency, data) in &by_agency {
-        let agency = keys.code(agency);
-        submitters.push(agency.1);
-        for (index, need) in listed(data, "needs").iter().enumerate() {
-            let (need, profile) = keys.need(&agency, index, need);
-            needs.push(need);
-            need_profiles.push(profile);
-        }
-        for (index, offer) in listed(data, "offers").iter().enumerate() {
-            let (offer, profile) = keys.offer(&agency, index, offer);
-            offers.push(offer);
-            offer_profiles.push(profile);
-        }
-    }
+    let inventories: Vec<(&str, &Value)> = by_agency.iter().map(|(&a, &d)| (a, d)).collect();
+    let Read {
+        keys,
+        needs,
+        need_profiles,
+        offers,
+        offer_profiles,
+        submitters,
+    } = read(catalogue, &inventories, split);
     let mut submitted = vec![false; keys.agency_count()];
     submitters
         .into_iter()

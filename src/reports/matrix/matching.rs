@@ -3,11 +3,13 @@
 //! item alone for the candidates. A need looks at the few offers that share something with
 //! it, not at all of them: 31 agencies × 500 offers would be 15 500 comparisons per need.
 
+use std::ops::Range;
+
 use rustc_hash::FxHashMap;
 
 use super::{Basis, Match, Quality, Reason};
 use crate::reports::entries::{
-    AgencyKey, ItemKey, Keys, LookupKey, NeedEntry, OfferEntry, Profile, Text,
+    AgencyKey, Keys, LookupKey, NeedEntry, OfferEntry, Profile, Text,
 };
 
 /// What the rule found for one need: matches (offer index, match) in offer order, or why
@@ -21,16 +23,17 @@ pub struct Index<'a> {
     offers: &'a [OfferEntry],
     profiles: &'a [Profile],
     keys: &'a Keys<'a, 'a>,
-    /// (provider, item) → the provider's offers carrying it, in order.
-    by_provider_item: FxHashMap<(AgencyKey, ItemKey), Vec<usize>>,
     /// (provider, lookup key) → the provider's offers keyed by it, in order.
     by_provider_key: FxHashMap<(AgencyKey, LookupKey), Vec<usize>>,
     /// By item: every offer carrying it, in order.
     by_item: Vec<Vec<usize>>,
+    /// By agency: the range of its offers. The offers come grouped by agency, so a
+    /// provider's offers carrying an item are a run of that item's list.
+    offers_of: Vec<Range<usize>>,
 }
 
 /// `lists` merged into one list in offer order, without repeats.
-fn union<'l>(lists: impl Iterator<Item = &'l Vec<usize>>) -> Vec<usize> {
+fn union<'l>(lists: impl Iterator<Item = &'l [usize]>) -> Vec<usize> {
     let mut found: Vec<usize> = lists.flatten().copied().collect();
     found.sort_unstable();
     found.dedup();
@@ -43,15 +46,19 @@ impl<'a> Index<'a> {
             offers,
             profiles,
             keys,
-            by_provider_item: FxHashMap::default(),
             by_provider_key: FxHashMap::default(),
             by_item: vec![Vec::new(); keys.item_count()],
+            offers_of: vec![0..0; keys.agency_count()],
         };
         for (i, profile) in profiles.iter().enumerate() {
             let provider = profile.agency;
+            let range = &mut index.offers_of[provider as usize];
+            if range.start == range.end {
+                *range = i..i;
+            }
+            assert_eq!(range.end, i, "the offers come grouped by agency");
+            range.end = i + 1;
             for &(item, _) in &profile.items {
-                let entry = index.by_provider_item.entry((provider, item));
-                entry.or_default().push(i);
                 index.by_item[item as usize].push(i);
             }
             for &key in &profile.keys {
@@ -73,15 +80,17 @@ impl<'a> Index<'a> {
                 profile
                     .keys
                     .iter()
-                    .filter_map(|&key| self.by_provider_key.get(&(provider, key))),
+                    .filter_map(|&key| self.by_provider_key.get(&(provider, key)))
+                    .map(Vec::as_slice),
             )
         } else {
-            union(
-                profile
-                    .items
-                    .iter()
-                    .filter_map(|&(item, _)| self.by_provider_item.get(&(provider, item))),
-            )
+            let theirs = &self.offers_of[provider as usize];
+            union(profile.items.iter().map(|&(item, _)| {
+                let carrying = &self.by_item[item as usize];
+                let from = carrying.partition_point(|&i| i < theirs.start);
+                let to = from + carrying[from..].partition_point(|&i| i < theirs.end);
+                &carrying[from..to]
+            }))
         }
     }
 
@@ -140,7 +149,7 @@ impl<'a> Index<'a> {
             profile
                 .items
                 .iter()
-                .map(|&(item, _)| &self.by_item[item as usize]),
+                .map(|&(item, _)| self.by_item[item as usize].as_slice()),
         );
         found.retain(|&i| self.profiles[i].agency != profile.agency);
         found

@@ -265,7 +265,7 @@ fn a_provider_without_an_accepted_inventory_is_named_as_the_reason() {
         vec![],
     )];
     let participants = vec!["CPPO".to_string(), "ICG".to_string()];
-    let m = build_matrix(&participants, &inventories, &CatalogueIndex::default());
+    let m = built(&participants, &inventories, &CatalogueIndex::default());
     assert_eq!(
         unmatched(&m),
         [(

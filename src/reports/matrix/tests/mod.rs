@@ -29,7 +29,20 @@ pub(super) fn inventory(agency: &str, needs: Vec<Value>, offers: Vec<Value>) -> 
 
 pub(super) fn build(inventories: Vec<(String, Value)>) -> ExchangeMatrix {
     let participants: Vec<String> = inventories.iter().map(|(a, _)| a.clone()).collect();
-    build_matrix(&participants, &inventories, &CatalogueIndex::default())
+    built(&participants, &inventories, &CatalogueIndex::default())
+}
+
+/// [`build_matrix`], checked to give the same matrix whether the inventories are read in
+/// one part or in two (on two threads, numbered apart, then renumbered).
+pub(super) fn built(
+    participants: &[String],
+    inventories: &[(String, Value)],
+    catalogue: &CatalogueIndex,
+) -> ExchangeMatrix {
+    let whole = super::build(participants, inventories, catalogue, Some(false));
+    let parts = super::build(participants, inventories, catalogue, Some(true));
+    assert_eq!(whole, parts, "read in two parts, the inventories give another matrix");
+    whole
 }
 
 pub(super) fn matched(m: &ExchangeMatrix) -> Vec<(String, String, Basis)> {

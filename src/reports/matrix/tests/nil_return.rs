@@ -12,7 +12,7 @@ fn an_accepted_nil_return_is_an_answer_with_no_cells() {
             json!({"nothing_to_declare": {"reason": "سامانه‌ای نداریم"}}),
         ),
     ];
-    let m = build_matrix(&participants, &inventories, &CatalogueIndex::default());
+    let m = built(&participants, &inventories, &CatalogueIndex::default());
     let summary = |code: &str| m.agencies.iter().find(|a| a.code == code).unwrap();
     let nocr = summary("NOCR");
     assert!(nocr.inventory_accepted && nocr.nothing_to_declare);

@@ -190,7 +190,7 @@ fn catalogue_items_meet_through_ids_synonyms_and_former_ids() {
             ]}),
         ),
     ];
-    let m = build_matrix(&["IRICA".to_string()], &inventories, &catalogue());
+    let m = built(&["IRICA".to_string()], &inventories, &catalogue());
     let found: Vec<(&str, Basis, Quality, Vec<String>)> = m.cells[0]
         .matched
         .iter()
@@ -226,7 +226,7 @@ fn catalogue_items_meet_through_ids_synonyms_and_former_ids() {
     );
     assert_eq!(m.cells[0].matched[1].lookup_keys, ["iran_code"]);
     // Without the catalogue «اعتبار کارت» meets nothing, and «کد کالا» is an item.
-    let plain = build_matrix(
+    let plain = built(
         &["IRICA".to_string()],
         &inventories,
         &CatalogueIndex::default(),

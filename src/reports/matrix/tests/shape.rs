@@ -144,7 +144,7 @@ fn order_of_inventories_does_not_matter_and_a_later_one_replaces_an_earlier() {
     );
     let forward = build(vec![a.clone(), old.clone(), b.clone()]);
     let participants: Vec<String> = vec!["ICG".into(), "CPPO".into()];
-    let backward = build_matrix(&participants, &[old, b, a], &CatalogueIndex::default());
+    let backward = built(&participants, &[old, b, a], &CatalogueIndex::default());
     assert_eq!(forward, backward);
     assert_eq!(matched(&forward).len(), 1);
 }
