@@ -128,9 +128,9 @@ fn confirmation(c: &Confirmation) -> (&'static str, String) {
 }
 
 /// Lists inside a cell are joined with « | ».
-fn joined<T: AsRef<str>>(items: &[T]) -> String {
+fn joined<'a, T: AsRef<str> + 'a>(items: impl IntoIterator<Item = &'a T>) -> String {
     let mut out = String::new();
-    for (at, item) in items.iter().enumerate() {
+    for (at, item) in items.into_iter().enumerate() {
         if at > 0 {
             out.push_str(" | ");
         }
@@ -239,7 +239,7 @@ fn unmatched_rows(matrix: &ExchangeMatrix, out: &mut String) {
             need_title: &u.need.title,
             offer_ref: joined(&u.candidates),
             offer_title: &key_offers,
-            data_items: joined(&u.need.data_items),
+            data_items: joined(u.need.data_items.iter()),
             detail: reason.as_str().unwrap_or(""),
             confirmation: u.confirmation.as_deref(),
             ..Default::default()

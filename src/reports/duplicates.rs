@@ -39,18 +39,21 @@ pub struct Duplicate {
     pub data_items: Vec<Text>,
 }
 
+/// The duplicates among `needs` and `offers`; `items`: how many data items their profiles
+/// number (every [`ItemKey`] is below it).
 pub fn duplicates(
     needs: &[NeedEntry],
     need_profiles: &[Profile],
     offers: &[OfferEntry],
     offer_profiles: &[Profile],
+    items: usize,
 ) -> Vec<Duplicate> {
     let need_agencies: Vec<&Text> = needs.iter().map(|n| &n.agency).collect();
     let need_names: Vec<&[Text]> = needs.iter().map(|n| &n.data_items[..]).collect();
     let offer_names: Vec<&[Text]> = offers.iter().map(|o| &o.data_items[..]).collect();
     let need_groups = need_groups(need_profiles);
     let offer_agencies: Vec<&Text> = offers.iter().map(|o| &o.agency).collect();
-    let offer_groups = offer_groups(offer_profiles);
+    let offer_groups = offer_groups(offer_profiles, items);
     let mut found = Vec::new();
     for group in need_groups {
         if let Some(mut duplicate) = report(&group, &need_agencies, &need_names, need_profiles) {
@@ -86,23 +89,29 @@ fn need_groups(profiles: &[Profile]) -> Vec<Vec<usize>> {
 /// Offers sharing at least two items, or every item of an offer that has one: the shared
 /// items of each pair are counted through the offers listed under each item, so only pairs
 /// that share something are looked at.
-fn offer_groups(profiles: &[Profile]) -> Vec<Vec<usize>> {
+fn offer_groups(profiles: &[Profile], items: usize) -> Vec<Vec<usize>> {
     let mut sets = DisjointSets::new(profiles.len());
-    let mut by_item: FxHashMap<ItemKey, Vec<usize>> = FxHashMap::default();
+    let mut by_item: Vec<Vec<usize>> = vec![Vec::new(); items];
     for (i, profile) in profiles.iter().enumerate() {
         for &(item, _) in &profile.items {
-            by_item.entry(item).or_default().push(i);
+            by_item[item as usize].push(i);
         }
     }
-    let mut shared: FxHashMap<usize, usize> = FxHashMap::default();
+    // How many items each later offer shares with the one at hand, and which offers those
+    // are (the counts are put back to zero after each offer).
+    let mut shared = vec![0u32; profiles.len()];
+    let mut met: Vec<usize> = Vec::new();
     for (i, profile) in profiles.iter().enumerate() {
-        shared.clear();
         for (item, _) in &profile.items {
-            for &j in by_item[item].iter().filter(|&&j| j > i) {
-                *shared.entry(j).or_default() += 1;
+            for &j in by_item[*item as usize].iter().filter(|&&j| j > i) {
+                if shared[j] == 0 {
+                    met.push(j);
+                }
+                shared[j] += 1;
             }
         }
-        for (&j, &count) in &shared {
+        for j in met.drain(..) {
+            let count = std::mem::take(&mut shared[j]) as usize;
             let wanted = profile.items.len().min(profiles[j].items.len()).clamp(1, 2);
             if count >= wanted {
                 sets.join(i, j);
@@ -156,11 +165,13 @@ fn report(
     names: &[&[Text]],
     profiles: &[Profile],
 ) -> Option<Duplicate> {
-    let mut agencies: Vec<Text> = group.iter().map(|&i| agency_of[i].clone()).collect();
-    agencies.dedup();
-    if agencies.len() < 2 {
+    // Most groups are one entry, or entries of one agency: nothing to report.
+    let first = agency_of[group[0]];
+    if group.iter().all(|&i| agency_of[i] == first) {
         return None;
     }
+    let mut agencies: Vec<Text> = group.iter().map(|&i| agency_of[i].clone()).collect();
+    agencies.dedup();
     // An item counts when entries of two different agencies in the group both have it; it
     // is named where it first appears.
     struct Seen<'a> {

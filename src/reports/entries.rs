@@ -2,13 +2,15 @@
 //! each: its data items by catalogue item or match key, and its lookup keys. The documents passed the form's
 //! schema at submission, so missing fields are read as empty rather than refused.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalogue_index::CatalogueIndex;
 use super::normalise::{identifier_of_key, push_match_key};
-pub use super::text::Text;
+pub use super::text::{Names, Text};
 
 mod parts;
 
@@ -30,8 +32,9 @@ pub struct NeedEntry {
     pub agency: Text,
     pub title: Text,
     pub provider_agency: Text,
-    /// Item names as submitted (trimmed: see [`shown`](super::normalise::shown)).
-    pub data_items: Vec<Text>,
+    /// Item names as submitted (trimmed: see [`shown`](super::normalise::shown)), shared
+    /// with the matches that name them.
+    pub data_items: Arc<[Text]>,
     pub lookup_keys: Vec<Text>,
 }
 
@@ -114,21 +117,20 @@ impl Profile {
     }
 
     /// The shared items, named as `self` names them (`names`: its entry's `data_items`).
-    pub fn shared_items(&self, names: &[Text], other: &Profile) -> Vec<Text> {
-        self.items
-            .iter()
-            .filter(|(key, _)| other.has(*key))
-            .map(|(_, at)| names[*at].clone())
-            .collect()
+    pub fn shared_items(&self, names: &Arc<[Text]>, other: &Profile) -> Names {
+        self.picked(names, |key| other.has(key))
     }
 
     /// `self`'s items that `other` lacks, named as `self` names them.
-    pub fn missing_items(&self, names: &[Text], other: &Profile) -> Vec<Text> {
-        self.items
-            .iter()
-            .filter(|(key, _)| !other.has(*key))
-            .map(|(_, at)| names[*at].clone())
-            .collect()
+    pub fn missing_items(&self, names: &Arc<[Text]>, other: &Profile) -> Names {
+        self.picked(names, |key| !other.has(key))
+    }
+
+    /// The names of the items that `pick` picks, in `names`' order.
+    fn picked(&self, names: &Arc<[Text]>, pick: impl Fn(ItemKey) -> bool) -> Names {
+        // An item is named once in `items`, at its first place in `names`: increasing.
+        let positions = self.items.iter().filter(|(key, _)| pick(*key));
+        Names::picked(names, positions.map(|&(_, at)| at))
     }
 
     /// Whether a shared item is a catalogue item.
@@ -158,10 +160,11 @@ pub struct Keys<'c, 'v> {
     catalogue: &'c CatalogueIndex,
     by_name: FxHashMap<String, ItemKey>,
     by_catalogue_id: FxHashMap<&'c str, ItemKey>,
-    /// Data item names as submitted: the name as shown and, for an item without a
-    /// `catalogue_id`, what it resolves to. Agencies type the same item the same way far
-    /// more often than not.
-    names: FxHashMap<&'v str, (Text, Option<Resolved>)>,
+    /// Data item names as submitted, each shared, with the name as shown and, for an item
+    /// without a `catalogue_id`, what it resolves to. Agencies type the same item the same
+    /// way far more often than not. (The key is the shared name itself, so finding it and
+    /// counting one more reference to it touch the same memory.)
+    names: FxHashMap<Text, Named>,
     /// Agency codes as submitted, and trimmed: each shared, and numbered.
     codes: FxHashMap<&'v str, (Text, AgencyKey)>,
     agencies: FxHashMap<Text, AgencyKey>,
@@ -175,6 +178,14 @@ pub struct Keys<'c, 'v> {
     folded: String,
     word: Vec<char>,
     reference: String,
+}
+
+/// A data item name as submitted, in [`Keys`]'s table of them.
+struct Named {
+    /// The name as shown, when it is not the name as submitted (which had spaces around it).
+    shown: Option<Text>,
+    /// What it resolves to, when it was submitted without a `catalogue_id`.
+    resolved: Option<Resolved>,
 }
 
 /// What a submitted data item is compared as.
@@ -315,7 +326,7 @@ impl<'c, 'v> Keys<'c, 'v> {
             agency: agency.clone(),
             title: text(title),
             provider_agency,
-            data_items,
+            data_items: data_items.into(),
             lookup_keys,
         };
         (entry, profile)
@@ -415,21 +426,35 @@ impl<'c, 'v> Keys<'c, 'v> {
             let [name, catalogue_id] = members(item, ["name", "catalogue_id"]);
             let submitted = name.as_str().unwrap_or_default();
             let catalogue_id = catalogue_id.as_str();
-            let (name, resolved) = match self.names.get(submitted) {
-                Some((name, Some(resolved))) if catalogue_id.is_none() => (name.clone(), *resolved),
+            let known = self.names.get_key_value(submitted).map(|(key, named)| {
+                let shown = named.shown.as_ref().unwrap_or(key);
+                (shown.clone(), named.resolved)
+            });
+            let (name, resolved) = match known {
+                Some((name, Some(resolved))) if catalogue_id.is_none() => (name, resolved),
                 Some((name, _)) => {
-                    let name = name.clone();
                     let resolved = self.resolve(submitted, catalogue_id);
-                    if catalogue_id.is_none() {
-                        self.names.insert(submitted, (name.clone(), Some(resolved)));
+                    if let Some(named) = self.names.get_mut(submitted)
+                        && catalogue_id.is_none()
+                    {
+                        named.resolved = Some(resolved);
                     }
                     (name, resolved)
                 }
                 None => {
-                    let name: Text = submitted.trim().into();
+                    let key = Text::from(submitted);
+                    let trimmed = submitted.trim();
+                    let shown = (trimmed.len() < submitted.len()).then(|| Text::from(trimmed));
+                    let name = shown.clone().unwrap_or_else(|| key.clone());
                     let resolved = self.resolve(submitted, catalogue_id);
-                    let cached = catalogue_id.is_none().then_some(resolved);
-                    self.names.insert(submitted, (name.clone(), cached));
+                    let resolved_as = catalogue_id.is_none().then_some(resolved);
+                    self.names.insert(
+                        key,
+                        Named {
+                            shown,
+                            resolved: resolved_as,
+                        },
+                    );
                     (name, resolved)
                 }
             };

@@ -47,7 +47,7 @@ use serde_json::Value;
 use super::catalogue_index::CatalogueIndex;
 use super::duplicates::{Duplicate, duplicates};
 use super::entries::{
-    AgencyKey, NeedEntry, OfferEntry, Profile, Read, Text, UNKNOWN_PROVIDER, read,
+    AgencyKey, Names, NeedEntry, OfferEntry, Profile, Read, Text, UNKNOWN_PROVIDER, read,
 };
 use crate::forms::is_nil_return;
 
@@ -99,9 +99,9 @@ pub struct Match {
     pub on: Basis,
     pub quality: Quality,
     /// The need's data items the offer does not carry, named as the need names them.
-    pub missing_items: Vec<Text>,
+    pub missing_items: Names,
     /// The shared data items, named as the need names them.
-    pub data_items: Vec<Text>,
+    pub data_items: Names,
     pub lookup_keys: Vec<Text>,
     /// The provider's accepted answer in a confirmation round, once there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,7 +203,13 @@ fn build<V: std::borrow::Borrow<Value>>(
     let (outcomes, (duplicates, conflicts)) = std::thread::scope(|scope| {
         let others = scope.spawn(|| {
             (
-                duplicates(&needs, &need_profiles, &offers, &offer_profiles),
+                duplicates(
+                    &needs,
+                    &need_profiles,
+                    &offers,
+                    &offer_profiles,
+                    keys.item_count(),
+                ),
                 conflicts::conflicts(&offers, &offer_profiles),
             )
         });

@@ -9,6 +9,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+mod names;
+
+pub use names::{Iter as NamesIter, Names};
+
 #[derive(
     Clone,
     Default,

@@ -79,7 +79,7 @@ fn matches(m: &ExchangeMatrix) -> Vec<String> {
                 "{} → {} on {on}, {quality}: {}",
                 x.need,
                 x.offer,
-                sorted(x.data_items.clone())
+                sorted(x.data_items.to_vec())
             )
         })
         .collect();

@@ -8,9 +8,7 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 
 use super::{Basis, Match, Quality, Reason};
-use crate::reports::entries::{
-    AgencyKey, Keys, LookupKey, NeedEntry, OfferEntry, Profile, Text,
-};
+use crate::reports::entries::{AgencyKey, Keys, LookupKey, NeedEntry, OfferEntry, Profile, Text};
 
 /// What the rule found for one need: matches (offer index, match) in offer order, or why
 /// not, with the offers that share only a lookup key (`lookup_key_only`).

@@ -38,7 +38,7 @@ fn a_shared_item_spelled_differently_meets_the_need_of_a_listed_consumer() {
     assert_eq!(cell.offers[0].reference, "MIMT/offers/0");
     // Shown as the need wrote it (Arabic ي/ك), never in the folded spelling.
     assert_eq!(cell.matched[0].data_items, ["وضعيت كارت بازرگاني"]);
-    assert_eq!(cell.needs[0].data_items, ["وضعيت كارت بازرگاني"]);
+    assert_eq!(*cell.needs[0].data_items, ["وضعيت كارت بازرگاني"]);
     assert_eq!(
         cell.offers[0].data_items,
         ["وضعیت کارت\u{200c} بازرگانی", "نام دارنده"]

@@ -41,7 +41,10 @@ pub(super) fn built(
 ) -> ExchangeMatrix {
     let whole = super::build(participants, inventories, catalogue, Some(false));
     let parts = super::build(participants, inventories, catalogue, Some(true));
-    assert_eq!(whole, parts, "read in two parts, the inventories give another matrix");
+    assert_eq!(
+        whole, parts,
+        "read in two parts, the inventories give another matrix"
+    );
     whole
 }
 
