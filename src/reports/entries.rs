@@ -2,6 +2,7 @@
 //! each: its data items by catalogue item or match key, and its lookup keys. The documents passed the form's
 //! schema at submission, so missing fields are read as empty rather than refused.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -11,6 +12,7 @@ use serde_json::Value;
 use super::catalogue_index::CatalogueIndex;
 use super::normalise::{identifier_of_key, push_match_key};
 pub use super::text::{Names, Text};
+use super::text::{Span, Writing, Written};
 
 mod parts;
 
@@ -160,11 +162,14 @@ pub struct Keys<'c, 'v> {
     catalogue: &'c CatalogueIndex,
     by_name: FxHashMap<String, ItemKey>,
     by_catalogue_id: FxHashMap<&'c str, ItemKey>,
-    /// Data item names as submitted, each shared, with the name as shown and, for an item
-    /// without a `catalogue_id`, what it resolves to. Agencies type the same item the same
-    /// way far more often than not. (The key is the shared name itself, so finding it and
-    /// counting one more reference to it touch the same memory.)
-    names: FxHashMap<Text, Named>,
+    /// Data item names as submitted: the name as shown (written) and, for an item without
+    /// a `catalogue_id`, what it resolves to. Agencies type the same item the same way far
+    /// more often than not.
+    names: FxHashMap<&'v str, Named>,
+    /// The texts of the entries read (references, titles, item names), written one after
+    /// the other; each entry's item names, in order, as one run of `item_names`.
+    writing: Writing,
+    item_names: Vec<Span>,
     /// Agency codes as submitted, and trimmed: each shared, and numbered.
     codes: FxHashMap<&'v str, (Text, AgencyKey)>,
     agencies: FxHashMap<Text, AgencyKey>,
@@ -174,16 +179,14 @@ pub struct Keys<'c, 'v> {
     catalogue_items: Vec<bool>,
     lookup_keys: FxHashMap<Text, LookupKey>,
     lookup_key_names: Vec<Text>,
-    /// Scratch space for folding names and writing references.
+    /// Scratch space for folding names.
     folded: String,
     word: Vec<char>,
-    reference: String,
 }
 
 /// A data item name as submitted, in [`Keys`]'s table of them.
 struct Named {
-    /// The name as shown, when it is not the name as submitted (which had spaces around it).
-    shown: Option<Text>,
+    shown: Span,
     /// What it resolves to, when it was submitted without a `catalogue_id`.
     resolved: Option<Resolved>,
 }
@@ -214,21 +217,25 @@ fn array(value: &Value) -> &[Value] {
 }
 
 impl<'c, 'v> Keys<'c, 'v> {
-    pub fn new(catalogue: &'c CatalogueIndex) -> Self {
+    /// Numbering for about `entries` needs and offers.
+    pub fn new(catalogue: &'c CatalogueIndex, entries: usize) -> Self {
+        // Sized ahead: growing the table of names would hash every name in it again.
+        // Agencies name a few items an entry, mostly in one another's words.
         Keys {
             catalogue,
-            by_name: FxHashMap::default(),
+            by_name: FxHashMap::with_capacity_and_hasher(entries / 2, Default::default()),
             by_catalogue_id: FxHashMap::default(),
-            names: FxHashMap::default(),
+            names: FxHashMap::with_capacity_and_hasher(entries, Default::default()),
             codes: FxHashMap::default(),
             agencies: FxHashMap::default(),
             submitted_keys: FxHashMap::default(),
             catalogue_items: Vec::new(),
             lookup_keys: FxHashMap::default(),
             lookup_key_names: Vec::new(),
+            writing: Writing::default(),
+            item_names: Vec::new(),
             folded: String::new(),
             word: Vec::new(),
-            reference: String::new(),
         }
     }
 
@@ -289,12 +296,19 @@ impl<'c, 'v> Keys<'c, 'v> {
         }
     }
 
-    /// `AGENCY/LIST/INDEX`.
-    fn reference(&mut self, agency: &str, list: &str, index: usize) -> Text {
-        use std::fmt::Write;
-        self.reference.clear();
-        let _ = write!(self.reference, "{agency}/{list}/{index}");
-        self.reference.as_str().into()
+    /// `AGENCY/LIST/INDEX`, written.
+    fn reference(&mut self, agency: &str, list: &str, index: usize) -> Span {
+        self.writing
+            .write_fmt(format_args!("{agency}/{list}/{index}"))
+    }
+
+    /// The texts written, and the entries' item names among them: each entry read so far
+    /// can be made whole ([`Texts::need`], [`Texts::offer`]). Nothing is written after it.
+    pub fn texts(&mut self) -> Texts {
+        Texts {
+            written: std::mem::take(&mut self.writing).done(),
+            item_names: std::mem::take(&mut self.item_names),
+        }
     }
 
     /// One need of `agency`'s inventory (the `index`th) and its profile.
@@ -303,7 +317,7 @@ impl<'c, 'v> Keys<'c, 'v> {
         (agency, agency_key): &(Text, AgencyKey),
         index: usize,
         need: &'v Value,
-    ) -> (NeedEntry, Profile) {
+    ) -> (Unwritten<NeedEntry>, Profile) {
         let [title, provider, items, keys] = members(
             need,
             ["title", "provider_agency", "data_items", "lookup_keys"],
@@ -321,13 +335,18 @@ impl<'c, 'v> Keys<'c, 'v> {
             _ => UNKNOWN_PROVIDER.into(),
         };
         let (lookup_keys, data_items) = self.compared(keys, items, &mut profile);
-        let entry = NeedEntry {
+        let entry = Unwritten {
             reference: self.reference(agency, "needs", index),
-            agency: agency.clone(),
-            title: text(title),
-            provider_agency,
-            data_items: data_items.into(),
-            lookup_keys,
+            title: self.writing.write(trimmed(title)),
+            data_items,
+            entry: NeedEntry {
+                reference: Text::default(),
+                agency: agency.clone(),
+                title: Text::default(),
+                provider_agency,
+                data_items: Arc::new([]),
+                lookup_keys,
+            },
         };
         (entry, profile)
     }
@@ -338,7 +357,7 @@ impl<'c, 'v> Keys<'c, 'v> {
         (agency, agency_key): &(Text, AgencyKey),
         index: usize,
         offer: &'v Value,
-    ) -> (OfferEntry, Profile) {
+    ) -> (Unwritten<OfferEntry>, Profile) {
         let [title, consumers, items, keys, register] = members(
             offer,
             [
@@ -369,16 +388,21 @@ impl<'c, 'v> Keys<'c, 'v> {
             _ => Consumers::Any(ANY_CONSUMER.into()),
         };
         let (lookup_keys, data_items) = self.compared(keys, items, &mut profile);
-        let entry = OfferEntry {
+        let entry = Unwritten {
             reference: self.reference(agency, "offers", index),
-            agency: agency.clone(),
-            title: text(title),
-            consumer_agencies,
+            title: self.writing.write(trimmed(title)),
             data_items,
-            lookup_keys,
-            authoritative_master: members(register, ["is_authoritative_master"])[0]
-                .as_bool()
-                .unwrap_or(false),
+            entry: OfferEntry {
+                reference: Text::default(),
+                agency: agency.clone(),
+                title: Text::default(),
+                consumer_agencies,
+                data_items: Vec::new(),
+                lookup_keys,
+                authoritative_master: members(register, ["is_authoritative_master"])[0]
+                    .as_bool()
+                    .unwrap_or(false),
+            },
         };
         (entry, profile)
     }
@@ -390,7 +414,7 @@ impl<'c, 'v> Keys<'c, 'v> {
         keys: &'v Value,
         items: &'v Value,
         profile: &mut Profile,
-    ) -> (Vec<Text>, Vec<Text>) {
+    ) -> (Vec<Text>, Range<usize>) {
         let lookup_keys = self.lookup_keys_of(keys, profile);
         let data_items = self.data_items_of(items, profile);
         profile.keys.sort_unstable();
@@ -419,43 +443,40 @@ impl<'c, 'v> Keys<'c, 'v> {
 
     /// The entry's data item names as shown; each item added to `profile` as what it
     /// resolves to.
-    fn data_items_of(&mut self, items: &'v Value, profile: &mut Profile) -> Vec<Text> {
-        let items = array(items);
-        let mut shown = Vec::with_capacity(items.len());
-        for (at, item) in items.iter().enumerate() {
+    fn data_items_of(&mut self, items: &'v Value, profile: &mut Profile) -> Range<usize> {
+        let from = self.item_names.len();
+        for (at, item) in array(items).iter().enumerate() {
             let [name, catalogue_id] = members(item, ["name", "catalogue_id"]);
             let submitted = name.as_str().unwrap_or_default();
             let catalogue_id = catalogue_id.as_str();
-            let known = self.names.get_key_value(submitted).map(|(key, named)| {
-                let shown = named.shown.as_ref().unwrap_or(key);
-                (shown.clone(), named.resolved)
-            });
-            let (name, resolved) = match known {
-                Some((name, Some(resolved))) if catalogue_id.is_none() => (name, resolved),
-                Some((name, _)) => {
+            let (name, resolved) = match self.names.get(submitted) {
+                Some(&Named {
+                    shown,
+                    resolved: Some(resolved),
+                }) if catalogue_id.is_none() => (shown, resolved),
+                Some(&Named { shown, .. }) => {
                     let resolved = self.resolve(submitted, catalogue_id);
-                    if let Some(named) = self.names.get_mut(submitted)
-                        && catalogue_id.is_none()
-                    {
-                        named.resolved = Some(resolved);
+                    if catalogue_id.is_none() {
+                        self.names.insert(
+                            submitted,
+                            Named {
+                                shown,
+                                resolved: Some(resolved),
+                            },
+                        );
                     }
-                    (name, resolved)
+                    (shown, resolved)
                 }
                 None => {
-                    let key = Text::from(submitted);
-                    let trimmed = submitted.trim();
-                    let shown = (trimmed.len() < submitted.len()).then(|| Text::from(trimmed));
-                    let name = shown.clone().unwrap_or_else(|| key.clone());
+                    let shown = self.writing.write(submitted.trim());
                     let resolved = self.resolve(submitted, catalogue_id);
                     let resolved_as = catalogue_id.is_none().then_some(resolved);
-                    self.names.insert(
-                        key,
-                        Named {
-                            shown,
-                            resolved: resolved_as,
-                        },
-                    );
-                    (name, resolved)
+                    let named = Named {
+                        shown,
+                        resolved: resolved_as,
+                    };
+                    self.names.insert(submitted, named);
+                    (shown, resolved)
                 }
             };
             match resolved {
@@ -463,9 +484,9 @@ impl<'c, 'v> Keys<'c, 'v> {
                 Resolved::Item(key) if !profile.has(key) => profile.items.push((key, at)),
                 Resolved::Item(_) => {}
             }
-            shown.push(name);
+            self.item_names.push(name);
         }
-        shown
+        from..self.item_names.len()
     }
 
     /// A data item resolves through the catalogue (by its `catalogue_id`, else its name),
@@ -513,6 +534,47 @@ pub fn listed<'v>(data: &'v Value, list: &str) -> &'v [Value] {
     array(&data[list])
 }
 
-fn text(value: &Value) -> Text {
-    value.as_str().unwrap_or_default().trim().into()
+fn trimmed(value: &Value) -> &str {
+    value.as_str().unwrap_or_default().trim()
+}
+
+/// An entry read, its texts written but not yet cut out (see [`Keys::texts`]): `entry`
+/// with its reference, title and item names still to come.
+pub struct Unwritten<E> {
+    reference: Span,
+    title: Span,
+    data_items: Range<usize>,
+    entry: E,
+}
+
+/// The texts of the entries one [`Keys`] read: they make its [`Unwritten`] entries whole.
+pub struct Texts {
+    written: Written,
+    item_names: Vec<Span>,
+}
+
+impl Texts {
+    fn names(&self, run: Range<usize>) -> impl ExactSizeIterator<Item = Text> + '_ {
+        self.item_names[run]
+            .iter()
+            .map(|&span| self.written.text(span))
+    }
+
+    pub fn need(&self, read: Unwritten<NeedEntry>) -> NeedEntry {
+        NeedEntry {
+            reference: self.written.text(read.reference),
+            title: self.written.text(read.title),
+            data_items: self.names(read.data_items).collect(),
+            ..read.entry
+        }
+    }
+
+    pub fn offer(&self, read: Unwritten<OfferEntry>) -> OfferEntry {
+        OfferEntry {
+            reference: self.written.text(read.reference),
+            title: self.written.text(read.title),
+            data_items: self.names(read.data_items).collect(),
+            ..read.entry
+        }
+    }
 }

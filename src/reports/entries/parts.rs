@@ -34,7 +34,7 @@ pub fn read<'c, 'v>(
         .collect();
     let total: usize = sizes.iter().sum();
     if inventories.len() < 2 || !split.unwrap_or(total >= SPLIT_FROM) {
-        return read_part(catalogue, inventories);
+        return read_part(catalogue, inventories, total);
     }
     // The second part starts after the inventory that reaches half of the entries.
     let mut so_far = 0;
@@ -47,9 +47,10 @@ pub fn read<'c, 'v>(
         .map_or(1, |at| at + 1)
         .clamp(1, inventories.len() - 1);
     let (first, second) = inventories.split_at(middle);
+    let before: usize = sizes[..middle].iter().sum();
     let (mut read, rest) = std::thread::scope(|scope| {
-        let rest = scope.spawn(|| read_part(catalogue, second));
-        let read = read_part(catalogue, first);
+        let rest = scope.spawn(|| read_part(catalogue, second, total - before));
+        let read = read_part(catalogue, first, before);
         let rest = rest
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -62,30 +63,40 @@ pub fn read<'c, 'v>(
 fn read_part<'c, 'v>(
     catalogue: &'c CatalogueIndex,
     inventories: &[(&'v str, &'v Value)],
+    entries: usize,
 ) -> Read<'c, 'v> {
-    let mut read = Read {
-        keys: Keys::new(catalogue),
-        needs: Vec::new(),
-        need_profiles: Vec::new(),
-        offers: Vec::new(),
-        offer_profiles: Vec::new(),
-        submitters: Vec::with_capacity(inventories.len()),
+    let mut keys = Keys::new(catalogue, entries);
+    let count = |list| {
+        let sizes = inventories.iter().map(|(_, data)| listed(data, list).len());
+        sizes.sum::<usize>()
     };
+    let (needs, offers) = (count("needs"), count("offers"));
+    let (mut needs, mut need_profiles) = (Vec::with_capacity(needs), Vec::with_capacity(needs));
+    let (mut offers, mut offer_profiles) = (Vec::with_capacity(offers), Vec::with_capacity(offers));
+    let mut submitters = Vec::with_capacity(inventories.len());
     for &(agency, data) in inventories {
-        let agency = read.keys.code(agency);
-        read.submitters.push(agency.1);
+        let agency = keys.code(agency);
+        submitters.push(agency.1);
         for (index, need) in listed(data, "needs").iter().enumerate() {
-            let (need, profile) = read.keys.need(&agency, index, need);
-            read.needs.push(need);
-            read.need_profiles.push(profile);
+            let (need, profile) = keys.need(&agency, index, need);
+            needs.push(need);
+            need_profiles.push(profile);
         }
         for (index, offer) in listed(data, "offers").iter().enumerate() {
-            let (offer, profile) = read.keys.offer(&agency, index, offer);
-            read.offers.push(offer);
-            read.offer_profiles.push(profile);
+            let (offer, profile) = keys.offer(&agency, index, offer);
+            offers.push(offer);
+            offer_profiles.push(profile);
         }
     }
-    read
+    let texts = keys.texts();
+    Read {
+        needs: needs.into_iter().map(|n| texts.need(n)).collect(),
+        offers: offers.into_iter().map(|o| texts.offer(o)).collect(),
+        keys,
+        need_profiles,
+        offer_profiles,
+        submitters,
+    }
 }
 
 impl<'c> Read<'c, '_> {
@@ -96,6 +107,8 @@ impl<'c> Read<'c, '_> {
             to.profile(&mut profile);
             profile
         };
+        self.need_profiles.reserve_exact(rest.need_profiles.len());
+        self.offer_profiles.reserve_exact(rest.offer_profiles.len());
         self.needs.extend(rest.needs);
         self.offers.extend(rest.offers);
         self.need_profiles
