@@ -65,9 +65,16 @@ fn visible(caller: &Caller, case: &Value) -> bool {
     if caller.is_staff() {
         return true;
     }
-    let Some(agency) = caller.member.agency.as_deref() else {
-        return false;
-    };
+    caller
+        .member
+        .agency
+        .as_deref()
+        .is_some_and(|agency| takes_part(case, agency))
+}
+
+/// Whether `agency` takes part in the case (its read model): a participant, or the agency
+/// of one of its tasks.
+pub fn takes_part(case: &Value, agency: &str) -> bool {
     let participates = case["participants"]
         .as_array()
         .is_some_and(|p| p.iter().any(|a| a == agency));

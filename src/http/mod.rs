@@ -34,6 +34,7 @@ use crate::engine::Engine;
 use crate::event_store::EventStore;
 
 pub use access::{Access, route_access, route_roles};
+pub use cases::takes_part;
 pub use housekeeping::run as housekeeping;
 pub use metrics::Metrics;
 pub use openapi::{openapi_document, openapi_path};

@@ -40,6 +40,9 @@ pub fn status_chip(status: &str, locale: Locale) -> Markup {
 pub struct BoardOptions<'a> {
     pub actions: bool,
     pub members: &'a BTreeMap<String, String>,
+    /// A member's board: only its own agency's rows link to their tasks (it may not open
+    /// another agency's).
+    pub agency: Option<&'a str>,
 }
 
 /// The board's table, with the totals in its footer.
@@ -79,10 +82,13 @@ fn board_row(row: &BoardRow, locale: Locale, options: BoardOptions<'_>) -> Marku
     } else {
         format!("/tasks/{}", row.task)
     };
+    let linked = options
+        .agency
+        .is_none_or(|own| row.agency.as_deref() == Some(own));
     html! {
         tr class=[row.overdue.then_some("overdue")] {
             th scope="row" {
-                a href=(href) { (agency(row, locale)) }
+                @if linked { a href=(href) { (agency(row, locale)) } } @else { (agency(row, locale)) }
                 @if row.kind == "vote" {
                     br;
                     span.muted {

@@ -123,9 +123,9 @@ page_table! {
     get "/cases/new" => cases::open::form, Access::Roles(cases::STAFF);
     post "/cases/new" => cases::open::open, Access::Roles(cases::STAFF);
     get "/cases/new/agencies" => cases::open::agencies, Access::Roles(cases::STAFF);
-    get "/cases/{id}" => cases::case::show, Access::Roles(cases::READERS);
-    get "/cases/{id}/board" => cases::case::board_fragment, Access::Roles(cases::READERS);
-    get "/cases/{id}/board.csv" => cases::case::board_csv, Access::Roles(cases::READERS);
+    get "/cases/{id}" => cases::case::show, Access::SignedIn;
+    get "/cases/{id}/board" => cases::case::board_fragment, Access::SignedIn;
+    get "/cases/{id}/board.csv" => cases::case::board_csv, Access::SignedIn;
     get "/cases/{id}/confirmation-round" => cases::confirmation::confirm, Access::Roles(&[Role::Secretariat]);
     post "/cases/{id}/confirmation-round" => cases::confirmation::open, Access::Roles(&[Role::Secretariat]);
     get "/cases/{id}/cancel" => cases::actions::confirm_cancel, Access::Roles(cases::STAFF);

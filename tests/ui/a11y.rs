@@ -25,6 +25,7 @@ const PAGES: &[(Who, &str)] = &[
     (Who::Member, "/"),
     (Who::Member, "/tasks/{task}"),
     (Who::Member, "/tasks/{vote}"),
+    (Who::Member, "/cases/{case}"),
     (Who::Member, "/cases/{case}/matrix"),
     (Who::Member, "/exchange-matrix/diff"),
     (Who::Secretariat, "/"),

@@ -97,6 +97,8 @@ const TESTS: &[UiTest] = &[
     http!(secretariat::a_member_opening_the_review_page_gets_403),
     http!(secretariat::a_review_from_a_stale_page_is_a_409_and_changes_nothing),
     http!(secretariat::the_board_fragment_is_204_until_the_case_changes),
+    http!(secretariat::a_member_reads_the_board_of_its_cases_and_no_other),
+    browser!(secretariat::a_member_goes_from_its_task_to_the_case_board),
     browser!(secretariat::the_secretariat_opens_a_resolution),
     browser!(secretariat::the_secretariat_reviews_with_the_changes_marked),
     browser!(secretariat::the_board_updates_itself_and_fits_a_phone),

@@ -211,6 +211,97 @@ pub async fn the_board_fragment_is_204_until_the_case_changes(ui: &'static Ui) {
     assert!(csv.contains("SSAA"), "{csv}");
 }
 
+pub async fn a_member_reads_the_board_of_its_cases_and_no_other(ui: &'static Ui) {
+    let own = ui.member("board-own", "PMO", &["member"]).await;
+    let peer = ui
+        .named_member("board-peer", "همکار دستگاه دیگر", "SSAA", &["member"])
+        .await;
+    let case = ui.open_inventory("جدول برای اعضا", &["PMO", "SSAA"]).await;
+    let other = ui.open_inventory("پرونده دیگران", &["SSAA"]).await;
+    // The peer's task is given to the peer, so the board knows who holds it.
+    let peer_task = task_of(ui, &case, "SSAA").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let reassign = json!({"member_id": "board-peer"});
+    let path = format!("/v1/tasks/{peer_task}/reassign");
+    ui.api(Method::POST, &path, &peer.token, Some(reassign), 200)
+        .await;
+    let own_task = task_of(ui, &case, "PMO").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let session = cookie(ui, &own).await;
+    let (status, page) = get(ui, &session, &format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(">SSAA</bdi>"), "a peer's row: {page}");
+    assert!(
+        page.contains(&format!("href=\"/tasks/{own_task}\"")),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("href=\"/tasks/{peer_task}\"")),
+        "no link into a peer's task"
+    );
+    assert!(!page.contains("/cancel\""), "no staff actions");
+    let staff = ui.member("board-staff", "MIMT", &["secretariat"]).await;
+    let (_, staff_page) = get(ui, &cookie(ui, &staff).await, &format!("/cases/{case}")).await;
+    assert!(staff_page.contains("/cancel\""), "the secretariat cancels");
+    let staff_csv = format!("/cases/{case}/board.csv");
+    let (_, staff_csv) = get(ui, &cookie(ui, &staff).await, &staff_csv).await;
+    assert!(
+        staff_csv.contains("board-peer"),
+        "the secretariat sees who holds a task"
+    );
+    let (status, csv) = get(ui, &session, &format!("/cases/{case}/board.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains("SSAA") && !csv.contains("board-peer"), "{csv}");
+    for path in [
+        format!("/cases/{other}"),
+        format!("/cases/{other}/board"),
+        format!("/cases/{other}/board.csv"),
+    ] {
+        let (status, html) = get(ui, &session, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {html}");
+    }
+    // The task page leads to the case's board.
+    let (_, task_page) = get(ui, &session, &format!("/tasks/{own_task}")).await;
+    assert!(
+        task_page.contains(&format!("href=\"/cases/{case}\"")),
+        "{task_page}"
+    );
+}
+
+pub async fn a_member_goes_from_its_task_to_the_case_board(ui: &'static Ui) {
+    let member = ui.member("board-walk", "ICC", &["member"]).await;
+    let case = ui
+        .open_inventory("جدول وضعیت برای دستگاه", &["ICC", "ICG", "GTC"])
+        .await;
+    let task = task_of(ui, &case, "ICC").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let driver = ui.browser().await;
+    ui.sign_in(&driver, &member).await;
+    driver
+        .goto(format!("{}/tasks/{task}", ui.base))
+        .await
+        .unwrap();
+    let link = format!("a[href='/cases/{case}']");
+    ui.wait_for(&driver, By::Css(&link)).await;
+    driver.find(By::Css(&link)).await.unwrap().click().await.unwrap();
+    ui.wait_for(&driver, By::Css("#board table")).await;
+    let rows = driver.find_all(By::Css("#board tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 3, "every agency's row");
+    let links = driver
+        .find_all(By::Css("#board tbody a[href^='/tasks/']"))
+        .await
+        .unwrap();
+    assert_eq!(links.len(), 1, "only its own task is a link");
+    ui.screenshot(&driver, "case-board-member").await;
+    driver.quit().await.unwrap();
+}
+
 pub async fn the_secretariat_opens_a_resolution(ui: &'static Ui) {
     let staff = ui.member("open-sec", "MIMT", &["secretariat"]).await;
     let driver = ui.browser().await;

@@ -119,6 +119,7 @@ pub async fn show(
             let options = BoardOptions {
                 actions: false,
                 members: &members,
+                agency: None,
             };
             let shown = board_table(&board, viewer.locale, options);
             Ok(html_response(

@@ -13,6 +13,7 @@ fn options(actions: bool) -> BoardOptions<'static> {
     BoardOptions {
         actions,
         members: &NONE,
+        agency: None,
     }
 }
 
@@ -99,6 +100,19 @@ fn a_submission_awaiting_review_links_to_its_review() {
 }
 
 #[test]
+fn a_members_board_shows_every_agency_but_links_only_its_own_task() {
+    let options = BoardOptions {
+        agency: Some("IRICA"),
+        ..options(false)
+    };
+    let html = board_table(&board(Locale::Fa), Locale::Fa, options).into_string();
+    assert_eq!(html.matches("<tr").count(), 1 + 3 + 1, "every agency's row");
+    assert!(html.contains(&format!("href=\"/tasks/{}\"", Uuid::from_u128(2))));
+    assert_eq!(html.matches("href=\"/tasks/").count(), 1, "{html}");
+    assert!(html.contains("سازمان حمایت <bdi class=\"code\">CPPO</bdi>"));
+}
+
+#[test]
 fn without_actions_a_submission_awaiting_review_links_to_its_task() {
     let html = board_table(&board(Locale::Fa), Locale::Fa, options(false)).into_string();
     assert!(
@@ -172,6 +186,7 @@ fn a_vote_row_says_so_and_names_its_voter() {
         BoardOptions {
             actions: true,
             members: &members,
+            agency: None,
         },
     )
     .into_string();

@@ -2,7 +2,9 @@
 //! it opened — and its status board, which htmx polls as a fragment (`/cases/{id}/board`)
 //! every few seconds. The fragment carries the board's version: an unchanged board answers
 //! 204 and nothing moves; a changed one replaces the table and says what changed in the
-//! page's polite live region. Also the board as CSV (`/cases/{id}/board.csv`).
+//! page's polite live region. Also the board as CSV (`/cases/{id}/board.csv`). A member reads
+//! the cases its agency takes part in, as the API lets it: every agency's status, no staff
+//! actions.
 
 use std::collections::BTreeMap;
 
@@ -29,10 +31,15 @@ fn staff(viewer: &Viewer) -> bool {
     viewer.has_any(super::STAFF)
 }
 
-fn options<'a>(viewer: &Viewer, names: &'a Names) -> BoardOptions<'a> {
+fn options<'a>(viewer: &'a Viewer, names: &'a Names) -> BoardOptions<'a> {
     BoardOptions {
         actions: staff(viewer),
         members: &names.members,
+        agency: viewer
+            .member
+            .agency
+            .as_deref()
+            .filter(|_| !viewer.has_any(super::READERS)),
     }
 }
 
@@ -82,14 +89,39 @@ pub async fn names(state: &AppState, workflow: &str, locale: Locale) -> Result<N
     })
 }
 
-/// The board as it stands now, with agency names and days in the viewer's language.
-pub async fn load_board(state: &AppState, id: Uuid, locale: Locale) -> Result<Board, PageError> {
+/// The case's read model, if the viewer may read it: the secretariat, admins and auditors
+/// every case; a member the cases its agency takes part in — any other is not found, as in
+/// the API.
+pub(super) async fn readable_case(
+    state: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Value, PageError> {
+    let case = case_document(state, id).await?;
+    if viewer.has_any(super::READERS) {
+        return Ok(case);
+    }
+    match viewer.member.agency.as_deref() {
+        Some(agency) if crate::http::takes_part(&case, agency) => Ok(case),
+        _ => Err(PageError::not_found()),
+    }
+}
+
+/// The board as it stands now, as the viewer may see it (a member: every agency's status,
+/// not other agencies' people), with agency names and days in the viewer's language.
+pub async fn load_board(state: &AppState, viewer: &Viewer, id: Uuid) -> Result<Board, PageError> {
     let mut board = match case_reports(&state.engine, id).await {
         Ok(reports) => reports.board,
         Err(crate::engine::EngineError::NotFound(_)) => return Err(PageError::not_found()),
         Err(error) => return Err(error.into()),
     };
-    let locale = report_locale(locale);
+    if let (false, Some(agency)) = (
+        viewer.has_any(super::READERS),
+        viewer.member.agency.as_deref(),
+    ) {
+        board = board.seen_by(agency);
+    }
+    let locale = report_locale(viewer.locale);
     board.localise(
         locale,
         &agency_names(&state.engine.documents, locale).await?,
@@ -112,8 +144,8 @@ pub async fn show(
     after: web::Query<AfterAction>,
 ) -> Result<Markup, PageError> {
     let id = parse_case_id(&id)?;
-    let case = case_document(&state, id).await?;
-    let board = load_board(&state, id, viewer.locale).await?;
+    let case = readable_case(&state, &viewer, id).await?;
+    let board = load_board(&state, &viewer, id).await?;
     let mut names = names(&state, &board.workflow, viewer.locale).await?;
     names.matrix = crate::web::matrix::has_matrix(&state, id).await?;
     if names.matrix {
@@ -142,11 +174,11 @@ pub async fn board_fragment(
     let id = parse_case_id(&id)?;
     // The case's read model is written with its events, so its version says whether the
     // board changed without building it.
-    let case = case_document(&state, id).await?;
+    let case = readable_case(&state, &viewer, id).await?;
     if since.version.is_some() && case["version"].as_i64() == since.version {
         return Ok(HttpResponse::NoContent().finish());
     }
-    let board = load_board(&state, id, viewer.locale).await?;
+    let board = load_board(&state, &viewer, id).await?;
     let names = names(&state, &board.workflow, viewer.locale).await?;
     let body = html! {
         (board_region(&board, viewer.locale, options(&viewer, &names)))
@@ -164,7 +196,8 @@ pub async fn board_csv(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let id = parse_case_id(&id)?;
-    let board = load_board(&state, id, viewer.locale).await?;
+    readable_case(&state, &viewer, id).await?;
+    let board = load_board(&state, &viewer, id).await?;
     Ok(HttpResponse::build(StatusCode::OK)
         .content_type("text/csv; charset=utf-8")
         .insert_header((

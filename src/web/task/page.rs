@@ -178,6 +178,8 @@ fn facts(view: &TaskPage) -> Markup {
                     (super::due::due_note(locale, task, view.nominal_day_off))
                 }
             }
+            dt { (locale.pick("پرونده", "Case")) }
+            dd { a href={ "/cases/" (task.case) } { (locale.pick("جدول وضعیت همه دستگاه‌ها", "Every agency's status")) } }
             @if task.form.as_deref() == Some(crate::reports::INVENTORY_FORM) {
                 dt { (locale.pick("جدول تبادل", "Exchange matrix")) }
                 dd { a href={ "/cases/" (task.case) "/matrix" } { (locale.pick("نیازها و عرضه‌های برآورده و برآورده‌نشده", "Needs and offers, met and not met")) } }
