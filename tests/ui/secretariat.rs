@@ -289,7 +289,13 @@ pub async fn a_member_goes_from_its_task_to_the_case_board(ui: &'static Ui) {
         .unwrap();
     let link = format!("a[href='/cases/{case}']");
     ui.wait_for(&driver, By::Css(&link)).await;
-    driver.find(By::Css(&link)).await.unwrap().click().await.unwrap();
+    driver
+        .find(By::Css(&link))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     ui.wait_for(&driver, By::Css("#board table")).await;
     let rows = driver.find_all(By::Css("#board tbody tr")).await.unwrap();
     assert_eq!(rows.len(), 3, "every agency's row");
