@@ -180,6 +180,7 @@ page_table! {
     get "/cases/{id}/matrix.csv" => matrix::csv, Access::SignedIn;
     get "/exchange-matrix/diff" => rounds::show_diff, Access::SignedIn;
     get "/reports/services-at-risk" => rounds::show_services, Access::SignedIn;
+    get "/reports/services-at-risk.csv" => rounds::services_csv, Access::SignedIn;
 }
 
 /// Registers every page.

@@ -149,6 +149,15 @@ pub async fn the_secretariat_compares_two_rounds(ui: &'static Ui) {
     driver.quit().await.unwrap();
     // The same round twice: the pickers stay, with the reason.
     let cookie = ui.session(&staff).await;
+    // The CSV of a report that cannot be made is the page that says why.
+    let path = format!("/reports/services-at-risk.csv?cards=nonsense&inventory={second}");
+    let response = ui.page(&path, &cookie).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("role=\"alert\"") && body.contains("nonsense"),
+        "{body}"
+    );
     let path = format!("/exchange-matrix/diff?from={first}&to={first}");
     let response = ui.page(&path, &cookie).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -151,6 +151,33 @@ fn refusal(viewer: &Viewer, detail: &str) -> Markup {
     }
 }
 
+/// `GET /reports/services-at-risk.csv?cards=&inventory=`: the report as the API's CSV (one
+/// row per inquiry). Without both cases, or when the report is refused, the page instead,
+/// which says what is missing or why.
+pub async fn services_csv(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    params: web::Query<ServicesParams>,
+) -> Result<HttpResponse, PageError> {
+    if let (Ok(Some(cards)), Ok(Some(inventory))) =
+        (picked(&params.cards), picked(&params.inventory))
+    {
+        let report =
+            crate::http::services_report(&state, &viewer.member, &viewer.actor, cards, inventory)
+                .await;
+        if let Outcome::Done(report) = outcome(report)? {
+            return Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((
+                    "content-disposition",
+                    format!("attachment; filename=\"services-at-risk-{inventory}.csv\""),
+                ))
+                .body(crate::reports::csv::services_csv(&report)));
+        }
+    }
+    show_services(state, viewer, params).await
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct DiffParams {
     #[serde(default)]

@@ -92,7 +92,14 @@ pub fn services_page(
                 "Service cards are read against the needs and offers of the inventory case you choose."
             )) },
             Outcome::Refused(_, detail) => (refusal(viewer, detail)),
-            Outcome::Done(r) => (report(locale, names, r)),
+            Outcome::Done(r) => {
+                (report(locale, names, r))
+                @if let (Some(cards), Some(inventory)) = picked {
+                    p { a.button.secondary href={ "/reports/services-at-risk.csv?cards=" (cards) "&inventory=" (inventory) } download {
+                        (w("دریافت گزارش (CSV)", "Download the report (CSV)"))
+                    } }
+                }
+            },
         }
     };
     page(viewer, w("خدمات در خطر", "Services at risk"), body)

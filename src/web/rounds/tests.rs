@@ -119,4 +119,10 @@ fn the_services_page_shows_what_each_inquiry_found() {
     assert!(html.contains("ارجاع یافت نشد"));
     assert!(html.contains("سوابق بازرسی"));
     assert!(html.contains("IRICA-B"));
+    let csv = format!(
+        "href=\"/reports/services-at-risk.csv?cards={}&amp;inventory={}\"",
+        Uuid::from_u128(3),
+        Uuid::from_u128(2)
+    );
+    assert!(html.contains(&csv), "the report as CSV: {html}");
 }
