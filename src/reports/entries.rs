@@ -303,8 +303,12 @@ impl<'c, 'v> Keys<'c, 'v> {
     }
 
     /// The texts written, and the entries' item names among them: each entry read so far
-    /// can be made whole ([`Texts::need`], [`Texts::offer`]). Nothing is written after it.
+    /// can be made whole ([`Texts::need`], [`Texts::offer`]). Entries read after it are
+    /// written into a new string, and made whole by the next call.
     pub fn texts(&mut self) -> Texts {
+        // The names seen point into the string handed over here: forgotten, so that a name
+        // read after this is written anew rather than looked for where it no longer is.
+        self.names.clear();
         Texts {
             written: std::mem::take(&mut self.writing).done(),
             item_names: std::mem::take(&mut self.item_names),
