@@ -1,11 +1,11 @@
 //! The inter-agency data-exchange matrix, built from accepted inventories (pure: no I/O).
 //!
 //! Input: one accepted `data-exchange-inventory` document per agency, as `(agency, data)`
-//! (a later pair for the same agency — the same code, surrounding spaces aside — replaces an
-//! earlier one), the case's participants, and
-//! the catalogue of data items. Output: [`ExchangeMatrix`]. Everything is ordered by agency
-//! code, then by position in the submission, so the same inventories always give the same
-//! matrix. Names are shown as submitted (trimmed), never in their folded spelling.
+//! (a later pair for the same agency — the same code, surrounding spaces aside — replaces
+//! an earlier one), the case's participants, and the catalogue of data items. Output:
+//! [`ExchangeMatrix`]. Everything is ordered by agency code, then by position in the
+//! submission, so the same inventories always give the same matrix. Names are shown as
+//! submitted (trimmed), never in their folded spelling.
 //!
 //! # The matching rule
 //! A data item that the [`CatalogueIndex`] resolves (by its `catalogue_id`, or its name or a

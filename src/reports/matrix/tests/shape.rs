@@ -150,6 +150,43 @@ fn order_of_inventories_does_not_matter_and_a_later_one_replaces_an_earlier() {
 }
 
 #[test]
+fn codes_that_differ_only_in_spaces_are_one_agency_whose_later_inventory_counts() {
+    let a = inventory(
+        "CPPO",
+        vec![need("ICG", &["شماره پروانه کسب"], &["national_id"])],
+        vec![],
+    );
+    let spaced = inventory(
+        " ICG ",
+        vec![],
+        vec![offer(json!(["GDPO"]), &["چیز دیگر"], &["other"])],
+    );
+    let b = inventory(
+        "ICG",
+        vec![],
+        vec![offer(
+            json!(["CPPO"]),
+            &["شماره پروانه کسب"],
+            &["national_id"],
+        )],
+    );
+    let participants: Vec<String> = vec!["CPPO".into(), "ICG".into()];
+    let m = built(&participants, &[a, spaced, b], &CatalogueIndex::default());
+    let codes: Vec<&str> = m.agencies.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["CPPO", "ICG"],
+        "GDPO was named only by the replaced inventory"
+    );
+    assert_eq!(matched(&m).len(), 1);
+    assert_eq!(
+        m.unused_offers.len(),
+        0,
+        "the spaced inventory was replaced"
+    );
+}
+
+#[test]
 fn the_matrix_round_trips_through_json_in_the_documented_shape() {
     let m = build(vec![inventory(
         "IRICA",
