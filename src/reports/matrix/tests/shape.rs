@@ -121,8 +121,8 @@ fn offers_are_duplicates_when_they_share_two_items_or_a_whole_one_item_offer() {
     assert!(m.duplicates[0].provider.is_none());
 }
 
-#[test]
-fn order_of_inventories_does_not_matter_and_a_later_one_replaces_an_earlier() {
+/// CPPO needs ICG's licence numbers; ICG offers them to CPPO.
+fn licence_need_and_offer() -> ((String, Value), (String, Value)) {
     let a = inventory(
         "CPPO",
         vec![need("ICG", &["شماره پروانه کسب"], &["national_id"])],
@@ -137,6 +137,12 @@ fn order_of_inventories_does_not_matter_and_a_later_one_replaces_an_earlier() {
             &["national_id"],
         )],
     );
+    (a, b)
+}
+
+#[test]
+fn order_of_inventories_does_not_matter_and_a_later_one_replaces_an_earlier() {
+    let (a, b) = licence_need_and_offer();
     let old = inventory(
         "ICG",
         vec![],
@@ -151,24 +157,11 @@ fn order_of_inventories_does_not_matter_and_a_later_one_replaces_an_earlier() {
 
 #[test]
 fn codes_that_differ_only_in_spaces_are_one_agency_whose_later_inventory_counts() {
-    let a = inventory(
-        "CPPO",
-        vec![need("ICG", &["شماره پروانه کسب"], &["national_id"])],
-        vec![],
-    );
+    let (a, b) = licence_need_and_offer();
     let spaced = inventory(
         " ICG ",
         vec![],
         vec![offer(json!(["GDPO"]), &["چیز دیگر"], &["other"])],
-    );
-    let b = inventory(
-        "ICG",
-        vec![],
-        vec![offer(
-            json!(["CPPO"]),
-            &["شماره پروانه کسب"],
-            &["national_id"],
-        )],
     );
     let participants: Vec<String> = vec!["CPPO".into(), "ICG".into()];
     let m = built(&participants, &[a, spaced, b], &CatalogueIndex::default());
