@@ -2,10 +2,12 @@
 //! each: its data items by catalogue item or match key, and its lookup keys. The documents passed the form's
 //! schema at submission, so missing fields are read as empty rather than refused.
 
+use std::hash::BuildHasher;
 use std::ops::Range;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -162,10 +164,11 @@ pub struct Keys<'c, 'v> {
     catalogue: &'c CatalogueIndex,
     by_name: FxHashMap<String, ItemKey>,
     by_catalogue_id: FxHashMap<&'c str, ItemKey>,
-    /// Data item names as submitted: the name as shown (written) and, for an item without
-    /// a `catalogue_id`, what it resolves to. Agencies type the same item the same way far
-    /// more often than not.
-    names: FxHashMap<&'v str, Named>,
+    /// Data item names as submitted, written, and what each is: agencies type the same item
+    /// the same way far more often than not. The table holds where each is written and its
+    /// hash, so that looking a name up reads the few megabytes written rather than the
+    /// submissions' JSON trees, and growing the table hashes nothing again.
+    names: HashTable<Named>,
     /// The texts of the entries read (references, titles, item names), written one after
     /// the other; each entry's item names, in order, as one run of `item_names`.
     writing: Writing,
@@ -186,6 +189,10 @@ pub struct Keys<'c, 'v> {
 
 /// A data item name as submitted, in [`Keys`]'s table of them.
 struct Named {
+    hash: u64,
+    /// The name as submitted.
+    submitted: Span,
+    /// The name as shown: `submitted` without the spaces around it.
     shown: Span,
     /// What it resolves to, when it was submitted without a `catalogue_id`.
     resolved: Option<Resolved>,
@@ -225,7 +232,7 @@ impl<'c, 'v> Keys<'c, 'v> {
             catalogue,
             by_name: FxHashMap::with_capacity_and_hasher(entries / 2, Default::default()),
             by_catalogue_id: FxHashMap::default(),
-            names: FxHashMap::with_capacity_and_hasher(entries, Default::default()),
+            names: HashTable::with_capacity(entries),
             codes: FxHashMap::default(),
             agencies: FxHashMap::default(),
             submitted_keys: FxHashMap::default(),
@@ -453,33 +460,40 @@ impl<'c, 'v> Keys<'c, 'v> {
             let [name, catalogue_id] = members(item, ["name", "catalogue_id"]);
             let submitted = name.as_str().unwrap_or_default();
             let catalogue_id = catalogue_id.as_str();
-            let (name, resolved) = match self.names.get(submitted) {
-                Some(&Named {
-                    shown,
-                    resolved: Some(resolved),
-                }) if catalogue_id.is_none() => (shown, resolved),
-                Some(&Named { shown, .. }) => {
+            let hash = FxBuildHasher.hash_one(submitted);
+            let writing = &self.writing;
+            let known = self
+                .names
+                .find(hash, |n| writing.read(n.submitted) == submitted)
+                .map(|n| (n.shown, n.resolved));
+            let (name, resolved) = match known {
+                Some((shown, Some(resolved))) if catalogue_id.is_none() => (shown, resolved),
+                Some((shown, _)) => {
                     let resolved = self.resolve(submitted, catalogue_id);
-                    if catalogue_id.is_none() {
-                        self.names.insert(
-                            submitted,
-                            Named {
-                                shown,
-                                resolved: Some(resolved),
-                            },
-                        );
+                    let writing = &self.writing;
+                    let named = self
+                        .names
+                        .find_mut(hash, |n| writing.read(n.submitted) == submitted);
+                    if let Some(named) = named
+                        && catalogue_id.is_none()
+                    {
+                        named.resolved = Some(resolved);
                     }
                     (shown, resolved)
                 }
                 None => {
-                    let shown = self.writing.write(submitted.trim());
+                    let written = self.writing.write(submitted);
+                    let trimmed = submitted.trim_start();
+                    let lead = submitted.len() - trimmed.len();
+                    let shown = written.part(lead, trimmed.trim_end().len());
                     let resolved = self.resolve(submitted, catalogue_id);
-                    let resolved_as = catalogue_id.is_none().then_some(resolved);
                     let named = Named {
+                        hash,
+                        submitted: written,
                         shown,
-                        resolved: resolved_as,
+                        resolved: catalogue_id.is_none().then_some(resolved),
                     };
-                    self.names.insert(submitted, named);
+                    self.names.insert_unique(hash, named, |n| n.hash);
                     (shown, resolved)
                 }
             };

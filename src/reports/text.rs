@@ -42,6 +42,20 @@ pub struct Span {
     len: u32,
 }
 
+impl Span {
+    /// `len` bytes of this text from byte `from`.
+    pub fn part(self, from: usize, len: usize) -> Span {
+        assert!(
+            from + len <= self.len as usize,
+            "a part lies within its text"
+        );
+        Span {
+            start: self.start + from as u32,
+            len: len as u32,
+        }
+    }
+}
+
 impl Writing {
     /// `text`, written.
     pub fn write(&mut self, text: &str) -> Span {
@@ -266,6 +280,8 @@ mod tests {
         let name = writing.write("وضعيت كارت");
         let reference = writing.write_fmt(format_args!("{}/needs/{}", "AG01", 12));
         assert_eq!(writing.read(name), "وضعيت كارت");
+        let padded = writing.write("  نشانی ");
+        assert_eq!(writing.read(padded.part(2, "نشانی".len())), "نشانی");
         let written = writing.done();
         let (name, reference) = (written.text(name), written.text(reference));
         assert_eq!(name, "وضعيت كارت");

@@ -50,6 +50,38 @@ fn a_shared_item_spelled_differently_meets_the_need_of_a_listed_consumer() {
 }
 
 #[test]
+fn a_name_typed_with_spaces_around_it_is_shown_without_them_every_time() {
+    let padded = "  نشانی کارگاه ";
+    let m = build(vec![
+        inventory(
+            "IRICA",
+            vec![
+                need("MIMT", &[padded, "نام دارنده"], &["other"]),
+                need("MIMT", &[padded], &["other"]),
+            ],
+            vec![],
+        ),
+        inventory(
+            "MIMT",
+            vec![],
+            vec![offer(
+                json!("any_with_legal_basis"),
+                &["نشانی کارگاه"],
+                &["other"],
+            )],
+        ),
+    ]);
+    let cell = &m.cells[0];
+    assert_eq!(cell.matched.len(), 2, "the second need meets it too");
+    for need in &cell.needs {
+        assert_eq!(need.data_items[0], "نشانی کارگاه");
+    }
+    assert_eq!(cell.matched[0].data_items, ["نشانی کارگاه"]);
+    assert_eq!(cell.matched[0].missing_items, ["نام دارنده"]);
+    assert_eq!(cell.matched[1].quality, Quality::Full);
+}
+
+#[test]
 fn an_offer_closed_to_the_consumer_leaves_the_need_unmatched_with_a_candidate() {
     let m = build(vec![
         inventory(
