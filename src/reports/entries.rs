@@ -239,7 +239,9 @@ impl<'c, 'v> Keys<'c, 'v> {
             catalogue_items: Vec::new(),
             lookup_keys: FxHashMap::default(),
             lookup_key_names: Vec::new(),
-            writing: Writing::default(),
+            // A reference, a title and, for the names not seen before, about two of a few
+            // dozen characters each: sized so the string seldom has to grow and be copied.
+            writing: Writing::with_capacity(entries * 160),
             item_names: Vec::new(),
             folded: String::new(),
             word: Vec::new(),

@@ -23,6 +23,26 @@ const LETTERS: [(char, char); 10] = [
     ('\u{0626}', 'ی'),  // ئ yeh with hamza: رئیس / رییس (but see `fold_word`)
 ];
 
+/// [`LETTERS`] by code point in the Arabic block (U+0600 + index): the letter it is
+/// compared as (`\0`: dropped), or itself when [`LETTERS`] does not name it.
+const BY_CODE_POINT: [char; 256] = {
+    let mut table = ['\0'; 256];
+    let mut at = 0;
+    while at < table.len() {
+        if let Some(c) = char::from_u32(0x0600 + at as u32) {
+            table[at] = c;
+        }
+        at += 1;
+    }
+    let mut letter = 0;
+    while letter < LETTERS.len() {
+        let (arabic, persian) = LETTERS[letter];
+        table[(arabic as u32 - 0x0600) as usize] = persian;
+        letter += 1;
+    }
+    table
+};
+
 /// Characters that change how text is drawn, never what it says: ZWNJ and ZWJ (between the
 /// parts of a word), zero-width space and BOM, the soft hyphen, and the bidi controls
 /// (LRM/RLM, the embeddings and overrides U+202A–202E, the isolates U+2066–2069).
@@ -63,7 +83,8 @@ fn unify_letter(c: char) -> Option<char> {
     if is_diacritic(c) {
         return None;
     }
-    if let Some(&(_, persian)) = LETTERS.iter().find(|(arabic, _)| *arabic == c) {
+    let persian = BY_CODE_POINT[(u32::from(c) - 0x0600) as usize];
+    if persian != c {
         return (persian != '\0').then_some(persian);
     }
     // Persian (۰-۹) and Arabic-Indic (٠-٩) digits become ASCII digits.

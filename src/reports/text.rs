@@ -57,6 +57,11 @@ impl Span {
 }
 
 impl Writing {
+    /// Room for `bytes` bytes of texts before the string has to grow.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Writing(String::with_capacity(bytes))
+    }
+
     /// `text`, written.
     pub fn write(&mut self, text: &str) -> Span {
         let start = self.0.len();
