@@ -330,7 +330,7 @@ impl<'c, 'v> Keys<'c, 'v> {
         (agency, agency_key): &(Text, AgencyKey),
         index: usize,
         need: &'v Value,
-    ) -> (Unwritten<NeedEntry>, Profile) {
+    ) -> (Unwritten<NeedRest>, Profile) {
         let [title, provider, items, keys] = members(
             need,
             ["title", "provider_agency", "data_items", "lookup_keys"],
@@ -352,12 +352,9 @@ impl<'c, 'v> Keys<'c, 'v> {
             reference: self.reference(agency, "needs", index),
             title: self.writing.write(trimmed(title)),
             data_items,
-            entry: NeedEntry {
-                reference: Text::default(),
+            rest: NeedRest {
                 agency: agency.clone(),
-                title: Text::default(),
                 provider_agency,
-                data_items: Arc::new([]),
                 lookup_keys,
             },
         };
@@ -370,7 +367,7 @@ impl<'c, 'v> Keys<'c, 'v> {
         (agency, agency_key): &(Text, AgencyKey),
         index: usize,
         offer: &'v Value,
-    ) -> (Unwritten<OfferEntry>, Profile) {
+    ) -> (Unwritten<OfferRest>, Profile) {
         let [title, consumers, items, keys, register] = members(
             offer,
             [
@@ -405,12 +402,9 @@ impl<'c, 'v> Keys<'c, 'v> {
             reference: self.reference(agency, "offers", index),
             title: self.writing.write(trimmed(title)),
             data_items,
-            entry: OfferEntry {
-                reference: Text::default(),
+            rest: OfferRest {
                 agency: agency.clone(),
-                title: Text::default(),
                 consumer_agencies,
-                data_items: Vec::new(),
                 lookup_keys,
                 authoritative_master: members(register, ["is_authoritative_master"])[0]
                     .as_bool()
@@ -558,13 +552,28 @@ fn trimmed(value: &Value) -> &str {
     value.as_str().unwrap_or_default().trim()
 }
 
-/// An entry read, its texts written but not yet cut out (see [`Keys::texts`]): `entry`
-/// with its reference, title and item names still to come.
-pub struct Unwritten<E> {
+/// An entry read, its texts written but not yet cut out (see [`Keys::texts`]): where its
+/// reference, title and item names are, and the `rest` of it.
+pub struct Unwritten<R> {
     reference: Span,
     title: Span,
     data_items: Range<usize>,
-    entry: E,
+    rest: R,
+}
+
+/// A [`NeedEntry`] but for its written texts.
+pub struct NeedRest {
+    agency: Text,
+    provider_agency: Text,
+    lookup_keys: Vec<Text>,
+}
+
+/// An [`OfferEntry`] but for its written texts.
+pub struct OfferRest {
+    agency: Text,
+    consumer_agencies: Consumers,
+    lookup_keys: Vec<Text>,
+    authoritative_master: bool,
 }
 
 /// The texts of the entries one [`Keys`] read: they make its [`Unwritten`] entries whole.
@@ -580,21 +589,37 @@ impl Texts {
             .map(|&span| self.written.text(span))
     }
 
-    pub fn need(&self, read: Unwritten<NeedEntry>) -> NeedEntry {
+    pub fn need(&self, read: Unwritten<NeedRest>) -> NeedEntry {
+        let NeedRest {
+            agency,
+            provider_agency,
+            lookup_keys,
+        } = read.rest;
         NeedEntry {
             reference: self.written.text(read.reference),
+            agency,
             title: self.written.text(read.title),
+            provider_agency,
             data_items: self.names(read.data_items).collect(),
-            ..read.entry
+            lookup_keys,
         }
     }
 
-    pub fn offer(&self, read: Unwritten<OfferEntry>) -> OfferEntry {
+    pub fn offer(&self, read: Unwritten<OfferRest>) -> OfferEntry {
+        let OfferRest {
+            agency,
+            consumer_agencies,
+            lookup_keys,
+            authoritative_master,
+        } = read.rest;
         OfferEntry {
             reference: self.written.text(read.reference),
+            agency,
             title: self.written.text(read.title),
+            consumer_agencies,
             data_items: self.names(read.data_items).collect(),
-            ..read.entry
+            lookup_keys,
+            authoritative_master,
         }
     }
 }
