@@ -1,6 +1,8 @@
 //! Needs and offers read out of accepted inventory documents, and the comparable profile of
-//! each: its data items by catalogue item or match key, and its lookup keys. The documents passed the form's
-//! schema at submission, so missing fields are read as empty rather than refused.
+//! each: its data items by catalogue item or match key, and its lookup keys. The documents
+//! passed the form's schema at submission, so missing fields are read as empty rather than
+//! refused. Reading in two parts at once is `parts`; an entry waiting for its texts,
+//! `texts`.
 
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -14,11 +16,13 @@ use serde_json::Value;
 use super::catalogue_index::CatalogueIndex;
 use super::normalise::{identifier_of_key, push_match_key};
 pub use super::text::{Names, Text};
-use super::text::{Span, Writing, Written};
+use super::text::{Span, Writing};
 
 mod parts;
+mod texts;
 
 pub use parts::{Read, read};
+pub use texts::{NeedRest, OfferRest, Texts, Unwritten};
 
 /// The provider a submitter names when it does not know who holds the data.
 pub const UNKNOWN_PROVIDER: &str = "unknown";
@@ -318,10 +322,10 @@ impl<'c, 'v> Keys<'c, 'v> {
         // The names seen point into the string handed over here: forgotten, so that a name
         // read after this is written anew rather than looked for where it no longer is.
         self.names.clear();
-        Texts {
-            written: std::mem::take(&mut self.writing).done(),
-            item_names: std::mem::take(&mut self.item_names),
-        }
+        Texts::new(
+            std::mem::take(&mut self.writing).done(),
+            std::mem::take(&mut self.item_names),
+        )
     }
 
     /// One need of `agency`'s inventory (the `index`th) and its profile.
@@ -550,76 +554,4 @@ pub fn listed<'v>(data: &'v Value, list: &str) -> &'v [Value] {
 
 fn trimmed(value: &Value) -> &str {
     value.as_str().unwrap_or_default().trim()
-}
-
-/// An entry read, its texts written but not yet cut out (see [`Keys::texts`]): where its
-/// reference, title and item names are, and the `rest` of it.
-pub struct Unwritten<R> {
-    reference: Span,
-    title: Span,
-    data_items: Range<usize>,
-    rest: R,
-}
-
-/// A [`NeedEntry`] but for its written texts.
-pub struct NeedRest {
-    agency: Text,
-    provider_agency: Text,
-    lookup_keys: Vec<Text>,
-}
-
-/// An [`OfferEntry`] but for its written texts.
-pub struct OfferRest {
-    agency: Text,
-    consumer_agencies: Consumers,
-    lookup_keys: Vec<Text>,
-    authoritative_master: bool,
-}
-
-/// The texts of the entries one [`Keys`] read: they make its [`Unwritten`] entries whole.
-pub struct Texts {
-    written: Written,
-    item_names: Vec<Span>,
-}
-
-impl Texts {
-    fn names(&self, run: Range<usize>) -> impl ExactSizeIterator<Item = Text> + '_ {
-        self.item_names[run]
-            .iter()
-            .map(|&span| self.written.text(span))
-    }
-
-    pub fn need(&self, read: Unwritten<NeedRest>) -> NeedEntry {
-        let NeedRest {
-            agency,
-            provider_agency,
-            lookup_keys,
-        } = read.rest;
-        NeedEntry {
-            reference: self.written.text(read.reference),
-            agency,
-            title: self.written.text(read.title),
-            provider_agency,
-            data_items: self.names(read.data_items).collect(),
-            lookup_keys,
-        }
-    }
-
-    pub fn offer(&self, read: Unwritten<OfferRest>) -> OfferEntry {
-        let OfferRest {
-            agency,
-            consumer_agencies,
-            lookup_keys,
-            authoritative_master,
-        } = read.rest;
-        OfferEntry {
-            reference: self.written.text(read.reference),
-            agency,
-            title: self.written.text(read.title),
-            consumer_agencies,
-            data_items: self.names(read.data_items).collect(),
-            lookup_keys,
-            authoritative_master,
-        }
-    }
 }
