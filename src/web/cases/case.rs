@@ -35,12 +35,15 @@ fn options<'a>(viewer: &'a Viewer, names: &'a Names) -> BoardOptions<'a> {
     BoardOptions {
         actions: staff(viewer),
         members: &names.members,
-        agency: viewer
-            .member
-            .agency
-            .as_deref()
-            .filter(|_| !viewer.has_any(super::READERS)),
+        agency: member_agency(viewer),
     }
+}
+
+/// The agency whose member reads its part of a case; `None` for those who read every case
+/// whole (the secretariat, admins, auditors).
+fn member_agency(viewer: &Viewer) -> Option<&str> {
+    let agency = viewer.member.agency.as_deref();
+    agency.filter(|_| !viewer.has_any(super::READERS))
 }
 
 /// How often the board asks whether it changed.
@@ -101,7 +104,7 @@ pub(super) async fn readable_case(
     if viewer.has_any(super::READERS) {
         return Ok(case);
     }
-    match viewer.member.agency.as_deref() {
+    match member_agency(viewer) {
         Some(agency) if crate::http::takes_part(&case, agency) => Ok(case),
         _ => Err(PageError::not_found()),
     }
@@ -115,10 +118,7 @@ pub async fn load_board(state: &AppState, viewer: &Viewer, id: Uuid) -> Result<B
         Err(crate::engine::EngineError::NotFound(_)) => return Err(PageError::not_found()),
         Err(error) => return Err(error.into()),
     };
-    if let (false, Some(agency)) = (
-        viewer.has_any(super::READERS),
-        viewer.member.agency.as_deref(),
-    ) {
+    if let Some(agency) = member_agency(viewer) {
         board = board.seen_by(agency);
     }
     let locale = report_locale(viewer.locale);
