@@ -188,7 +188,6 @@ pub struct Keys<'c, 'v> {
     lookup_key_names: Vec<Text>,
     /// Scratch space for folding names.
     folded: String,
-    word: Vec<char>,
 }
 
 /// A data item name as submitted, in [`Keys`]'s table of them.
@@ -248,7 +247,6 @@ impl<'c, 'v> Keys<'c, 'v> {
             writing: Writing::with_capacity(entries * 160),
             item_names: Vec::new(),
             folded: String::new(),
-            word: Vec::new(),
         }
     }
 
@@ -512,7 +510,7 @@ impl<'c, 'v> Keys<'c, 'v> {
     fn resolve(&mut self, name: &str, catalogue_id: Option<&str>) -> Resolved {
         let catalogue = self.catalogue;
         self.folded.clear();
-        push_match_key(name, &mut self.folded, &mut self.word);
+        push_match_key(name, &mut self.folded);
         if let Some(id) = catalogue.resolve_folded(&self.folded, catalogue_id) {
             if let Some(lookup) = catalogue.lookup_key_of(id) {
                 return Resolved::LookupKey(self.lookup_key(lookup));

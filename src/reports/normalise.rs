@@ -101,24 +101,21 @@ pub fn shown(name: &str) -> String {
     name.trim().to_string()
 }
 
-/// One word (no spaces, no punctuation) as compared, its letters in `word`, appended to `out`.
-fn finish_word(word: &mut Vec<char>, out: &mut String) {
+/// The word that starts at `start` of `key` (its letters as compared, ZWNJ kept), ended:
+/// the rules that read a word's ending applied. `half_space`: the word holds a ZWNJ.
+fn finish_word(key: &mut String, start: usize, half_space: bool) {
     // The ezafe written as «‌ی» after a final ه: شماره‌ی / شماره.
-    if word.ends_with(&['ه', '\u{200C}', 'ی']) {
-        word.truncate(word.len() - 2);
+    if key[start..].ends_with("ه\u{200C}ی") {
+        key.truncate(key.len() - "\u{200C}ی".len());
     }
-    word.retain(|c| !is_invisible(*c));
-    // A word-final hamza is often left off: انقضاء / انقضا.
-    while word.last() == Some(&'\u{0621}') {
-        word.pop();
-    }
-    for c in word.drain(..) {
-        match c {
-            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            // Arabic script has no letter case.
-            '\u{0600}'..='\u{06FF}' => out.push(c),
-            _ => out.extend(c.to_lowercase()),
+    if half_space {
+        while let Some(at) = key[start..].find('\u{200C}') {
+            key.replace_range(start + at..start + at + '\u{200C}'.len_utf8(), "");
         }
+    }
+    // A word-final hamza is often left off: انقضاء / انقضا.
+    while key[start..].ends_with('\u{0621}') {
+        key.pop();
     }
 }
 
@@ -127,14 +124,15 @@ fn finish_word(word: &mut Vec<char>, out: &mut String) {
 /// space removed — so «شناسه‌ملی», «شناسه ملی» and «شناسهملی» are one name.
 pub fn match_key(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
-    push_match_key(name, &mut key, &mut Vec::new());
+    push_match_key(name, &mut key);
     key
 }
 
-/// [`match_key`] appended to `key`, with `word` as scratch space: one pass over the name,
-/// no allocation once the buffers have grown.
-pub fn push_match_key(name: &str, key: &mut String, word: &mut Vec<char>) {
-    word.clear();
+/// [`match_key`] appended to `key`: one pass over the name, each word's letters written
+/// into `key` as they are read and its ending corrected once it ends.
+pub fn push_match_key(name: &str, key: &mut String) {
+    let mut start = key.len();
+    let mut half_space = false;
     // The previous character of the word, as typed: the hamza rule reads it.
     let mut previous: Option<char> = None;
     for c in name.chars() {
@@ -145,21 +143,31 @@ pub fn push_match_key(name: &str, key: &mut String, word: &mut Vec<char>) {
             continue;
         }
         if c.is_whitespace() || is_punctuation(c) {
-            finish_word(word, key);
-            previous = None;
+            finish_word(key, start, half_space);
+            (start, half_space, previous) = (key.len(), false, None);
             continue;
         }
         // هیئت, هیأت and هیات are one word: a hamza seat after ی reads as alef.
-        if matches!(c, '\u{0626}' | '\u{0623}')
+        let letter = if matches!(c, '\u{0626}' | '\u{0623}')
             && previous.is_some_and(|p| unify_letter(p) == Some('ی'))
         {
-            word.push('ا');
-        } else if let Some(u) = unify_letter(c) {
-            word.push(u);
+            Some('ا')
+        } else {
+            unify_letter(c)
+        };
+        match letter {
+            None => {}
+            Some(l) if l.is_ascii() => key.push(l.to_ascii_lowercase()),
+            // Arabic script has no letter case.
+            Some(l @ '\u{0600}'..='\u{06FF}') => key.push(l),
+            Some(l) => {
+                half_space |= l == '\u{200C}';
+                key.extend(l.to_lowercase());
+            }
         }
         previous = Some(c);
     }
-    finish_word(word, key);
+    finish_word(key, start, half_space);
 }
 
 /// Item names that are identifiers, as match keys, and the lookup key each one is.
