@@ -57,7 +57,7 @@ mod matching;
 
 pub use conflicts::Conflict;
 pub use counts::{QualityCounts, totals};
-use matching::{Index, Outcome};
+use matching::{Index, Outcome, Runs};
 
 /// Why a need found no offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -199,49 +199,48 @@ fn build<V: std::borrow::Borrow<Value>>(
         .for_each(|a| submitted[a as usize] = true);
     let index = Index::new(&offers, &offer_profiles, &keys);
     // Duplicates and conflicts read what matching reads and nothing it writes: they are
-    // found on a second thread meanwhile.
-    let (outcomes, (duplicates, conflicts)) = std::thread::scope(|scope| {
+    // found on a second thread meanwhile, which then takes its share of the needs.
+    let runs = Runs::new(needs.len());
+    let match_runs = || {
+        runs.take(|run| {
+            let pairs = needs[run.clone()].iter().zip(&need_profiles[run]);
+            let outcome = |(need, profile)| index.outcome(need, profile, &submitted);
+            pairs.map(outcome).collect()
+        })
+    };
+    let (ours, (theirs, duplicates, conflicts)) = std::thread::scope(|scope| {
         let others = scope.spawn(|| {
-            (
-                duplicates(
-                    &needs,
-                    &need_profiles,
-                    &offers,
-                    &offer_profiles,
-                    keys.item_count(),
-                ),
-                conflicts::conflicts(&offers, &offer_profiles),
-            )
+            let duplicates = duplicates(
+                &needs,
+                &need_profiles,
+                &offers,
+                &offer_profiles,
+                keys.item_count(),
+            );
+            let conflicts = conflicts::conflicts(&offers, &offer_profiles);
+            (match_runs(), duplicates, conflicts)
         });
-        let outcomes: Vec<Outcome> = needs
-            .iter()
-            .zip(&need_profiles)
-            .map(|(need, profile)| match profile.provider {
-                None => Outcome::Unmatched(Reason::ProviderUnknown, Vec::new()),
-                Some(provider) if !submitted[provider as usize] => {
-                    Outcome::Unmatched(Reason::ProviderHasNoAcceptedInventory, Vec::new())
-                }
-                Some(provider) => index.match_need(need, provider, profile),
-            })
-            .collect();
+        let ours = match_runs();
         let others = others
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (outcomes, others)
+        (ours, others)
     });
+    let mut outcomes = runs.joined([ours, theirs]);
     let mut used = vec![false; offers.len()];
     let mut unmatched_needs = Vec::new();
-    for ((need, profile), outcome) in needs.iter().zip(&need_profiles).zip(&outcomes) {
+    for (need, outcome) in needs.iter().zip(&mut outcomes) {
         match outcome {
             Outcome::Matched(found) => found.iter().for_each(|(i, _)| used[*i] = true),
-            Outcome::Unmatched(reason, lookup_offers) => unmatched_needs.push(UnmatchedNeed {
+            Outcome::Unmatched {
+                reason,
+                offers,
+                candidates,
+            } => unmatched_needs.push(UnmatchedNeed {
                 need: need.clone(),
                 reason: *reason,
-                candidates: index.candidates(profile),
-                offers: lookup_offers
-                    .iter()
-                    .map(|&i| offers[i].reference.clone())
-                    .collect(),
+                candidates: std::mem::take(candidates),
+                offers: std::mem::take(offers),
                 confirmation: None,
             }),
         }

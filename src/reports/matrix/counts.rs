@@ -25,8 +25,11 @@ impl QualityCounts {
                 self.full += 1
             }
             Outcome::Matched(_) => self.partial += 1,
-            Outcome::Unmatched(Reason::LookupKeyOnly, _) => self.lookup_key_only += 1,
-            Outcome::Unmatched(..) => self.none += 1,
+            Outcome::Unmatched {
+                reason: Reason::LookupKeyOnly,
+                ..
+            } => self.lookup_key_only += 1,
+            Outcome::Unmatched { .. } => self.none += 1,
         }
     }
 

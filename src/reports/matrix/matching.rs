@@ -4,6 +4,7 @@
 //! it, not at all of them: 31 agencies × 500 offers would be 15 500 comparisons per need.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustc_hash::FxHashMap;
 
@@ -11,10 +12,66 @@ use super::{Basis, Match, Quality, Reason};
 use crate::reports::entries::{AgencyKey, Keys, LookupKey, NeedEntry, OfferEntry, Profile, Text};
 
 /// What the rule found for one need: matches (offer index, match) in offer order, or why
-/// not, with the offers that share only a lookup key (`lookup_key_only`).
+/// not, with the offers that share only a lookup key (`lookup_key_only`) and the
+/// `candidates` (see [`Index::candidates`]).
 pub enum Outcome {
     Matched(Vec<(usize, Match)>),
-    Unmatched(Reason, Vec<usize>),
+    Unmatched {
+        reason: Reason,
+        offers: Vec<Text>,
+        candidates: Vec<Text>,
+    },
+}
+
+/// Why a need is unmatched, with the provider's offers that share only a lookup key.
+type Unmatched = (Reason, Vec<usize>);
+
+/// Needs are matched in runs of this many, each taken by whichever thread is free.
+const RUN: usize = 256;
+
+/// The needs to match, handed out a run at a time to the threads that match them, so that a
+/// thread that has finished other work takes its share.
+pub struct Runs {
+    next: AtomicUsize,
+    needs: usize,
+}
+
+impl Runs {
+    pub fn new(needs: usize) -> Self {
+        Runs {
+            next: AtomicUsize::new(0),
+            needs,
+        }
+    }
+
+    /// Takes runs until none is left, each matched by `matched`: each run's first need and
+    /// its outcomes.
+    pub fn take(
+        &self,
+        mut matched: impl FnMut(Range<usize>) -> Vec<Outcome>,
+    ) -> Vec<(usize, Vec<Outcome>)> {
+        let mut taken = Vec::new();
+        loop {
+            let from = self.next.fetch_add(RUN, Ordering::Relaxed);
+            if from >= self.needs {
+                return taken;
+            }
+            taken.push((from, matched(from..(from + RUN).min(self.needs))));
+        }
+    }
+
+    /// The outcomes of every run that `take` gave out, in the needs' order.
+    pub fn joined(
+        &self,
+        taken: impl IntoIterator<Item = Vec<(usize, Vec<Outcome>)>>,
+    ) -> Vec<Outcome> {
+        let mut runs: Vec<(usize, Vec<Outcome>)> = taken.into_iter().flatten().collect();
+        runs.sort_unstable_by_key(|(from, _)| *from);
+        let mut outcomes = Vec::with_capacity(self.needs);
+        runs.into_iter().for_each(|(_, run)| outcomes.extend(run));
+        assert_eq!(outcomes.len(), self.needs, "every need matched once");
+        outcomes
+    }
 }
 
 pub struct Index<'a> {
@@ -92,8 +149,36 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Steps 1–4 for a need whose provider has an accepted inventory.
-    pub fn match_need(&self, need: &NeedEntry, provider: AgencyKey, profile: &Profile) -> Outcome {
+    /// The rule for one need; `submitted`: by agency, whether it has an accepted inventory.
+    pub fn outcome(&self, need: &NeedEntry, profile: &Profile, submitted: &[bool]) -> Outcome {
+        let (reason, offers) = match profile.provider {
+            None => (Reason::ProviderUnknown, Vec::new()),
+            Some(provider) if !submitted[provider as usize] => {
+                (Reason::ProviderHasNoAcceptedInventory, Vec::new())
+            }
+            Some(provider) => match self.match_need(need, provider, profile) {
+                Ok(found) => return Outcome::Matched(found),
+                Err(unmatched) => unmatched,
+            },
+        };
+        Outcome::Unmatched {
+            reason,
+            offers: offers
+                .into_iter()
+                .map(|i| self.offers[i].reference.clone())
+                .collect(),
+            candidates: self.candidates(profile),
+        }
+    }
+
+    /// Steps 1–4 for a need whose provider has an accepted inventory: its matches, or why
+    /// not with the offers sharing only a lookup key.
+    fn match_need(
+        &self,
+        need: &NeedEntry,
+        provider: AgencyKey,
+        profile: &Profile,
+    ) -> Result<Vec<(usize, Match)>, Unmatched> {
         let open = |i: &usize| self.profiles[*i].admits(profile.agency);
         let sharing = self.sharing(provider, profile, false);
         if !sharing.is_empty() {
@@ -103,17 +188,17 @@ impl<'a> Index<'a> {
                 .map(|i| (i, self.make_match(need, profile, i)))
                 .collect();
             return if found.is_empty() {
-                Outcome::Unmatched(Reason::NotOfferedToConsumer, Vec::new())
+                Err((Reason::NotOfferedToConsumer, Vec::new()))
             } else {
-                Outcome::Matched(found)
+                Ok(found)
             };
         }
         let mut by_key = self.sharing(provider, profile, true);
         by_key.retain(open);
         if by_key.is_empty() {
-            Outcome::Unmatched(Reason::NoMatchingOffer, Vec::new())
+            Err((Reason::NoMatchingOffer, Vec::new()))
         } else {
-            Outcome::Unmatched(Reason::LookupKeyOnly, by_key)
+            Err((Reason::LookupKeyOnly, by_key))
         }
     }
 
@@ -142,7 +227,7 @@ impl<'a> Index<'a> {
 
     /// Offers of other agencies sharing a data item (an agency's own offer is not where it
     /// will find what it lacks), in offer order.
-    pub fn candidates(&self, profile: &Profile) -> Vec<Text> {
+    fn candidates(&self, profile: &Profile) -> Vec<Text> {
         let mut found = union(
             profile
                 .items
@@ -154,5 +239,48 @@ impl<'a> Index<'a> {
             .into_iter()
             .map(|i| self.offers[i].reference.clone())
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An outcome that says which need it was made for.
+    fn made_for(need: usize) -> Outcome {
+        Outcome::Unmatched {
+            reason: Reason::NoMatchingOffer,
+            offers: vec![need.to_string().into()],
+            candidates: Vec::new(),
+        }
+    }
+
+    fn need_of(outcome: &Outcome) -> usize {
+        match outcome {
+            Outcome::Unmatched { offers, .. } => offers[0].parse().unwrap(),
+            Outcome::Matched(_) => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn runs_taken_by_two_threads_join_in_the_needs_order() {
+        let needs = 3 * RUN + 17;
+        let runs = Runs::new(needs);
+        let take = || runs.take(|run| run.map(made_for).collect());
+        let (ours, theirs) = std::thread::scope(|scope| {
+            let theirs = scope.spawn(take);
+            (take(), theirs.join().unwrap())
+        });
+        let outcomes = runs.joined([ours, theirs]);
+        let order: Vec<usize> = outcomes.iter().map(need_of).collect();
+        assert_eq!(order, (0..needs).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn no_needs_no_runs() {
+        let runs = Runs::new(0);
+        let taken = runs.take(|_| panic!("nothing to match"));
+        assert!(taken.is_empty());
+        assert!(runs.joined([taken]).is_empty());
     }
 }
