@@ -1,7 +1,9 @@
 //! Steps 1–4 of the matching rule (see [`super`]) for one need, on an index of the offers
-//! built once per matrix: by (provider, data item) and (provider, lookup key), and by data
-//! item alone for the candidates. A need looks at the few offers that share something with
-//! it, not at all of them: 31 agencies × 500 offers would be 15 500 comparisons per need.
+//! built once per matrix: each data item's offers in order (a provider's offers are a run of
+//! them, and all of them are the candidates), and (provider, lookup key). A need looks at the
+//! few offers that share something with it, not at all of them: 31 agencies × 500 offers
+//! would be 15 500 comparisons per need. The needs are handed out in [`Runs`] to the threads
+//! that match them.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
