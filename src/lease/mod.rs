@@ -41,7 +41,7 @@ pub(crate) struct Lease<'a> {
     pub limit: i64,
 }
 
-/// A claimed row knows its id (SQLite marks the rows it read one by one).
+/// A claimed row knows its id (SQLite leases the rows it read by their ids).
 pub(crate) trait Claimable {
     fn id(&self) -> &str;
 }
