@@ -10,7 +10,8 @@
 //!
 //! `cargo bench --bench audit` runs the full size (1,000,000 events); `cargo test --bench
 //! audit` runs a seconds-long smoke version. Options: `--backend sqlite|postgres|both`
-//! (default both when DAFTAR_TEST_POSTGRES_URL is set), `--events N`.
+//! (default both when DAFTAR_TEST_POSTGRES_URL is set), `--events N`, `--phases` (a comma-separated
+//! subset of `verify,replay,rebuild,export`).
 
 #[path = "common/mod.rs"]
 mod common;
@@ -33,6 +34,8 @@ use support::TestDb;
 struct Options {
     backends: Vec<String>,
     events: usize,
+    /// The phases to measure after generating the log (all when not given).
+    phases: Vec<String>,
 }
 
 fn options() -> Options {
@@ -56,7 +59,16 @@ fn options() -> Options {
     let events = value("--events")
         .and_then(|v| v.parse().ok())
         .unwrap_or(if full { 1_000_000 } else { 5_000 });
-    Options { backends, events }
+    let phases = value("--phases")
+        .unwrap_or_else(|| "verify,replay,rebuild,export".into())
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    Options {
+        backends,
+        events,
+        phases,
+    }
 }
 
 /// Resident and peak resident memory (MiB) from /proc; the peak is reset per phase.
@@ -110,49 +122,55 @@ async fn open(backend: &str) -> (Database, TestDb) {
     (db.connect().await, db)
 }
 
-async fn measure(backend: &str, store: &EventStore, database: &Database) {
-    let started = start();
-    let report = store.verify(1, None).await.expect("verify");
-    assert!(report.ok, "the generated log verifies: {report:?}");
-    row(
-        backend,
-        "verify (hash chain)",
-        report.checked as u64,
-        started,
-    );
-
-    let started = start();
-    let mut events = 0;
-    fold_every_case(store, async |_, n| {
-        events += n;
-        Ok(())
-    })
-    .await
-    .expect("replay");
-    row(backend, "replay (fold every case)", events, started);
-
-    let started = start();
-    let documents = Documents::new(database.clone());
-    let rebuilt = rebuild(store, &documents, &[ReadModel::Case, ReadModel::Task])
+async fn measure(backend: &str, store: &EventStore, database: &Database, phases: &[String]) {
+    let wanted = |phase: &str| phases.iter().any(|p| p == phase);
+    if wanted("verify") {
+        let started = start();
+        let report = store.verify(1, None).await.expect("verify");
+        assert!(report.ok, "the generated log verifies: {report:?}");
+        row(
+            backend,
+            "verify (hash chain)",
+            report.checked as u64,
+            started,
+        );
+    }
+    if wanted("replay") {
+        let started = start();
+        let mut events = 0;
+        fold_every_case(store, async |_, n| {
+            events += n;
+            Ok(())
+        })
         .await
-        .expect("rebuild");
-    row(
-        backend,
-        "projections rebuild case+task",
-        rebuilt.events,
-        started,
-    );
-
-    let started = start();
-    let exported = transfer::export(
-        store,
-        &daftar::files::Files::new(database.clone()),
-        0,
-        &mut std::io::sink(),
-    )
-    .await
-    .expect("export");
-    row(backend, "export (NDJSON)", exported.events as u64, started);
+        .expect("replay");
+        row(backend, "replay (fold every case)", events, started);
+    }
+    if wanted("rebuild") {
+        let started = start();
+        let documents = Documents::new(database.clone());
+        let rebuilt = rebuild(store, &documents, &[ReadModel::Case, ReadModel::Task])
+            .await
+            .expect("rebuild");
+        row(
+            backend,
+            "projections rebuild case+task",
+            rebuilt.events,
+            started,
+        );
+    }
+    if wanted("export") {
+        let started = start();
+        let exported = transfer::export(
+            store,
+            &daftar::files::Files::new(database.clone()),
+            0,
+            &mut std::io::sink(),
+        )
+        .await
+        .expect("export");
+        row(backend, "export (NDJSON)", exported.events as u64, started);
+    }
 }
 
 #[tokio::main]
@@ -171,7 +189,7 @@ async fn main() {
         let started = start();
         let written = template.write(&store, options.events).await;
         row(backend, "generate (checked import)", written, started);
-        measure(backend, &store, &database).await;
+        measure(backend, &store, &database, &options.phases).await;
         store.shutdown().await;
         database.close().await;
     }

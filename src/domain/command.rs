@@ -33,7 +33,7 @@ pub enum Command {
     /// becomes, so that deciding again after a lost race copies no document.
     Submit {
         task_id: Uuid,
-        data: std::sync::Arc<Value>,
+        data: super::SubmittedData,
         form_version: u32,
         attachments: Vec<super::Attachment>,
     },

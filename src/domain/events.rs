@@ -45,7 +45,7 @@ pub enum CaseEvent {
         number: u32,
         form: String,
         form_version: u32,
-        data: std::sync::Arc<Value>,
+        data: super::SubmittedData,
         submitted_by: String,
         /// The step the task moves to (a review step), or none when the track moves on.
         #[serde(default, skip_serializing_if = "Option::is_none")]

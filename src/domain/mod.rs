@@ -23,6 +23,7 @@ mod permissions;
 mod practice;
 mod state;
 mod submission;
+mod submitted;
 mod timers;
 mod vote;
 
@@ -41,6 +42,7 @@ pub use ordered_due::check_order_due;
 pub use permissions::may_open_cases;
 pub use practice::MAX_MESSAGE_CHARS;
 pub use state::{CaseState, CaseStatus, Comment, DueMove, Submission, Task, TaskStatus, VoteState};
+pub use submitted::SubmittedData;
 pub use timers::{TimerKind, TimerPlan, finished, moved, timers_for};
 pub use vote::Tally;
 

@@ -3,7 +3,6 @@
 //! works, and the live state and a replayed state are the same by construction.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -68,7 +67,7 @@ pub struct Submission {
     pub form: String,
     pub form_version: u32,
     /// Shared: a case's state is cloned on every command, its documents are not.
-    pub data: Arc<Value>,
+    pub data: super::SubmittedData,
     pub submitted_by: String,
     pub at: DateTime<Utc>,
     /// When its agency took it back, unreviewed.

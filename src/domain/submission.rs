@@ -15,7 +15,7 @@ pub(super) fn submit(
     state: &CaseState,
     ctx: &Context,
     task_id: Uuid,
-    data: std::sync::Arc<serde_json::Value>,
+    data: super::SubmittedData,
     form_version: u32,
     attachments: Vec<super::Attachment>,
 ) -> Decided {

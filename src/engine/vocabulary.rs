@@ -18,7 +18,7 @@ use super::{Engine, EngineError};
 use crate::catalogue::{
     CATALOGUE_STREAM, Catalogue, CatalogueCommand, CatalogueError, CatalogueEvent, decide, seed,
 };
-use crate::domain::{Actor, DomainError, Role, TaskStatus};
+use crate::domain::{Actor, DomainError, Role, SubmittedData, TaskStatus};
 use crate::event_store::{AppendRequest, ExpectedVersion, NewEvent, StoreError};
 use crate::reports::catalogue_index::CatalogueIndex;
 use crate::reports::{INVENTORY_FORM, is_inventory_case};
@@ -135,7 +135,7 @@ impl Engine {
         curator(actor)?;
         let inventories = self
             .with_case(case_id, |state| {
-                let accepted: Vec<(String, Arc<Value>)> = state
+                let accepted: Vec<(String, SubmittedData)> = state
                     .tasks
                     .iter()
                     .filter(|t| t.status == TaskStatus::Accepted)

@@ -19,6 +19,11 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 
 /// Computes an event's hash from its stored fields and the previous hash (hex).
 pub fn event_hash(prev_hash_hex: &str, event: &RawEvent) -> String {
+    hex::encode(event_digest(prev_hash_hex, event))
+}
+
+/// The SHA-256 digest behind [`event_hash`], as raw bytes.
+fn event_digest(prev_hash_hex: &str, event: &RawEvent) -> [u8; 32] {
     use std::io::Write as _;
     let mut prev = [0u8; 32];
     // A malformed stored prev_hash hashes as zeros and so fails verification at that row.
@@ -42,7 +47,15 @@ pub fn event_hash(prev_hash_hex: &str, event: &RawEvent) -> String {
     hasher.update(event.metadata.as_bytes());
     hasher.update(b"\n");
     hasher.update(event.data.as_bytes());
-    hex::encode(hasher.finalize())
+    hasher.finalize().into()
+}
+
+/// Whether `stored` is the lowercase hex of `digest`, as [`event_hash`] writes it.
+fn is_hex_of(stored: &str, digest: &[u8; 32]) -> bool {
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(stored, &mut bytes).is_ok()
+        && bytes == *digest
+        && !stored.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 /// What `verify` found.
@@ -75,17 +88,21 @@ pub fn check_link(expected_position: i64, prev_hash: &str, event: &RawEvent) -> 
             expected_position - 1
         ));
     }
-    if event_hash(prev_hash, event) != event.hash {
+    if !is_hex_of(&event.hash, &event_digest(prev_hash, event)) {
         return Err("stored bytes do not match the stored hash".into());
     }
     Ok(())
 }
 
-const VERIFY_PAGE: i64 = 5_000;
+/// Positions a reader covers at a time.
+const VERIFY_PAGE: i64 = 2_500;
 
-/// Pages read ahead of the hashing: the reader task keeps the database busy on one core
-/// while this one hashes; the bound keeps memory flat.
-const PAGES_AHEAD: usize = 4;
+/// Pages read ahead of the hashing; the bound keeps memory flat.
+const PAGES_AHEAD: usize = 2;
+
+/// Pages read at once, each by a task of its own on a connection of its own: the database
+/// reads and unpacks one page while another does the same, and the caller hashes.
+const READERS: usize = 2;
 
 /// Streams `from..=to` page by page (memory stays flat) and re-derives every hash.
 pub(crate) async fn verify(
@@ -136,7 +153,8 @@ pub(crate) async fn verify(
     Ok(report)
 }
 
-/// Pages of `from..=to` from a task of their own; the task stops when the receiver goes.
+/// Pages of `from..=to` in log order, read [`READERS`] at a time by tasks of their own; every
+/// task stops when the receiver goes.
 struct ReadAhead {
     receiver: tokio::sync::mpsc::Receiver<Result<Vec<RawEvent>, StoreError>>,
     task: tokio::task::JoinHandle<()>,
@@ -148,27 +166,71 @@ impl Drop for ReadAhead {
     }
 }
 
+/// A reader of one page; aborted when dropped, so no read outlives the verification.
+struct Reader(tokio::task::JoinHandle<(Vec<RawEvent>, Option<StoreError>)>);
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 fn read_ahead(backend: Arc<dyn Backend>, from: i64, to: i64) -> ReadAhead {
     let (sender, receiver) = tokio::sync::mpsc::channel(PAGES_AHEAD);
     let task = tokio::spawn(async move {
+        let mut reading = std::collections::VecDeque::new();
         let mut next = from;
-        while next <= to {
-            let page = backend.scan_range(next, to, VERIFY_PAGE).await;
-            // A gap shows up as the next page starting late; the verifier names it.
-            let last = match &page {
-                Ok(rows) => rows.last().map(|r| r.position),
-                Err(_) => None,
+        loop {
+            while reading.len() < READERS && next <= to {
+                let last = to.min(next.saturating_add(VERIFY_PAGE - 1));
+                let page = read_page(backend.clone(), next, last);
+                reading.push_back(Reader(tokio::spawn(page)));
+                next = last + 1;
+            }
+            let Some(mut reader) = reading.pop_front() else {
+                return;
             };
-            if sender.send(page).await.is_err() {
+            let (rows, error) = match (&mut reader.0).await {
+                Ok(read) => read,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => return,
+            };
+            // Rows before a failure are checked first, so the report names the right row.
+            if !rows.is_empty() && sender.send(Ok(rows)).await.is_err() {
                 return;
             }
-            match last {
-                Some(last) => next = last + 1,
-                None => return,
+            if let Some(error) = error {
+                let _ = sender.send(Err(error)).await;
+                return;
             }
         }
     });
     ReadAhead { receiver, task }
+}
+
+/// The rows of `from..=to` as the backend's scans return them, and the failure that stopped
+/// the reading, if one did. A gap shows up as a row with a later position than the verifier
+/// expects; a range with no rows at all as an empty page.
+async fn read_page(
+    backend: Arc<dyn Backend>,
+    from: i64,
+    to: i64,
+) -> (Vec<RawEvent>, Option<StoreError>) {
+    let mut rows = Vec::new();
+    let mut next = from;
+    while next <= to {
+        match backend.scan_range(next, to, VERIFY_PAGE).await {
+            Ok(page) => {
+                let Some(last) = page.last().map(|row| row.position) else {
+                    break;
+                };
+                next = last + 1;
+                rows.extend(page);
+            }
+            Err(error) => return (rows, Some(error)),
+        }
+    }
+    (rows, None)
 }
 
 impl VerifyReport {

@@ -17,12 +17,12 @@ use crate::event_store::{RawEvent, StoreError};
 
 macro_rules! packed_event {
     () => {
-        "position || ' ' || version || ' ' || event_version || ' ' || recorded_at_us || ' ' || \
-         length(cast(event_id as blob)) || ' ' || length(cast(stream_id as blob)) || ' ' || \
-         length(cast(event_type as blob)) || ' ' || length(cast(data as blob)) || ' ' || \
-         length(cast(metadata as blob)) || ' ' || length(cast(prev_hash as blob)) || ' ' || \
-         length(cast(hash as blob)) || ' ' || \
-         event_id || stream_id || event_type || data || metadata || prev_hash || hash"
+        "concat(position, ' ', version, ' ', event_version, ' ', recorded_at_us, ' ', \
+         length(cast(event_id as blob)), ' ', length(cast(stream_id as blob)), ' ', \
+         length(cast(event_type as blob)), ' ', length(cast(data as blob)), ' ', \
+         length(cast(metadata as blob)), ' ', length(cast(prev_hash as blob)), ' ', \
+         length(cast(hash as blob)), ' ', \
+         event_id, stream_id, event_type, data, metadata, prev_hash, hash)"
     };
 }
 
@@ -40,7 +40,7 @@ pub(crate) async fn scan_range(
     let row = sqlx::query(concat!(
         "select group_concat(",
         packed_event!(),
-        ", '' order by position) from (select * from events \
+        ", '') from (select * from events \
          where position >= ?1 and position <= ?2 order by position limit ?3)"
     ))
     .bind(from)
@@ -60,7 +60,8 @@ pub(crate) async fn scan_stream(
     let row = sqlx::query(concat!(
         "select group_concat(",
         packed_event!(),
-        ", '' order by version) from events where stream_id = ?1 and version >= ?2"
+        ", '') from (select * from events where stream_id = ?1 and version >= ?2 \
+         order by version)"
     ))
     .bind(stream_id)
     .bind(from_version)
@@ -122,6 +123,13 @@ fn unpack(mut rest: &str) -> Result<Vec<RawEvent>, StoreError> {
             prev_hash: prev_hash.to_string(),
             hash: hash.to_string(),
         });
+    }
+    // The pages are concatenated in the order their subquery reads them; an aggregate's own
+    // `order by` would copy every row into a sorter first. Should SQLite ever concatenate in
+    // another order, the rows are put back in log order here (a stream's version order is its
+    // position order).
+    if !rows.is_sorted_by_key(|row| row.position) {
+        rows.sort_by_key(|row| row.position);
     }
     Ok(rows)
 }
