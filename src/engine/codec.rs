@@ -60,9 +60,9 @@ pub fn decode(stored: &StoredEvent) -> Result<(CaseEvent, DateTime<Utc>), String
 }
 
 /// Decodes a row straight from its stored text. The current version is parsed once, into the
-/// typed event (plus a scan for `at` that allocates nothing) — replay speed is dominated by
-/// this, and going JSON → `Value` → clone → event costs about three parses. Older versions
-/// take the upcasting path of [`decode`]; both give the same answer (tested).
+/// typed event (and `at` read off the text's end, see [`decision_time`]) — replay speed is
+/// dominated by this, and going JSON → `Value` → clone → event costs about three parses.
+/// Older versions take the upcasting path of [`decode`]; both give the same answer (tested).
 pub fn decode_raw(raw: &RawEvent) -> Result<(CaseEvent, DateTime<Utc>), String> {
     if raw.event_version != CURRENT_EVENT_VERSION {
         let stored = raw.clone().decode().map_err(|e| e.to_string())?;
@@ -81,18 +81,35 @@ pub fn decode_raw(raw: &RawEvent) -> Result<(CaseEvent, DateTime<Utc>), String> 
     tagged.push_str(&raw.data);
     tagged.push('}');
     let event: CaseEvent = serde_json::from_str(&tagged).map_err(undecodable)?;
+    let at = decision_time(&raw.data).unwrap_or_else(|| micros_to_time(raw.recorded_at_us));
+    Ok((event, at))
+}
+
+/// The `at` that [`encode`] puts in `data`. Encoding appends it as the last field, so it is
+/// read from the text's end; any other shape (an older log, a hand-made one) is found by
+/// reading the whole text, which allocates nothing but walks a submission's every byte.
+fn decision_time(data: &str) -> Option<DateTime<Utc>> {
     #[derive(serde::Deserialize)]
     struct At<'a> {
         #[serde(borrow, default)]
         at: Option<std::borrow::Cow<'a, str>>,
     }
-    let at = serde_json::from_str::<At>(&raw.data)
+    let at = match trailing_at(data) {
+        Some(at) => std::borrow::Cow::Borrowed(at),
+        None => serde_json::from_str::<At>(data).ok()?.at?,
+    };
+    DateTime::parse_from_rfc3339(&at)
         .ok()
-        .and_then(|a| a.at)
-        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| micros_to_time(raw.recorded_at_us));
-    Ok((event, at))
+}
+
+/// `T` when an object's text ends with `,"at":"T"}` and `T` holds no quote or backslash.
+/// Inside a string a quote is always escaped, and a nested object's end would leave a second
+/// `}`, so such an ending is the outer object's own last field.
+fn trailing_at(data: &str) -> Option<&str> {
+    let (_, tail) = data.rsplit_once(",\"at\":\"")?;
+    let at = tail.strip_suffix("\"}")?;
+    (!at.contains(['"', '\\'])).then_some(at)
 }
 
 /// Folds one stored row into a case. The live engine (catching a cached case up), every
@@ -105,4 +122,25 @@ pub fn apply_raw(state: CaseState, raw: &RawEvent) -> Result<CaseState, String> 
 
 fn micros_to_time(us: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(us).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trailing_at;
+
+    #[test]
+    fn the_trailing_at_is_the_outer_objects_last_field_only() {
+        let at = "2026-12-07T10:00:00.000000Z";
+        assert_eq!(trailing_at(&format!(r#"{{"a":1,"at":"{at}"}}"#)), Some(at));
+        // A nested object's last field, an escaped lookalike, an only field, a later field.
+        for text in [
+            format!(r#"{{"a":{{"b":1,"at":"{at}"}}}}"#),
+            format!(r#"{{"a":"x,\"at\":\"{at}\"}}"}}"#),
+            format!(r#"{{"at":"{at}"}}"#),
+            format!(r#"{{"at":"{at}","b":2}}"#),
+            r#"{"a":1,"at":"x\"y"}"#.to_string(),
+        ] {
+            assert_eq!(trailing_at(&text), None, "{text}");
+        }
+    }
 }
