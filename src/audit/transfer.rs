@@ -22,8 +22,6 @@ use super::files::{FILE_LINE_START, named_by_raw, parse_file_line, write_file_li
 use crate::event_store::{ChainCheck, Envelope, EventStore, ImportError, RawEvent};
 use crate::files::{Files, StoredFile};
 
-const EXPORT_PAGE: i64 = 5_000;
-
 /// What an export or import covered; `head` is the checkpoint to keep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TransferSummary {
@@ -62,13 +60,11 @@ pub async fn export(
         head_position: after,
         head_hash: store.hash_at(after).await?.unwrap_or_default(),
     };
-    let mut next = after + 1;
+    let mut pages = store.pages(after + 1, head);
     let mut buffer = Vec::with_capacity(1 << 20);
     let mut named = Vec::new();
-    while next <= head {
-        let page = store.scan_range_raw(next, head, EXPORT_PAGE).await?;
-        let Some(last) = page.last() else { break };
-        next = last.position + 1;
+    while let Some(page) = pages.next().await {
+        let page = page?;
         buffer.clear();
         for raw in page {
             summary.first_position.get_or_insert(raw.position);

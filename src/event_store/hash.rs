@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use std::sync::Arc;
 
+use super::pages::Pages;
 use super::{Backend, RawEvent, StoreError};
 
 /// The `prev_hash` of the first event: 64 zeros.
@@ -94,17 +95,7 @@ pub fn check_link(expected_position: i64, prev_hash: &str, event: &RawEvent) -> 
     Ok(())
 }
 
-/// Positions a reader covers at a time.
-const VERIFY_PAGE: i64 = 2_500;
-
-/// Pages read ahead of the hashing; the bound keeps memory flat.
-const PAGES_AHEAD: usize = 2;
-
-/// Pages read at once, each by a task of its own on a connection of its own: the database
-/// reads and unpacks one page while another does the same, and the caller hashes.
-const READERS: usize = 2;
-
-/// Streams `from..=to` page by page (memory stays flat) and re-derives every hash.
+/// Streams `from..=to` page by page ([`Pages`]: memory stays flat) and re-derives every hash.
 pub(crate) async fn verify(
     backend: Arc<dyn Backend>,
     from: i64,
@@ -125,10 +116,10 @@ pub(crate) async fn verify(
         first_bad_position: None,
         detail: None,
     };
-    let mut pages = read_ahead(backend, from, to);
+    let mut pages = Pages::read(backend, from, to);
     let mut next = from;
     while next <= to {
-        let page = match pages.receiver.recv().await {
+        let page = match pages.next().await {
             // A row that cannot even be read is as bad as one whose hash is wrong.
             Some(Err(StoreError::Corrupt { position, detail })) => {
                 return Ok(report.bad(next.min(position), detail));
@@ -151,86 +142,6 @@ pub(crate) async fn verify(
         report.head_hash.clone_from(&prev_hash);
     }
     Ok(report)
-}
-
-/// Pages of `from..=to` in log order, read [`READERS`] at a time by tasks of their own; every
-/// task stops when the receiver goes.
-struct ReadAhead {
-    receiver: tokio::sync::mpsc::Receiver<Result<Vec<RawEvent>, StoreError>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for ReadAhead {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// A reader of one page; aborted when dropped, so no read outlives the verification.
-struct Reader(tokio::task::JoinHandle<(Vec<RawEvent>, Option<StoreError>)>);
-
-impl Drop for Reader {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-fn read_ahead(backend: Arc<dyn Backend>, from: i64, to: i64) -> ReadAhead {
-    let (sender, receiver) = tokio::sync::mpsc::channel(PAGES_AHEAD);
-    let task = tokio::spawn(async move {
-        let mut reading = std::collections::VecDeque::new();
-        let mut next = from;
-        loop {
-            while reading.len() < READERS && next <= to {
-                let last = to.min(next.saturating_add(VERIFY_PAGE - 1));
-                let page = read_page(backend.clone(), next, last);
-                reading.push_back(Reader(tokio::spawn(page)));
-                next = last + 1;
-            }
-            let Some(mut reader) = reading.pop_front() else {
-                return;
-            };
-            let (rows, error) = match (&mut reader.0).await {
-                Ok(read) => read,
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => return,
-            };
-            // Rows before a failure are checked first, so the report names the right row.
-            if !rows.is_empty() && sender.send(Ok(rows)).await.is_err() {
-                return;
-            }
-            if let Some(error) = error {
-                let _ = sender.send(Err(error)).await;
-                return;
-            }
-        }
-    });
-    ReadAhead { receiver, task }
-}
-
-/// The rows of `from..=to` as the backend's scans return them, and the failure that stopped
-/// the reading, if one did. A gap shows up as a row with a later position than the verifier
-/// expects; a range with no rows at all as an empty page.
-async fn read_page(
-    backend: Arc<dyn Backend>,
-    from: i64,
-    to: i64,
-) -> (Vec<RawEvent>, Option<StoreError>) {
-    let mut rows = Vec::new();
-    let mut next = from;
-    while next <= to {
-        match backend.scan_range(next, to, VERIFY_PAGE).await {
-            Ok(page) => {
-                let Some(last) = page.last().map(|row| row.position) else {
-                    break;
-                };
-                next = last + 1;
-                rows.extend(page);
-            }
-            Err(error) => return (rows, Some(error)),
-        }
-    }
-    (rows, None)
 }
 
 impl VerifyReport {

@@ -19,6 +19,7 @@ mod envelope;
 mod group_commit;
 pub mod hash;
 mod import;
+mod pages;
 mod postgres;
 
 mod hook;
@@ -35,6 +36,7 @@ pub use group_commit::GroupCommitStats;
 pub use hash::{GENESIS_HASH, VerifyReport};
 pub use hook::{SideWriteHook, SideWrites};
 pub use import::{ChainCheck, ImportError, Importer};
+pub use pages::Pages;
 pub use types::{
     AppendOutcome, AppendRequest, ExpectedVersion, Metadata, NewEvent, RawEvent, ReadAll,
     StoredEvent,
@@ -196,6 +198,12 @@ impl EventStore {
         limit: i64,
     ) -> Result<Vec<RawEvent>, StoreError> {
         self.backend.scan_range(from, to, limit).await
+    }
+
+    /// The raw rows of `from..=to` in position order, a page at a time, read ahead of the
+    /// caller: for long scans such as an export.
+    pub fn pages(&self, from: i64, to: i64) -> Pages {
+        Pages::read(self.backend.clone(), from, to)
     }
 
     /// A stream's raw rows like [`EventStore::read_stream_raw`], read for bulk replays.

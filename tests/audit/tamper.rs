@@ -3,7 +3,8 @@
 
 use daftar::db::Database;
 use daftar::engine::AgencyInput;
-use daftar::event_store::ReadAll;
+use daftar::event_store::{AppendRequest, ExpectedVersion, NewEvent, ReadAll};
+use daftar::side_writes::OpenEventStore;
 use serde_json::Value;
 
 use crate::support::TestDb;
@@ -205,6 +206,62 @@ async fn a_deleted_tail_is_caught_against_the_checkpoint(db: TestDb) {
     assert!(line.contains("not a checkpoint"), "{line}");
 }
 
+/// A log longer than one page: verify and export read pages two at a time, and must still
+/// check and write every row in order and name the first bad one.
+async fn a_long_log_is_read_in_order_across_pages(db: TestDb) {
+    let database = db.connect().await;
+    let store = database.event_store();
+    for batch in 0..70 {
+        let events = (0..100)
+            .map(|n| NewEvent::new("Counted", serde_json::json!({"n": batch * 100 + n})))
+            .collect();
+        let stream = format!("long-{}", batch % 7);
+        let request = AppendRequest::new(stream, ExpectedVersion::Any, events);
+        store.append(request).await.unwrap();
+    }
+    let report = store.verify(1, None).await.unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.checked, 7_000);
+    assert_eq!(report.head_hash, store.head().await.unwrap().1);
+
+    let mut pages = store.pages(2_400, 6_100);
+    let mut positions = Vec::new();
+    while let Some(page) = pages.next().await {
+        positions.extend(page.unwrap().iter().map(|row| row.position));
+    }
+    assert_eq!(positions, (2_400..=6_100).collect::<Vec<_>>());
+    let mut exported = Vec::new();
+    let files = daftar::files::Files::new(database.clone());
+    let summary = daftar::audit::transfer::export(&store, &files, 0, &mut exported)
+        .await
+        .unwrap();
+    assert_eq!(summary.events, 7_000);
+    let lines: Vec<Value> = exported
+        .split(|b| *b == b'\n')
+        .filter(|line| !line.is_empty())
+        .map(|line| serde_json::from_slice(line).unwrap())
+        .collect();
+    let exported: Vec<i64> = lines
+        .iter()
+        .map(|l| l["position"].as_i64().unwrap())
+        .collect();
+    assert_eq!(exported, (1..=7_000).collect::<Vec<_>>());
+
+    // A row altered late in the log and one deleted from the second page: the earlier is named.
+    behind_the_triggers(
+        &database,
+        "update events set data = '{\"n\":-1}' where position = 6500",
+    )
+    .await;
+    let report = store.verify(1, None).await.unwrap();
+    assert_eq!(report.first_bad_position, Some(6_500), "{report:?}");
+    behind_the_triggers(&database, "delete from events where position = 3000").await;
+    let report = store.verify(1, None).await.unwrap();
+    assert_eq!(report.first_bad_position, Some(3_000), "{report:?}");
+    assert_eq!(report.checked, 2_999);
+    assert!(report.detail.unwrap().contains("found 3001"));
+}
+
 async fn sqlx_execute(database: &Database, sql: &str) {
     match database {
         Database::Sqlite(pool) => sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
@@ -222,4 +279,5 @@ async fn sqlx_execute(database: &Database, sql: &str) {
 crate::on_both_backends!(
     any_altered_field_is_reported_at_its_position,
     a_deleted_tail_is_caught_against_the_checkpoint,
+    a_long_log_is_read_in_order_across_pages,
 );
