@@ -90,6 +90,13 @@ pub fn json<T: DeserializeOwned>(request: &HttpRequest, body: &[u8]) -> Result<T
             "send the body as Content-Type: application/json",
         ));
     }
+    // serde also reads a struct from an array of its fields in order; a command body is an
+    // object (or, where a body is optional, null).
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(ApiError::bad_request(
+            "invalid JSON body: expected an object, found an array",
+        ));
+    }
     serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
 }

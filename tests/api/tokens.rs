@@ -37,6 +37,11 @@ async fn an_admin_lists_and_expires_tokens(db: TestDb) {
     let unknown = json!({"expires": until});
     app.expect(Method::POST, path, ADMIN_TOKEN, Some(unknown), 400)
         .await;
+    // Not an object: refused, an array of the fields in order too. No token is issued.
+    for body in [json!([]), json!([until]), json!("x"), json!(3)] {
+        app.expect(Method::POST, path, ADMIN_TOKEN, Some(body), 400)
+            .await;
+    }
     assert_eq!(status(&app, "/v1/tasks", &first).await, 200);
 
     let response = app.call(Method::GET, path, Some(ADMIN_TOKEN), None).await;
