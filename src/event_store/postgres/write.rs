@@ -10,8 +10,10 @@ use uuid::Uuid;
 use super::super::batch::{self, Plan, Snapshot, StoredId};
 use super::super::{AppendOutcome, AppendRequest, SideWriteHook, StoreError};
 
-/// The head, locked (tag 0), the version of each stream the batch appends to (tag 1) and the
-/// batch's event ids already stored (tag 2). The lock may be granted only after another
+/// The head, locked (tag 0), the version of each stream the batch appends to (tag 1; null
+/// for a stream without events: each one backward step of the stream index, where `group
+/// by` would read every event of the stream) and the batch's event ids already stored (tag
+/// 2). The lock may be granted only after another
 /// writer commits, while the rest of the statement reads the log as it was when the
 /// statement began: the head row carries the highest position that reading saw, so a
 /// stale read is noticed (and the reads repeated, now under the lock).
@@ -20,8 +22,8 @@ const SNAPSHOT: &str = "\
     select 0 as tag, null::text as key, position as a, hash as b, recorded_at_us as c, \
      (select coalesce(max(position), 0) from events) as d from head \
     union all \
-    select 1, stream_id, max(version), null, null, null from events \
-     where stream_id = any($1) group by stream_id \
+    select 1, stream, (select max(version) from events where stream_id = stream), null, null, \
+     null from unnest($1::text[]) as stream \
     union all \
     select 2, event_id::text, position, stream_id, version, null from events \
      where event_id = any($2)";
@@ -82,8 +84,10 @@ async fn snapshot(
                 fresh = Some(row.try_get::<i64, _>(5)? == snapshot.head_position);
             }
             1 => {
-                let version: i64 = row.try_get(2)?;
-                snapshot.versions.insert(row.try_get(1)?, version);
+                // No version: a stream without events yet.
+                if let Some(version) = row.try_get::<Option<i64>, _>(2)? {
+                    snapshot.versions.insert(row.try_get(1)?, version);
+                }
             }
             _ => {
                 let id: String = row.try_get(1)?;

@@ -16,12 +16,16 @@ use super::super::batch::{self, Snapshot, StoredId};
 use super::super::{AppendOutcome, AppendRequest, RawEvent, SideWriteHook, StoreError};
 
 /// Everything a batch's plan depends on, in one statement: the head (tag 0), the version of
-/// each stream the batch appends to (tag 1) and the batch's event ids already stored (tag 2).
+/// each stream the batch appends to (tag 1; null for a stream without events) and the batch's
+/// event ids already stored (tag 2). Each version is one seek of the stream index: `max`
+/// alone over an index prefix reads one entry, where `group by` would read all of the
+/// stream's.
 const SNAPSHOT: &str = "\
     select 0, position, hash, recorded_at_us, null from log_head where id = 1 \
     union all \
-    select 1, stream_id, max(version), null, null from events \
-     where stream_id in (select value from json_each(?1)) group by stream_id \
+    select 1, streams.value, \
+     (select max(version) from events where stream_id = streams.value), null, null \
+     from json_each(?1) as streams \
     union all \
     select 2, event_id, position, stream_id, version from events \
      where event_id in (select value from json_each(?2))";
@@ -84,7 +88,10 @@ async fn snapshot(
                 snapshot.last_recorded_us = row.try_get(3)?;
             }
             1 => {
-                snapshot.versions.insert(row.try_get(1)?, row.try_get(2)?);
+                // No version: a stream without events yet.
+                if let Some(version) = row.try_get::<Option<i64>, _>(2)? {
+                    snapshot.versions.insert(row.try_get(1)?, version);
+                }
             }
             _ => {
                 let id: String = row.try_get(1)?;
