@@ -192,7 +192,11 @@ async fn connect_sqlite(path: &Path) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
-        .foreign_keys(true);
+        .foreign_keys(true)
+        // A batch's multi-row statements keep a statement journal (the pages they change, in
+        // case one must be undone alone); past 64 KiB SQLite writes it to a temporary file,
+        // which cost the writer a write system call per page. Kept in memory instead.
+        .pragma("temp_store", "memory");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(10))
