@@ -1,6 +1,7 @@
 //! Request bodies: read with a size limit (413) and a time limit (408, so a client trickling
 //! its body cannot hold a worker), JSON parsed strictly (400 for malformed JSON, unknown
-//! fields and nesting past serde_json's depth limit), and `Idempotency-Key` replay.
+//! fields, nesting past serde_json's depth limit, and an array where the body's type has an
+//! object), and `Idempotency-Key` replay.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,6 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -19,6 +21,8 @@ use super::auth::Caller;
 use super::error::ApiError;
 use crate::event_store::StoreError;
 use crate::idempotency::{IdempotencyRecords, StoredAnswer};
+
+mod shape;
 
 /// Reads the whole body, refusing more than the body limit or a body slower than the body
 /// timeout.
@@ -82,7 +86,10 @@ fn is_json(request: &HttpRequest) -> bool {
 }
 
 /// Parses a JSON command body into `T` (whose serde derives deny unknown fields).
-pub fn json<T: DeserializeOwned>(request: &HttpRequest, body: &[u8]) -> Result<T, ApiError> {
+pub fn json<T: DeserializeOwned + JsonSchema + 'static>(
+    request: &HttpRequest,
+    body: &[u8],
+) -> Result<T, ApiError> {
     if !is_json(request) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -97,8 +104,21 @@ pub fn json<T: DeserializeOwned>(request: &HttpRequest, body: &[u8]) -> Result<T
             "invalid JSON body: expected an object, found an array",
         ));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))
+    let input = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    // The same for an object inside the body: once read, a body with an array in it is
+    // checked against its type's schema.
+    if !body.contains(&b'[') {
+        return Ok(input);
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid JSON body: {e}")))?;
+    if let Some(at) = shape::misplaced_array::<T>(&value) {
+        return Err(ApiError::bad_request(format!(
+            "invalid JSON body: expected an object at {at}, found an array"
+        )));
+    }
+    Ok(input)
 }
 
 type KeyLocks = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;

@@ -145,7 +145,7 @@ pub async fn search(
 }
 
 /// Runs a change from a JSON body and answers with the item `answer` names afterwards.
-async fn change<B: serde::de::DeserializeOwned>(
+async fn change<B: serde::de::DeserializeOwned + schemars::JsonSchema + 'static>(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,

@@ -50,7 +50,7 @@ pub struct Reminded {
 }
 
 /// A body that may be left out: empty means `T::default()`.
-fn optional<T: serde::de::DeserializeOwned + Default>(
+fn optional<T: serde::de::DeserializeOwned + schemars::JsonSchema + Default + 'static>(
     request: &HttpRequest,
     bytes: &[u8],
 ) -> Result<T, ApiError> {

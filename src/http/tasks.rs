@@ -167,7 +167,7 @@ struct Prepared<T> {
 }
 
 /// The shared preamble of a task command: id, visibility, body, If-Match.
-async fn prepare<T: serde::de::DeserializeOwned>(
+async fn prepare<T: serde::de::DeserializeOwned + schemars::JsonSchema + 'static>(
     state: &AppState,
     caller: &Caller,
     request: &HttpRequest,

@@ -115,6 +115,58 @@ async fn malformed_and_oversized_bodies_are_refused(db: TestDb) {
     assert_eq!(now, head, "a refused request appends nothing: {after}");
 }
 
+/// serde reads a struct from an array of its fields in order; the contract says objects.
+async fn arrays_where_objects_belong_are_refused(db: TestDb) {
+    let w = world(db).await;
+    let head = w.app.head_position().await;
+    let cases = [
+        (
+            "/v1/agencies:import",
+            json!({"agencies": [["X1", "اداره آزمایشی"]]}),
+            "/agencies/0",
+        ),
+        (
+            "/v1/agencies:import",
+            json!({"agencies": [{"code": "X2", "name_fa": "اداره دوم"}, ["X3", "سوم"]]}),
+            "/agencies/1",
+        ),
+    ];
+    for (path, body, at) in cases {
+        let problem = w
+            .app
+            .expect(Method::POST, path, ADMIN_TOKEN, Some(body), 400)
+            .await;
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains(&format!("expected an object at {at}, found an array")),
+            "{problem}"
+        );
+    }
+    let agencies = w.app.get("/v1/agencies?limit=200", ADMIN_TOKEN).await;
+    for code in ["X1", "X2", "X3"] {
+        assert!(
+            !agencies["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["code"] == code),
+            "{code} was imported: {agencies}"
+        );
+    }
+    // Arrays where the contract has them still pass: an agency list of objects.
+    let fine = json!({"agencies": [{"code": "X4", "name_fa": "اداره چهارم"}]});
+    w.app
+        .expect(
+            Method::POST,
+            "/v1/agencies:import",
+            ADMIN_TOKEN,
+            Some(fine),
+            201,
+        )
+        .await;
+    assert!(w.app.head_position().await > head);
+}
+
 async fn access_rules_hold(db: TestDb) {
     let w = world(db).await;
     let head = w.app.head_position().await;
@@ -330,6 +382,7 @@ async fn idempotency_keys_replay_and_refuse_other_bodies(db: TestDb) {
 
 on_both_backends!(
     malformed_and_oversized_bodies_are_refused,
+    arrays_where_objects_belong_are_refused,
     access_rules_hold,
     hostile_strings_are_stored_verbatim,
     idempotency_keys_replay_and_refuse_other_bodies,
