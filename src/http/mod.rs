@@ -174,7 +174,7 @@ route_table! {
     post "/v1/members/{id:[^/:]+}:enable" => members::enable, [Admin], "Enable a disabled member again", returns: Member;
     get "/v1/members/{id}" => members::get, any, "A member", returns: Member;
     patch "/v1/members/{id}" => members::change, [Admin], "Change a member's roles, locale or supervisor (a field left out stays; supervisor_id: null removes it); If-Match on its version", body: json_body::<crate::engine::MemberChange>, returns: Member;
-    post "/v1/members/{id}/tokens" => members::issue_token, [Admin], "Issue a token for a member, shown once; optional expires_at", body: optional_json_body::<members::IssueTokenBody>, returns: members::IssuedToken;
+    post "/v1/members/{id}/tokens" => members::issue_token, [Admin], "Issue a token for a member, shown once; optional expires_at", body: optional_json_body::<Option<members::IssueTokenBody>>, returns: members::IssuedToken;
     get "/v1/members/{id}/tokens" => members::list_tokens, [Admin], "A member's tokens: ids, issued, last used, expiry, revoked; never the token", returns: Page<crate::engine::TokenInfo>;
     delete "/v1/tokens/{token_id}" => members::revoke_token, [Admin], "Revoke a token";
     put "/v1/workflows/{key}" => workflows::put, [Admin], "Register a workflow definition, YAML or JSON", body: definition_body, returns: workflows::Registered, success: created_or_ok;

@@ -13,10 +13,10 @@ use super::super::{AppendOutcome, AppendRequest, SideWriteHook, StoreError};
 /// The head, locked (tag 0), the version of each stream the batch appends to (tag 1; null
 /// for a stream without events: each one backward step of the stream index, where `group
 /// by` would read every event of the stream) and the batch's event ids already stored (tag
-/// 2). The lock may be granted only after another
-/// writer commits, while the rest of the statement reads the log as it was when the
-/// statement began: the head row carries the highest position that reading saw, so a
-/// stale read is noticed (and the reads repeated, now under the lock).
+/// 2). The lock may be granted only after another writer commits, while the rest of the
+/// statement reads the log as it was when the statement began: the head row carries the
+/// highest position that reading saw, so a stale read is noticed (and the reads repeated,
+/// now under the lock).
 const SNAPSHOT: &str = "\
     with head as (select position, hash, recorded_at_us from log_head where id = 1 for update) \
     select 0 as tag, null::text as key, position as a, hash as b, recorded_at_us as c, \
