@@ -74,12 +74,16 @@ fn find(root: &Value, schema: &Value, value: &Value, at: &mut String) -> bool {
 }
 
 /// `schema` with its references followed, and the alternatives and parts it is made of:
-/// every schema a value of it may have to follow.
+/// every schema a value of it may have to follow (each once, should references form a
+/// loop).
 fn branches<'s>(root: &'s Value, schema: &'s Value) -> Vec<&'s Value> {
-    let mut found = Vec::new();
+    let mut found: Vec<&Value> = Vec::new();
     let mut pending = vec![schema];
     while let Some(schema) = pending.pop() {
         let schema = resolved(root, schema);
+        if found.iter().any(|seen| std::ptr::eq(*seen, schema)) {
+            continue;
+        }
         found.push(schema);
         for combinator in ["anyOf", "oneOf", "allOf"] {
             if let Some(Value::Array(parts)) = schema.get(combinator) {
@@ -181,6 +185,20 @@ mod tests {
         assert_eq!(at(optional).as_deref(), Some("/one"));
         let untagged_object = json!({"items": [], "listed": {"code": "a", "n": 1}});
         assert_eq!(at(untagged_object), None);
+    }
+
+    #[test]
+    fn alternatives_that_refer_to_each_other_end() {
+        let root = json!({
+            "$defs": {
+                "A": {"anyOf": [{"$ref": "#/$defs/B"}, {"type": "object"}]},
+                "B": {"anyOf": [{"$ref": "#/$defs/A"}, {"type": "string"}]}
+            },
+            "$ref": "#/$defs/A"
+        });
+        let mut at = String::new();
+        assert!(find(&root, &root, &json!([1]), &mut at));
+        assert!(!find(&root, &root, &json!({"a": [1]}), &mut at));
     }
 
     #[test]
