@@ -3,11 +3,12 @@
 //! assigned and committed in one order even across processes sharing the file.
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::sqlite::{SqlitePool, SqlitePoolOptions, SqliteRow};
 use sqlx::{Row, Sqlite};
 use uuid::Uuid;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{
     AppendOutcome, AppendRequest, Backend, RawEvent, ReadAll, SideWriteHook, StoreError, read_sql,
@@ -15,12 +16,25 @@ use super::{
 
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
+    /// The group-commit writer's own connection. A connection forgets the pages it has read
+    /// whenever another connection has committed; taken from the shared pool, the writer
+    /// would find a different one almost every batch, each stale from the batch before it.
+    writer: SqlitePool,
     side_writes: Arc<dyn SideWriteHook<Sqlite>>,
 }
 
 impl SqliteBackend {
     pub(crate) fn new(pool: SqlitePool, side_writes: Arc<dyn SideWriteHook<Sqlite>>) -> Self {
-        Self { pool, side_writes }
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false)
+            .connect_lazy_with((*pool.connect_options()).clone());
+        Self {
+            pool,
+            writer,
+            side_writes,
+        }
     }
 }
 
@@ -52,7 +66,7 @@ impl Backend for SqliteBackend {
         &self,
         requests: &[AppendRequest],
     ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
-        write::write_batch(&self.pool, self.side_writes.as_ref(), requests).await
+        write::write_batch(&self.writer, self.side_writes.as_ref(), requests).await
     }
 
     async fn read_stream(
