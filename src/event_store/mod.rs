@@ -89,6 +89,9 @@ pub(crate) trait Backend: Send + Sync + 'static {
     ) -> Result<Vec<RawEvent>, StoreError> {
         self.read_range(from, to, limit).await
     }
+    /// Closes what the backend opened beside the database's pool, once the writer has
+    /// stopped.
+    async fn close(&self) {}
     /// [`Backend::read_stream`] for bulk replays, packed the same way.
     async fn scan_stream(
         &self,
@@ -234,5 +237,6 @@ impl EventStore {
     /// writer. Appends after this return [`StoreError::ShuttingDown`].
     pub async fn shutdown(&self) {
         self.writer.shutdown().await;
+        self.backend.close().await;
     }
 }

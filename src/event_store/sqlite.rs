@@ -17,8 +17,10 @@ use super::{
 pub(crate) struct SqliteBackend {
     pool: SqlitePool,
     /// The group-commit writer's own connection. A connection forgets the pages it has read
-    /// whenever another connection has committed; taken from the shared pool, the writer
-    /// would find a different one almost every batch, each stale from the batch before it.
+    /// whenever another connection has committed, and the shared pool hands its idle
+    /// connections out in turn: the writer could begin each batch on one the batch before
+    /// had made stale. Closed at shutdown, so that closing the database's pool closes the
+    /// file's last connection (which checkpoints the WAL).
     writer: SqlitePool,
     side_writes: Arc<dyn SideWriteHook<Sqlite>>,
 }
@@ -67,6 +69,10 @@ impl Backend for SqliteBackend {
         requests: &[AppendRequest],
     ) -> Result<Vec<Result<AppendOutcome, StoreError>>, StoreError> {
         write::write_batch(&self.writer, self.side_writes.as_ref(), requests).await
+    }
+
+    async fn close(&self) {
+        self.writer.close().await;
     }
 
     async fn read_stream(

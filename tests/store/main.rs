@@ -12,7 +12,7 @@ use case_list::{
     the_case_list_filters_and_pages_in_sql,
 };
 
-use daftar::db::Database;
+use daftar::db::{Database, DatabaseUrl};
 use daftar::event_store::{
     AppendRequest, EventStore, ExpectedVersion, Metadata, NewEvent, ReadAll, StoreError,
 };
@@ -328,4 +328,33 @@ async fn postgres_plans_each_statement_for_the_tables_it_meets() {
         .await
         .expect("show plan_cache_mode");
     assert_eq!(mode, "force_custom_plan");
+}
+
+/// The SQLite writer has a connection of its own: a store shut down and its database
+/// closed leave no connection open, so the last one to close has folded the WAL into the
+/// file and removed it (a copy of the file alone then holds every event).
+#[tokio::test]
+async fn a_closed_sqlite_database_leaves_no_write_ahead_log() {
+    let db = support::sqlite();
+    let DatabaseUrl::Sqlite(path) = db.url.clone() else {
+        unreachable!("support::sqlite opens SQLite")
+    };
+    let (database, store) = open(&db).await;
+    append(
+        &store,
+        "case-1",
+        ExpectedVersion::NoStream,
+        vec![event("A", 1)],
+    )
+    .await
+    .unwrap();
+    let wal = path.with_extension("db-wal");
+    assert!(
+        wal.exists(),
+        "an append in WAL mode writes {}",
+        wal.display()
+    );
+    store.shutdown().await;
+    database.close().await;
+    assert!(!wal.exists(), "{} is left after closing", wal.display());
 }
