@@ -252,6 +252,7 @@ async fn main() {
     println!("W1 agency round on {backend}: {cases} cases x 31 agencies, {clients} clients");
     let before = writer_counters(&client, &server.base).await;
     let cpu_before = server.cpu_seconds();
+    let io_before = server.io_bytes();
     let started = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|_| {
@@ -269,6 +270,7 @@ async fn main() {
     }
     let elapsed = started.elapsed();
     let server_cpu = server.cpu_seconds() - cpu_before;
+    let io_after = server.io_bytes();
     let after = writer_counters(&client, &server.base).await;
     let (batches, appends, busy) = (after.0 - before.0, after.1 - before.1, after.2 - before.2);
     println!(
@@ -283,6 +285,11 @@ async fn main() {
         server_cpu,
         server_cpu * 1e3 / actions.max(1) as f64,
         server_cpu / elapsed.as_secs_f64() * 100.0
+    );
+    println!(
+        "server I/O: {:.1} KB read and {:.1} KB written per action (system calls: pages, WAL, files)",
+        (io_after.0 - io_before.0) as f64 / 1e3 / actions.max(1) as f64,
+        (io_after.1 - io_before.1) as f64 / 1e3 / actions.max(1) as f64,
     );
     let ours = summary("submit + review (W1)", latencies, elapsed);
     for id in &case_ids {

@@ -106,6 +106,19 @@ impl Server {
         super::cpu_seconds(Some(self.pid()))
     }
 
+    /// Bytes the server has read and written through system calls since it started (`rchar`
+    /// and `wchar` of `/proc/PID/io`): the database's pages, its write-ahead log and files.
+    pub fn io_bytes(&self) -> (u64, u64) {
+        let io = std::fs::read_to_string(format!("/proc/{}/io", self.pid())).unwrap_or_default();
+        let field = |name: &str| {
+            io.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0)
+        };
+        (field("rchar:"), field("wchar:"))
+    }
+
     /// Resident memory (MiB): now, and the peak since the process started.
     pub fn memory(&self) -> (f64, f64) {
         let status =

@@ -17,7 +17,7 @@ use super::mailer::{MailSettings, Mailer, SendError};
 use crate::clock::Clock;
 use crate::domain::derive_id;
 use crate::event_store::{AppendRequest, EventStore, ExpectedVersion, NewEvent, StoreError};
-use crate::outbox::{Claimed, Outbox};
+use crate::outbox::{Claimed, Outbox, Outcome};
 use crate::side_writes::SideWrite;
 use crate::worker::{Worker, WorkerCounts, WorkerLoop};
 
@@ -190,13 +190,13 @@ impl Dispatcher {
         // One outcome event per notification, even if two deliveries race to record it.
         event.event_id = derive_id(Uuid::nil(), &["notification-outcome", &row.id]);
         let at_us = self.clock.now().timestamp_micros();
-        let finish = SideWrite::FinishNotification {
+        let finish = SideWrite::FinishNotification(Outcome {
             id: row.id.clone(),
             status,
             attempts,
             error,
             at_us,
-        };
+        });
         let request = AppendRequest::new(
             format!("notification-{}", row.id),
             ExpectedVersion::Any,

@@ -33,6 +33,17 @@ pub struct OutboxRow {
     pub created_at_us: i64,
 }
 
+/// A notification's final outcome, recorded with its event: `sent`, or `failed` with the
+/// last error, after `attempts` tries, at `at_us`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub id: String,
+    pub status: &'static str,
+    pub attempts: i32,
+    pub error: Option<String>,
+    pub at_us: i64,
+}
+
 /// A row as listed for `/v1/notifications`.
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, sqlx::FromRow,

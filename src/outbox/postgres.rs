@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Transaction};
 
-use super::{Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow};
+use super::{
+    Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow, Outcome,
+};
 use crate::event_store::StoreError;
 use crate::lease::Lease;
 
@@ -51,22 +53,32 @@ pub(crate) async fn enqueue_many(
     Ok(())
 }
 
-pub(crate) async fn finish(
+/// Records final outcomes (distinct by id), all in one statement over parallel arrays.
+pub(crate) async fn finish_many(
     tx: &mut Transaction<'static, Postgres>,
-    id: &str,
-    status: &str,
-    attempts: i32,
-    error: Option<&str>,
-    at_us: i64,
+    outcomes: &[&Outcome],
 ) -> Result<(), StoreError> {
-    sqlx::query("update outbox set status = $1, attempts = $2, last_error = $3, sent_at_us = case when $1 = 'sent' then $4 else sent_at_us end, lease_until_us = null where id = $5")
-        .bind(status)
-        .bind(attempts)
-        .bind(error)
-        .bind(at_us)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "update outbox set status = done.status, attempts = done.attempts, \
+         last_error = done.error, \
+         sent_at_us = case when done.status = 'sent' then done.at_us else outbox.sent_at_us end, \
+         lease_until_us = null \
+         from unnest($1::text[], $2::text[], $3::int4[], $4::text[], $5::int8[]) \
+          as done(id, status, attempts, error, at_us) \
+         where outbox.id = done.id",
+    )
+    .bind(outcomes.iter().map(|o| o.id.as_str()).collect::<Vec<_>>())
+    .bind(outcomes.iter().map(|o| o.status).collect::<Vec<_>>())
+    .bind(outcomes.iter().map(|o| o.attempts).collect::<Vec<_>>())
+    .bind(
+        outcomes
+            .iter()
+            .map(|o| o.error.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind(outcomes.iter().map(|o| o.at_us).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

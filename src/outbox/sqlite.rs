@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use sqlx::sqlite::SqlitePool;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use super::{Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow};
+use super::{
+    Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow, Outcome,
+};
 use crate::event_store::StoreError;
 use crate::lease::Lease;
 
@@ -41,24 +43,27 @@ pub(crate) async fn enqueue_many(
     Ok(())
 }
 
-/// Records a final outcome: `sent`, or `failed` with the last error.
-pub(crate) async fn finish(
+/// Records final outcomes (distinct by id), all in one statement: the outcomes travel as
+/// one JSON array of `[id, status, attempts, error, at_us]`.
+pub(crate) async fn finish_many(
     tx: &mut Transaction<'static, Sqlite>,
-    id: &str,
-    status: &str,
-    attempts: i32,
-    error: Option<&str>,
-    at_us: i64,
+    outcomes: &[&Outcome],
 ) -> Result<(), StoreError> {
-    sqlx::query("update outbox set status = ?, attempts = ?, last_error = ?, sent_at_us = case when ? = 'sent' then ? else sent_at_us end, lease_until_us = null where id = ?")
-        .bind(status)
-        .bind(attempts)
-        .bind(error)
-        .bind(status)
-        .bind(at_us)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    let rows: Vec<_> = outcomes
+        .iter()
+        .map(|o| (&o.id, o.status, o.attempts, &o.error, o.at_us))
+        .collect();
+    sqlx::query(
+        "update outbox set status = done.value ->> 1, attempts = done.value ->> 2, \
+         last_error = done.value ->> 3, \
+         sent_at_us = case when done.value ->> 1 = 'sent' then done.value ->> 4 \
+          else sent_at_us end, \
+         lease_until_us = null \
+         from json_each(?1) as done where outbox.id = done.value ->> 0",
+    )
+    .bind(serde_json::to_string(&rows).expect("outcomes serialize"))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

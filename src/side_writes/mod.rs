@@ -19,7 +19,7 @@ use crate::credentials::Credential;
 use crate::db::{Database, DbError};
 use crate::documents::{CaseAgency, Document};
 use crate::event_store::{EventStore, SideWriteHook, SideWrites};
-use crate::outbox::OutboxRow;
+use crate::outbox::{OutboxRow, Outcome};
 use crate::timers::TimerGroup;
 
 pub(crate) use order::{newest, newest_case_agencies};
@@ -45,13 +45,7 @@ pub enum SideWrite {
     /// Queue an e-mail (a no-op if one with this id exists).
     Enqueue(Box<crate::outbox::OutboxRow>),
     /// Record a notification's final outcome (`sent` or `failed`) with its event.
-    FinishNotification {
-        id: String,
-        status: &'static str,
-        attempts: i32,
-        error: Option<String>,
-        at_us: i64,
-    },
+    FinishNotification(crate::outbox::Outcome),
 }
 
 /// The tables a batch's side writes go to, on one backend, inside the batch's transaction:
@@ -66,20 +60,15 @@ pub(crate) trait Tables: Send {
     async fn insert_credential(&mut self, credential: &Credential) -> Result<(), DbError>;
     async fn apply_timers(&mut self, group: &TimerGroup<'_>) -> Result<(), DbError>;
     async fn complete_timer(&mut self, id: &str) -> Result<(), DbError>;
-    async fn finish_notification(
-        &mut self,
-        id: &str,
-        status: &str,
-        attempts: i32,
-        error: Option<&str>,
-        at_us: i64,
-    ) -> Result<(), DbError>;
+    /// Notifications' outcomes, distinct by id.
+    async fn finish_notifications(&mut self, outcomes: &[&Outcome]) -> Result<(), DbError>;
 }
 
 /// Writes a batch's side writes, leaving the rows that applying each write in order would.
-/// Documents, case-list rows, e-mails and credentials commute with every other write (each
-/// is an upsert guarded by version, or an insert under its own id), so each kind goes in one
-/// multi-row statement first; timer writes and notification outcomes follow in order,
+/// Documents, case-list rows, e-mails, notification outcomes and credentials commute with
+/// every other write (each is an upsert guarded by version, an insert under its own id, or
+/// an update of the e-mail named, after it was queued), so each kind goes in one multi-row
+/// statement first (of two outcomes for one e-mail, the later); timer writes follow in order,
 /// grouped where grouping cannot change the result (see [`timer_steps::steps`]).
 pub(crate) async fn write_in_order(
     tables: &mut impl Tables,
@@ -103,6 +92,10 @@ pub(crate) async fn write_in_order(
     if !mails.is_empty() {
         tables.enqueue(&mails).await?;
     }
+    let outcomes = last_outcomes(each());
+    if !outcomes.is_empty() {
+        tables.finish_notifications(&outcomes).await?;
+    }
     for write in each() {
         if let SideWrite::Credential(credential) = write {
             tables.insert_credential(credential).await?;
@@ -114,22 +107,25 @@ pub(crate) async fn write_in_order(
             timer_steps::Step::One(SideWrite::CompleteTimer { id }) => {
                 tables.complete_timer(id).await?
             }
-            timer_steps::Step::One(SideWrite::FinishNotification {
-                id,
-                status,
-                attempts,
-                error,
-                at_us,
-            }) => {
-                let error = error.as_deref();
-                tables
-                    .finish_notification(id, status, *attempts, error, *at_us)
-                    .await?
-            }
             timer_steps::Step::One(_) => {}
         }
     }
     Ok(())
+}
+
+/// The notification outcomes among `writes`, the last for each e-mail, in the order written.
+fn last_outcomes<'a>(writes: impl DoubleEndedIterator<Item = &'a SideWrite>) -> Vec<&'a Outcome> {
+    let mut seen = std::collections::HashSet::new();
+    let mut outcomes: Vec<&Outcome> = writes
+        .rev()
+        .filter_map(|write| match write {
+            SideWrite::FinishNotification(outcome) => Some(outcome),
+            _ => None,
+        })
+        .filter(|outcome| seen.insert(outcome.id.as_str()))
+        .collect();
+    outcomes.reverse();
+    outcomes
 }
 
 /// The event store's hook: each append's payload is a `Vec<SideWrite>`.
@@ -179,5 +175,38 @@ pub trait OpenEventStore {
 impl OpenEventStore for Database {
     fn event_store(&self) -> EventStore {
         EventStore::open(self, Arc::new(Hook))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(id: &str, status: &'static str, attempts: i32) -> SideWrite {
+        SideWrite::FinishNotification(Outcome {
+            id: id.into(),
+            status,
+            attempts,
+            error: (status == "failed").then(|| "refused".into()),
+            at_us: i64::from(attempts),
+        })
+    }
+
+    #[test]
+    fn of_two_outcomes_for_one_e_mail_the_later_is_written() {
+        let writes = [
+            outcome("a", "failed", 1),
+            SideWrite::CancelTimers {
+                case_id: "c".into(),
+                task_id: None,
+            },
+            outcome("b", "sent", 1),
+            outcome("a", "sent", 2),
+        ];
+        let kept: Vec<(&str, &str, i32)> = last_outcomes(writes.iter())
+            .into_iter()
+            .map(|o| (o.id.as_str(), o.status, o.attempts))
+            .collect();
+        assert_eq!(kept, vec![("b", "sent", 1), ("a", "sent", 2)]);
     }
 }

@@ -7,7 +7,7 @@ use super::Tables;
 use crate::credentials::Credential;
 use crate::db::DbError;
 use crate::documents::{CaseAgency, Document};
-use crate::outbox::OutboxRow;
+use crate::outbox::{OutboxRow, Outcome};
 use crate::timers::TimerGroup;
 
 pub(crate) struct SqliteTables<'t>(pub &'t mut Transaction<'static, Sqlite>);
@@ -38,14 +38,7 @@ impl Tables for SqliteTables<'_> {
         crate::timers::sqlite::complete(self.0, id).await
     }
 
-    async fn finish_notification(
-        &mut self,
-        id: &str,
-        status: &str,
-        attempts: i32,
-        error: Option<&str>,
-        at_us: i64,
-    ) -> Result<(), DbError> {
-        crate::outbox::sqlite::finish(self.0, id, status, attempts, error, at_us).await
+    async fn finish_notifications(&mut self, outcomes: &[&Outcome]) -> Result<(), DbError> {
+        crate::outbox::sqlite::finish_many(self.0, outcomes).await
     }
 }

@@ -11,8 +11,8 @@ pub(crate) enum Step<'a> {
     One(&'a SideWrite),
 }
 
-/// Groups side writes (documents, case agencies and e-mails left out: a batch writes those
-/// first) into steps that leave the same rows as applying each write in order. A group runs
+/// Groups side writes (documents, case agencies, e-mails, their outcomes and credentials
+/// left out: a batch writes those first) into steps that leave the same rows as applying each write in order. A group runs
 /// its cancels and then its schedules; a cancel joins a group only when it matches none of
 /// the group's schedules (so running it before them changes nothing), a schedule always joins
 /// (it came after the group's cancels), and any other write closes the group.
@@ -23,6 +23,7 @@ pub(crate) fn steps<'a>(writes: impl IntoIterator<Item = &'a SideWrite>) -> Vec<
             SideWrite::Document(_)
             | SideWrite::CaseAgency(_)
             | SideWrite::Enqueue(_)
+            | SideWrite::FinishNotification(_)
             | SideWrite::Credential(_) => {}
             SideWrite::ScheduleTimer(timer) => {
                 grouping.cases.insert(&timer.case_id);
@@ -44,7 +45,7 @@ pub(crate) fn steps<'a>(writes: impl IntoIterator<Item = &'a SideWrite>) -> Vec<
                     Some(task) => grouping.group.cancel_tasks.push((case_id, task)),
                 }
             }
-            SideWrite::CompleteTimer { .. } | SideWrite::FinishNotification { .. } => {
+            SideWrite::CompleteTimer { .. } => {
                 grouping.close();
                 grouping.steps.push(Step::One(write));
             }

@@ -1,7 +1,7 @@
 //! The case list's index (`case_agencies`), written as side writes of appends: a member's
 //! page is answered by one query that reads its agency's rows, not every case.
 
-use daftar::documents::{CaseAgency, CaseList, Document, Documents};
+use daftar::documents::{CaseAgency, CaseList, Document, DocumentQuery, Documents};
 use daftar::event_store::{AppendRequest, EventStore, ExpectedVersion};
 use daftar::side_writes::SideWrite;
 use serde_json::{Value, json};
@@ -198,4 +198,49 @@ pub async fn an_older_row_never_replaces_a_newer_one(db: TestDb) {
     let completed = small(Some("completed"), 10);
     assert_eq!(ids(&documents, &completed).await, vec![case_id(0)]);
     assert!(ids(&documents, &small(Some("open"), 10)).await.is_empty());
+}
+
+/// A document whose newer version names another case or agency is found there, and no longer
+/// where it was; an older version naming a third leaves it where the newer one put it.
+pub async fn a_document_that_moves_is_listed_where_it_now_is(db: TestDb) {
+    let (database, store) = open(&db).await;
+    let documents = Documents::new(database);
+    let doc = |version: i64, case: &str, agency: &str| {
+        let mut doc = Document::new("member", "m-1", version, &json!({"v": version}));
+        doc.case_id = Some(case.to_string());
+        doc.agency = Some(agency.to_string());
+        doc.status = Some("active".to_string());
+        SideWrite::Document(doc)
+    };
+    let append = |stream: &'static str, writes: Vec<SideWrite>| {
+        let request = AppendRequest::new(stream, ExpectedVersion::Any, vec![event("E", 1)])
+            .with_side_writes(writes);
+        let store = store.clone();
+        async move { store.append(request).await.unwrap() }
+    };
+    let listed = async |case: Option<&str>, agency: Option<&str>| -> Vec<String> {
+        let query = DocumentQuery {
+            case_id: case.map(str::to_string),
+            agency: agency.map(str::to_string),
+            limit: 10,
+            ..DocumentQuery::default()
+        };
+        let page = documents.list("member", &query).await.unwrap();
+        page.into_iter().map(|(_, doc)| doc).collect()
+    };
+    append("a", vec![doc(1, "case-a", "IRICA")]).await;
+    append("b", vec![doc(2, "case-b", "ITO")]).await;
+    append("c", vec![doc(1, "case-c", "MIMT")]).await;
+    assert_eq!(listed(None, Some("ITO")).await, vec![r#"{"v":2}"#]);
+    assert_eq!(listed(Some("case-b"), None).await, vec![r#"{"v":2}"#]);
+    for (case, agency) in [(Some("case-a"), None), (None, Some("IRICA"))] {
+        assert!(listed(case, agency).await.is_empty(), "{case:?} {agency:?}");
+    }
+    for (case, agency) in [(Some("case-c"), None), (None, Some("MIMT"))] {
+        assert!(listed(case, agency).await.is_empty(), "{case:?} {agency:?}");
+    }
+    // The same version again, moved back: the newest write of a version wins, as before.
+    append("d", vec![doc(2, "case-a", "IRICA")]).await;
+    assert_eq!(listed(None, Some("IRICA")).await, vec![r#"{"v":2}"#]);
+    assert!(listed(None, Some("ITO")).await.is_empty());
 }

@@ -8,6 +8,7 @@ mod concurrency;
 mod properties;
 
 use case_list::{
+    a_document_that_moves_is_listed_where_it_now_is,
     a_members_page_reads_its_agencys_rows_not_every_case, an_older_row_never_replaces_a_newer_one,
     the_case_list_filters_and_pages_in_sql,
 };
@@ -311,6 +312,7 @@ on_both_backends!(
     a_members_page_reads_its_agencys_rows_not_every_case,
     the_case_list_filters_and_pages_in_sql,
     an_older_row_never_replaces_a_newer_one,
+    a_document_that_moves_is_listed_where_it_now_is,
 );
 
 /// PostgreSQL plans each statement for the log it meets: a generic plan fixed while the log
