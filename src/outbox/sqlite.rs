@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use sqlx::sqlite::SqlitePool;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 
 use super::{
     Claimed, DUE_ROWS, Notification, NotificationQuery, OutboxBackend, OutboxRow, Outcome,
@@ -11,35 +11,41 @@ use super::{
 use crate::event_store::StoreError;
 use crate::lease::Lease;
 
-/// Queues e-mails with multi-row inserts; a row whose id is queued already is skipped.
+/// Queues e-mails in one statement, from a JSON array of their columns; a row whose id is
+/// queued already is skipped.
 pub(crate) async fn enqueue_many(
     tx: &mut Transaction<'static, Sqlite>,
     rows: &[&OutboxRow],
 ) -> Result<(), StoreError> {
-    for range in crate::db::fixed_chunks(rows.len()) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, \
-             subject, body_text, body_html, next_attempt_at_us, created_at_us, to_name) ",
-        );
-        insert.push_values(&rows[range], |mut values, r| {
-            values
-                .push_bind(&r.id)
-                .push_bind(&r.case_id)
-                .push_bind(&r.event_id)
-                .push_bind(&r.member_id)
-                .push_bind(&r.to_address)
-                .push_bind(&r.locale)
-                .push_bind(&r.template)
-                .push_bind(&r.subject)
-                .push_bind(&r.body_text)
-                .push_bind(&r.body_html)
-                .push_bind(r.created_at_us)
-                .push_bind(r.created_at_us)
-                .push_bind(&r.to_name);
-        });
-        insert.push(" on conflict (id) do nothing");
-        insert.build().execute(&mut **tx).await?;
-    }
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                (&r.id, &r.case_id, &r.event_id, &r.member_id, &r.to_address),
+                (
+                    &r.locale,
+                    &r.template,
+                    &r.subject,
+                    &r.body_text,
+                    &r.body_html,
+                ),
+                (r.created_at_us, &r.to_name),
+            )
+        })
+        .collect();
+    sqlx::query(
+        "insert into outbox (id, case_id, event_id, member_id, to_address, locale, template, \
+          subject, body_text, body_html, next_attempt_at_us, created_at_us, to_name) \
+         select value ->> '$[0][0]', value ->> '$[0][1]', value ->> '$[0][2]', \
+          value ->> '$[0][3]', value ->> '$[0][4]', value ->> '$[1][0]', value ->> '$[1][1]', \
+          value ->> '$[1][2]', value ->> '$[1][3]', value ->> '$[1][4]', value ->> '$[2][0]', \
+          value ->> '$[2][0]', value ->> '$[2][1]' \
+         from json_each(?1) where true \
+         on conflict (id) do nothing",
+    )
+    .bind(serde_json::to_string(&rows).expect("e-mails serialize"))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -4,60 +4,47 @@
 
 use async_trait::async_trait;
 use sqlx::sqlite::SqlitePool;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{Sqlite, Transaction};
 
 use super::{DUE_ROWS, TimerGroup, TimerRow, TimersBackend};
-use crate::db::fixed_chunks;
 use crate::event_store::StoreError;
 use crate::lease::Lease;
 
-/// A group of timer writes (see [`super::steps`]): its cancels, then its schedules, each
-/// as multi-row statements of a few fixed sizes. `+status` keeps SQLite on the by-case index.
+/// A group of timer writes (see [`super::steps`]): its cancels by case (`?1`, a JSON array
+/// of case ids) and by task (`?2`, of `[case_id, task_id]`), then its schedules (`?3`, of
+/// `[id, case_id, task_id, kind, due_at_us]`): three statements, prepared once, run in one
+/// hand-off. `+status` keeps SQLite on the by-case index.
+const APPLY: &str = "\
+    update timers set status = 'cancelled' \
+    where +status = 'pending' and case_id in (select value from json_each(?1)); \
+    update timers set status = 'cancelled' \
+    where +status = 'pending' \
+     and (case_id, task_id) in (select value ->> 0, value ->> 1 from json_each(?2)); \
+    insert into timers (id, case_id, task_id, kind, due_at_us) \
+    select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 \
+    from json_each(?3) where true \
+    on conflict (id) do nothing";
+
 pub(crate) async fn apply(
     tx: &mut Transaction<'static, Sqlite>,
     group: &TimerGroup<'_>,
 ) -> Result<(), StoreError> {
-    for range in fixed_chunks(group.cancel_cases.len()) {
-        let mut cancel = QueryBuilder::<Sqlite>::new(
-            "update timers set status = 'cancelled' where +status = 'pending' and case_id in (",
-        );
-        let mut cases = cancel.separated(", ");
-        for case in &group.cancel_cases[range] {
-            cases.push_bind(*case);
-        }
-        cancel.push(")").build().execute(&mut **tx).await?;
-    }
-    for range in fixed_chunks(group.cancel_tasks.len()) {
-        let mut cancel = QueryBuilder::<Sqlite>::new(
-            "update timers set status = 'cancelled' where +status = 'pending' and (",
-        );
-        let mut terms = cancel.separated(" or ");
-        for (case, task) in &group.cancel_tasks[range] {
-            terms
-                .push("(case_id = ")
-                .push_bind_unseparated(*case)
-                .push_unseparated(" and task_id = ")
-                .push_bind_unseparated(*task)
-                .push_unseparated(")");
-        }
-        cancel.push(")").build().execute(&mut **tx).await?;
-    }
-    for range in fixed_chunks(group.schedule.len()) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "insert into timers (id, case_id, task_id, kind, due_at_us) ",
-        );
-        insert.push_values(&group.schedule[range], |mut values, t| {
-            values
-                .push_bind(&t.id)
-                .push_bind(&t.case_id)
-                .push_bind(&t.task_id)
-                .push_bind(&t.kind)
-                .push_bind(t.due_at_us);
-        });
-        insert.push(" on conflict (id) do nothing");
-        insert.build().execute(&mut **tx).await?;
-    }
+    let schedule: Vec<_> = group
+        .schedule
+        .iter()
+        .map(|t| (&t.id, &t.case_id, &t.task_id, &t.kind, t.due_at_us))
+        .collect();
+    sqlx::query(APPLY)
+        .bind(json(&group.cancel_cases))
+        .bind(json(&group.cancel_tasks))
+        .bind(json(&schedule))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("timer rows serialize")
 }
 
 pub(crate) async fn complete(
