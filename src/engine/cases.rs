@@ -112,8 +112,19 @@ impl Engine {
     ) -> Result<Arc<CaseState>, EngineError> {
         let slot = self.slot(case_id);
         let mut cached = slot.lock().await;
+        // The cached state is trusted without reading the stream first: an append from it
+        // names the version it was decided on, so if another node or process appended since,
+        // the store refuses it and the next attempt catches up. A refusal or a command that
+        // appends nothing has no such check, so either is decided again on a caught-up state.
+        let mut caught_up = false;
         for _ in 0..MAX_ATTEMPTS {
-            let state = self.catch_up(case_id, cached.take()).await?;
+            let state = match cached.take() {
+                Some(state) if !caught_up => state,
+                stale => {
+                    caught_up = true;
+                    self.catch_up(case_id, stale).await?
+                }
+            };
             let hash = match &command {
                 Command::OpenCase { .. } => None,
                 _ if !state.exists() => {
@@ -153,7 +164,13 @@ impl Engine {
                 calendar: &calendar,
                 members: &members,
             };
-            let events = match decide(&state, command.clone(), &ctx) {
+            let decided = decide(&state, command.clone(), &ctx);
+            if !caught_up && decided.as_ref().map_or(true, Vec::is_empty) {
+                *cached = Some(state);
+                caught_up = true;
+                continue;
+            }
+            let events = match decided {
                 Ok(events) => events,
                 Err(refused) => {
                     // A refusal changes nothing: the state stays good for the next command.

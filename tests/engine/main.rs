@@ -6,6 +6,7 @@ mod support;
 
 mod agency_votes;
 mod old_votes;
+mod stale_cache;
 
 use daftar::db::DatabaseUrl;
 use daftar::documents::Documents;
