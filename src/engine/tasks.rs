@@ -56,6 +56,16 @@ impl Engine {
         Ok(facts)
     }
 
+    /// Who the task is assigned to in the copy of its case this node holds (`None`: it holds
+    /// none, or a command on the case is running). The copy may be older than the log, so this
+    /// is a hint: act on it only where acting on an older answer is harmless.
+    pub async fn remembered_assignee(&self, task_id: Uuid) -> Option<Option<String>> {
+        let case_id = self.task_facts(task_id).await.ok()?.case_id;
+        let slot = self.slot(case_id);
+        let cached = slot.try_lock().ok()?;
+        Some(cached.as_ref()?.task(task_id)?.assignee.clone())
+    }
+
     /// The case a task belongs to.
     pub async fn case_of_task(&self, task_id: Uuid) -> Result<Uuid, EngineError> {
         Ok(self.task_facts(task_id).await?.case_id)
