@@ -120,6 +120,9 @@ pub struct Engine {
     pub credentials: Credentials,
     /// Authenticated tokens (by hash), briefly, so a request costs no token look-up.
     sessions: Arc<Mutex<HashMap<String, sessions::Session>>>,
+    /// When this node last recorded each token's use (by hash, µs): one request records it,
+    /// not every request that arrived while the first was recording it.
+    token_uses: Arc<Mutex<HashMap<String, i64>>>,
     /// The base of links in e-mails (`DAFTAR_PUBLIC_URL`); without it, e-mails carry none.
     public_base: Option<Arc<str>>,
     /// The catalogue of data items; read it with [`Engine::catalogue`].
@@ -150,6 +153,7 @@ impl Engine {
             task_facts: Arc::new(Mutex::new(HashMap::new())),
             known_agencies: Arc::new(Mutex::new(std::collections::HashSet::new())),
             sessions: Arc::new(Mutex::new(HashMap::new())),
+            token_uses: Arc::new(Mutex::new(HashMap::new())),
             public_base: None,
             vocabulary: Arc::new(LiveCatalogue::default()),
         };

@@ -5,6 +5,8 @@
 //! the node's own memory at once, so the time until every node refuses is SESSION_TTL
 //! (SECURITY.md states it). Expiry is checked on every request, cached or not.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -73,9 +75,15 @@ impl Engine {
         if found
             .last_used_us
             .is_none_or(|at| now_us - at >= LAST_USED_GRAIN_US)
+            && self.takes_token_use(&hash, now_us)
             && let Err(error) = self.credentials.touch(&hash, now_us).await
         {
-            // Knowing when a token was last used is worth less than answering the request.
+            // Knowing when a token was last used is worth less than answering the request;
+            // the next request tries again.
+            self.token_uses
+                .lock()
+                .expect("token uses lock")
+                .remove(&hash);
             tracing::warn!(error = %error, token_id = %doc.token_id, "could not record a token's use");
         }
         let session = Session {
@@ -90,6 +98,18 @@ impl Engine {
         }
         sessions.insert(hash, session);
         Ok(Some(member))
+    }
+
+    /// Whether this request is the one to record the token's use: the first on this node
+    /// since [`LAST_USED_GRAIN_US`]. The requests that arrive together with a token no node
+    /// holds (every client at once, after a restart) would otherwise each record it, each a
+    /// write of its own.
+    fn takes_token_use(&self, hash: &str, now_us: i64) -> bool {
+        takes_use(
+            &mut self.token_uses.lock().expect("token uses lock"),
+            hash,
+            now_us,
+        )
     }
 
     /// Whether a member exists and is not disabled, read from the database (not cached):
@@ -107,5 +127,38 @@ impl Engine {
             .lock()
             .expect("sessions lock")
             .retain(|_, session| !matches(session));
+    }
+}
+
+/// [`Engine::takes_token_use`] over the node's record of uses.
+fn takes_use(uses: &mut HashMap<String, i64>, hash: &str, now_us: i64) -> bool {
+    if uses
+        .get(hash)
+        .is_some_and(|&at| now_us - at < LAST_USED_GRAIN_US)
+    {
+        return false;
+    }
+    if uses.len() >= super::CACHE_LIMIT {
+        uses.clear();
+    }
+    uses.insert(hash.to_string(), now_us);
+    true
+}
+
+#[cfg(test)]
+mod token_use_tests {
+    use super::*;
+
+    #[test]
+    fn one_request_per_grain_records_a_tokens_use() {
+        let mut uses = HashMap::new();
+        assert!(takes_use(&mut uses, "a", 1_000));
+        assert!(
+            !takes_use(&mut uses, "a", 1_001),
+            "a second request at once"
+        );
+        assert!(takes_use(&mut uses, "b", 1_001), "another token");
+        assert!(!takes_use(&mut uses, "a", 1_000 + LAST_USED_GRAIN_US - 1));
+        assert!(takes_use(&mut uses, "a", 1_000 + LAST_USED_GRAIN_US));
     }
 }
