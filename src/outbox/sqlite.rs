@@ -11,8 +11,8 @@ use super::{
 use crate::event_store::StoreError;
 use crate::lease::Lease;
 
-/// Queues e-mails in one statement, from a JSON array of their columns; a row whose id is
-/// queued already is skipped.
+/// Queues e-mails in one statement, from a JSON array of their columns (each row in three
+/// groups: serde writes tuples of up to twelve); a row whose id is queued already is skipped.
 pub(crate) async fn enqueue_many(
     tx: &mut Transaction<'static, Sqlite>,
     rows: &[&OutboxRow],
