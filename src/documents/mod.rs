@@ -20,6 +20,8 @@ pub use rewrite::Rewrite;
 pub(crate) use sqlite::upsert_case_agencies as upsert_case_agencies_sqlite;
 pub(crate) use sqlite::upsert_many as upsert_many_sqlite;
 
+pub(crate) use crate::db::fixed_chunks;
+
 /// The tables' SQL on one backend (`sqlite`, `postgres`), chosen once in `new`.
 #[async_trait::async_trait]
 trait Sql: Send + Sync + std::fmt::Debug {

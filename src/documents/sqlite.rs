@@ -92,47 +92,58 @@ pub(crate) async fn clear_in(
         .rows_affected())
 }
 
-/// Upserts documents from `?1`, a JSON array of `[kind, id, case_id, agency, status,
-/// version, doc]`, then moves a stored document's `case_id` and `agency` where the newest
-/// version written names others: two statements, prepared once, run in one hand-off to the
-/// connection's thread whatever the number of documents.
-///
-/// A stored document takes the new status, version and text in the upsert; its case and
-/// agency, which rarely change (a member moved to another agency), are assigned by the second
-/// statement only where they differ. SQLite rewrites an index entry whenever its column is
-/// assigned, even to the value it holds: assigning them in the upsert rewrote two index
-/// entries per document on every write.
-const UPSERT_DOCUMENTS: &str = "\
-    insert into documents (kind, id, case_id, agency, status, version, doc) \
-    select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, \
-     value ->> 6 \
-    from json_each(?1) where true \
-    on conflict (kind, id) do update set status = excluded.status, \
-     version = excluded.version, doc = excluded.doc \
-    where documents.version <= excluded.version; \
-    update documents set case_id = moved.value ->> 2, agency = moved.value ->> 3 \
+/// Moves a document's `case_id` and `agency` where the newest version written names others
+/// (`?1`: a JSON array of `[kind, id, version, case_id, agency]`). Rows whose keys are
+/// unchanged — nearly all — are only read: SQLite rewrites an index entry whenever its
+/// column is assigned, even to the value it holds.
+const MOVE_KEYS: &str = "\
+    update documents set case_id = moved.value ->> 3, agency = moved.value ->> 4 \
     from json_each(?1) as moved \
     where documents.kind = moved.value ->> 0 and documents.id = moved.value ->> 1 \
-     and documents.version = moved.value ->> 5 \
-     and (documents.case_id is not moved.value ->> 2 \
-      or documents.agency is not moved.value ->> 3)";
+     and documents.version = moved.value ->> 2 \
+     and (documents.case_id is not moved.value ->> 3 or documents.agency is not moved.value ->> 4)";
 
-/// Upserts many documents (a batch writes dozens, a rebuild hundreds at a time), distinct
-/// by `(kind, id)` (see `newest`): [`UPSERT_DOCUMENTS`].
+/// Upserts many documents with multi-row statements (a batch writes dozens, a rebuild
+/// thousands). The documents must be distinct by `(kind, id)`; see `newest`.
+///
+/// A stored document takes the new status, version and text; its case and agency, which
+/// rarely change (a member moved to another agency), are assigned by a second statement
+/// only where they differ. Assigning them in the upsert rewrote two index entries per
+/// document on every write: about a tenth of what the writer wrote under W1. Unlike the other
+/// side writes, the texts are bound as they are rather than carried in one JSON array: a
+/// rebuild writes thousands of documents of several KB, and escaping them into JSON and
+/// reading them back out made it a quarter slower.
 pub(crate) async fn upsert_many(
     tx: &mut Transaction<'static, Sqlite>,
     docs: &[&Document],
 ) -> Result<(), StoreError> {
-    let rows: Vec<_> = docs
+    for range in super::fixed_chunks(docs.len()) {
+        let mut upsert = QueryBuilder::<Sqlite>::new(
+            "insert into documents (kind, id, case_id, agency, status, version, doc) ",
+        );
+        upsert.push_values(&docs[range], |mut values, d| {
+            values
+                .push_bind(d.kind)
+                .push_bind(&d.id)
+                .push_bind(&d.case_id)
+                .push_bind(&d.agency)
+                .push_bind(&d.status)
+                .push_bind(d.version)
+                .push_bind(&d.doc);
+        });
+        upsert.push(
+            " on conflict (kind, id) do update set status = excluded.status, \
+             version = excluded.version, doc = excluded.doc \
+             where documents.version <= excluded.version",
+        );
+        upsert.build().execute(&mut **tx).await?;
+    }
+    let keys: Vec<_> = docs
         .iter()
-        .map(|d| {
-            (
-                d.kind, &d.id, &d.case_id, &d.agency, &d.status, d.version, &d.doc,
-            )
-        })
+        .map(|d| (d.kind, &d.id, d.version, &d.case_id, &d.agency))
         .collect();
-    sqlx::query(UPSERT_DOCUMENTS)
-        .bind(serde_json::to_string(&rows).expect("documents serialize"))
+    sqlx::query(MOVE_KEYS)
+        .bind(serde_json::to_string(&keys).expect("document keys serialize"))
         .execute(&mut **tx)
         .await?;
     Ok(())
