@@ -3,36 +3,19 @@
 //! and the other meets a version conflict, decides again on the newer case and is refused.
 //! Either way the agency votes once — on both backends.
 
-use daftar::domain::{Actor, DomainError, Role, TaskKind, VoteChoice};
-use daftar::engine::{EngineError, ManualClock, MemberInput, OpenCase};
+use daftar::domain::{DomainError, TaskKind, VoteChoice};
+use daftar::engine::{EngineError, ManualClock, OpenCase};
 use serde_json::json;
 
 use crate::on_both_backends;
 use crate::support::TestDb;
 use crate::support::seed::*;
 
-fn irica(member: &str) -> Actor {
-    Actor {
-        member_id: member.into(),
-        agency: Some("IRICA".into()),
-        roles: vec![Role::Member],
-    }
-}
-
 async fn two_nodes_take_one_vote_of_an_agency(db: TestDb) {
     let clock = ManualClock::at(now());
     let first = start(&db, clock.clone()).await;
     seed(&first).await;
-    let deputy = MemberInput {
-        id: Some("deputy-irica".into()),
-        name: "معاون گمرک".into(),
-        email: "deputy@irica.example".into(),
-        agency: "IRICA".into(),
-        roles: vec!["member".into()],
-        supervisor_id: None,
-        locale: None,
-    };
-    first.register_member(&admin(), deputy).await.unwrap();
+    register_irica_deputy(&first).await;
     let second = start(&db, clock.clone()).await;
     let resolution = first
         .open_case(&secretariat(), OpenCase {
@@ -55,7 +38,7 @@ async fn two_nodes_take_one_vote_of_an_agency(db: TestDb) {
         .id;
     // The second node reads the case first, so both decide on the same version.
     assert!(second.case(resolution.id).await.unwrap().is_some());
-    let (m_irica, deputy) = (irica("m-irica"), irica("deputy-irica"));
+    let (m_irica, deputy) = (of_irica("m-irica"), of_irica("deputy-irica"));
     let (a, b) = tokio::join!(
         first.vote(&m_irica, task, VoteChoice::Approve, None),
         second.vote(&deputy, task, VoteChoice::Reject, None),

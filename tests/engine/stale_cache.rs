@@ -3,36 +3,19 @@
 //! append from the older case is refused by the store and decided again, and a refusal is
 //! decided again on the newer case before it is given — on both backends.
 
-use daftar::domain::{Actor, Role, TaskStatus};
-use daftar::engine::{ManualClock, MemberInput, OpenCase, ParticipantsInput, case_stream};
+use daftar::domain::TaskStatus;
+use daftar::engine::{ManualClock, OpenCase, ParticipantsInput, case_stream};
 use serde_json::json;
 
 use crate::on_both_backends;
 use crate::support::TestDb;
 use crate::support::seed::*;
 
-fn of_irica(member: &str) -> Actor {
-    Actor {
-        member_id: member.into(),
-        agency: Some("IRICA".into()),
-        roles: vec![Role::Member],
-    }
-}
-
 async fn a_node_answers_as_the_newer_case_says(db: TestDb) {
     let clock = ManualClock::at(now());
     let first = start(&db, clock.clone()).await;
     seed(&first).await;
-    let deputy = MemberInput {
-        id: Some("deputy-irica".into()),
-        name: "معاون گمرک".into(),
-        email: "deputy@irica.example".into(),
-        agency: "IRICA".into(),
-        roles: vec!["member".into()],
-        supervisor_id: None,
-        locale: None,
-    };
-    first.register_member(&admin(), deputy).await.unwrap();
+    register_irica_deputy(&first).await;
     let second = start(&db, clock.clone()).await;
     let case = first
         .open_case(

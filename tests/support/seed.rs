@@ -48,6 +48,29 @@ pub fn member_of(code: &str) -> Actor {
     }
 }
 
+/// IRICA's member `member` (its focal point `m-irica`, or a colleague such as the deputy).
+pub fn of_irica(member: &str) -> Actor {
+    Actor {
+        member_id: member.into(),
+        agency: Some("IRICA".into()),
+        roles: vec![Role::Member],
+    }
+}
+
+/// Registers `deputy-irica`, a second member of IRICA beside its focal point.
+pub async fn register_irica_deputy(engine: &Engine) {
+    let deputy = MemberInput {
+        id: Some("deputy-irica".into()),
+        name: "معاون گمرک".into(),
+        email: "deputy@irica.example".into(),
+        agency: "IRICA".into(),
+        roles: vec!["member".into()],
+        supervisor_id: None,
+        locale: None,
+    };
+    engine.register_member(&admin(), deputy).await.unwrap();
+}
+
 pub fn fixture(path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(root().join(path)).unwrap()).unwrap()
 }
